@@ -1,0 +1,85 @@
+package io.github.shardingorm;
+
+/**
+ * Every configuration key of the properties form of {@link ShardedPersistence}
+ * ({@link ShardedPersistence#fromProperties(java.util.Map)}), with its default and meaning.
+ * Keys starting with {@code hibernate.} or {@code jakarta.persistence.} are passed through to
+ * Hibernate unchanged (except the multi-tenancy and schema settings that sharding-orm owns).
+ *
+ * <pre>
+ * sharding.shards=s0,s1
+ * sharding.shard.s0.url=jdbc:postgresql://db0:5432/app
+ * sharding.shard.s0.username=app
+ * sharding.shard.s0.password=secret
+ * sharding.shard.s1.url=jdbc:postgresql://db1:5432/app
+ * ...
+ * sharding.entities=com.example.User,com.example.Post
+ * sharding.schema-action=update
+ * </pre>
+ */
+public interface ShardingSettings {
+
+    /** Comma-separated shard ids, in order. Required. Ids: letters, digits, '_' and '-', at most 63 characters. */
+    String SHARDS = "sharding.shards";
+
+    /** Prefix of per-shard keys: {@code sharding.shard.<id>.<key>}. */
+    String SHARD_PREFIX = "sharding.shard.";
+
+    /** Per shard: the JDBC URL. Required. */
+    String SHARD_URL = "url";
+    /** Per shard: the database user. Optional. */
+    String SHARD_USERNAME = "username";
+    /** Per shard: the password; never logged. Optional. */
+    String SHARD_PASSWORD = "password";
+    /** Per shard: overrides {@link #MAXIMUM_POOL_SIZE} for this shard. */
+    String SHARD_MAXIMUM_POOL_SIZE = "maximum-pool-size";
+    /** Per shard: overrides {@link #MINIMUM_IDLE} for this shard. */
+    String SHARD_MINIMUM_IDLE = "minimum-idle";
+    /** Per shard: the weight of the shard for {@code sharding.strategy=weighted}. Default 1. */
+    String SHARD_WEIGHT = "weight";
+
+    /** Comma-separated fully qualified entity class names. Required. */
+    String ENTITIES = "sharding.entities";
+
+    /**
+     * The sharding strategy: {@code hash} (default: bucketed hash over a uniform shard map),
+     * {@code consistent-hash} (with {@link #VIRTUAL_NODES}), or {@code weighted} (with
+     * per-shard {@link #SHARD_WEIGHT}). Range and directory strategies are configured with the
+     * builder.
+     */
+    String STRATEGY = "sharding.strategy";
+
+    /** Virtual nodes per shard for {@code consistent-hash}. Default 256. */
+    String VIRTUAL_NODES = "sharding.strategy.virtual-nodes";
+
+    /**
+     * The fixed number of logical buckets keys hash into (bucketed strategies). Default 4096;
+     * at most 8192 when {@link ShardedId} is used. Chosen when the cluster is created and never
+     * changed: changing it re-routes every key.
+     */
+    String BUCKET_COUNT = "sharding.buckets";
+
+    /** {@code none} (default), {@code create}, {@code update} or {@code validate}: see {@link SchemaAction}. */
+    String SCHEMA_ACTION = "sharding.schema-action";
+
+    /** Maximum time in milliseconds to wait for a shard connection before {@link ShardUnavailableException}. Default 2000, minimum 250. */
+    String CONNECTION_TIMEOUT = "sharding.connection-timeout";
+
+    /** Maximum pool size of every shard's HikariCP pool. Default 10. */
+    String MAXIMUM_POOL_SIZE = "sharding.maximum-pool-size";
+
+    /** Minimum idle connections of every shard's pool. Default: same as the maximum pool size (a fixed-size pool, as HikariCP recommends). */
+    String MINIMUM_IDLE = "sharding.minimum-idle";
+
+    /** This JVM's node id for {@link ShardedId} generation, 0..31; unique per running JVM. Default 0. */
+    String NODE_ID = "sharding.node-id";
+
+    /** JDBC batch size for inserts/updates (also used by {@code saveAll}). Default 50. */
+    String JDBC_BATCH_SIZE = "sharding.jdbc-batch-size";
+
+    int DEFAULT_BUCKET_COUNT = 4096;
+    long DEFAULT_CONNECTION_TIMEOUT_MILLIS = 2000;
+    int DEFAULT_MAXIMUM_POOL_SIZE = 10;
+    int DEFAULT_VIRTUAL_NODES = 256;
+    int DEFAULT_JDBC_BATCH_SIZE = 50;
+}

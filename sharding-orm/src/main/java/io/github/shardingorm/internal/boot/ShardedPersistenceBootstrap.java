@@ -1,0 +1,137 @@
+package io.github.shardingorm.internal.boot;
+
+import io.github.shardingorm.ShardingConfigurationException;
+import io.github.shardingorm.internal.engine.EntityModelScanner;
+import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
+import io.github.shardingorm.internal.hibernate.ShardPools;
+import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
+import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
+import io.github.shardingorm.internal.id.ShardingRuntime;
+import io.github.shardingorm.routing.ShardingStrategies;
+import io.github.shardingorm.spi.BucketedShardResolver;
+import io.github.shardingorm.spi.ShardResolver;
+import io.github.shardingorm.spi.ShardTopology;
+import io.github.shardingorm.spi.ShardingStrategy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hibernate.boot.Metadata;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.BootstrapServiceRegistry;
+import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
+import org.hibernate.boot.registry.StandardServiceRegistry;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.cfg.BatchSettings;
+import org.hibernate.cfg.MultiTenancySettings;
+import org.hibernate.cfg.SchemaToolingSettings;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up, in the order that lets every problem be reported at once and nothing be left
+ * running on failure:
+ * <ol>
+ *   <li>check the configuration (bean constraints and cross-field rules), bind the strategy and
+ *       scan the entities, collecting problems; stop if there are any;</li>
+ *   <li>start one pool per shard and check every shard is reachable (in parallel, within the
+ *       connection timeout); stop if any is not;</li>
+ *   <li>start ONE Hibernate SessionFactory whose tenants are the shards;</li>
+ *   <li>apply the schema action to every shard.</li>
+ * </ol>
+ */
+public final class ShardedPersistenceBootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardedPersistenceBootstrap.class);
+
+    private ShardedPersistenceBootstrap() {
+    }
+
+    public static ShardedPersistenceImpl start(ShardingConfiguration configuration) {
+        List<String> problems = new ArrayList<>(ConfigurationValidator.validate(configuration));
+        ShardRouter router = null;
+        if (!configuration.shards().isEmpty() && configuration.bucketCount() >= 1) {
+            router = bindRouting(configuration, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new ShardingConfigurationException(problems);
+        }
+
+        ShardPools pools = ShardPools.create(configuration);
+        SessionFactoryImplementor sessionFactory = null;
+        try {
+            List<Throwable> causes = new ArrayList<>();
+            pools.checkReachable(problems, causes);
+            throwIfProblems(problems, causes);
+
+            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools);
+            MetadataSources sources = new MetadataSources(registry);
+            configuration.entities().forEach(sources::addAnnotatedClass);
+            Metadata metadata = sources.buildMetadata();
+            sessionFactory = (SessionFactoryImplementor) metadata.buildSessionFactory();
+
+            SchemaActions.apply(configuration.schemaAction(), metadata, sessionFactory, pools,
+                    configuration.shardIds(), problems, causes);
+            throwIfProblems(problems, causes);
+            LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
+                    configuration.shardIds(), configuration.entities().size(), router.resolver().name());
+            return new ShardedPersistenceImpl(sessionFactory, pools, router);
+        } catch (RuntimeException e) {
+            if (sessionFactory != null) {
+                sessionFactory.close();
+            }
+            pools.close();
+            throw e;
+        }
+    }
+
+    private static ShardRouter bindRouting(ShardingConfiguration configuration, List<String> problems) {
+        ShardingStrategy strategy = configuration.strategy() == null ? ShardingStrategies.hash() : configuration.strategy();
+        ShardTopology topology = new ShardTopology(configuration.shardIds(), configuration.bucketCount());
+        ShardResolver resolver;
+        try {
+            resolver = strategy.bind(topology, problems);
+        } catch (RuntimeException e) {
+            problems.add("strategy " + strategy + " could not be bound: " + e.getMessage());
+            return null;
+        }
+        if (resolver == null) {
+            if (problems.isEmpty()) {
+                problems.add("strategy " + strategy + " returned no resolver");
+            }
+            return null;
+        }
+        Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(configuration.entities(),
+                resolver instanceof BucketedShardResolver, configuration.bucketCount(), problems);
+        return new ShardRouter(resolver, models, configuration.shardIds());
+    }
+
+    private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools) {
+        BootstrapServiceRegistry bootstrap = new BootstrapServiceRegistryBuilder()
+                .applyIntegrator(new ShardingIntegrator(router))
+                .build();
+        StandardServiceRegistryBuilder builder = new StandardServiceRegistryBuilder(bootstrap);
+        builder.applySetting(BatchSettings.STATEMENT_BATCH_SIZE, configuration.jdbcBatchSize());
+        builder.applySetting(BatchSettings.ORDER_INSERTS, true);
+        builder.applySetting(BatchSettings.ORDER_UPDATES, true);
+        builder.applySetting(SchemaToolingSettings.HBM2DDL_HALT_ON_ERROR, true);
+        builder.applySetting(org.hibernate.cfg.JdbcSettings.CONNECTION_PROVIDER_DISABLES_AUTOCOMMIT, true);
+        builder.applySettings(configuration.hibernateProperties());
+        builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
+        builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver());
+        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, configuration.nodeId(), System::currentTimeMillis));
+        return builder.build();
+    }
+
+    private static void throwIfProblems(List<String> problems, List<Throwable> causes) {
+        if (!problems.isEmpty()) {
+            ShardingConfigurationException e = new ShardingConfigurationException(problems, causes.isEmpty() ? null : causes.get(0));
+            for (int i = 1; i < causes.size(); i++) {
+                e.addSuppressed(causes.get(i));
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.shardingorm.internal.hibernate;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
+
+/**
+ * Hibernate's view of the shard pools: the tenant identifier IS the shard id. Read-only
+ * sessions get read-only connections (the seam where replicas plug in).
+ */
+public final class ShardConnectionProvider implements MultiTenantConnectionProvider<Object> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient ShardPools pools;
+
+    public ShardConnectionProvider(ShardPools pools) {
+        this.pools = pools;
+    }
+
+    @Override
+    public Connection getAnyConnection() throws SQLException {
+        return pools.connection(pools.firstShard());
+    }
+
+    @Override
+    public void releaseAnyConnection(Connection connection) throws SQLException {
+        connection.close();
+    }
+
+    @Override
+    public Connection getConnection(Object tenantIdentifier) throws SQLException {
+        return pools.connection(String.valueOf(tenantIdentifier));
+    }
+
+    @Override
+    public Connection getReadOnlyConnection(Object tenantIdentifier) throws SQLException {
+        return pools.readOnlyConnection(String.valueOf(tenantIdentifier));
+    }
+
+    @Override
+    public void releaseConnection(Object tenantIdentifier, Connection connection) throws SQLException {
+        connection.close();
+    }
+
+    @Override
+    public void releaseReadOnlyConnection(Object tenantIdentifier, Connection connection) throws SQLException {
+        connection.close();
+    }
+
+    @Override
+    public boolean handlesConnectionReadOnly() {
+        return true;
+    }
+
+    @Override
+    public boolean supportsAggressiveRelease() {
+        return false;
+    }
+
+    @Override
+    public boolean isUnwrappableAs(Class<?> unwrapType) {
+        return unwrapType.isInstance(this) || unwrapType.isInstance(pools);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T unwrap(Class<T> unwrapType) {
+        if (unwrapType.isInstance(this)) {
+            return (T) this;
+        }
+        if (unwrapType.isInstance(pools)) {
+            return (T) pools;
+        }
+        throw new org.hibernate.service.UnknownUnwrapTypeException(unwrapType);
+    }
+}

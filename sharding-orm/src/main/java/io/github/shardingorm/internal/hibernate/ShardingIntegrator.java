@@ -1,0 +1,29 @@
+package io.github.shardingorm.internal.hibernate;
+
+import io.github.shardingorm.internal.engine.ShardRouter;
+import org.hibernate.boot.Metadata;
+import org.hibernate.boot.spi.BootstrapContext;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.event.service.spi.EventListenerRegistry;
+import org.hibernate.event.spi.EventType;
+import org.hibernate.integrator.spi.Integrator;
+
+/** Registers {@link ShardGuards} with the SessionFactory's event listeners. */
+public final class ShardingIntegrator implements Integrator {
+
+    private final ShardRouter router;
+
+    public ShardingIntegrator(ShardRouter router) {
+        this.router = router;
+    }
+
+    @Override
+    public void integrate(Metadata metadata, BootstrapContext bootstrapContext, SessionFactoryImplementor sessionFactory) {
+        ShardGuards guards = new ShardGuards(router);
+        EventListenerRegistry listeners = sessionFactory.getEventListenerRegistry();
+        listeners.prependListeners(EventType.PERSIST, guards);
+        listeners.prependListeners(EventType.PERSIST_ONFLUSH, guards);
+        listeners.prependListeners(EventType.MERGE, guards);
+        listeners.appendListeners(EventType.FLUSH_ENTITY, guards);
+    }
+}

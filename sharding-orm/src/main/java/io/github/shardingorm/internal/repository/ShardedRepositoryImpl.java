@@ -1,0 +1,213 @@
+package io.github.shardingorm.internal.repository;
+
+import io.github.shardingorm.ShardedRepository;
+import io.github.shardingorm.ShardingException;
+import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.hibernate.Session;
+
+/**
+ * Keyed CRUD over one entity. Every method routes first (throwing before any connection is
+ * taken when the input cannot be routed), then runs on exactly the shard(s) involved.
+ */
+public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, ID> {
+
+    private final Class<T> entityClass;
+    private final ShardedEntityModel model;
+    private final ShardRouter router;
+    private final ShardSessions sessions;
+
+    public ShardedRepositoryImpl(Class<T> entityClass, ShardRouter router, ShardSessions sessions) {
+        this.entityClass = entityClass;
+        this.model = router.model(entityClass);
+        this.router = router;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public Class<T> entityClass() {
+        return entityClass;
+    }
+
+    @Override
+    public <S extends T> S save(S entity) {
+        requireNonNull(entity, "entity");
+        String shard = router.shardOfEntity(entity);
+        return sessions.inTransaction(shard, false, session -> saveIn(session, entity));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <S extends T> S saveIn(Session session, S entity) {
+        Object id = session.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(entity);
+        if (id == null) {
+            session.persist(entity);
+            return entity;
+        }
+        return (S) session.merge(entity);
+    }
+
+    @Override
+    public <S extends T> List<S> saveAll(Iterable<S> entities) {
+        requireNonNull(entities, "entities");
+        Map<String, List<Integer>> positionsByShard = new LinkedHashMap<>();
+        List<S> input = new ArrayList<>();
+        for (S entity : entities) {
+            requireNonNull(entity, "an entity in saveAll");
+            positionsByShard.computeIfAbsent(router.shardOfEntity(entity), s -> new ArrayList<>()).add(input.size());
+            input.add(entity);
+        }
+        List<S> result = new ArrayList<>(input);
+        List<String> committed = new ArrayList<>();
+        for (Map.Entry<String, List<Integer>> group : positionsByShard.entrySet()) {
+            try {
+                sessions.inTransaction(group.getKey(), false, session -> {
+                    for (int position : group.getValue()) {
+                        result.set(position, saveIn(session, input.get(position)));
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                if (committed.isEmpty()) {
+                    throw e;
+                }
+                throw new ShardingException("saveAll of " + input.size() + " " + model.entityName() + " entities failed on shard '"
+                        + group.getKey() + "' after shards " + committed + " committed (saveAll is atomic per shard, not across shards)", e);
+            }
+            committed.add(group.getKey());
+        }
+        return result;
+    }
+
+    @Override
+    public Optional<T> findById(ID id) {
+        String shard = router.shardOfId(model, id);
+        return sessions.inTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
+    }
+
+    @Override
+    public Optional<T> findById(Object key, ID id) {
+        requireNonNull(id, "id");
+        String shard = router.shardOfKey(model, key);
+        return sessions.inTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
+    }
+
+    @Override
+    public List<T> findAllById(Iterable<ID> ids) {
+        requireNonNull(ids, "ids");
+        Map<String, List<ID>> idsByShard = new LinkedHashMap<>();
+        List<ID> order = new ArrayList<>();
+        for (ID id : ids) {
+            requireNonNull(id, "an id in findAllById");
+            idsByShard.computeIfAbsent(router.shardOfId(model, id), s -> new ArrayList<>()).add(id);
+            order.add(id);
+        }
+        Map<Object, T> found = new HashMap<>();
+        idsByShard.forEach((shard, shardIds) -> sessions.inTransaction(shard, true, s -> {
+            List<T> loaded = s.findMultiple(entityClass, shardIds);
+            for (int i = 0; i < shardIds.size(); i++) {
+                if (loaded.get(i) != null) {
+                    found.put(shardIds.get(i), loaded.get(i));
+                }
+            }
+            return null;
+        }));
+        List<T> result = new ArrayList<>(order.size());
+        for (ID id : order) {
+            T entity = found.get(id);
+            if (entity != null) {
+                result.add(entity);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public boolean existsById(ID id) {
+        return findById(id).isPresent();
+    }
+
+    @Override
+    public boolean existsById(Object key, ID id) {
+        return findById(key, id).isPresent();
+    }
+
+    @Override
+    public void deleteById(ID id) {
+        String shard = router.shardOfId(model, id);
+        sessions.inTransaction(shard, false, s -> removeIfPresent(s, id));
+    }
+
+    @Override
+    public void deleteById(Object key, ID id) {
+        requireNonNull(id, "id");
+        String shard = router.shardOfKey(model, key);
+        sessions.inTransaction(shard, false, s -> removeIfPresent(s, id));
+    }
+
+    private Object removeIfPresent(Session session, Object id) {
+        T entity = session.find(entityClass, id);
+        if (entity != null) {
+            session.remove(entity);
+        }
+        return null;
+    }
+
+    @Override
+    public void delete(T entity) {
+        requireNonNull(entity, "entity");
+        String shard = router.shardOfEntity(entity);
+        Object id = sessions.inSession(shard, s -> s.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(entity));
+        if (id == null) {
+            return;
+        }
+        sessions.inTransaction(shard, false, s -> removeIfPresent(s, id));
+    }
+
+    @Override
+    public String shardOf(T entity) {
+        return router.shardOfEntity(entity);
+    }
+
+    @Override
+    public void inTransaction(Object key, Consumer<Session> work) {
+        sessions.inTransaction(router.shardOfKey(model, key), false, s -> {
+            work.accept(s);
+            return null;
+        });
+    }
+
+    @Override
+    public <R> R fromTransaction(Object key, Function<Session, R> work) {
+        return sessions.inTransaction(router.shardOfKey(model, key), false, work);
+    }
+
+    @Override
+    public <R> R fromReadOnlyTransaction(Object key, Function<Session, R> work) {
+        return sessions.inTransaction(router.shardOfKey(model, key), true, work);
+    }
+
+    @Override
+    public <R> R inSession(Object key, Function<Session, R> work) {
+        return sessions.inSession(router.shardOfKey(model, key), work);
+    }
+
+    private static void requireNonNull(Object value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ShardedRepository{" + model.entityName() + ", key=" + model.keyAttribute() + "}";
+    }
+}
