@@ -42,7 +42,7 @@ final class SchemaActions {
                 } finally {
                     connection.setAutoCommit(false);
                 }
-                LOG.info("schema {} on shard {} done in {} ms", action, shard, (System.nanoTime() - start) / 1_000_000);
+                LOG.debug("schema {} on shard {} done in {} ms", action, shard, (System.nanoTime() - start) / 1_000_000);
             } catch (Exception e) {
                 problems.add("schema " + action + " failed on shard '" + shard + "' (" + pools.maskedUrl(shard) + "): "
                         + e.getMessage());

@@ -55,6 +55,42 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
         return (S) session.merge(entity);
     }
 
+    /**
+     * Saves one shard's group. An entity with an assigned id may be new or existing; instead of
+     * one select per merge, the group's existing rows are loaded in batched queries first, then
+     * new entities are persisted (batched inserts) and existing ones merged (no further select).
+     */
+    @SuppressWarnings("unchecked")
+    private <S extends T> void saveGroup(Session session, List<S> input, List<Integer> positions, List<S> result) {
+        List<Object> ids = new ArrayList<>();
+        for (int position : positions) {
+            Object id = session.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(input.get(position));
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        java.util.Set<Object> existing = new java.util.HashSet<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<Object> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            List<T> loaded = session.findMultiple(entityClass, chunk);
+            for (int i = 0; i < chunk.size(); i++) {
+                if (loaded.get(i) != null) {
+                    existing.add(chunk.get(i));
+                }
+            }
+        }
+        for (int position : positions) {
+            S entity = input.get(position);
+            Object id = session.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(entity);
+            if (id == null || !existing.contains(id)) {
+                session.persist(entity);
+                result.set(position, entity);
+            } else {
+                result.set(position, (S) session.merge(entity));
+            }
+        }
+    }
+
     @Override
     public <S extends T> List<S> saveAll(Iterable<S> entities) {
         requireNonNull(entities, "entities");
@@ -70,9 +106,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
         for (Map.Entry<String, List<Integer>> group : positionsByShard.entrySet()) {
             try {
                 sessions.inTransaction(group.getKey(), false, session -> {
-                    for (int position : group.getValue()) {
-                        result.set(position, saveIn(session, input.get(position)));
-                    }
+                    saveGroup(session, input, group.getValue(), result);
                     return null;
                 });
             } catch (RuntimeException e) {

@@ -1,0 +1,45 @@
+package io.github.shardingorm.samples.social;
+
+import io.github.shardingorm.ShardKey;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A user of the social app. Its id is its shard key: everything a user owns lives on its shard. */
+@Entity(name = "User")
+@Table(name = "users")
+public class User {
+
+    @Id
+    @ShardKey
+    private Long id;
+
+    @Column(nullable = false, length = 64)
+    private String handle;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    protected User() {
+    }
+
+    public User(long id, String handle, Instant createdAt) {
+        this.id = id;
+        this.handle = handle;
+        this.createdAt = createdAt;
+    }
+
+    public Long getId() {
+        return id;
+    }
+
+    public String getHandle() {
+        return handle;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+}
