@@ -26,6 +26,10 @@ public interface BucketedShardResolver extends ShardResolver {
      */
     void replaceShardMap(ShardMap next);
 
+    /** The shards of the current shard map (those owning at least one bucket); changes with {@link #replaceShardMap}. */
+    @Override
+    java.util.Set<String> shards();
+
     @Override
     default String shardOf(Object key) {
         return shardMap().shardOf(bucketOf(key));

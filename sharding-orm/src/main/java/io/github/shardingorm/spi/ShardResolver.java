@@ -22,6 +22,10 @@ public interface ShardResolver {
      * @return the id of the shard that owns {@code key}, or {@code null} when no shard owns it
      *         (a key outside every range, a directory value with no entry and no default); the
      *         caller turns {@code null} into an exception that names the entity and the key
+     * @throws IllegalArgumentException when the key is not of a type this strategy routes (e.g. a
+     *         String key for numeric ranges)
+     * @throws IllegalStateException when a directory lookup answers with a shard id that is not
+     *         configured
      */
     String shardOf(Object key);
 
@@ -38,6 +42,7 @@ public interface ShardResolver {
      * @param upperInclusive whether {@code upper} itself is included
      * @return the shards whose key ranges overlap the given range; may be empty when the range
      *         is empty or owned by no shard
+     * @throws IllegalArgumentException when a bound is not of a type this strategy routes
      */
     default Set<String> shardsForRange(Object lower, boolean lowerInclusive, Object upper, boolean upperInclusive) {
         return shards();
