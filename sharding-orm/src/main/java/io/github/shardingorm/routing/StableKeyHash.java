@@ -83,7 +83,54 @@ public final class StableKeyHash {
      * @throws NullPointerException when {@code value} is null
      */
     public static long hashString(String value) {
+        int length = value.length();
+        if (length < 32 && isAscii(value, length)) {
+            return hashShortAscii(value, length);
+        }
         return xxHash64(value.getBytes(StandardCharsets.UTF_8), 0);
+    }
+
+    private static boolean isAscii(String value, int length) {
+        for (int i = 0; i < length; i++) {
+            if (value.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * xxHash64 (seed 0) of a short ASCII string's UTF-8 bytes (which are its chars), read straight
+     * from the chars: the same value as {@code xxHash64(value.getBytes(UTF_8), 0)} without
+     * allocating. Keys are mostly short identifiers, so this is the hot case.
+     */
+    private static long hashShortAscii(String value, int length) {
+        long h = P5 + length;
+        int offset = 0;
+        while (offset + 8 <= length) {
+            long lane = 0;
+            for (int k = 7; k >= 0; k--) {
+                lane = (lane << 8) | value.charAt(offset + k);
+            }
+            h ^= round(0, lane);
+            h = Long.rotateLeft(h, 27) * P1 + P4;
+            offset += 8;
+        }
+        if (offset + 4 <= length) {
+            long lane = 0;
+            for (int k = 3; k >= 0; k--) {
+                lane = (lane << 8) | value.charAt(offset + k);
+            }
+            h ^= lane * P1;
+            h = Long.rotateLeft(h, 23) * P2 + P3;
+            offset += 4;
+        }
+        while (offset < length) {
+            h ^= value.charAt(offset) * P5;
+            h = Long.rotateLeft(h, 11) * P1;
+            offset++;
+        }
+        return avalanche(h);
     }
 
     /**

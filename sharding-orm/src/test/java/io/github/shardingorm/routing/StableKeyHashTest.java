@@ -179,4 +179,25 @@ class StableKeyHashTest {
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
         return bytes;
     }
+
+    @org.junit.jupiter.api.Test
+    void hashString_asciiFastPathEqualsTheUtf8BytesHash() {
+        java.util.Random random = new java.util.Random(20261121);
+        for (int length = 0; length <= 40; length++) {
+            for (int trial = 0; trial < 50; trial++) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < length; i++) {
+                    sb.append((char) random.nextInt(0x80));
+                }
+                String s = sb.toString();
+                org.junit.jupiter.api.Assertions.assertEquals(
+                        StableKeyHash.xxHash64(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0),
+                        StableKeyHash.hashString(s), "length " + length);
+            }
+        }
+        for (String s : new String[] {"é", "user-é", "Grüße, 世界", "\u007f\u0080"}) {
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    StableKeyHash.xxHash64(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0), StableKeyHash.hashString(s), s);
+        }
+    }
 }
