@@ -1,0 +1,375 @@
+package io.github.shardingorm.it.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.shardingorm.ShardedPersistence;
+import io.github.shardingorm.ShardedRepository;
+import io.github.shardingorm.it.query.model.Article;
+import io.github.shardingorm.it.query.model.Author;
+import io.github.shardingorm.query.ShardedQuery;
+import io.github.shardingorm.test.PostgresShardSupport;
+import io.github.shardingorm.test.ShardDatabase;
+import io.github.shardingorm.test.ShardDatabases;
+import io.github.shardingorm.test.ShardedPersistenceTest;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.query.SelectionQuery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Differential test: the same random data set (skewed keys, NULLs, duplicates, ties, non-ASCII
+ * text) in 4 shards and in one unsharded oracle database; several hundred generated queries
+ * (orderings, limit/offset, aggregates, GROUP BY/HAVING, DISTINCT, projections, entities, joins,
+ * keyed and unkeyed) must return exactly the oracle's answer: in the same order where the ORDER
+ * BY is total (every ordered query ends with a unique key), as a multiset otherwise.
+ *
+ * <p>Seeded: {@code -Ddiff.seed=...} replays a run; the seed is printed in every failure.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ShardedPersistenceTest(shards = 4, entities = {Article.class, Author.class})
+class DifferentialQueryIT {
+
+    private static final int QUERIES = Integer.getInteger("diff.queries", 400);
+    private static final String[] CATEGORIES = {"alpha", "Beta", "beta", "gamma", "Gamma", "_x", "z9", "\u00e4rger", "Zeta", "a b"};
+
+    private final long seed = Long.getLong("diff.seed", System.nanoTime());
+    private ShardDatabases oracleDb;
+    private SessionFactory oracle;
+    private int authorsCount;
+
+    @BeforeAll
+    void load(ShardedPersistence orm, ShardDatabases shards) throws SQLException {
+        Random random = new Random(seed);
+        authorsCount = 60;
+        List<Author> authors = new ArrayList<>();
+        for (long id = 1; id <= authorsCount; id++) {
+            authors.add(new Author(id, "author-" + (id % 17), id % 3 == 0 ? "eu" : id % 3 == 1 ? "us" : null));
+        }
+        orm.<Author, Long>repository(Author.class).saveAll(authors);
+        List<Article> articles = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            long author = 1 + (long) Math.floor(authorsCount * Math.pow(random.nextDouble(), 3)); // skewed: low ids are hot
+            Long createdAt = random.nextInt(20) == 0 ? null : (long) random.nextInt(300);
+            Integer score = random.nextInt(10) == 0 ? null : random.nextInt(40) - 5;
+            String category = random.nextInt(12) == 0 ? null : CATEGORIES[(int) Math.floor(CATEGORIES.length * Math.pow(random.nextDouble(), 2))];
+            BigDecimal price = random.nextInt(10) == 0 ? null : BigDecimal.valueOf(random.nextInt(100_000), 2);
+            articles.add(new Article(author, createdAt, score, category, price, "body " + random.nextInt(50)));
+        }
+        orm.<Article, Long>repository(Article.class).saveAll(articles);
+
+        oracleDb = PostgresShardSupport.createDatabases(1);
+        ShardDatabase db = oracleDb.get(0);
+        var registry = new StandardServiceRegistryBuilder()
+                .applySetting("hibernate.connection.url", db.jdbcUrl())
+                .applySetting("hibernate.connection.username", db.username())
+                .applySetting("hibernate.connection.password", db.password())
+                .applySetting("hibernate.hbm2ddl.auto", "create")
+                .build();
+        oracle = new MetadataSources(registry).addAnnotatedClass(Article.class).addAnnotatedClass(Author.class)
+                .buildMetadata().buildSessionFactory();
+        try (Connection target = db.connect()) {
+            for (ShardDatabase shard : shards) {
+                copy(shard, target, "authors");
+                copy(shard, target, "articles");
+            }
+        }
+    }
+
+    private static void copy(ShardDatabase shard, Connection target, String table) throws SQLException {
+        try (Connection source = shard.connect();
+             ResultSet rs = source.createStatement().executeQuery("select * from " + table)) {
+            ResultSetMetaData md = rs.getMetaData();
+            StringBuilder sql = new StringBuilder("insert into " + table + " (");
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                sql.append(i > 1 ? ", " : "").append(md.getColumnName(i));
+            }
+            sql.append(") values (").append("?, ".repeat(md.getColumnCount() - 1)).append("?)");
+            try (PreparedStatement insert = target.prepareStatement(sql.toString())) {
+                while (rs.next()) {
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        insert.setObject(i, rs.getObject(i));
+                    }
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+    }
+
+    @AfterAll
+    void dropOracle() {
+        if (oracle != null) {
+            oracle.close();
+        }
+        if (oracleDb != null) {
+            oracleDb.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ the generated queries
+
+    /** One generated query: HQL, named parameters, limit/offset given through the API, and whether order matters. */
+    private record Case(String hql, Map<String, Object> params, Integer limit, Integer offset, boolean ordered, boolean entity) {
+    }
+
+    private static final String[] SORTABLE = {"a.createdAt", "a.score", "a.category", "a.price", "a.authorId"};
+    private static final String[] AGGREGATES = {"count(a)", "count(a.score)", "sum(a.score)", "min(a.score)", "max(a.score)",
+            "avg(a.score)", "min(a.category)", "max(a.category)", "sum(a.price)", "avg(a.price)", "max(a.createdAt)",
+            "count(distinct a.category)", "count(distinct a.authorId)", "count(distinct a.score)", "sum(a.score) * 2",
+            "count(a) - count(a.score)", "min(a.price)", "-max(a.createdAt)"};
+
+    private Case generate(Random r) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        String where = where(r, params);
+        Integer limit = r.nextInt(3) == 0 ? 1 + r.nextInt(40) : null;
+        Integer offset = limit != null && r.nextBoolean() ? r.nextInt(30) : null;
+        switch (r.nextInt(8)) {
+            case 0, 1 -> {
+                return new Case("select a from Article a" + where + " order by " + orderBy(r, 1 + r.nextInt(3)) + ", a.id"
+                        + (r.nextBoolean() ? "" : " desc"), params, limit, offset, true, true);
+            }
+            case 2 -> {
+                List<String> cols = pick(r, SORTABLE, 1 + r.nextInt(3));
+                return new Case("select " + String.join(", ", cols) + " from Article a" + where + " order by " + orderBy(r, 1 + r.nextInt(3))
+                        + ", a.id", params, limit, offset, true, false);
+            }
+            case 3 -> {
+                List<String> cols = pick(r, SORTABLE, 1 + r.nextInt(2));
+                List<String> order = new ArrayList<>();
+                for (String c : cols) {
+                    order.add(c + direction(r));
+                }
+                Collections.shuffle(order, r);
+                boolean ordered = r.nextInt(4) != 0;
+                return new Case("select distinct " + String.join(", ", cols) + " from Article a" + where
+                        + (ordered ? " order by " + String.join(", ", order) : ""), params, ordered ? limit : null,
+                        ordered ? offset : null, ordered, false);
+            }
+            case 4 -> {
+                List<String> aggs = pick(r, AGGREGATES, 1 + r.nextInt(5));
+                return new Case("select " + String.join(", ", aggs) + " from Article a" + where, params, null, null, true, false);
+            }
+            case 5, 6 -> {
+                List<String> groups = pick(r, new String[] {"a.category", "a.score", "a.authorId", "a.createdAt / 100"}, 1 + r.nextInt(2));
+                List<String> aggs = pick(r, AGGREGATES, 1 + r.nextInt(4));
+                String having = r.nextInt(3) == 0 ? " having " + having(r) : "";
+                List<String> order = new ArrayList<>();
+                if (r.nextBoolean()) {
+                    order.add(aggs.get(0).replace(" * 2", "") + direction(r));
+                }
+                for (String g : groups) {
+                    order.add(g + direction(r));
+                }
+                return new Case("select " + String.join(", ", groups) + ", " + String.join(", ", aggs) + " from Article a" + where
+                        + " group by " + String.join(", ", groups) + having + " order by " + String.join(", ", order),
+                        params, limit, offset, true, false);
+            }
+            default -> {
+                params.clear();
+                String region = r.nextBoolean() ? " where u.region is not null" : "";
+                return new Case("select u.region, count(a), avg(a.score), max(a.category), count(distinct u.id) from Article a "
+                        + "join Author u on u.id = a.authorId" + region + " group by u.region order by u.region" + direction(r),
+                        params, null, null, true, false);
+            }
+        }
+    }
+
+    private String where(Random r, Map<String, Object> params) {
+        List<String> conjuncts = new ArrayList<>();
+        int n = r.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            switch (r.nextInt(9)) {
+                case 0 -> {
+                    params.put("minScore", r.nextInt(30));
+                    conjuncts.add("a.score > :minScore");
+                }
+                case 1 -> conjuncts.add("a.score is null");
+                case 2 -> conjuncts.add("a.category = '" + CATEGORIES[r.nextInt(CATEGORIES.length)] + "'");
+                case 3 -> conjuncts.add("a.category in ('alpha', 'beta', 'Zeta')");
+                case 4 -> conjuncts.add("a.createdAt between " + r.nextInt(100) + " and " + (100 + r.nextInt(200)));
+                case 5 -> {
+                    params.put("author", 1L + r.nextInt(authorsCount));
+                    conjuncts.add("a.authorId = :author");
+                }
+                case 6 -> conjuncts.add("a.authorId in (" + (1 + r.nextInt(10)) + ", " + (1 + r.nextInt(60)) + ", " + (1 + r.nextInt(60)) + ")");
+                case 7 -> conjuncts.add("(a.score < " + r.nextInt(10) + " or a.category is null)");
+                default -> conjuncts.add("a.price >= " + r.nextInt(800) + ".50");
+            }
+        }
+        return conjuncts.isEmpty() ? "" : " where " + String.join(" and ", conjuncts);
+    }
+
+    private static String having(Random r) {
+        return switch (r.nextInt(5)) {
+            case 0 -> "count(a) > " + r.nextInt(20);
+            case 1 -> "sum(a.score) >= " + r.nextInt(200);
+            case 2 -> "avg(a.score) < " + (5 + r.nextInt(20));
+            case 3 -> "max(a.createdAt) is not null and count(a) >= 2";
+            default -> "count(distinct a.authorId) between 2 and " + (3 + r.nextInt(20));
+        };
+    }
+
+    private static String orderBy(Random r, int n) {
+        return pick(r, SORTABLE, n).stream().map(c -> c + direction(r)).collect(Collectors.joining(", "));
+    }
+
+    private static String direction(Random r) {
+        return switch (r.nextInt(6)) {
+            case 0, 1 -> "";
+            case 2 -> " asc";
+            case 3 -> " desc";
+            case 4 -> r.nextBoolean() ? " asc nulls first" : " desc nulls last";
+            default -> r.nextBoolean() ? " nulls last" : " desc nulls first";
+        };
+    }
+
+    private static List<String> pick(Random r, String[] from, int n) {
+        List<String> all = new ArrayList<>(List.of(from));
+        Collections.shuffle(all, r);
+        return new ArrayList<>(all.subList(0, Math.min(n, all.size())));
+    }
+
+    // ------------------------------------------------------------------ running and comparing
+
+    @Test
+    void generatedQueriesReturnExactlyWhatOneDatabaseReturns(ShardedPersistence orm) {
+        Random r = new Random(seed ^ 0x5DEECE66DL);
+        ShardedRepository<Article, Long> articles = orm.repository(Article.class);
+        int fanOuts = 0;
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < QUERIES; i++) {
+            Case c = generate(r);
+            try {
+                List<List<String>> expected;
+                try (Session s = oracle.openSession()) {
+                    Class<?> rowType = c.entity ? Article.class : Object[].class;
+                    SelectionQuery<?> q = s.createSelectionQuery(c.hql, rowType);
+                    c.params.forEach(q::setParameter);
+                    if (c.offset != null) {
+                        q.setFirstResult(c.offset);
+                    }
+                    if (c.limit != null) {
+                        q.setMaxResults(c.limit);
+                    }
+                    expected = normalize(q.getResultList());
+                }
+                ShardedQuery<?> sharded = c.entity ? articles.query(c.hql) : orm.query(c.hql, Object[].class);
+                for (Map.Entry<String, Object> p : c.params.entrySet()) {
+                    sharded = sharded.param(p.getKey(), p.getValue());
+                }
+                if (c.offset != null) {
+                    sharded = sharded.offset(c.offset);
+                }
+                if (c.limit != null) {
+                    sharded = sharded.limit(c.limit);
+                }
+                if (sharded.targetShards().size() > 1) {
+                    fanOuts++;
+                }
+                List<List<String>> actual = normalize(sharded.list());
+                if (!c.ordered) {
+                    expected = sorted(expected);
+                    actual = sorted(actual);
+                }
+                if (!expected.equals(actual)) {
+                    failures.add("query #" + i + " [" + c.hql + "] params=" + c.params + " limit=" + c.limit + " offset=" + c.offset
+                            + "\n  expected " + abbreviate(expected) + "\n  actual   " + abbreviate(actual));
+                }
+            } catch (RuntimeException e) {
+                failures.add("query #" + i + " [" + c.hql + "] params=" + c.params + " threw " + e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " of " + QUERIES + " queries differ from the oracle (seed " + seed + ", -Ddiff.seed=" + seed + "):\n"
+                    + String.join("\n", failures.subList(0, Math.min(10, failures.size()))));
+        }
+        assertTrue(fanOuts > QUERIES / 2, "most queries should fan out, got " + fanOuts + " (seed " + seed + ")");
+        System.out.println("DifferentialQueryIT: " + QUERIES + " queries (" + fanOuts + " fan-outs) equal the oracle, seed " + seed);
+    }
+
+    @Test
+    void streamsAndCountsMatchTheOracleToo(ShardedPersistence orm) {
+        String hql = "select a.id, a.createdAt from Article a order by a.createdAt desc nulls last, a.id";
+        List<List<String>> expected;
+        try (Session s = oracle.openSession()) {
+            expected = normalize(s.createSelectionQuery(hql, Object[].class).getResultList());
+        }
+        try (var stream = orm.query(hql, Object[].class).fetchSize(50).stream()) {
+            assertEquals(expected, normalize(stream.toList()), "seed " + seed);
+        }
+        try (Session s = oracle.openSession()) {
+            assertEquals(s.createSelectionQuery("select count(a) from Article a", Long.class).getSingleResult(),
+                    orm.query("select count(a) from Article a", Long.class).single().orElseThrow());
+        }
+    }
+
+    private static List<List<String>> normalize(List<?> rows) {
+        List<List<String>> out = new ArrayList<>(rows.size());
+        for (Object row : rows) {
+            List<String> values = new ArrayList<>();
+            if (row instanceof Object[] a) {
+                for (Object v : a) {
+                    values.add(value(v));
+                }
+            } else {
+                values.add(value(row));
+            }
+            out.add(values);
+        }
+        return out;
+    }
+
+    private static String value(Object v) {
+        if (v == null) {
+            return "NULL";
+        }
+        if (v instanceof Article a) {
+            return "Article#" + a.getId() + "/" + a.getCreatedAt() + "/" + a.getScore() + "/" + a.getCategory();
+        }
+        if (v instanceof BigDecimal d) {
+            return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+        }
+        if (v instanceof Double || v instanceof Float) {
+            return String.format(Locale.ROOT, "%.10e", ((Number) v).doubleValue());
+        }
+        if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+            return Long.toString(((Number) v).longValue());
+        }
+        if (v instanceof String s) {
+            return "'" + s + "'";
+        }
+        return v.getClass().getSimpleName() + ":" + v;
+    }
+
+    private static List<List<String>> sorted(List<List<String>> rows) {
+        List<List<String>> copy = new ArrayList<>(rows);
+        copy.sort((x, y) -> String.join("\u0001", x).compareTo(String.join("\u0001", y)));
+        return copy;
+    }
+
+    private static String abbreviate(List<List<String>> rows) {
+        String s = rows.size() + " rows " + rows;
+        return s.length() > 600 ? s.substring(0, 600) + "..." : s;
+    }
+}

@@ -1,0 +1,160 @@
+package io.github.shardingorm.internal.query;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * An expression evaluated after the merge of a grouped query, over one merged group: the select
+ * items, HAVING and ORDER BY of the original query, with aggregates replaced by their merged
+ * values. SQL semantics: null propagates through arithmetic; predicates are three-valued (a
+ * {@code Boolean} or null for unknown).
+ */
+sealed interface PostExpr {
+
+    /** The values of one merged group. */
+    interface Group {
+        /** A per-shard column (a group key or an expression carried from the first row). */
+        Object column(int index);
+
+        /** A merged aggregate. */
+        Object aggregate(int index);
+    }
+
+    Object eval(Group group, Parameters parameters, Comparator<String> text);
+
+    record Column(int index) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            return group.column(index);
+        }
+    }
+
+    record Aggregate(int index) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            return group.aggregate(index);
+        }
+    }
+
+    record Constant(ValueRef value) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            return value.resolve(parameters);
+        }
+    }
+
+    record Arithmetic(char operator, PostExpr left, PostExpr right) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            Object l = left.eval(group, parameters, text);
+            Object r = right.eval(group, parameters, text);
+            return l == null || r == null ? null : SqlValues.arithmetic(operator, (Number) l, (Number) r);
+        }
+    }
+
+    record Negate(PostExpr operand) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            Object v = operand.eval(group, parameters, text);
+            return v == null ? null : SqlValues.negate((Number) v);
+        }
+    }
+
+    /** {@code = <> < <= > >=} as "=", "<>", "<", "<=", ">", ">=". */
+    record Compare(String operator, PostExpr left, PostExpr right) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            Object l = left.eval(group, parameters, text);
+            Object r = right.eval(group, parameters, text);
+            if (l == null || r == null) {
+                return null;
+            }
+            if (operator.equals("=")) {
+                return SqlValues.equal(l, r, text);
+            }
+            if (operator.equals("<>")) {
+                return !SqlValues.equal(l, r, text);
+            }
+            int c = SqlValues.compare(l, r, text);
+            return switch (operator) {
+                case "<" -> c < 0;
+                case "<=" -> c <= 0;
+                case ">" -> c > 0;
+                default -> c >= 0;
+            };
+        }
+    }
+
+    record And(List<PostExpr> parts) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            boolean unknown = false;
+            for (PostExpr p : parts) {
+                Object v = p.eval(group, parameters, text);
+                if (Boolean.FALSE.equals(v)) {
+                    return false;
+                }
+                unknown |= v == null;
+            }
+            return unknown ? null : true;
+        }
+    }
+
+    record Or(List<PostExpr> parts) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            boolean unknown = false;
+            for (PostExpr p : parts) {
+                Object v = p.eval(group, parameters, text);
+                if (Boolean.TRUE.equals(v)) {
+                    return true;
+                }
+                unknown |= v == null;
+            }
+            return unknown ? null : false;
+        }
+    }
+
+    record Not(PostExpr operand) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            Object v = operand.eval(group, parameters, text);
+            return v == null ? null : !((Boolean) v);
+        }
+    }
+
+    record IsNull(PostExpr operand) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            return operand.eval(group, parameters, text) == null;
+        }
+    }
+
+    record In(PostExpr operand, List<PostExpr> values) implements PostExpr {
+        @Override
+        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            Object v = operand.eval(group, parameters, text);
+            if (v == null) {
+                return null;
+            }
+            boolean unknown = false;
+            for (PostExpr e : values) {
+                Object w = e.eval(group, parameters, text);
+                if (w instanceof java.util.Collection<?> many) {
+                    for (Object x : many) {
+                        if (x == null) {
+                            unknown = true;
+                        } else if (SqlValues.equal(v, x, text)) {
+                            return true;
+                        }
+                    }
+                } else if (w == null) {
+                    unknown = true;
+                } else if (SqlValues.equal(v, w, text)) {
+                    return true;
+                }
+            }
+            return unknown ? null : false;
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.github.shardingorm.internal.query;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.util.Comparator;
+import java.util.UUID;
+
+/**
+ * Compares and computes with values the way PostgreSQL does, for the merge step: numbers of
+ * different Java types compare by value, UUIDs as unsigned bytes, text by the shards' collation
+ * (code point order for the C/POSIX collations; see {@link TextOrder}). Null handling is the
+ * caller's (SQL three-valued logic in {@link PostExpr}, NULLS FIRST/LAST in {@link SortKey}).
+ */
+final class SqlValues {
+
+    private SqlValues() {
+    }
+
+    /** Compares two non-null values. @throws IllegalStateException when they are not comparable */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static int compare(Object a, Object b, Comparator<String> text) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return compareNumbers(x, y);
+        }
+        if (a instanceof String x && b instanceof String y) {
+            return text.compare(x, y);
+        }
+        if (a instanceof Character || b instanceof Character) {
+            return text.compare(a.toString(), b.toString());
+        }
+        if (a instanceof UUID x && b instanceof UUID y) {
+            int c = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
+            return c != 0 ? c : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
+        }
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return java.util.Arrays.compareUnsigned(x, y);
+        }
+        if (a instanceof Comparable ca && a.getClass().isInstance(b)) {
+            return ca.compareTo(b);
+        }
+        if (b instanceof Comparable cb && b.getClass().isInstance(a)) {
+            return -cb.compareTo(a);
+        }
+        throw new IllegalStateException("cannot compare a " + a.getClass().getName() + " with a " + b.getClass().getName());
+    }
+
+    static int compareNumbers(Number x, Number y) {
+        if (isIntegral(x) && isIntegral(y) && !(x instanceof BigInteger) && !(y instanceof BigInteger)) {
+            return Long.compare(x.longValue(), y.longValue());
+        }
+        if (isFloating(x) || isFloating(y)) {
+            double dx = x.doubleValue();
+            double dy = y.doubleValue();
+            if (Double.isNaN(dx) || Double.isNaN(dy) || Double.isInfinite(dx) || Double.isInfinite(dy)) {
+                return Double.compare(dx, dy);
+            }
+        }
+        return decimal(x).compareTo(decimal(y));
+    }
+
+    static boolean isIntegral(Number n) {
+        return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte || n instanceof BigInteger;
+    }
+
+    static boolean isFloating(Number n) {
+        return n instanceof Double || n instanceof Float;
+    }
+
+    static BigDecimal decimal(Number n) {
+        if (n instanceof BigDecimal d) {
+            return d;
+        }
+        if (n instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        if (isIntegral(n)) {
+            return BigDecimal.valueOf(n.longValue());
+        }
+        return new BigDecimal(n.toString());
+    }
+
+    /** SQL equality of two non-null values (numbers by value). */
+    static boolean equal(Object a, Object b, Comparator<String> text) {
+        if (a instanceof Number && b instanceof Number) {
+            return compareNumbers((Number) a, (Number) b) == 0;
+        }
+        return a.equals(b);
+    }
+
+    /** Adds two non-null partial sums (a running SUM). */
+    static Object add(Object a, Object b) {
+        return arithmetic('+', (Number) a, (Number) b);
+    }
+
+    /** {@code + - * / %} on non-null numbers, typed like PostgreSQL/Hibernate: integral stays integral (division truncates). */
+    static Object arithmetic(char op, Number a, Number b) {
+        if (isIntegral(a) && isIntegral(b)) {
+            if (a instanceof BigInteger || b instanceof BigInteger) {
+                BigInteger x = (BigInteger) (a instanceof BigInteger ? a : BigInteger.valueOf(a.longValue()));
+                BigInteger y = (BigInteger) (b instanceof BigInteger ? b : BigInteger.valueOf(b.longValue()));
+                return switch (op) {
+                    case '+' -> x.add(y);
+                    case '-' -> x.subtract(y);
+                    case '*' -> x.multiply(y);
+                    case '/' -> x.divide(nonZero(y));
+                    default -> x.remainder(nonZero(y));
+                };
+            }
+            long x = a.longValue();
+            long y = b.longValue();
+            Object r = switch (op) {
+                case '+' -> Math.addExact(x, y);
+                case '-' -> Math.subtractExact(x, y);
+                case '*' -> Math.multiplyExact(x, y);
+                case '/' -> x / nonZero(y);
+                default -> x % nonZero(y);
+            };
+            return (a instanceof Long || b instanceof Long) ? r : (Object) Math.toIntExact((Long) r);
+        }
+        if (isFloating(a) || isFloating(b)) {
+            double x = a.doubleValue();
+            double y = b.doubleValue();
+            return switch (op) {
+                case '+' -> x + y;
+                case '-' -> x - y;
+                case '*' -> x * y;
+                case '/' -> x / nonZero(y);
+                default -> x % y;
+            };
+        }
+        BigDecimal x = decimal(a);
+        BigDecimal y = decimal(b);
+        return switch (op) {
+            case '+' -> x.add(y);
+            case '-' -> x.subtract(y);
+            case '*' -> x.multiply(y);
+            case '/' -> x.divide(nonZero(y), MathContext.DECIMAL128);
+            default -> x.remainder(nonZero(y));
+        };
+    }
+
+    static Object negate(Number n) {
+        if (n instanceof Long l) {
+            return Math.negateExact(l);
+        }
+        if (n instanceof Integer i) {
+            return Math.negateExact(i);
+        }
+        if (n instanceof Double d) {
+            return -d;
+        }
+        if (n instanceof Float f) {
+            return -f;
+        }
+        if (n instanceof BigInteger b) {
+            return b.negate();
+        }
+        return decimal(n).negate();
+    }
+
+    private static long nonZero(long y) {
+        if (y == 0) {
+            throw new ArithmeticException("division by zero");
+        }
+        return y;
+    }
+
+    private static double nonZero(double y) {
+        if (y == 0) {
+            throw new ArithmeticException("division by zero");
+        }
+        return y;
+    }
+
+    private static BigInteger nonZero(BigInteger y) {
+        if (y.signum() == 0) {
+            throw new ArithmeticException("division by zero");
+        }
+        return y;
+    }
+
+    private static BigDecimal nonZero(BigDecimal y) {
+        if (y.signum() == 0) {
+            throw new ArithmeticException("division by zero");
+        }
+        return y;
+    }
+}

@@ -1,0 +1,28 @@
+package io.github.shardingorm.query;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The answer of a query across shards, with what it was computed from.
+ *
+ * @param rows          the merged rows, in order; never null
+ * @param queriedShards the shards the query was sent to (the routing decision), in shard order
+ * @param missingShards shards that failed or timed out under {@link FailurePolicy#PARTIAL}, with
+ *                      their causes; empty when the answer is complete
+ * @param <R> the row type
+ */
+public record ShardedResult<R>(List<R> rows, Set<String> queriedShards, Map<String, Throwable> missingShards) {
+
+    public ShardedResult {
+        rows = java.util.Collections.unmodifiableList(rows);
+        queriedShards = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(queriedShards));
+        missingShards = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(missingShards));
+    }
+
+    /** Whether some shards are missing from the answer. */
+    public boolean isPartial() {
+        return !missingShards.isEmpty();
+    }
+}

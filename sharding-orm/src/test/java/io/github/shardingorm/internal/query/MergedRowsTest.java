@@ -1,0 +1,156 @@
+package io.github.shardingorm.internal.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The merge step without a database: k-way merge, PostgreSQL null ordering, DISTINCT, windows, aggregates. */
+class MergedRowsTest {
+
+    private static Iterator<Object[]> rows(Object... firstColumn) {
+        List<Object[]> out = new ArrayList<>();
+        for (Object v : firstColumn) {
+            out.add(new Object[] {v});
+        }
+        return out.iterator();
+    }
+
+    private static List<Object> firstColumn(Iterator<Object[]> it) {
+        List<Object> out = new ArrayList<>();
+        it.forEachRemaining(r -> out.add(r[0]));
+        return out;
+    }
+
+    @Test
+    void kWayMergeKeepsPostgresNullsLastForAscAndFirstForDesc() {
+        var asc = SortKey.rowOrder(List.of(SortKey.of(0, false, null)), TextOrder.CODE_POINT);
+        assertEquals(Arrays.asList(1L, 2, 3L, 5L, null, null),
+                firstColumn(MergedRows.ordered(List.of(rows(1L, 5L, null), rows(2, 3L, null)), asc)));
+        var desc = SortKey.rowOrder(List.of(SortKey.of(0, true, null)), TextOrder.CODE_POINT);
+        assertEquals(Arrays.asList(null, null, 5L, 3L, 2, 1L),
+                firstColumn(MergedRows.ordered(List.of(rows(null, 5L, 1L), rows(null, 3L, 2)), desc)));
+        var explicit = SortKey.rowOrder(List.of(SortKey.of(0, false, true)), TextOrder.CODE_POINT);
+        assertEquals(Arrays.asList(null, 1L, 2L), firstColumn(MergedRows.ordered(List.of(rows(1L, 2L), rows((Object) null)), explicit)));
+    }
+
+    @Test
+    void mergeReadsOneRowPerSourceAtATime() {
+        int[] pulled = new int[2];
+        List<Iterator<Object[]>> sources = new ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            int source = s;
+            sources.add(new Iterator<>() {
+                long next = source;
+
+                @Override
+                public boolean hasNext() {
+                    return true;
+                }
+
+                @Override
+                public Object[] next() {
+                    pulled[source]++;
+                    long v = next;
+                    next += 2;
+                    return new Object[] {v};
+                }
+            });
+        }
+        Iterator<Object[]> merged = MergedRows.ordered(sources, SortKey.rowOrder(List.of(SortKey.of(0, false, null)), TextOrder.CODE_POINT));
+        for (long expected = 0; expected < 1000; expected++) {
+            assertEquals(expected, merged.next()[0]);
+        }
+        assertTrue(pulled[0] <= 501 && pulled[1] <= 501, Arrays.toString(pulled));
+    }
+
+    @Test
+    void distinctForgetsRowsAtEveryNewTieGroup() {
+        var order = SortKey.rowOrder(List.of(SortKey.of(0, false, null)), TextOrder.CODE_POINT);
+        Iterator<Object[]> merged = MergedRows.ordered(List.of(rows("a", "b", "b"), rows("a", "b", "c")), order);
+        assertEquals(List.of("a", "b", "c"), firstColumn(MergedRows.distinct(merged, 1, order, null)));
+        assertEquals(List.of(new BigDecimal("1.0")), firstColumn(MergedRows.distinct(rows(new BigDecimal("1.0"), new BigDecimal("1.00"), new BigDecimal("1")), 1, null, null)));
+    }
+
+    @Test
+    void windowSkipsThenLimits() {
+        assertEquals(List.of(3L, 4L), firstColumn(MergedRows.window(rows(1L, 2L, 3L, 4L, 5L), 2, 2)));
+        assertEquals(List.of(), firstColumn(MergedRows.window(rows(1L, 2L), 5, -1)));
+    }
+
+    @Test
+    void textAndUuidsCompareLikePostgres() {
+        assertTrue(SqlValues.compare("Z", "a", TextOrder.CODE_POINT) < 0, "C collation: upper case first");
+        assertTrue(SqlValues.compare("\uFFFF", "\uD83D\uDE00", TextOrder.CODE_POINT) < 0, "code points, not UTF-16 units");
+        UUID low = new UUID(0x7FFFFFFFFFFFFFFFL, 0);
+        UUID high = new UUID(0x8000000000000000L, 0);
+        assertTrue(SqlValues.compare(low, high, TextOrder.CODE_POINT) < 0, "uuid compares as unsigned bytes");
+        assertEquals(0, SqlValues.compare(2, new BigDecimal("2.00"), TextOrder.CODE_POINT));
+        assertTrue(SqlValues.compare(Double.NaN, 1e300, TextOrder.CODE_POINT) > 0, "NaN sorts last, as in PostgreSQL");
+    }
+
+    @Test
+    void averageIsTheMergedSumOverTheMergedCountNeverAnAverageOfAverages() {
+        MergeAggregate avg = new MergeAggregate(MergeAggregate.Kind.AVG, 0, 1);
+        MergeAggregate.State state = avg.newState();
+        state.accept(new Object[] {10L, 1L}, TextOrder.CODE_POINT);  // shard A: one row of 10
+        state.accept(new Object[] {20L, 9L}, TextOrder.CODE_POINT);  // shard B: nine rows summing to 20
+        assertEquals(3.0, state.result());
+        MergeAggregate.State empty = avg.newState();
+        empty.accept(new Object[] {null, 0L}, TextOrder.CODE_POINT);
+        assertEquals(null, empty.result());
+    }
+
+    @Test
+    void countDistinctCountsValuesAcrossShardsOnce() {
+        MergeAggregate.State state = new MergeAggregate(MergeAggregate.Kind.COUNT_DISTINCT, 0, -1).newState();
+        for (Object v : new Object[] {"x", "y", null, "x", "z", "y"}) {
+            state.accept(new Object[] {v}, TextOrder.CODE_POINT);
+        }
+        assertEquals(3L, state.result());
+    }
+
+    @Test
+    void sumMinMaxSkipNullsAndKeepTheirType() {
+        MergeAggregate.State sum = new MergeAggregate(MergeAggregate.Kind.SUM, 0, -1).newState();
+        MergeAggregate.State min = new MergeAggregate(MergeAggregate.Kind.MIN, 0, -1).newState();
+        for (Object v : new Object[] {null, new BigDecimal("1.50"), new BigDecimal("2.25")}) {
+            sum.accept(new Object[] {v}, TextOrder.CODE_POINT);
+            min.accept(new Object[] {v}, TextOrder.CODE_POINT);
+        }
+        assertEquals(new BigDecimal("3.75"), sum.result());
+        assertEquals(new BigDecimal("1.50"), min.result());
+        MergeAggregate.State none = new MergeAggregate(MergeAggregate.Kind.SUM, 0, -1).newState();
+        none.accept(new Object[] {null}, TextOrder.CODE_POINT);
+        assertEquals(null, none.result());
+    }
+
+    @Test
+    void havingUsesThreeValuedLogic() {
+        PostExpr.Group g = new PostExpr.Group() {
+            @Override
+            public Object column(int index) {
+                return null;
+            }
+
+            @Override
+            public Object aggregate(int index) {
+                return index == 0 ? 5L : null;
+            }
+        };
+        PostExpr gt = new PostExpr.Compare(">", new PostExpr.Aggregate(0), new PostExpr.Constant(new ValueRef.Literal(3)));
+        PostExpr unknown = new PostExpr.Compare(">", new PostExpr.Aggregate(1), new PostExpr.Constant(new ValueRef.Literal(3)));
+        assertEquals(true, gt.eval(g, Parameters.NONE, TextOrder.CODE_POINT));
+        assertEquals(null, unknown.eval(g, Parameters.NONE, TextOrder.CODE_POINT));
+        assertEquals(true, new PostExpr.Or(List.of(unknown, gt)).eval(g, Parameters.NONE, TextOrder.CODE_POINT));
+        assertEquals(null, new PostExpr.Not(unknown).eval(g, Parameters.NONE, TextOrder.CODE_POINT));
+        assertEquals(10L, new PostExpr.Arithmetic('*', new PostExpr.Aggregate(0), new PostExpr.Constant(new ValueRef.Literal(2)))
+                .eval(g, Parameters.NONE, TextOrder.CODE_POINT));
+    }
+}
