@@ -1,0 +1,230 @@
+package io.github.shardingorm.it.writes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.shardingorm.ShardRoutingException;
+import io.github.shardingorm.ShardedPersistence;
+import io.github.shardingorm.ShardedPersistenceBuilder;
+import io.github.shardingorm.ShardingException;
+import io.github.shardingorm.TwoPhaseCommitMode;
+import io.github.shardingorm.internal.saga.FaultInjector;
+import io.github.shardingorm.internal.saga.FaultInjector.Point;
+import io.github.shardingorm.it.writes.WritesFixture.Shard;
+import io.github.shardingorm.it.writes.model.Country;
+import io.github.shardingorm.it.writes.model.WriteMark;
+import io.github.shardingorm.test.PostgresServer;
+import io.github.shardingorm.test.PostgresServerGroup;
+import io.github.shardingorm.test.PostgresServers;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Two-phase commit on private servers with {@code max_prepared_transactions=20}: 3 shards, two of
+ * them databases on the same server (so global transaction ids must differ per shard). All or
+ * nothing on every shard, also when the coordinator crashes at each boundary or inside recovery;
+ * no prepared transaction is left behind. Checked through JDBC on every shard.
+ */
+@PostgresServers(count = 2, settings = {"max_prepared_transactions=20"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoPhaseCommitIT {
+
+    private List<Shard> shards;
+    private PostgresServerGroup servers;
+    private ShardedPersistence orm;
+    private long k0;
+    private long k1;
+    private long k2;
+
+    @BeforeAll
+    void start(PostgresServerGroup servers) {
+        this.servers = servers;
+        shards = WritesFixture.shardsOnServers(servers.servers(), 3, "tpc");
+        orm = build(null, Duration.ZERO).twoPhaseCommit(TwoPhaseCommitMode.REQUIRED).build();
+        k0 = WritesFixture.keyOn(orm, "s0", 1);
+        k1 = WritesFixture.keyOn(orm, "s1", 1);
+        k2 = WritesFixture.keyOn(orm, "s2", 1);
+    }
+
+    @AfterAll
+    void stop() {
+        if (orm != null) {
+            orm.close();
+        }
+    }
+
+    private ShardedPersistenceBuilder build(FaultInjector faults, Duration recoveryInterval) {
+        ShardedPersistenceBuilder b = WritesFixture.builder(shards).twoPhaseGrace(Duration.ofMillis(500)).recoveryInterval(recoveryInterval);
+        if (faults != null) {
+            b.hibernateProperty(FaultInjector.PROPERTY, faults);
+        }
+        return b;
+    }
+
+    private void writeMarks(ShardedPersistence on, String group) {
+        on.atomically(List.of(k0, k1, k2), tx -> {
+            tx.session(k0).persist(new WriteMark(group, 0, 3, k0));
+            tx.session(k1).persist(new WriteMark(group, 1, 3, k1));
+            tx.session(k2).persist(new WriteMark(group, 2, 3, k2));
+        });
+    }
+
+    @Test
+    void commitsOnEveryShard() throws Exception {
+        String group = UUID.randomUUID().toString();
+        writeMarks(orm, group);
+        assertEquals(List.of("s0:0", "s1:1", "s2:2"), WritesFixture.marksOf(shards, group));
+        assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+    }
+
+    @Test
+    void aFailingWorkAppliesNothing() throws Exception {
+        String group = UUID.randomUUID().toString();
+        assertThrows(IllegalStateException.class, () -> orm.atomically(List.of(k0, k1), tx -> {
+            tx.session(k0).persist(new WriteMark(group, 0, 2, k0));
+            tx.session(k1).persist(new WriteMark(group, 1, 2, k1));
+            throw new IllegalStateException("business rule");
+        }));
+        assertEquals(List.of(), WritesFixture.marksOf(shards, group));
+    }
+
+    @Test
+    void aShardThatFailsToPrepareRollsBackEveryShard() throws Exception {
+        String taken = UUID.randomUUID().toString();
+        orm.inTransaction(k2, s -> s.persist(new WriteMark(taken, 0, 1, k2)));
+        String group = UUID.randomUUID().toString();
+        assertThrows(RuntimeException.class, () -> orm.atomically(List.of(k0, k1, k2), tx -> {
+            tx.session(k0).persist(new WriteMark(group, 0, 3, k0));
+            tx.session(k1).persist(new WriteMark(group, 1, 3, k1));
+            tx.session(k2).createNativeMutationQuery("insert into write_marks (id, shard_key, group_id, part, parts) values (?, ?, ?, 0, 1)")
+                    .setParameter(1, WriteMark.id(taken, 0)).setParameter(2, k2).setParameter(3, taken).executeUpdate();
+        }));
+        assertEquals(List.of(), WritesFixture.marksOf(shards, group));
+        assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+    }
+
+    @Test
+    void aKeyOutsideTheTransactionIsRefused() {
+        ShardRoutingException e = assertThrows(ShardRoutingException.class,
+                () -> orm.atomically(List.of(k0, k1), tx -> tx.session(k2).persist(new WriteMark("x", 0, 1, k2))));
+        assertTrue(e.getMessage().contains("'s2' is not part of this atomic transaction"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Point.class, names = {"TWO_PHASE_PREPARED", "TWO_PHASE_DECIDED", "TWO_PHASE_ONE_COMMITTED"})
+    void aCoordinatorCrashIsResolvedWithinSecondsOfStartUp(Point point) throws Exception {
+        String group = UUID.randomUUID().toString();
+        try (ShardedPersistence crashing = build(new Faults(point, -1), Duration.ZERO).build()) {
+            WritesFixture.awaitFirstRecoveryPass(crashing);
+            assertThrows(Faults.SimulatedCrash.class, () -> writeMarks(crashing, group));
+        }
+        if (point == Point.TWO_PHASE_PREPARED) {
+            assertTrue(!WritesFixture.preparedLeft(shards).isEmpty(), "the crash left prepared transactions");
+        }
+        long start = System.nanoTime();
+        try (ShardedPersistence recovering = build(null, Duration.ofMillis(200)).build()) {
+            assertTrue(WritesFixture.await(10_000, () -> WritesFixture.preparedLeft(shards).isEmpty()), "in-doubt resolved");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 8_000, "resolved " + millis + " ms after start-up began");
+        }
+        List<String> expected = point == Point.TWO_PHASE_PREPARED ? List.of() : List.of("s0:0", "s1:1", "s2:2");
+        assertEquals(expected, WritesFixture.marksOf(shards, group));
+    }
+
+    @Test
+    void aCrashInsideRecoveryIsResolvedByTheNextRecovery() throws Exception {
+        String group = UUID.randomUUID().toString();
+        try (ShardedPersistence crashing = build(new Faults(Point.TWO_PHASE_DECIDED, -1), Duration.ZERO).build()) {
+            WritesFixture.awaitFirstRecoveryPass(crashing);
+            assertThrows(Faults.SimulatedCrash.class, () -> writeMarks(crashing, group));
+        }
+        Faults inRecovery = new Faults(Point.TWO_PHASE_RECOVERY, -1);
+        try (ShardedPersistence second = build(inRecovery, Duration.ofMillis(100)).build()) {
+            assertTrue(inRecovery.awaitFired(10_000));
+        }
+        try (ShardedPersistence third = build(null, Duration.ofMillis(100)).build()) {
+            assertTrue(WritesFixture.await(10_000, () -> WritesFixture.preparedLeft(shards).isEmpty()));
+        }
+        assertEquals(List.of("s0:0", "s1:1", "s2:2"), WritesFixture.marksOf(shards, group));
+    }
+
+    @Test
+    void aCoordinatorTooSlowToDecideLosesToRecoveryAndAppliesNothing() throws Exception {
+        String group = UUID.randomUUID().toString();
+        CountDownLatch prepared = new CountDownLatch(1);
+        CountDownLatch aborted = new CountDownLatch(1);
+        FaultInjector stall = (point, type, id, step) -> {
+            if (point == Point.TWO_PHASE_PREPARED) {
+                prepared.countDown();
+                try {
+                    aborted.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (ShardedPersistence slow = build(stall, Duration.ZERO).build()) {
+            WritesFixture.awaitFirstRecoveryPass(slow);
+            CompletableFuture<Void> tx = CompletableFuture.runAsync(() -> writeMarks(slow, group));
+            assertTrue(prepared.await(20, TimeUnit.SECONDS));
+            Thread.sleep(600);
+            int resolved = orm.sagas().recover();
+            assertEquals(3, resolved, "recovery rolled back the 3 old undecided participants");
+            assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+            aborted.countDown();
+            Exception e = assertThrows(Exception.class, tx::join);
+            assertTrue(e.getCause() instanceof ShardingException && e.getCause().getMessage().contains("recovery aborted it"), e.toString());
+        }
+        assertEquals(List.of(), WritesFixture.marksOf(shards, group));
+        assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+    }
+
+    @Test
+    void aShardThatDiesAfterTheDecisionIsCommittedByRecoveryWhenItIsBack() throws Exception {
+        String group = UUID.randomUUID().toString();
+        PostgresServer hostOfS1 = servers.get(1);
+        FaultInjector killS1 = (point, type, id, step) -> {
+            if (point == Point.TWO_PHASE_DECIDED) {
+                hostOfS1.kill();
+            }
+        };
+        try (ShardedPersistence coordinator = build(killS1, Duration.ZERO).build()) {
+            WritesFixture.awaitFirstRecoveryPass(coordinator);
+            writeMarks(coordinator, group); // returns normally: the transaction is decided, hence committed
+        }
+        hostOfS1.start();
+        assertTrue(WritesFixture.preparedLeft(shards).stream().anyMatch(gid -> gid.startsWith("s1: ")), "s1 still holds its part, prepared");
+        Thread.sleep(600);
+        assertTrue(WritesFixture.await(10_000, () -> {
+            orm.sagas().recover();
+            return WritesFixture.preparedLeft(shards).isEmpty();
+        }));
+        assertEquals(List.of("s0:0", "s1:1", "s2:2"), WritesFixture.marksOf(shards, group));
+    }
+
+    @Test
+    void referenceWritesAreAtomicOnEveryShard() throws Exception {
+        assertTrue(orm.references().atomicWrites());
+        orm.references().save(new Country("JP", "Japan", 124));
+        for (Shard s : shards) {
+            assertEquals(1, WritesFixture.count(s, "SELECT count(*) FROM countries WHERE code = 'JP'"), s.id());
+        }
+        assertThrows(ShardRoutingException.class, () -> orm.inTransaction(k1, s -> s.merge(new Country("JP", "Nippon", 124))));
+        orm.references().delete(Country.class, "JP");
+        for (Shard s : shards) {
+            assertEquals(0, WritesFixture.count(s, "SELECT count(*) FROM countries WHERE code = 'JP'"), s.id());
+        }
+        assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+    }
+}
