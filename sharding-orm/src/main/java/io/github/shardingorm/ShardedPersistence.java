@@ -93,6 +93,73 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     void replaceShardMap(ShardMap next);
 
+    /**
+     * Sagas: start registered saga types, read their status, list those needing attention.
+     * See {@link io.github.shardingorm.saga.Sagas}.
+     */
+    io.github.shardingorm.saga.Sagas sagas();
+
+    /**
+     * Runs {@code work} as ONE atomic transaction over the shards of {@code keys}, with PostgreSQL
+     * two-phase commit: every shard commits or none does, also if this process dies midway
+     * (recovery, on any instance, resolves the prepared transactions within seconds of start-up).
+     * {@code work} gets one session per shard ({@code sessions.session(key)}); sessions are flushed
+     * and prepared on every shard, the commit decision is logged on a coordinator shard, then every
+     * shard commits. Keys routing to a single shard run as one local transaction.
+     *
+     * <p>Not isolated across shards: a reader may see one shard committed and another not yet
+     * during the commit phase. If a shard fails after the decision, the transaction is still
+     * committed: this method returns normally and recovery commits that shard.
+     *
+     * @param keys shard keys naming the shards; not null or empty
+     * @throws ShardingException when two-phase commit is unavailable (see {@link TwoPhaseCommitMode}),
+     *                           or when the work or a prepare failed; then nothing was applied on any shard
+     * @throws ShardRoutingException when a key is null or cannot be routed
+     */
+    void atomically(java.util.Collection<?> keys, Consumer<CrossShardSessions> work);
+
+    /** Reads and writes of {@link ReferenceTable} entities (copied to every shard). */
+    ReferenceTables references();
+
+    /**
+     * A JPQL/HQL select query over every shard it may touch: routed to the owning shard(s) when its
+     * WHERE clause pins the shard key, otherwise run on all shards in parallel and merged exactly
+     * (see {@link io.github.shardingorm.query.ShardedQuery}).
+     *
+     * @param resultType the row type: an entity, a scalar, {@code Object[]}, or a class with a matching constructor
+     * @throws io.github.shardingorm.query.UnsupportedShardQueryException when the query cannot be answered exactly
+     *         across shards (it is then never sent to any shard)
+     * @throws IllegalArgumentException when the query cannot be parsed, or is an UPDATE/DELETE
+     */
+    <R> io.github.shardingorm.query.ShardedQuery<R> query(String jpql, Class<R> resultType);
+
+    /**
+     * A Criteria query (built with {@code sessionFactory().getCriteriaBuilder()}) over the shards;
+     * as {@link #query(String, Class)}. Value-bound criteria parameters are inlined; use named
+     * parameters ({@code cb.parameter(Long.class, "a")}) with {@code param("a", ...)}.
+     */
+    <R> io.github.shardingorm.query.ShardedQuery<R> query(jakarta.persistence.criteria.CriteriaQuery<R> criteria);
+
+    /**
+     * Runs a JPQL UPDATE or DELETE on every shard its WHERE clause may touch (one shard when it pins
+     * the key), in parallel, each shard in its own transaction. Atomic per shard, NOT across shards:
+     * when a shard fails, {@link io.github.shardingorm.query.ShardQueryException} names the shards
+     * that failed and those that committed.
+     *
+     * @param parameters named parameter values; may be empty, not null
+     * @return the total number of rows updated or deleted
+     * @throws io.github.shardingorm.query.UnsupportedShardQueryException for an UPDATE of the shard key,
+     *         or a subquery over a sharded entity not co-located with the target
+     */
+    long executeUpdate(String jpql, Map<String, ?> parameters);
+
+    /**
+     * Runs native SQL (DML or DDL) on every shard, in parallel, each in its own transaction.
+     *
+     * @throws io.github.shardingorm.query.ShardQueryException naming the shards that failed (the others committed)
+     */
+    void executeOnAllShards(String nativeSql);
+
     /** The single Hibernate SessionFactory; open sessions with {@code withOptions().tenantIdentifier(shardId)}. */
     SessionFactory sessionFactory();
 

@@ -24,6 +24,7 @@ public final class ShardedPersistenceBuilder {
 
     private final List<ShardDefinition> shards = new ArrayList<>();
     private final Map<String, Integer> maximumPoolSizes = new LinkedHashMap<>();
+    private final Map<String, Integer> minimumIdles = new LinkedHashMap<>();
     private final Set<Class<?>> entities = new LinkedHashSet<>();
     private final Map<String, Object> hibernateProperties = new LinkedHashMap<>();
     private ShardingStrategy strategy;
@@ -34,6 +35,14 @@ public final class ShardedPersistenceBuilder {
     private Integer minimumIdle;
     private Integer nodeId;
     private Integer jdbcBatchSize;
+    private final Map<String, io.github.shardingorm.saga.SagaDefinition> sagas = new LinkedHashMap<>();
+    private TwoPhaseCommitMode twoPhaseCommit;
+    private Long twoPhaseGraceMillis;
+    private Integer sagaMaxAttempts;
+    private Long sagaBackoffMillis;
+    private Long sagaLeaseMillis;
+    private Long recoveryIntervalMillis;
+    private Integer queryParallelism;
     private boolean built;
 
     ShardedPersistenceBuilder() {
@@ -62,6 +71,17 @@ public final class ShardedPersistenceBuilder {
         Integer previous = maximumPoolSizes.putIfAbsent(shardId, size);
         if (previous != null) {
             throw new IllegalStateException("maximum pool size of shard '" + shardId + "' was already set to " + previous);
+        }
+        return this;
+    }
+
+    /** Overrides the minimum idle connections of one shard (others use {@link #minimumIdle(int)}). */
+    public ShardedPersistenceBuilder minimumIdle(String shardId, int minimumIdle) {
+        checkNotBuilt();
+        Objects.requireNonNull(shardId, "shard id");
+        Integer previous = minimumIdles.putIfAbsent(shardId, minimumIdle);
+        if (previous != null) {
+            throw new IllegalStateException("minimum idle of shard '" + shardId + "' was already set to " + previous);
         }
         return this;
     }
@@ -159,6 +179,22 @@ public final class ShardedPersistenceBuilder {
     }
 
     /**
+     * Threads running the per-shard statements of queries across shards; default two per shard
+     * (at least 4, at most 64). 1 runs shards one after another. See {@link ShardingSettings#QUERY_PARALLELISM}.
+     */
+    public ShardedPersistenceBuilder queryParallelism(int threads) {
+        checkNotBuilt();
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("query parallelism must be between 1 and 1024 but was " + threads);
+        }
+        if (this.queryParallelism != null) {
+            throw new IllegalStateException("query parallelism was already set to " + this.queryParallelism);
+        }
+        this.queryParallelism = threads;
+        return this;
+    }
+
+    /**
      * A Hibernate setting passed through unchanged (e.g. {@code hibernate.show_sql}). Settings
      * that sharding-orm owns (connection, multi-tenancy, {@code hbm2ddl}) are rejected by build().
      */
@@ -171,6 +207,85 @@ public final class ShardedPersistenceBuilder {
     }
 
     /**
+     * Registers a saga type; register the same types on every instance so that recovery can
+     * resume any saga after a restart.
+     *
+     * @throws IllegalStateException when a saga of that type is already registered
+     */
+    public ShardedPersistenceBuilder saga(io.github.shardingorm.saga.SagaDefinition saga) {
+        checkNotBuilt();
+        Objects.requireNonNull(saga, "saga");
+        if (sagas.putIfAbsent(saga.type(), saga) != null) {
+            throw new IllegalStateException("saga type '" + saga.type() + "' was already registered");
+        }
+        return this;
+    }
+
+    /** Whether writes that span shards may or must use two-phase commit; default {@link TwoPhaseCommitMode#AUTO}. */
+    public ShardedPersistenceBuilder twoPhaseCommit(TwoPhaseCommitMode mode) {
+        checkNotBuilt();
+        Objects.requireNonNull(mode, "two-phase commit mode");
+        if (twoPhaseCommit != null) {
+            throw new IllegalStateException("two-phase commit mode was already set to " + twoPhaseCommit);
+        }
+        twoPhaseCommit = mode;
+        return this;
+    }
+
+    /** Grace before recovery rolls back an undecided prepared transaction; default 5 s. See {@link ShardingSettings#TWO_PHASE_GRACE}. */
+    public ShardedPersistenceBuilder twoPhaseGrace(Duration grace) {
+        checkNotBuilt();
+        twoPhaseGraceMillis = once(twoPhaseGraceMillis, grace, 100, "two-phase grace");
+        return this;
+    }
+
+    /**
+     * Retry budget of saga steps (transient failures) and compensations; default 5 attempts, 200 ms
+     * first backoff (doubling, at most 10 s).
+     */
+    public ShardedPersistenceBuilder sagaRetries(int maxAttempts, Duration firstBackoff) {
+        checkNotBuilt();
+        if (sagaMaxAttempts != null) {
+            throw new IllegalStateException("saga retries were already set to " + sagaMaxAttempts + " attempts");
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("saga max attempts must be at least 1 but was " + maxAttempts);
+        }
+        Objects.requireNonNull(firstBackoff, "first backoff");
+        if (firstBackoff.isNegative()) {
+            throw new IllegalArgumentException("saga retry backoff must not be negative but was " + firstBackoff);
+        }
+        sagaMaxAttempts = maxAttempts;
+        sagaBackoffMillis = firstBackoff.toMillis();
+        return this;
+    }
+
+    /** How long a saga stays claimed without progress before another instance may resume it; default 15 s. */
+    public ShardedPersistenceBuilder sagaLease(Duration lease) {
+        checkNotBuilt();
+        sagaLeaseMillis = once(sagaLeaseMillis, lease, 100, "saga lease");
+        return this;
+    }
+
+    /** Period of background recovery; {@link Duration#ZERO} disables it (start-up recovery still runs); default 5 s. */
+    public ShardedPersistenceBuilder recoveryInterval(Duration interval) {
+        checkNotBuilt();
+        recoveryIntervalMillis = once(recoveryIntervalMillis, interval, 0, "recovery interval");
+        return this;
+    }
+
+    private static Long once(Long previous, Duration value, long minimumMillis, String what) {
+        if (previous != null) {
+            throw new IllegalStateException(what + " was already set to " + previous + " ms");
+        }
+        Objects.requireNonNull(value, what);
+        if (value.toMillis() < minimumMillis) {
+            throw new IllegalArgumentException(what + " must be at least " + minimumMillis + " ms but was " + value.toMillis() + " ms");
+        }
+        return value.toMillis();
+    }
+
+    /**
      * Validates the whole configuration, starts one pool per shard, checks every shard can be
      * reached, starts Hibernate and applies the schema action to every shard.
      *
@@ -180,7 +295,7 @@ public final class ShardedPersistenceBuilder {
         checkNotBuilt();
         built = true;
         ShardingConfiguration configuration = new ShardingConfiguration(
-                shards, maximumPoolSizes, new ArrayList<>(entities), strategy,
+                shards, maximumPoolSizes, minimumIdles, new ArrayList<>(entities), strategy,
                 bucketCount == null ? ShardingSettings.DEFAULT_BUCKET_COUNT : bucketCount,
                 schemaAction == null ? SchemaAction.NONE : schemaAction,
                 connectionTimeout == null ? ShardingSettings.DEFAULT_CONNECTION_TIMEOUT_MILLIS : connectionTimeout.toMillis(),
@@ -189,6 +304,17 @@ public final class ShardedPersistenceBuilder {
                 nodeId == null ? 0 : nodeId,
                 jdbcBatchSize == null ? ShardingSettings.DEFAULT_JDBC_BATCH_SIZE : jdbcBatchSize,
                 hibernateProperties);
+        io.github.shardingorm.internal.saga.WriteSettings d = io.github.shardingorm.internal.saga.WriteSettings.DEFAULTS;
+        configuration.crossShardWrites(new io.github.shardingorm.internal.saga.CrossShardWrites(new ArrayList<>(sagas.values()),
+                twoPhaseCommit == null ? TwoPhaseCommitMode.AUTO : twoPhaseCommit,
+                new io.github.shardingorm.internal.saga.WriteSettings(
+                        sagaMaxAttempts == null ? d.maxAttempts() : sagaMaxAttempts,
+                        sagaBackoffMillis == null ? d.backoffMillis() : sagaBackoffMillis,
+                        d.maxBackoffMillis(),
+                        sagaLeaseMillis == null ? d.leaseMillis() : sagaLeaseMillis,
+                        recoveryIntervalMillis == null ? d.recoveryIntervalMillis() : recoveryIntervalMillis,
+                        twoPhaseGraceMillis == null ? d.twoPhaseGraceMillis() : twoPhaseGraceMillis)));
+        configuration.queryParallelism(queryParallelism == null ? 0 : queryParallelism);
         return ShardedPersistenceBootstrap.start(configuration);
     }
 

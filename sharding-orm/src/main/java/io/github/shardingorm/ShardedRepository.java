@@ -76,6 +76,15 @@ public interface ShardedRepository<T, ID> {
     /** The shard an entity routes to. */
     String shardOf(T entity);
 
+    /**
+     * A JPQL/HQL query whose rows are this entity ({@code select p from Post p where ...}): routed
+     * when it pins the shard key, else run on every shard and merged. See
+     * {@link io.github.shardingorm.query.ShardedQuery}.
+     *
+     * @throws io.github.shardingorm.query.UnsupportedShardQueryException when it cannot be answered exactly across shards
+     */
+    io.github.shardingorm.query.ShardedQuery<T> query(String jpql);
+
     /** Runs {@code work} in a transaction on the shard of {@code key}. */
     void inTransaction(Object key, Consumer<Session> work);
 

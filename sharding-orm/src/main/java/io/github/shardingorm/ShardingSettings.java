@@ -77,6 +77,44 @@ public interface ShardingSettings {
     /** JDBC batch size for inserts/updates (also used by {@code saveAll}). Default 50. */
     String JDBC_BATCH_SIZE = "sharding.jdbc-batch-size";
 
+    /**
+     * Writes that span shards: {@code auto} (default: two-phase commit when every shard has
+     * {@code max_prepared_transactions > 0}), {@code required} (start-up fails naming the shards
+     * that do not) or {@code disabled}. See {@link TwoPhaseCommitMode}.
+     */
+    String TWO_PHASE_COMMIT = "sharding.two-phase-commit";
+
+    /**
+     * Milliseconds after which recovery rolls back a prepared transaction that has no commit
+     * decision (its coordinator died before deciding). Default 5000, minimum 100.
+     */
+    String TWO_PHASE_GRACE = "sharding.two-phase-commit.grace";
+
+    /** Attempts of a saga step (transient failures) or compensation before giving up. Default 5, minimum 1. */
+    String SAGA_MAX_ATTEMPTS = "sharding.saga.max-attempts";
+
+    /** Milliseconds before the first retry of a saga step or compensation; doubles per attempt up to 10 s. Default 200. */
+    String SAGA_RETRY_BACKOFF = "sharding.saga.retry-backoff";
+
+    /**
+     * Milliseconds an instance keeps a saga claimed without recording progress; after that another
+     * instance's recovery may take it over (a crashed instance's sagas resume after this). Default 15000, minimum 100.
+     */
+    String SAGA_LEASE = "sharding.saga.lease";
+
+    /**
+     * Milliseconds between background recovery passes (unfinished sagas, in-doubt two-phase commit
+     * transactions). One pass always runs right after start-up. 0 disables the periodic passes. Default 5000.
+     */
+    String RECOVERY_INTERVAL = "sharding.recovery-interval";
+
+    /**
+     * Threads that run the per-shard statements of queries across shards (scatter-gather), shared
+     * by all queries of the unit; named {@code sharding-orm-query-N}, daemon, stopped by close().
+     * 1 runs the shards one after another. Default: two per shard, at least 4, at most 64.
+     */
+    String QUERY_PARALLELISM = "sharding.query.parallelism";
+
     int DEFAULT_BUCKET_COUNT = 4096;
     long DEFAULT_CONNECTION_TIMEOUT_MILLIS = 2000;
     int DEFAULT_MAXIMUM_POOL_SIZE = 10;

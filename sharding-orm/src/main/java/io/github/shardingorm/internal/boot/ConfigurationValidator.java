@@ -62,6 +62,14 @@ final class ConfigurationValidator {
                 problems.add("maximum pool size of shard '" + shardId + "' must be between 1 and 1000 but was " + size);
             }
         }
+        configuration.minimumIdles().forEach((shardId, idle) -> {
+            if (!seen.contains(shardId)) {
+                problems.add("minimum idle set for unknown shard '" + shardId + "' (configured: " + seen + ")");
+            }
+            if (idle < 0) {
+                problems.add("minimum idle of shard '" + shardId + "' must be >= 0 but was " + idle);
+            }
+        });
         for (String key : configuration.hibernateProperties().keySet()) {
             for (String reserved : RESERVED_PREFIXES) {
                 if (key.startsWith(reserved)) {

@@ -34,7 +34,12 @@ public final class PropertiesConfiguration {
             problems.add(ShardingSettings.SHARDS + " is missing: list the shard ids, e.g. s0,s1");
         }
         Map<String, Integer> weights = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String id : shardIds) {
+            if (!seen.add(id)) {
+                problems.add("duplicate shard id '" + id + "' in " + ShardingSettings.SHARDS);
+                continue;
+            }
             String prefix = ShardingSettings.SHARD_PREFIX + id + ".";
             String url = p.get(prefix + ShardingSettings.SHARD_URL);
             if (url == null || url.isEmpty()) {
@@ -45,6 +50,10 @@ public final class PropertiesConfiguration {
             Integer max = integer(p, prefix + ShardingSettings.SHARD_MAXIMUM_POOL_SIZE, problems);
             if (max != null) {
                 builder.maximumPoolSize(id, max);
+            }
+            Integer idle = integer(p, prefix + ShardingSettings.SHARD_MINIMUM_IDLE, problems);
+            if (idle != null) {
+                builder.minimumIdle(id, idle);
             }
             Integer weight = integer(p, prefix + ShardingSettings.SHARD_WEIGHT, problems);
             weights.put(id, weight == null ? 1 : weight);
@@ -63,7 +72,11 @@ public final class PropertiesConfiguration {
             case "hash" -> builder.strategy(ShardingStrategies.hash());
             case "consistent-hash" -> {
                 Integer vnodes = integer(p, ShardingSettings.VIRTUAL_NODES, problems);
-                builder.strategy(ShardingStrategies.consistentHash(vnodes == null ? ShardingSettings.DEFAULT_VIRTUAL_NODES : vnodes));
+                try {
+                    builder.strategy(ShardingStrategies.consistentHash(vnodes == null ? ShardingSettings.DEFAULT_VIRTUAL_NODES : vnodes));
+                } catch (IllegalArgumentException e) {
+                    problems.add(ShardingSettings.VIRTUAL_NODES + ": " + e.getMessage());
+                }
             }
             case "weighted" -> builder.strategy(ShardingStrategies.weighted(weights));
             default -> problems.add(ShardingSettings.STRATEGY + " must be hash, consistent-hash or weighted but was '" + strategy + "'");
@@ -100,6 +113,15 @@ public final class PropertiesConfiguration {
         if (batch != null) {
             builder.jdbcBatchSize(batch);
         }
+        Integer queryParallelism = integer(p, ShardingSettings.QUERY_PARALLELISM, problems);
+        if (queryParallelism != null) {
+            if (queryParallelism < 1 || queryParallelism > 1024) {
+                problems.add(ShardingSettings.QUERY_PARALLELISM + " must be between 1 and 1024 but was " + queryParallelism);
+            } else {
+                builder.queryParallelism(queryParallelism);
+            }
+        }
+        applyCrossShardWrites(p, builder, problems);
         p.forEach((k, v) -> {
             if (k.startsWith("hibernate.") || k.startsWith("jakarta.persistence.")) {
                 builder.hibernateProperty(k, v);
@@ -113,7 +135,47 @@ public final class PropertiesConfiguration {
         return builder;
     }
 
+    /** Two-phase commit, saga retries, lease and recovery period (sagas themselves are registered with the builder). */
+    private static void applyCrossShardWrites(Map<String, String> p, ShardedPersistenceBuilder builder, List<String> problems) {
+        String mode = p.get(ShardingSettings.TWO_PHASE_COMMIT);
+        if (mode != null) {
+            try {
+                builder.twoPhaseCommit(io.github.shardingorm.TwoPhaseCommitMode.valueOf(mode.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                problems.add(ShardingSettings.TWO_PHASE_COMMIT + " must be auto, required or disabled but was '" + mode + "'");
+            }
+        }
+        Integer grace = integer(p, ShardingSettings.TWO_PHASE_GRACE, problems);
+        Integer attempts = integer(p, ShardingSettings.SAGA_MAX_ATTEMPTS, problems);
+        Integer backoff = integer(p, ShardingSettings.SAGA_RETRY_BACKOFF, problems);
+        Integer lease = integer(p, ShardingSettings.SAGA_LEASE, problems);
+        Integer interval = integer(p, ShardingSettings.RECOVERY_INTERVAL, problems);
+        try {
+            if (grace != null) {
+                builder.twoPhaseGrace(Duration.ofMillis(grace));
+            }
+            if (attempts != null || backoff != null) {
+                builder.sagaRetries(attempts == null ? 5 : attempts, Duration.ofMillis(backoff == null ? 200 : backoff));
+            }
+            if (lease != null) {
+                builder.sagaLease(Duration.ofMillis(lease));
+            }
+            if (interval != null) {
+                builder.recoveryInterval(Duration.ofMillis(interval));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+    }
+
     private static boolean known(String key, List<String> shardIds) {
+        if (ShardingSettings.QUERY_PARALLELISM.equals(key)) {
+            return true;
+        }
+        if (List.of(ShardingSettings.TWO_PHASE_COMMIT, ShardingSettings.TWO_PHASE_GRACE, ShardingSettings.SAGA_MAX_ATTEMPTS,
+                ShardingSettings.SAGA_RETRY_BACKOFF, ShardingSettings.SAGA_LEASE, ShardingSettings.RECOVERY_INTERVAL).contains(key)) {
+            return true;
+        }
         if (List.of(ShardingSettings.SHARDS, ShardingSettings.ENTITIES, ShardingSettings.STRATEGY, ShardingSettings.VIRTUAL_NODES,
                 ShardingSettings.BUCKET_COUNT, ShardingSettings.SCHEMA_ACTION, ShardingSettings.CONNECTION_TIMEOUT,
                 ShardingSettings.MAXIMUM_POOL_SIZE, ShardingSettings.MINIMUM_IDLE, ShardingSettings.NODE_ID,

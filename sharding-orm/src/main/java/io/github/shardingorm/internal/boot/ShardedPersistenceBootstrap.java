@@ -9,6 +9,8 @@ import io.github.shardingorm.internal.hibernate.ShardPools;
 import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
 import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
 import io.github.shardingorm.internal.id.ShardingRuntime;
+import io.github.shardingorm.internal.saga.CrossShardRuntime;
+import io.github.shardingorm.internal.saga.FaultInjector;
 import io.github.shardingorm.routing.ShardingStrategies;
 import io.github.shardingorm.spi.BucketedShardResolver;
 import io.github.shardingorm.spi.ShardResolver;
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *   <li>start one pool per shard and check every shard is reachable (in parallel, within the
  *       connection timeout); stop if any is not;</li>
  *   <li>start ONE Hibernate SessionFactory whose tenants are the shards;</li>
- *   <li>apply the schema action to every shard.</li>
+ *   <li>apply the schema action to every shard, including the write-log tables ({@code shorm_saga},
+ *       {@code shorm_saga_step}, {@code shorm_2pc_decision}); check prepared-transaction support;</li>
+ *   <li>start cross-shard writes: sagas, two-phase commit, and recovery (first pass at once).</li>
  * </ol>
  */
 public final class ShardedPersistenceBootstrap {
@@ -51,10 +55,7 @@ public final class ShardedPersistenceBootstrap {
 
     public static ShardedPersistenceImpl start(ShardingConfiguration configuration) {
         List<String> problems = new ArrayList<>(ConfigurationValidator.validate(configuration));
-        ShardRouter router = null;
-        if (!configuration.shards().isEmpty() && configuration.bucketCount() >= 1) {
-            router = bindRouting(configuration, problems);
-        }
+        ShardRouter router = bindRouting(configuration, problems);
         if (!problems.isEmpty()) {
             throw new ShardingConfigurationException(problems);
         }
@@ -74,10 +75,18 @@ public final class ShardedPersistenceBootstrap {
 
             SchemaActions.apply(configuration.schemaAction(), metadata, sessionFactory, pools,
                     configuration.shardIds(), problems, causes);
+            String twoPhaseUnavailable = CrossShardRuntime.prepare(configuration.crossShardWrites(),
+                    !router.referenceClasses().isEmpty(), configuration.schemaAction(),
+                    pools, configuration.shardIds(), problems, causes);
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
-            return new ShardedPersistenceImpl(sessionFactory, pools, router);
+            ShardedPersistenceImpl orm = new ShardedPersistenceImpl(sessionFactory, pools, router);
+            orm.startQueries(configuration.queryParallelism());
+            Object faults = configuration.hibernateProperties().get(FaultInjector.PROPERTY);
+            orm.crossShardWrites(CrossShardRuntime.start(configuration.crossShardWrites(), twoPhaseUnavailable, sessionFactory, pools,
+                    router, orm.sessions(), faults instanceof FaultInjector f ? f : FaultInjector.NONE));
+            return orm;
         } catch (RuntimeException e) {
             if (sessionFactory != null) {
                 sessionFactory.close();
@@ -87,25 +96,33 @@ public final class ShardedPersistenceBootstrap {
         }
     }
 
+    /**
+     * Binds the strategy and scans the entities. The entities are scanned even when the strategy
+     * cannot be bound (or there are no shards to bind it to), so that one start-up reports both.
+     *
+     * @return the router, or null when problems were added
+     */
     private static ShardRouter bindRouting(ShardingConfiguration configuration, List<String> problems) {
         ShardingStrategy strategy = configuration.strategy() == null ? ShardingStrategies.hash() : configuration.strategy();
-        ShardTopology topology = new ShardTopology(configuration.shardIds(), configuration.bucketCount());
-        ShardResolver resolver;
-        try {
-            resolver = strategy.bind(topology, problems);
-        } catch (RuntimeException e) {
-            problems.add("strategy " + strategy + " could not be bound: " + e.getMessage());
-            return null;
-        }
-        if (resolver == null) {
-            if (problems.isEmpty()) {
-                problems.add("strategy " + strategy + " returned no resolver");
+        ShardResolver resolver = null;
+        int before = problems.size();
+        if (!configuration.shards().isEmpty() && configuration.bucketCount() >= 1) {
+            try {
+                resolver = strategy.bind(new ShardTopology(configuration.shardIds(), configuration.bucketCount()), problems);
+                if (resolver == null && problems.size() == before) {
+                    problems.add("strategy " + strategy + " returned no resolver");
+                }
+            } catch (RuntimeException e) {
+                problems.add("strategy " + strategy + " could not be bound: " + e.getMessage());
             }
-            return null;
         }
+        boolean bucketed = resolver != null
+                ? resolver instanceof BucketedShardResolver
+                : strategy instanceof io.github.shardingorm.internal.routing.BucketedHashStrategy;
         Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(configuration.entities(),
-                resolver instanceof BucketedShardResolver, configuration.bucketCount(), problems);
-        return new ShardRouter(resolver, models, configuration.shardIds());
+                bucketed, configuration.bucketCount(), problems);
+        return resolver == null ? null : new ShardRouter(resolver, models, configuration.shardIds(),
+                EntityModelScanner.referenceEntities(configuration.entities()));
     }
 
     private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools) {

@@ -1,5 +1,7 @@
 package io.github.shardingorm.internal.boot;
 
+import io.github.shardingorm.CrossShardSessions;
+import io.github.shardingorm.ReferenceTables;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.internal.engine.ShardRouter;
@@ -8,6 +10,9 @@ import io.github.shardingorm.internal.hibernate.ShardPools;
 import io.github.shardingorm.internal.repository.ShardedRepositoryImpl;
 import io.github.shardingorm.routing.ShardMap;
 import io.github.shardingorm.spi.BucketedShardResolver;
+import io.github.shardingorm.internal.saga.CrossShardRuntime;
+import io.github.shardingorm.saga.Sagas;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +31,8 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final ShardSessions sessions;
     private final Map<Class<?>, ShardedRepository<?, ?>> repositories = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile CrossShardRuntime writes;
+    private volatile io.github.shardingorm.internal.query.ShardedQueries queries;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router) {
         this.sessionFactory = sessionFactory;
@@ -39,7 +46,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass) {
         router.model(entityClass);
         return (ShardedRepository<T, ID>) repositories.computeIfAbsent(entityClass,
-                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions));
+                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries()));
     }
 
     @Override
@@ -120,9 +127,86 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return pools;
     }
 
+    /** Internal: attaches sagas, two-phase commit and reference writes (once, at start-up). */
+    void crossShardWrites(CrossShardRuntime runtime) {
+        this.writes = runtime;
+    }
+
+    /** Internal: the session runner. */
+    ShardSessions sessions() {
+        return sessions;
+    }
+
+    /** Internal: sagas, two-phase commit, reference writes (for tests). */
+    public CrossShardRuntime crossShardWrites() {
+        return writes;
+    }
+
+    @Override
+    public Sagas sagas() {
+        return writes.sagas();
+    }
+
+    @Override
+    public void atomically(Collection<?> keys, Consumer<CrossShardSessions> work) {
+        java.util.Objects.requireNonNull(work, "work");
+        writes.twoPhase().atomically(keys, work);
+    }
+
+    @Override
+    public ReferenceTables references() {
+        return writes.references();
+    }
+
+    /** Internal: starts the query engine (once, at start-up). */
+    void startQueries(int parallelism) {
+        this.queries = new io.github.shardingorm.internal.query.ShardedQueries(
+                (org.hibernate.engine.spi.SessionFactoryImplementor) sessionFactory, router, sessions, parallelism);
+    }
+
+    /** Internal: the query engine (started lazily with the default parallelism when not started at boot). */
+    public io.github.shardingorm.internal.query.ShardedQueries queries() {
+        io.github.shardingorm.internal.query.ShardedQueries q = queries;
+        if (q == null) {
+            synchronized (this) {
+                if (queries == null) {
+                    startQueries(0);
+                }
+                q = queries;
+            }
+        }
+        return q;
+    }
+
+    @Override
+    public <R> io.github.shardingorm.query.ShardedQuery<R> query(String jpql, Class<R> resultType) {
+        return queries().query(jpql, resultType);
+    }
+
+    @Override
+    public <R> io.github.shardingorm.query.ShardedQuery<R> query(jakarta.persistence.criteria.CriteriaQuery<R> criteria) {
+        return queries().query(criteria);
+    }
+
+    @Override
+    public long executeUpdate(String jpql, Map<String, ?> parameters) {
+        return queries().executeUpdate(jpql, parameters);
+    }
+
+    @Override
+    public void executeOnAllShards(String nativeSql) {
+        queries().executeOnAllShards(nativeSql);
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (writes != null) {
+                writes.close();
+            }
+            if (queries != null) {
+                queries.close();
+            }
             try {
                 sessionFactory.close();
             } finally {

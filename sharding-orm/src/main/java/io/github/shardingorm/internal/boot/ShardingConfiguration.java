@@ -22,6 +22,8 @@ public final class ShardingConfiguration {
 
     private final Map<String, Integer> maximumPoolSizes;
 
+    private final Map<String, Integer> minimumIdles;
+
     @NotEmpty(message = "at least one entity class must be configured")
     private final List<Class<?>> entities;
 
@@ -53,13 +55,19 @@ public final class ShardingConfiguration {
 
     private final Map<String, Object> hibernateProperties;
 
+    private int queryParallelism;
+
+    private io.github.shardingorm.internal.saga.CrossShardWrites crossShardWrites =
+            io.github.shardingorm.internal.saga.CrossShardWrites.DEFAULTS;
+
     public ShardingConfiguration(List<ShardDefinition> shards, Map<String, Integer> maximumPoolSizes,
-                                 List<Class<?>> entities, ShardingStrategy strategy, int bucketCount,
+                                 Map<String, Integer> minimumIdles, List<Class<?>> entities, ShardingStrategy strategy, int bucketCount,
                                  SchemaAction schemaAction, long connectionTimeoutMillis, int maximumPoolSize,
                                  Integer minimumIdle, int nodeId, int jdbcBatchSize,
                                  Map<String, Object> hibernateProperties) {
         this.shards = List.copyOf(shards);
         this.maximumPoolSizes = Map.copyOf(maximumPoolSizes);
+        this.minimumIdles = Map.copyOf(minimumIdles);
         this.entities = List.copyOf(entities);
         this.strategy = strategy;
         this.bucketCount = bucketCount;
@@ -90,7 +98,12 @@ public final class ShardingConfiguration {
 
     public int minimumIdle(String shardId) {
         int max = maximumPoolSize(shardId);
-        return minimumIdle == null ? max : Math.min(minimumIdle, max);
+        Integer idle = minimumIdles.getOrDefault(shardId, minimumIdle);
+        return idle == null ? max : Math.min(idle, max);
+    }
+
+    public Map<String, Integer> minimumIdles() {
+        return minimumIdles;
     }
 
     public List<Class<?>> entities() {
@@ -120,6 +133,31 @@ public final class ShardingConfiguration {
 
     public int jdbcBatchSize() {
         return jdbcBatchSize;
+    }
+
+    /** Sagas, two-phase commit and recovery settings; set once by the builder before start-up. */
+    public io.github.shardingorm.internal.saga.CrossShardWrites crossShardWrites() {
+        return crossShardWrites;
+    }
+
+    /** Sets the cross-shard write settings (builder only, before start-up); returns this. */
+    public ShardingConfiguration crossShardWrites(io.github.shardingorm.internal.saga.CrossShardWrites writes) {
+        this.crossShardWrites = java.util.Objects.requireNonNull(writes, "cross-shard writes");
+        return this;
+    }
+
+    /** Threads for queries across shards; 0 means the default ({@code ShardingSettings.QUERY_PARALLELISM}). */
+    public int queryParallelism() {
+        return queryParallelism;
+    }
+
+    /** Sets the query parallelism (builder only, before start-up); returns this. */
+    public ShardingConfiguration queryParallelism(int parallelism) {
+        if (parallelism < 0 || parallelism > 1024) {
+            throw new IllegalArgumentException("query parallelism must be between 1 and 1024 but was " + parallelism);
+        }
+        this.queryParallelism = parallelism;
+        return this;
     }
 
     public Map<String, Object> hibernateProperties() {

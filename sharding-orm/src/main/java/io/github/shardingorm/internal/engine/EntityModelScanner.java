@@ -58,6 +58,13 @@ public final class EntityModelScanner {
         }
         String entityName = entity.name().isEmpty() ? type.getSimpleName() : entity.name();
         List<Member> keys = annotated(type, ShardKey.class);
+        if (type.isAnnotationPresent(io.github.shardingorm.ReferenceTable.class)) {
+            if (!keys.isEmpty()) {
+                problems.add("entity " + entityName + " is a @ReferenceTable (copied to every shard) but has a @ShardKey ("
+                        + names(keys) + "): remove one of them");
+            }
+            return null;
+        }
         if (keys.isEmpty()) {
             problems.add("entity " + entityName + " (" + type.getName() + ") has no @ShardKey attribute: "
                     + "every sharded entity needs exactly one (a child carries its parent's key)");
@@ -120,6 +127,17 @@ public final class EntityModelScanner {
             idRouting = ShardedEntityModel.IdRouting.ID_IS_KEY;
         }
         return ok ? new ShardedEntityModel(type, entityName, key, keyType, idAttribute, idRouting) : null;
+    }
+
+    /** The configured {@code @ReferenceTable} entities (copied to every shard; no {@code @ShardKey}). */
+    public static java.util.Set<Class<?>> referenceEntities(List<Class<?>> entities) {
+        java.util.Set<Class<?>> found = new java.util.LinkedHashSet<>();
+        for (Class<?> type : entities) {
+            if (type.isAnnotationPresent(io.github.shardingorm.ReferenceTable.class) && type.isAnnotationPresent(Entity.class)) {
+                found.add(type);
+            }
+        }
+        return found;
     }
 
     /** Fields and getters carrying {@code annotation}, walking up the class hierarchy. */

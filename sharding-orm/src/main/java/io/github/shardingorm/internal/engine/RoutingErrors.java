@@ -36,6 +36,12 @@ public final class RoutingErrors {
                 entityName, key, null);
     }
 
+    public static ShardRoutingException resolverRejected(String entityName, Object key, String strategy, RuntimeException cause) {
+        return new ShardRoutingException("Cannot route " + (entityName == null ? "key" : entityName + " key") + " "
+                + describe(key) + " of type " + key.getClass().getName() + " with the " + strategy + " strategy: "
+                + cause.getMessage(), entityName, key, null, cause);
+    }
+
     public static ShardRoutingException unknownShard(String shardId, Collection<String> shards) {
         return new ShardRoutingException("Unknown shard '" + shardId + "' (shards: " + shards + ")", null, null, shardId);
     }

@@ -24,6 +24,7 @@ public final class ShardRouter {
     private final List<String> shardIds;
     private final Set<String> shardIdSet;
     private final List<String> entityNames;
+    private final Set<Class<?>> referenceClasses;
     private final ClassValue<ShardedEntityModel> byRuntimeClass = new ClassValue<>() {
         @Override
         protected ShardedEntityModel computeValue(Class<?> type) {
@@ -38,11 +39,40 @@ public final class ShardRouter {
     };
 
     public ShardRouter(ShardResolver resolver, Map<Class<?>, ShardedEntityModel> models, List<String> shardIds) {
+        this(resolver, models, shardIds, Set.of());
+    }
+
+    /**
+     * @param referenceClasses the {@code @ReferenceTable} entities (copied to every shard, no key)
+     */
+    public ShardRouter(ShardResolver resolver, Map<Class<?>, ShardedEntityModel> models, List<String> shardIds,
+                       Set<Class<?>> referenceClasses) {
+        this.referenceClasses = Set.copyOf(referenceClasses);
         this.resolver = resolver;
         this.models = Map.copyOf(models);
         this.shardIds = List.copyOf(shardIds);
         this.shardIdSet = Set.copyOf(shardIds);
         this.entityNames = models.values().stream().map(ShardedEntityModel::entityName).toList();
+    }
+
+    /** The {@code @ReferenceTable} entity classes. */
+    public Set<Class<?>> referenceClasses() {
+        return referenceClasses;
+    }
+
+    /** Whether {@code type} (or a superclass, e.g. behind a proxy) is a {@code @ReferenceTable} entity. */
+    public boolean isReference(Class<?> type) {
+        return !referenceClasses.isEmpty() && referenceClassOf(type) != null;
+    }
+
+    /** The configured reference class that {@code type} is or extends, or null. */
+    public Class<?> referenceClassOf(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (referenceClasses.contains(c)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     public ShardResolver resolver() {
@@ -66,6 +96,11 @@ public final class ShardRouter {
     public ShardedEntityModel model(Class<?> type) {
         ShardedEntityModel model = byRuntimeClass.get(type);
         if (model == null) {
+            if (isReference(type)) {
+                throw new io.github.shardingorm.ShardRoutingException("Entity " + type.getSimpleName() + " is a @ReferenceTable, copied to"
+                        + " every shard, and has no shard key: read it in any session, write it with ShardedPersistence.references()",
+                        type.getSimpleName(), null, null);
+            }
             throw RoutingErrors.unmanagedEntity(type, entityNames);
         }
         return model;
@@ -161,7 +196,12 @@ public final class ShardRouter {
     }
 
     private String shardOfNormalizedKey(String entityName, Object key) {
-        String shard = resolver.shardOf(key);
+        String shard;
+        try {
+            shard = resolver.shardOf(key);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw RoutingErrors.resolverRejected(entityName, key, resolver.name(), e);
+        }
         if (shard == null) {
             throw RoutingErrors.noShardForKey(entityName, key, resolver.name(), shardIds);
         }

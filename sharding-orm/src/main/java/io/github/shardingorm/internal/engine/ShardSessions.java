@@ -87,9 +87,16 @@ public final class ShardSessions {
         return e;
     }
 
-    /** SQLState class 08 (connection exception) and 57P01-57P03 (server shutting down / not accepting). */
+    /**
+     * SQLState class 08 (connection exception), 57P01-57P03 (server shutting down / not
+     * accepting), or a pooled connection HikariCP already closed after such a failure (it reports
+     * "Connection is closed" without an SQLState).
+     */
     private static boolean isConnectionFailure(SQLException e) {
         String state = e.getSQLState();
-        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));
+        if (state == null) {
+            return "Connection is closed".equals(e.getMessage());
+        }
+        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
     }
 }

@@ -7,6 +7,9 @@ import java.util.Objects;
 import org.hibernate.engine.spi.EntityEntry;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.engine.spi.Status;
+import org.hibernate.event.spi.DeleteContext;
+import org.hibernate.event.spi.DeleteEvent;
+import org.hibernate.event.spi.DeleteEventListener;
 import org.hibernate.event.spi.FlushEntityEvent;
 import org.hibernate.event.spi.FlushEntityEventListener;
 import org.hibernate.event.spi.MergeContext;
@@ -26,7 +29,10 @@ import org.hibernate.event.spi.PersistEventListener;
  *       runs): the key of a persistent entity must not change.</li>
  * </ul>
  */
-final class ShardGuards implements PersistEventListener, MergeEventListener, FlushEntityEventListener {
+final class ShardGuards implements PersistEventListener, MergeEventListener, FlushEntityEventListener, DeleteEventListener {
+
+    /** Session property set by the reference writer: the only sessions allowed to write reference entities. */
+    private static final String BROADCAST = io.github.shardingorm.internal.reference.ReferenceWriter.BROADCAST;
 
     private final ShardRouter router;
 
@@ -60,6 +66,7 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
         }
         ShardedEntityModel model = router.modelOrNull(entity.getClass());
         if (model == null) {
+            checkReference(entity.getClass(), session, operation);
             return;
         }
         Object key = router.keyOf(model, entity);
@@ -71,8 +78,44 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
     }
 
     @Override
+    public void onDelete(DeleteEvent event) {
+        if (event.getObject() != null) {
+            checkReference(event.getObject().getClass(), event.getSession(), "remove");
+        }
+    }
+
+    @Override
+    public void onDelete(DeleteEvent event, DeleteContext transientEntities) {
+        onDelete(event);
+    }
+
+    /**
+     * A reference entity is written to every shard by ShardedPersistence.references(); a write in a
+     * session on one shard would make the copies differ, so it is refused (before anything is written).
+     */
+    private void checkReference(Class<?> type, SharedSessionContractImplementor session, String operation) {
+        if (!router.isReference(type) || isBroadcast(session)) {
+            return;
+        }
+        String name = router.referenceClassOf(type).getSimpleName();
+        throw new io.github.shardingorm.ShardRoutingException("Cannot " + operation + " " + name + " in a session on shard '"
+                + session.getTenantIdentifierValue() + "': " + name + " is a @ReferenceTable copied to every shard, and this would"
+                + " change one copy only. Write it with ShardedPersistence.references().save(entity) / delete(type, id); nothing was written.",
+                name, null, String.valueOf(session.getTenantIdentifierValue()));
+    }
+
+    private static boolean isBroadcast(SharedSessionContractImplementor session) {
+        return session instanceof org.hibernate.engine.spi.SessionImplementor si
+                && Boolean.TRUE.equals(si.getProperties().get(BROADCAST));
+    }
+
+    @Override
     public void onFlushEntity(FlushEntityEvent event) {
         EntityEntry entry = event.getEntityEntry();
+        if (entry != null && entry.getStatus() == Status.MANAGED && event.getDirtyProperties() != null
+                && event.getDirtyProperties().length > 0 && router.isReference(event.getEntity().getClass())) {
+            checkReference(event.getEntity().getClass(), event.getSession(), "update");
+        }
         if (entry == null || entry.getStatus() != Status.MANAGED) {
             return;
         }
@@ -85,7 +128,10 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
         if (model == null || model.idRouting() == ShardedEntityModel.IdRouting.ID_IS_KEY) {
             return;
         }
-        int index = entry.getPersister().getPropertyIndex(model.keyAttribute());
+        int index = keyPropertyIndex(entry.getPersister(), model);
+        if (index < 0) {
+            return; // the key is part of the id, which Hibernate never lets change
+        }
         Object before = loaded[index];
         Object after = current[index];
         boolean changed = (before == null) != (after == null)
@@ -94,5 +140,20 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
             throw RoutingErrors.keyChanged(model, entry.getId(), before, after,
                     String.valueOf(event.getSession().getTenantIdentifierValue()));
         }
+    }
+
+    private final java.util.Map<Class<?>, Integer> keyIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Index of the key among the persister's non-id properties, or -1 when the key is (part of) the id. */
+    private int keyPropertyIndex(org.hibernate.persister.entity.EntityPersister persister, ShardedEntityModel model) {
+        return keyIndexes.computeIfAbsent(model.entityClass(), c -> {
+            String[] names = persister.getPropertyNames();
+            for (int i = 0; i < names.length; i++) {
+                if (names[i].equals(model.keyAttribute())) {
+                    return i;
+                }
+            }
+            return -1;
+        });
     }
 }

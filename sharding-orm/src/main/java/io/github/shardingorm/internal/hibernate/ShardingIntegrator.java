@@ -25,5 +25,6 @@ public final class ShardingIntegrator implements Integrator {
         listeners.prependListeners(EventType.PERSIST_ONFLUSH, guards);
         listeners.prependListeners(EventType.MERGE, guards);
         listeners.appendListeners(EventType.FLUSH_ENTITY, guards);
+        listeners.prependListeners(EventType.DELETE, guards);
     }
 }

@@ -1,20 +1,31 @@
 package io.github.shardingorm.internal.id;
 
-import io.github.shardingorm.ShardAwareId;
 import io.github.shardingorm.ShardedId;
+import io.github.shardingorm.ShardingSettings;
+import io.github.shardingorm.internal.engine.EntityModelScanner;
 import io.github.shardingorm.internal.engine.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.routing.StableKeyHash;
 import java.lang.reflect.Member;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.generator.BeforeExecutionGenerator;
 import org.hibernate.generator.EventType;
 import org.hibernate.generator.EventTypeSets;
 import org.hibernate.generator.GeneratorCreationContext;
+import org.hibernate.service.UnknownServiceException;
 
 /**
  * Generates {@link ShardedId} values: the entity's key bucket, this JVM's node id, the time and a
- * per-bucket sequence, laid out as documented in {@link ShardAwareId}.
+ * per-bucket sequence, laid out as documented in {@link io.github.shardingorm.ShardAwareId}.
+ *
+ * <p>Inside a {@code ShardedPersistence} the bucket comes from the cluster's strategy. In a plain
+ * (unsharded) Hibernate SessionFactory the generator still works: it hashes the key with the
+ * default bucket count ({@value ShardingSettings#DEFAULT_BUCKET_COUNT}) and node id 0, so a single
+ * database can issue ids that are ready to be split into shards later.
  */
 public final class ShardAwareIdGenerator implements BeforeExecutionGenerator {
 
@@ -24,16 +35,49 @@ public final class ShardAwareIdGenerator implements BeforeExecutionGenerator {
     private final transient ShardAwareIdSequence sequence;
 
     public ShardAwareIdGenerator(ShardedId annotation, Member member, GeneratorCreationContext context) {
-        this.runtime = context.getServiceRegistry().requireService(ShardingRuntime.class);
-        this.sequence = new ShardAwareIdSequence(runtime.nodeId(), runtime.clock());
+        ShardingRuntime found;
+        try {
+            found = context.getServiceRegistry().getService(ShardingRuntime.class);
+        } catch (UnknownServiceException e) {
+            found = null;
+        }
+        this.runtime = found;
+        this.sequence = new ShardAwareIdSequence(found == null ? 0 : found.nodeId(),
+                found == null ? System::currentTimeMillis : found.clock());
     }
 
     @Override
     public Object generate(SharedSessionContractImplementor session, Object owner, Object currentValue, EventType eventType) {
+        if (runtime == null) {
+            return sequence.next(standaloneBucket(owner));
+        }
         ShardRouter router = runtime.router();
         ShardedEntityModel model = router.model(owner.getClass());
-        int bucket = router.bucketOfEntity(model, owner);
-        return sequence.next(bucket);
+        return sequence.next(router.bucketOfEntity(model, owner));
+    }
+
+    private static final ClassValue<ShardedEntityModel> STANDALONE_MODELS = new ClassValue<>() {
+        @Override
+        protected ShardedEntityModel computeValue(Class<?> type) {
+            List<String> problems = new ArrayList<>();
+            Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(List.of(type), true,
+                    ShardingSettings.DEFAULT_BUCKET_COUNT, problems);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("@ShardedId on " + type.getName() + ": " + String.join("; ", problems));
+            }
+            return models.get(type);
+        }
+    };
+
+    private static int standaloneBucket(Object owner) {
+        Class<?> type = org.hibernate.Hibernate.getClassLazy(owner);
+        ShardedEntityModel model = STANDALONE_MODELS.get(type);
+        Object raw = model.key().read(owner);
+        if (raw == null) {
+            throw io.github.shardingorm.internal.engine.RoutingErrors.nullKey(model);
+        }
+        long hash = StableKeyHash.hash64(model.keyType().normalize(raw));
+        return StableKeyHash.bucketOf(hash, ShardingSettings.DEFAULT_BUCKET_COUNT);
     }
 
     @Override

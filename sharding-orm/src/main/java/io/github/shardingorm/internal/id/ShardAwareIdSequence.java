@@ -33,9 +33,13 @@ public final class ShardAwareIdSequence {
 
     /** The next id for {@code bucket}. */
     public long next(int bucket) {
-        long now = clock.getAsLong() - ShardAwareId.EPOCH_MILLIS;
+        if (bucket < 0 || bucket >= ShardAwareId.MAX_BUCKETS) {
+            throw new IllegalArgumentException("bucket " + bucket + " is outside [0, " + ShardAwareId.MAX_BUCKETS + ")");
+        }
+        long wall = clock.getAsLong();
+        long now = wall - ShardAwareId.EPOCH_MILLIS;
         if (now < 0) {
-            throw new IllegalStateException("the clock reads " + clock.getAsLong() + " ms, before the id epoch 2026-01-01T00:00Z");
+            throw new IllegalStateException("the clock reads " + wall + " ms, before the id epoch 2026-01-01T00:00Z");
         }
         synchronized (locks[bucket & (STRIPES - 1)]) {
             long last = lastMillis[bucket];

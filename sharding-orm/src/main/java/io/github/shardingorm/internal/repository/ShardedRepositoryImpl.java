@@ -25,8 +25,16 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     private final ShardedEntityModel model;
     private final ShardRouter router;
     private final ShardSessions sessions;
+    private final io.github.shardingorm.internal.query.ShardedQueries queries;
 
     public ShardedRepositoryImpl(Class<T> entityClass, ShardRouter router, ShardSessions sessions) {
+        this(entityClass, router, sessions, null);
+    }
+
+    /** @param queries the query engine, or null when queries are not available (unit tests) */
+    public ShardedRepositoryImpl(Class<T> entityClass, ShardRouter router, ShardSessions sessions,
+                                 io.github.shardingorm.internal.query.ShardedQueries queries) {
+        this.queries = queries;
         this.entityClass = entityClass;
         this.model = router.model(entityClass);
         this.router = router;
@@ -204,6 +212,14 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
             return;
         }
         sessions.inTransaction(shard, false, s -> removeIfPresent(s, id));
+    }
+
+    @Override
+    public io.github.shardingorm.query.ShardedQuery<T> query(String jpql) {
+        if (queries == null) {
+            throw new IllegalStateException("queries are not available on this repository");
+        }
+        return queries.query(jpql, entityClass);
     }
 
     @Override
