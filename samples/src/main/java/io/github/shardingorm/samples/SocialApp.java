@@ -5,109 +5,203 @@ import io.github.shardingorm.ShardAwareId;
 import io.github.shardingorm.ShardRoutingException;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedPersistenceBuilder;
-import io.github.shardingorm.ShardedRepository;
+import io.github.shardingorm.saga.SagaResult;
+import io.github.shardingorm.samples.social.Comment;
+import io.github.shardingorm.samples.social.Country;
+import io.github.shardingorm.samples.social.Following;
 import io.github.shardingorm.samples.social.Post;
+import io.github.shardingorm.samples.social.SeedData;
+import io.github.shardingorm.samples.social.SocialService;
 import io.github.shardingorm.samples.social.User;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
- * The sample application's entry point (the README's run command starts it).
+ * The social sample (the README's run command starts it): seeds a skewed dataset, runs every use
+ * case and prints a report.
  *
- * <p>Runs on in-memory H2 shards by default, so it needs no server. Set
- * {@code SAMPLES_PG_URL_PREFIX} (e.g. {@code jdbc:postgresql://127.0.0.1:5432/social_}) and the
- * app uses the PostgreSQL databases {@code <prefix>0..3} instead (they must exist).
+ * <p>By default the shards are in-memory H2 databases (no server needed). Pass
+ * {@code --postgres=jdbc:postgresql://127.0.0.1:5432/postgres} (an admin database; or set
+ * {@code SAMPLES_POSTGRES_URL}) to run on PostgreSQL: the app creates databases
+ * {@code social_s0..social_s3} there if missing and recreates its tables.
  */
 public final class SocialApp {
 
     private static final int SHARDS = 4;
-    private static final int USERS = 2_000;
-    private static final int POSTS = 10_000;
+    private static final int USERS = 3_000;
+    private static final int POSTS = 30_000;
+    private static final int COMMENTS = 5_000;
+    private static final int FOLLOWS = 2_500;
 
     private SocialApp() {
     }
 
     public static void main(String[] args) {
-        String pgPrefix = System.getenv("SAMPLES_PG_URL_PREFIX");
-        ShardedPersistenceBuilder builder = ShardedPersistence.builder();
-        for (int i = 0; i < SHARDS; i++) {
-            if (pgPrefix == null || pgPrefix.isBlank()) {
-                builder.shard("s" + i, "jdbc:h2:mem:social" + i + ";DB_CLOSE_DELAY=-1", "sa", "");
-            } else {
-                builder.shard("s" + i, pgPrefix + i, System.getenv().getOrDefault("SAMPLES_PG_USER", "postgres"),
-                        System.getenv().getOrDefault("SAMPLES_PG_PASSWORD", ""));
-            }
-        }
+        String postgres = SampleShards.postgresUrl(args);
         long start = System.nanoTime();
-        try (ShardedPersistence orm = builder.entities(User.class, Post.class).schema(SchemaAction.CREATE).build()) {
-            System.out.printf("sharding-orm social sample: %d shards on %s, started in %d ms%n", SHARDS,
-                    pgPrefix == null ? "in-memory H2" : "PostgreSQL", (System.nanoTime() - start) / 1_000_000);
-            run(orm);
+        ShardedPersistenceBuilder builder = ShardedPersistence.builder();
+        SampleShards.configure(builder, "social", SHARDS, postgres);
+        SocialService.sagas().forEach(builder::saga);
+        try (ShardedPersistence orm = builder.entities(SocialService.entities()).schema(SchemaAction.CREATE).build()) {
+            System.out.printf("sharding-orm social sample: %d shards on %s, started in %,d ms%n%n", SHARDS,
+                    postgres == null ? "in-memory H2" : "PostgreSQL", millisSince(start));
+            new SocialApp.Demo(orm).run();
         }
     }
 
-    private static void run(ShardedPersistence orm) {
-        ShardedRepository<User, Long> users = orm.repository(User.class);
-        ShardedRepository<Post, Long> posts = orm.repository(Post.class);
-        Random random = new Random(42);
-        Instant epoch = Instant.parse("2026-11-01T00:00:00Z");
+    /** One run of the demo. */
+    private static final class Demo {
+        private final ShardedPersistence orm;
+        private final SocialService social;
+        private final SeedData seed = new SeedData(42, USERS);
 
-        long t0 = System.nanoTime();
-        List<User> newUsers = new ArrayList<>();
-        for (long id = 1; id <= USERS; id++) {
-            newUsers.add(new User(id, "user" + id, epoch.plusSeconds(id)));
+        Demo(ShardedPersistence orm) {
+            this.orm = orm;
+            this.social = new SocialService(orm);
         }
-        users.saveAll(newUsers);
-        List<Post> newPosts = new ArrayList<>();
-        for (int i = 0; i < POSTS; i++) {
-            long author = 1 + (long) (USERS * Math.pow(random.nextDouble(), 3)); // skewed: a few authors post a lot
-            newPosts.add(new Post(author, "post " + i + " by user" + author, epoch.plusSeconds(3600L + i)));
+
+        void run() {
+            section("seeding");
+            List<Post> posts = seedAll();
+
+            section("rows per shard (each shard counted on its own)");
+            printDistribution();
+
+            section("profile (one shard: the user, its country from the local reference table, its counts)");
+            SocialService.Profile profile = timed("profile of user1", () -> social.profile(1L, 3));
+            System.out.printf("  @%s from %s: %,d posts, %,d followers, following %,d (shard %s)%n",
+                    profile.user().getHandle(), profile.country(), profile.posts(), profile.followers(),
+                    profile.following(), orm.shardOf(1L));
+            profile.recent().forEach(p -> System.out.printf("    %s  %s%n", p.getCreatedAt(), p.getBody()));
+
+            Post some = posts.get(posts.size() / 2);
+            Post found = timed("findById (the id carries its bucket: no key, no fan-out)",
+                    () -> orm.repository(Post.class).<Post>findById(some.getId()).orElseThrow());
+            System.out.printf("  post %d -> \"%s\", bucket %d, shard %s%n", found.getId(), found.getBody(),
+                    ShardAwareId.bucketOf(found.getId()), orm.shardOf(found.getAuthorId()));
+
+            section("home timeline (followees on the user's shard, then a keyed IN over their shards, merged by date)");
+            long reader = mostFollowingUser();
+            List<Post> timeline = timed("home timeline of user" + reader, () -> social.homeTimeline(reader, 5));
+            System.out.printf("  user%d follows %d users%n", reader, social.followees(reader).size());
+            timeline.forEach(p -> System.out.printf("    %s  %-32s (shard %s)%n", p.getCreatedAt(), p.getBody(), orm.shardOf(p.getAuthorId())));
+
+            section("global latest (fan-out to every shard, k-way merge, LIMIT)");
+            timed("latest 5 posts of everybody", () -> social.globalLatest(5))
+                    .forEach(p -> System.out.printf("    %s  %s%n", p.getCreatedAt(), p.getBody()));
+
+            section("trending authors of the last 7 days (fan-out GROUP BY, counts summed across shards)");
+            Instant since = SeedData.START.plusSeconds(23L * 24 * 3600);
+            timed("top 5 authors", () -> social.trendingAuthors(since, 5))
+                    .forEach(r -> System.out.printf("    user%-6s %,5d posts%n", r[0], (Long) r[1]));
+
+            section("a follow that fails half-way is compensated");
+            SagaResult ok = timed("follow user2 -> user3", () -> social.follow(2L, 3L, Instant.now()));
+            System.out.printf("  %s: %s%n", ok.id(), ok.outcome());
+            SagaResult failed = timed("follow user2 -> user999999 (does not exist)", () -> social.follow(2L, 999_999L, Instant.now()));
+            System.out.printf("  %s: %s (%s)%n", failed.id(), failed.outcome(), failed.reason());
+            System.out.printf("  user2 follows user999999? %s (the first step's row on user2's shard was removed)%n",
+                    social.followees(2L).contains(999_999L));
+            SagaResult unfollow = timed("unfollow user2 -> user3", () -> social.unfollow(2L, 3L));
+            System.out.printf("  %s: %s%n", unfollow.id(), unfollow.outcome());
+
+            section("guards");
+            try {
+                orm.inTransaction(1L, s -> s.persist(new User(keyOnAnotherShard(1L), "stray", "DE", Instant.now())));
+            } catch (ShardRoutingException e) {
+                System.out.println("  " + e.getMessage());
+            }
+            try {
+                orm.repository(Following.class).findById(new Following.Pk(1L, 2L));
+            } catch (ShardRoutingException e) {
+                System.out.println("  " + e.getMessage());
+            }
+            System.out.println();
         }
-        posts.saveAll(newPosts);
-        long seedMillis = (System.nanoTime() - t0) / 1_000_000;
-        System.out.printf("seeded %,d users and %,d posts in %,d ms (saveAll: one transaction and JDBC batches per shard)%n",
-                USERS, POSTS, seedMillis);
 
-        System.out.println("\nrows per shard (counted on each shard):");
-        Map<String, long[]> perShard = new TreeMap<>();
-        for (String shard : orm.shardIds()) {
-            long[] counts = orm.fromTransactionOnShard(shard, s -> new long[] {
-                    s.createQuery("select count(u) from User u", Long.class).getSingleResult(),
-                    s.createQuery("select count(p) from Post p", Long.class).getSingleResult()});
-            perShard.put(shard, counts);
+        private List<Post> seedAll() {
+            timed("countries (reference table, written to every shard)", () -> {
+                SeedData.COUNTRIES.forEach(c -> orm.references().save(new Country(c.getCode(), c.getName())));
+                return null;
+            });
+            timed(String.format("%,d users (saveAll: grouped per shard, batched)", USERS), () -> {
+                social.registerAll(seed.userBatch());
+                return null;
+            });
+            List<Post> posts = seed.postBatch(POSTS);
+            timed(String.format("%,d posts (skewed authors)", POSTS), () -> {
+                social.postAll(posts);
+                return null;
+            });
+            timed(String.format("%,d comments (stored with the post's author)", COMMENTS), () -> {
+                List<Comment> comments = new ArrayList<>(COMMENTS);
+                for (int i = 0; i < COMMENTS; i++) {
+                    Post p = posts.get(seed.random().nextInt(posts.size()));
+                    comments.add(new Comment(p.getAuthorId(), p.getId(), seed.uniformUser(), "nice #" + i, p.getCreatedAt().plusSeconds(60)));
+                }
+                social.commentAll(comments);
+                return null;
+            });
+            timed(String.format("%,d follows (each a 2-step saga across two shards)", FOLLOWS), () -> {
+                for (long[] pair : seed.follows(FOLLOWS)) {
+                    social.follow(pair[0], pair[1], SeedData.START);
+                }
+                return null;
+            });
+            return posts;
         }
-        perShard.forEach((shard, c) -> System.out.printf("  %-3s users=%,6d  posts=%,6d%n", shard, c[0], c[1]));
 
-        Post some = newPosts.get(POSTS / 2);
-        long t1 = System.nanoTime();
-        Post found = posts.findById(some.getId()).orElseThrow();
-        System.out.printf("%nfindById(%d) -> \"%s\" on shard %s (bucket %d carried by the id, no fan-out) in %d us%n",
-                found.getId(), found.getBody(), orm.shardOf(found.getAuthorId()), ShardAwareId.bucketOf(found.getId()),
-                (System.nanoTime() - t1) / 1_000);
+        private void printDistribution() {
+            Map<String, long[]> rows = social.rowsPerShard();
+            System.out.printf("  %-5s", "shard");
+            SocialService.countedTables().forEach(t -> System.out.printf(" %10s", t));
+            System.out.println();
+            long[] totals = new long[SocialService.countedTables().size()];
+            long maxPosts = 0;
+            for (Map.Entry<String, long[]> e : rows.entrySet()) {
+                System.out.printf("  %-5s", e.getKey());
+                for (int i = 0; i < totals.length; i++) {
+                    System.out.printf(" %,10d", e.getValue()[i]);
+                    totals[i] += e.getValue()[i];
+                }
+                maxPosts = Math.max(maxPosts, e.getValue()[1]);
+                System.out.println();
+            }
+            double mean = (double) totals[1] / rows.size();
+            System.out.printf("  post skew: the fullest shard holds %.2fx the mean (a few heavy authors dominate)%n", maxPosts / mean);
+        }
 
-        long heavy = 1;
-        List<Post> profile = orm.fromReadOnlyTransaction(heavy, s -> s.createQuery(
-                        "select p from Post p where p.authorId = :a order by p.createdAt desc", Post.class)
-                .setParameter("a", heavy).setMaxResults(3).getResultList());
-        System.out.printf("profile of user%d (one shard, %s): latest %d posts%n", heavy, orm.shardOf(heavy), profile.size());
-        profile.forEach(p -> System.out.printf("  %s  %s%n", p.getCreatedAt(), p.getBody()));
+        /** The user who follows the most others: a fan-out GROUP BY over every shard's "following" rows. */
+        private long mostFollowingUser() {
+            List<Object[]> top = orm.query("select f.followerId, count(f) from Following f group by f.followerId "
+                    + "order by count(f) desc, f.followerId", Object[].class).limit(1).list();
+            return top.isEmpty() ? 1L : ((Number) top.get(0)[0]).longValue();
+        }
 
-        try {
-            orm.inTransaction(1L, s -> s.persist(new User(otherShardKey(orm, 1L), "stray", epoch)));
-        } catch (ShardRoutingException e) {
-            System.out.println("\nguard: " + e.getMessage());
+        private long keyOnAnotherShard(long key) {
+            long k = key + 1;
+            while (orm.shardOf(k).equals(orm.shardOf(key))) {
+                k++;
+            }
+            return k;
         }
     }
 
-    private static long otherShardKey(ShardedPersistence orm, long key) {
-        long k = key + 1;
-        while (orm.shardOf(k).equals(orm.shardOf(key))) {
-            k++;
-        }
-        return k;
+    private static void section(String title) {
+        System.out.println("== " + title);
+    }
+
+    private static <T> T timed(String what, Supplier<T> work) {
+        long start = System.nanoTime();
+        T result = work.get();
+        System.out.printf("  %-62s %,8.1f ms%n", what, (System.nanoTime() - start) / 1e6);
+        return result;
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
     }
 }

@@ -19,16 +19,24 @@ public class User {
     @Column(nullable = false, length = 64)
     private String handle;
 
+    @Column(name = "country_code", nullable = false, length = 2)
+    private String countryCode;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
     protected User() {
     }
 
-    public User(long id, String handle, Instant createdAt) {
+    public User(long id, String handle, String countryCode, Instant createdAt) {
         this.id = id;
         this.handle = handle;
+        this.countryCode = countryCode;
         this.createdAt = createdAt;
+    }
+
+    public String getCountryCode() {
+        return countryCode;
     }
 
     public Long getId() {
