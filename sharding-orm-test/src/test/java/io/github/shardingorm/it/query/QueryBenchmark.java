@@ -31,7 +31,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code target/query-benchmark.md}. Command: docs/benchmarks.md, "Queries across shards".
  */
 @EnabledIfSystemProperty(named = "bench.query", matches = "true")
-class QueryBenchmarkIT {
+class QueryBenchmark {
 
     private static final long ROWS = Long.getLong("bench.rows", 1_000_000L);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 30);
@@ -84,7 +84,7 @@ class QueryBenchmarkIT {
                         () -> inSession(plain, s -> s.createSelectionQuery(count, Long.class).getSingleResult()),
                         () -> parallel.query(count, Long.class).single(),
                         () -> sequential.query(count, Long.class).single());
-                System.out.println("QueryBenchmarkIT\n" + table);
+                System.out.println("QueryBenchmark\n" + table);
                 Path out = Path.of("target", "query-benchmark.md");
                 Files.createDirectories(out.getParent());
                 Files.writeString(out, table);
