@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  *
  * Options: {@code --shards=N} (4), {@code --users=N} (2000), {@code --posts=N} (20000),
  * {@code --follows=N} (4000), {@code --threads=N} (4), {@code --pool=N} (connections per
- * database, 8), {@code --seconds=N} measured per stack (20), {@code --warmup=N} seconds (5).
+ * database, 8), {@code --seconds=N} measured per stack (20), {@code --warmup=N} seconds (5),
+ * {@code --rounds=N} (2: the stacks alternate, the last round is reported).
  * The mix: 20% post, 45% home timeline, 30% profile, 5% follow.
  */
 public final class SocialBenchmark {
@@ -52,7 +53,7 @@ public final class SocialBenchmark {
                     + "(an admin database; the runner creates bench_* databases) or set " + SampleShards.POSTGRES_ENV);
         }
         this.options = new LinkedHashMap<>(Map.of("shards", 4, "users", 2000, "posts", 20000, "follows", 4000,
-                "threads", 4, "pool", 8, "seconds", 20, "warmup", 5));
+                "threads", 4, "pool", 8, "seconds", 20, "warmup", 5, "rounds", 2));
         for (String arg : args) {
             if (arg.startsWith("--") && arg.contains("=") && !arg.startsWith("--postgres=")) {
                 String name = arg.substring(2, arg.indexOf('='));
@@ -75,19 +76,21 @@ public final class SocialBenchmark {
     private void run() throws Exception {
         System.out.printf("social workload: %s; %d cores, JDK %s%n", options, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
-        List<Map<Op, LatencyRecorder.Summary>> results = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        try (ShardedSocial sharded = shardedStack()) {
+        try (ShardedSocial sharded = shardedStack(); PlainSocial plain = plainStack()) {
             seedSharded(sharded);
-            names.add(sharded.name());
-            results.add(measure(sharded));
-        }
-        try (PlainSocial plain = plainStack()) {
             seedPlain(plain);
-            names.add(plain.name());
-            results.add(measure(plain));
+            List<SocialOperations> stacks = List.of(sharded, plain);
+            List<Map<Op, LatencyRecorder.Summary>> results = new ArrayList<>();
+            // Alternate the stacks round by round, so that neither profits from running second
+            // (a warmer JIT, a warmer database cache); the last round is reported.
+            for (int round = 1; round <= opt("rounds"); round++) {
+                results.clear();
+                for (SocialOperations stack : stacks) {
+                    results.add(measure(stack));
+                }
+            }
+            print(stacks.stream().map(SocialOperations::name).toList(), results);
         }
-        print(names, results);
     }
 
     private ShardedSocial shardedStack() {
