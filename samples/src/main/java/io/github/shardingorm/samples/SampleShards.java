@@ -63,6 +63,15 @@ public final class SampleShards {
         return adminUrl.substring(0, slash + 1) + name + (query < 0 ? "" : adminUrl.substring(query));
     }
 
+    /** Drops database {@code name} on the admin URL's server if it exists (the pools using it must be closed). */
+    public static void dropDatabase(String adminUrl, String name) {
+        try (Connection c = DriverManager.getConnection(adminUrl, user(), password()); Statement st = c.createStatement()) {
+            st.execute("drop database if exists " + name + " with (force)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop database " + name + " through " + adminUrl + ": " + e.getMessage(), e);
+        }
+    }
+
     static String user() {
         return System.getenv().getOrDefault("SAMPLES_POSTGRES_USER", "postgres");
     }

@@ -50,7 +50,7 @@ public final class SocialBenchmark {
         this.postgres = SampleShards.postgresUrl(args);
         if (postgres == null) {
             throw new IllegalArgumentException("the benchmark runs on PostgreSQL: pass --postgres=jdbc:postgresql://host:5432/postgres "
-                    + "(an admin database; the runner creates bench_* databases) or set " + SampleShards.POSTGRES_ENV);
+                    + "(an admin database; the runner creates socialbench_* databases and drops them at the end) or set " + SampleShards.POSTGRES_ENV);
         }
         this.options = new LinkedHashMap<>(Map.of("shards", 4, "users", 2000, "posts", 20000, "follows", 4000,
                 "threads", 4, "pool", 8, "seconds", 20, "warmup", 5, "rounds", 2));
@@ -90,19 +90,27 @@ public final class SocialBenchmark {
                 }
             }
             print(stacks.stream().map(SocialOperations::name).toList(), results);
+        } finally {
+            for (int i = 0; i < opt("shards"); i++) {
+                SampleShards.dropDatabase(postgres, PREFIX + "_s" + i);
+            }
+            SampleShards.dropDatabase(postgres, PREFIX + "_plain");
         }
     }
 
+    /** Databases the runner creates (and drops at the end): socialbench_s0.., socialbench_plain. */
+    private static final String PREFIX = "socialbench";
+
     private ShardedSocial shardedStack() {
         ShardedPersistenceBuilder builder = ShardedPersistence.builder();
-        SampleShards.configure(builder, "bench", opt("shards"), postgres);
+        SampleShards.configure(builder, PREFIX, opt("shards"), postgres);
         SocialService.sagas().forEach(builder::saga);
         return new ShardedSocial(builder.entities(SocialService.entities()).schema(SchemaAction.CREATE)
                 .maximumPoolSize(opt("pool")).build());
     }
 
     private PlainSocial plainStack() {
-        return new PlainSocial(SampleShards.database(postgres, "bench_plain"), "postgres",
+        return new PlainSocial(SampleShards.database(postgres, PREFIX + "_plain"), "postgres",
                 System.getenv().getOrDefault("SAMPLES_POSTGRES_PASSWORD", ""), opt("pool"), SocialService.entities());
     }
 
