@@ -77,6 +77,14 @@ public interface ShardedRepository<T, ID> {
     String shardOf(T entity);
 
     /**
+     * The number of rows on ALL shards: a fan-out {@code select count(e)}, one statement per shard
+     * in parallel, summed. The one method here that reads every shard, by its nature.
+     *
+     * @throws io.github.shardingorm.query.ShardQueryException when a shard fails (naming it)
+     */
+    long count();
+
+    /**
      * A JPQL/HQL query whose rows are this entity ({@code select p from Post p where ...}): routed
      * when it pins the shard key, else run on every shard and merged. See
      * {@link io.github.shardingorm.query.ShardedQuery}.

@@ -258,6 +258,7 @@ class KeyedRoutingIT {
         ShardPlacement.Report report = ShardPlacement.check(orm, shards);
         report.assertAllPlaced();
         assertEquals(before + 10, report.totalRows("User"));
+        assertEquals(report.totalRows("User"), users.count(), "count() sums every shard");
 
         long stray = keys(1);
         ShardDatabase wrong = shards.list().stream().filter(d -> !d.id().equals(orm.shardOf(stray))).findFirst().orElseThrow();

@@ -228,6 +228,14 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     }
 
     @Override
+    public long count() {
+        if (queries == null) {
+            throw new IllegalStateException("queries are not available on this repository");
+        }
+        return queries.query("select count(e) from " + model.entityName() + " e", Long.class).single().orElse(0L);
+    }
+
+    @Override
     public void inTransaction(Object key, Consumer<Session> work) {
         sessions.inTransaction(router.shardOfKey(model, key), false, s -> {
             work.accept(s);
