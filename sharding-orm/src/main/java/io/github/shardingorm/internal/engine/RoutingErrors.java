@@ -42,6 +42,20 @@ public final class RoutingErrors {
                 + cause.getMessage(), entityName, key, null, cause);
     }
 
+    public static ShardRoutingException referenceHasNoKey(Class<?> type) {
+        return new ShardRoutingException("Entity " + type.getSimpleName() + " is a @ReferenceTable, copied to every shard, and has"
+                + " no shard key: read it in any session, write it with ShardedPersistence.references()",
+                type.getSimpleName(), null, null);
+    }
+
+    public static ShardRoutingException referenceWrittenOnOneShard(Class<?> type, String operation, Object sessionShard) {
+        String name = type.getSimpleName();
+        return new ShardRoutingException("Cannot " + operation + " " + name + " in a session on shard '" + sessionShard + "': "
+                + name + " is a @ReferenceTable copied to every shard, and this would change one copy only. Write it with"
+                + " ShardedPersistence.references().save(entity) / delete(type, id); nothing was written.",
+                name, null, String.valueOf(sessionShard));
+    }
+
     public static ShardRoutingException unknownShard(String shardId, Collection<String> shards) {
         return new ShardRoutingException("Unknown shard '" + shardId + "' (shards: " + shards + ")", null, null, shardId);
     }

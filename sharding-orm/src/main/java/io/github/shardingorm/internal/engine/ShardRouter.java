@@ -25,6 +25,17 @@ public final class ShardRouter {
     private final Set<String> shardIdSet;
     private final List<String> entityNames;
     private final Set<Class<?>> referenceClasses;
+    private final ClassValue<Class<?>> referenceByRuntimeClass = new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                if (referenceClasses.contains(c)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+    };
     private final ClassValue<ShardedEntityModel> byRuntimeClass = new ClassValue<>() {
         @Override
         protected ShardedEntityModel computeValue(Class<?> type) {
@@ -62,17 +73,12 @@ public final class ShardRouter {
 
     /** Whether {@code type} (or a superclass, e.g. behind a proxy) is a {@code @ReferenceTable} entity. */
     public boolean isReference(Class<?> type) {
-        return !referenceClasses.isEmpty() && referenceClassOf(type) != null;
+        return referenceClassOf(type) != null;
     }
 
     /** The configured reference class that {@code type} is or extends, or null. */
     public Class<?> referenceClassOf(Class<?> type) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            if (referenceClasses.contains(c)) {
-                return c;
-            }
-        }
-        return null;
+        return referenceClasses.isEmpty() ? null : referenceByRuntimeClass.get(type);
     }
 
     public ShardResolver resolver() {
@@ -97,9 +103,7 @@ public final class ShardRouter {
         ShardedEntityModel model = byRuntimeClass.get(type);
         if (model == null) {
             if (isReference(type)) {
-                throw new io.github.shardingorm.ShardRoutingException("Entity " + type.getSimpleName() + " is a @ReferenceTable, copied to"
-                        + " every shard, and has no shard key: read it in any session, write it with ShardedPersistence.references()",
-                        type.getSimpleName(), null, null);
+                throw RoutingErrors.referenceHasNoKey(type);
             }
             throw RoutingErrors.unmanagedEntity(type, entityNames);
         }
@@ -180,12 +184,12 @@ public final class ShardRouter {
                     throw RoutingErrors.badShardAwareId(model, id, "a @ShardedId is positive");
                 }
                 int bucket = ShardAwareId.bucketOf(longId);
-                BucketedShardResolver b = bucketed();
-                if (bucket >= b.shardMap().bucketCount()) {
+                io.github.shardingorm.routing.ShardMap map = bucketed().shardMap(); // read once: it may be replaced meanwhile
+                if (bucket >= map.bucketCount()) {
                     throw RoutingErrors.badShardAwareId(model, id, "it carries bucket " + bucket + " but the shard map has only "
-                            + b.shardMap().bucketCount() + " buckets (an id from another cluster?)");
+                            + map.bucketCount() + " buckets (an id from another cluster?)");
                 }
-                String shard = b.shardMap().shardOf(bucket);
+                String shard = map.shardOf(bucket);
                 if (shard == null) {
                     throw RoutingErrors.badShardAwareId(model, id, "its bucket " + bucket + " maps to no shard");
                 }

@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.hibernate.engine.spi.EntityEntry;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.engine.spi.Status;
+import org.hibernate.persister.entity.EntityPersister;
 import org.hibernate.event.spi.DeleteContext;
 import org.hibernate.event.spi.DeleteEvent;
 import org.hibernate.event.spi.DeleteEventListener;
@@ -94,14 +95,10 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
      * session on one shard would make the copies differ, so it is refused (before anything is written).
      */
     private void checkReference(Class<?> type, SharedSessionContractImplementor session, String operation) {
-        if (!router.isReference(type) || isBroadcast(session)) {
-            return;
+        Class<?> reference = router.referenceClassOf(type);
+        if (reference != null && !isBroadcast(session)) {
+            throw RoutingErrors.referenceWrittenOnOneShard(reference, operation, session.getTenantIdentifierValue());
         }
-        String name = router.referenceClassOf(type).getSimpleName();
-        throw new io.github.shardingorm.ShardRoutingException("Cannot " + operation + " " + name + " in a session on shard '"
-                + session.getTenantIdentifierValue() + "': " + name + " is a @ReferenceTable copied to every shard, and this would"
-                + " change one copy only. Write it with ShardedPersistence.references().save(entity) / delete(type, id); nothing was written.",
-                name, null, String.valueOf(session.getTenantIdentifierValue()));
     }
 
     private static boolean isBroadcast(SharedSessionContractImplementor session) {
@@ -112,19 +109,19 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
     @Override
     public void onFlushEntity(FlushEntityEvent event) {
         EntityEntry entry = event.getEntityEntry();
-        if (entry != null && entry.getStatus() == Status.MANAGED && event.getDirtyProperties() != null
-                && event.getDirtyProperties().length > 0 && router.isReference(event.getEntity().getClass())) {
-            checkReference(event.getEntity().getClass(), event.getSession(), "update");
-        }
         if (entry == null || entry.getStatus() != Status.MANAGED) {
             return;
+        }
+        Class<?> type = event.getEntity().getClass();
+        if (event.hasDirtyProperties()) {
+            checkReference(type, event.getSession(), "update");
         }
         Object[] loaded = entry.getLoadedState();
         Object[] current = event.getPropertyValues();
         if (loaded == null || current == null) {
             return;
         }
-        ShardedEntityModel model = router.modelOrNull(event.getEntity().getClass());
+        ShardedEntityModel model = router.modelOrNull(type);
         if (model == null || model.idRouting() == ShardedEntityModel.IdRouting.ID_IS_KEY) {
             return;
         }
@@ -132,28 +129,18 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
         if (index < 0) {
             return; // the key is part of the id, which Hibernate never lets change
         }
-        Object before = loaded[index];
-        Object after = current[index];
-        boolean changed = (before == null) != (after == null)
-                || (before != null && !Objects.equals(model.keyType().normalize(before), model.keyType().normalize(after)));
-        if (changed) {
-            throw RoutingErrors.keyChanged(model, entry.getId(), before, after,
+        // Both values are of the key attribute's own Java type, so plain equality decides.
+        if (!Objects.equals(loaded[index], current[index])) {
+            throw RoutingErrors.keyChanged(model, entry.getId(), loaded[index], current[index],
                     String.valueOf(event.getSession().getTenantIdentifierValue()));
         }
     }
 
-    private final java.util.Map<Class<?>, Integer> keyIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per persister (a subclass's persister may order its properties differently from its parent's). */
+    private final java.util.Map<EntityPersister, Integer> keyIndexes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Index of the key among the persister's non-id properties, or -1 when the key is (part of) the id. */
-    private int keyPropertyIndex(org.hibernate.persister.entity.EntityPersister persister, ShardedEntityModel model) {
-        return keyIndexes.computeIfAbsent(model.entityClass(), c -> {
-            String[] names = persister.getPropertyNames();
-            for (int i = 0; i < names.length; i++) {
-                if (names[i].equals(model.keyAttribute())) {
-                    return i;
-                }
-            }
-            return -1;
-        });
+    private int keyPropertyIndex(EntityPersister persister, ShardedEntityModel model) {
+        return keyIndexes.computeIfAbsent(persister, p -> java.util.Arrays.asList(p.getPropertyNames()).indexOf(model.keyAttribute()));
     }
 }
