@@ -49,6 +49,11 @@ public final class ShardSessions {
         }
     }
 
+    /** The id of an entity instance (null when it has none yet), without opening a session. */
+    public Object identifierOf(Object entity) {
+        return sessionFactory.getPersistenceUnitUtil().getIdentifier(entity);
+    }
+
     private Session open(String shard, boolean readOnly) {
         Session session = sessionFactory.withOptions().tenantIdentifier((Object) shard).readOnly(readOnly).openSession();
         if (readOnly) {
@@ -79,24 +84,11 @@ public final class ShardSessions {
             if (t instanceof ShardUnavailableSqlException u) {
                 return new ShardUnavailableException(u.shardId(), u.getMessage(), e);
             }
-            if (t instanceof SQLException sql && isConnectionFailure(sql)) {
+            if (t instanceof SQLException sql && ConnectionFailures.isConnectionFailure(sql)) {
                 return new ShardUnavailableException(shard, "shard '" + shard + "' is unavailable: the connection failed ("
                         + sql.getMessage() + " [SQLState " + sql.getSQLState() + "])", e);
             }
         }
         return e;
-    }
-
-    /**
-     * SQLState class 08 (connection exception), 57P01-57P03 (server shutting down / not
-     * accepting), or a pooled connection HikariCP already closed after such a failure (it reports
-     * "Connection is closed" without an SQLState).
-     */
-    private static boolean isConnectionFailure(SQLException e) {
-        String state = e.getSQLState();
-        if (state == null) {
-            return "Connection is closed".equals(e.getMessage());
-        }
-        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
     }
 }

@@ -27,11 +27,6 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     private final ShardSessions sessions;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
 
-    public ShardedRepositoryImpl(Class<T> entityClass, ShardRouter router, ShardSessions sessions) {
-        this(entityClass, router, sessions, null);
-    }
-
-    /** @param queries the query engine, or null when queries are not available (unit tests) */
     public ShardedRepositoryImpl(Class<T> entityClass, ShardRouter router, ShardSessions sessions,
                                  io.github.shardingorm.internal.query.ShardedQueries queries) {
         this.queries = queries;
@@ -55,8 +50,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
 
     @SuppressWarnings("unchecked")
     private <S extends T> S saveIn(Session session, S entity) {
-        Object id = session.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(entity);
-        if (id == null) {
+        if (sessions.identifierOf(entity) == null) {
             session.persist(entity);
             return entity;
         }
@@ -70,9 +64,11 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
      */
     @SuppressWarnings("unchecked")
     private <S extends T> void saveGroup(Session session, List<S> input, List<Integer> positions, List<S> result) {
+        List<Object> groupIds = new ArrayList<>(positions.size());
         List<Object> ids = new ArrayList<>();
         for (int position : positions) {
-            Object id = session.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(input.get(position));
+            Object id = sessions.identifierOf(input.get(position));
+            groupIds.add(id);
             if (id != null) {
                 ids.add(id);
             }
@@ -87,9 +83,10 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
                 }
             }
         }
-        for (int position : positions) {
+        for (int i = 0; i < positions.size(); i++) {
+            int position = positions.get(i);
             S entity = input.get(position);
-            Object id = session.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(entity);
+            Object id = groupIds.get(i);
             if (id == null || !existing.contains(id)) {
                 session.persist(entity);
                 result.set(position, entity);
@@ -207,7 +204,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     public void delete(T entity) {
         requireNonNull(entity, "entity");
         String shard = router.shardOfEntity(entity);
-        Object id = sessions.inSession(shard, s -> s.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(entity));
+        Object id = sessions.identifierOf(entity);
         if (id == null) {
             return;
         }
@@ -216,9 +213,6 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
 
     @Override
     public io.github.shardingorm.query.ShardedQuery<T> query(String jpql) {
-        if (queries == null) {
-            throw new IllegalStateException("queries are not available on this repository");
-        }
         return queries.query(jpql, entityClass);
     }
 
@@ -229,9 +223,6 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
 
     @Override
     public long count() {
-        if (queries == null) {
-            throw new IllegalStateException("queries are not available on this repository");
-        }
         return queries.query("select count(e) from " + model.entityName() + " e", Long.class).single().orElse(0L);
     }
 

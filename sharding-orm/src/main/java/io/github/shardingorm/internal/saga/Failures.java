@@ -11,18 +11,17 @@ final class Failures {
 
     /**
      * Whether retrying the same step may succeed: a shard unavailable, a broken connection,
-     * a serialization failure or a deadlock (SQLState 08*, 57P*, 40001, 40P01).
+     * a serialization failure or a deadlock (see {@link io.github.shardingorm.internal.engine.ConnectionFailures};
+     * SQLState 40001, 40P01).
      */
     static boolean isTransient(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ShardUnavailableException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String s = sql.getSQLState();
-                if (s.startsWith("08") || s.startsWith("57P") || s.equals("40001") || s.equals("40P01")) {
-                    return true;
-                }
+            if (t instanceof SQLException sql && (io.github.shardingorm.internal.engine.ConnectionFailures.isConnectionFailure(sql)
+                    || "40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                return true;
             }
         }
         return false;

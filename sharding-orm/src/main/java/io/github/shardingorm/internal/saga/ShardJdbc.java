@@ -64,7 +64,7 @@ public final class ShardJdbc {
         }
         String state = e.getSQLState();
         String message = what + " failed on shard '" + shard + "': " + e.getMessage() + " [SQLState " + state + "]";
-        if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+        if (io.github.shardingorm.internal.engine.ConnectionFailures.isConnectionFailure(e)) {
             return new ShardUnavailableException(shard, message, e);
         }
         return new ShardingException(message, e);
