@@ -66,23 +66,15 @@ public final class ShardedPersistenceBuilder {
 
     /** Overrides the maximum pool size of one shard (others use {@link #maximumPoolSize(int)}). */
     public ShardedPersistenceBuilder maximumPoolSize(String shardId, int size) {
-        checkNotBuilt();
         Objects.requireNonNull(shardId, "shard id");
-        Integer previous = maximumPoolSizes.putIfAbsent(shardId, size);
-        if (previous != null) {
-            throw new IllegalStateException("maximum pool size of shard '" + shardId + "' was already set to " + previous);
-        }
+        maximumPoolSizes.put(shardId, setOnce(maximumPoolSizes.get(shardId), size, "maximum pool size of shard '" + shardId + "'"));
         return this;
     }
 
     /** Overrides the minimum idle connections of one shard (others use {@link #minimumIdle(int)}). */
     public ShardedPersistenceBuilder minimumIdle(String shardId, int minimumIdle) {
-        checkNotBuilt();
         Objects.requireNonNull(shardId, "shard id");
-        Integer previous = minimumIdles.putIfAbsent(shardId, minimumIdle);
-        if (previous != null) {
-            throw new IllegalStateException("minimum idle of shard '" + shardId + "' was already set to " + previous);
-        }
+        minimumIdles.put(shardId, setOnce(minimumIdles.get(shardId), minimumIdle, "minimum idle of shard '" + shardId + "'"));
         return this;
     }
 
@@ -97,84 +89,49 @@ public final class ShardedPersistenceBuilder {
 
     /** The sharding strategy; default: {@code ShardingStrategies.hash()}. */
     public ShardedPersistenceBuilder strategy(ShardingStrategy strategy) {
-        checkNotBuilt();
-        Objects.requireNonNull(strategy, "strategy");
-        if (this.strategy != null) {
-            throw new IllegalStateException("strategy was already set to " + this.strategy);
-        }
-        this.strategy = strategy;
+        this.strategy = setOnce(this.strategy, strategy, "strategy");
         return this;
     }
 
     /** The fixed number of buckets; default 4096. See {@link ShardingSettings#BUCKET_COUNT}. */
     public ShardedPersistenceBuilder bucketCount(int bucketCount) {
-        checkNotBuilt();
-        if (this.bucketCount != null) {
-            throw new IllegalStateException("bucket count was already set to " + this.bucketCount);
-        }
-        this.bucketCount = bucketCount;
+        this.bucketCount = setOnce(this.bucketCount, bucketCount, "bucket count");
         return this;
     }
 
     /** The schema action applied to every shard at start-up; default {@link SchemaAction#NONE}. */
     public ShardedPersistenceBuilder schema(SchemaAction action) {
-        checkNotBuilt();
-        Objects.requireNonNull(action, "schema action");
-        if (this.schemaAction != null) {
-            throw new IllegalStateException("schema action was already set to " + this.schemaAction);
-        }
-        this.schemaAction = action;
+        this.schemaAction = setOnce(this.schemaAction, action, "schema action");
         return this;
     }
 
     /** How long to wait for a shard connection before {@link ShardUnavailableException}; default 2 s, minimum 250 ms. */
     public ShardedPersistenceBuilder connectionTimeout(Duration timeout) {
-        checkNotBuilt();
-        Objects.requireNonNull(timeout, "connection timeout");
-        if (this.connectionTimeout != null) {
-            throw new IllegalStateException("connection timeout was already set to " + this.connectionTimeout);
-        }
-        this.connectionTimeout = timeout;
+        this.connectionTimeout = setOnce(this.connectionTimeout, timeout, "connection timeout");
         return this;
     }
 
     /** Maximum pool size of every shard's pool; default 10. */
     public ShardedPersistenceBuilder maximumPoolSize(int size) {
-        checkNotBuilt();
-        if (this.maximumPoolSize != null) {
-            throw new IllegalStateException("maximum pool size was already set to " + this.maximumPoolSize);
-        }
-        this.maximumPoolSize = size;
+        this.maximumPoolSize = setOnce(this.maximumPoolSize, size, "maximum pool size");
         return this;
     }
 
     /** Minimum idle connections of every shard's pool; default: the maximum pool size. */
     public ShardedPersistenceBuilder minimumIdle(int minimumIdle) {
-        checkNotBuilt();
-        if (this.minimumIdle != null) {
-            throw new IllegalStateException("minimum idle was already set to " + this.minimumIdle);
-        }
-        this.minimumIdle = minimumIdle;
+        this.minimumIdle = setOnce(this.minimumIdle, minimumIdle, "minimum idle");
         return this;
     }
 
     /** This JVM's node id (0..31) for {@link ShardedId}; default 0. */
     public ShardedPersistenceBuilder nodeId(int nodeId) {
-        checkNotBuilt();
-        if (this.nodeId != null) {
-            throw new IllegalStateException("node id was already set to " + this.nodeId);
-        }
-        this.nodeId = nodeId;
+        this.nodeId = setOnce(this.nodeId, nodeId, "node id");
         return this;
     }
 
     /** JDBC batch size; default 50. */
     public ShardedPersistenceBuilder jdbcBatchSize(int size) {
-        checkNotBuilt();
-        if (this.jdbcBatchSize != null) {
-            throw new IllegalStateException("JDBC batch size was already set to " + this.jdbcBatchSize);
-        }
-        this.jdbcBatchSize = size;
+        this.jdbcBatchSize = setOnce(this.jdbcBatchSize, size, "JDBC batch size");
         return this;
     }
 
@@ -183,14 +140,10 @@ public final class ShardedPersistenceBuilder {
      * (at least 4, at most 64). 1 runs shards one after another. See {@link ShardingSettings#QUERY_PARALLELISM}.
      */
     public ShardedPersistenceBuilder queryParallelism(int threads) {
-        checkNotBuilt();
         if (threads < 1 || threads > 1024) {
             throw new IllegalArgumentException("query parallelism must be between 1 and 1024 but was " + threads);
         }
-        if (this.queryParallelism != null) {
-            throw new IllegalStateException("query parallelism was already set to " + this.queryParallelism);
-        }
-        this.queryParallelism = threads;
+        this.queryParallelism = setOnce(this.queryParallelism, threads, "query parallelism");
         return this;
     }
 
@@ -223,18 +176,12 @@ public final class ShardedPersistenceBuilder {
 
     /** Whether writes that span shards may or must use two-phase commit; default {@link TwoPhaseCommitMode#AUTO}. */
     public ShardedPersistenceBuilder twoPhaseCommit(TwoPhaseCommitMode mode) {
-        checkNotBuilt();
-        Objects.requireNonNull(mode, "two-phase commit mode");
-        if (twoPhaseCommit != null) {
-            throw new IllegalStateException("two-phase commit mode was already set to " + twoPhaseCommit);
-        }
-        twoPhaseCommit = mode;
+        twoPhaseCommit = setOnce(twoPhaseCommit, mode, "two-phase commit mode");
         return this;
     }
 
     /** Grace before recovery rolls back an undecided prepared transaction; default 5 s. See {@link ShardingSettings#TWO_PHASE_GRACE}. */
     public ShardedPersistenceBuilder twoPhaseGrace(Duration grace) {
-        checkNotBuilt();
         twoPhaseGraceMillis = once(twoPhaseGraceMillis, grace, 100, "two-phase grace");
         return this;
     }
@@ -262,23 +209,36 @@ public final class ShardedPersistenceBuilder {
 
     /** How long a saga stays claimed without progress before another instance may resume it; default 15 s. */
     public ShardedPersistenceBuilder sagaLease(Duration lease) {
-        checkNotBuilt();
         sagaLeaseMillis = once(sagaLeaseMillis, lease, 100, "saga lease");
         return this;
     }
 
     /** Period of background recovery; {@link Duration#ZERO} disables it (start-up recovery still runs); default 5 s. */
     public ShardedPersistenceBuilder recoveryInterval(Duration interval) {
-        checkNotBuilt();
         recoveryIntervalMillis = once(recoveryIntervalMillis, interval, 0, "recovery interval");
         return this;
     }
 
-    private static Long once(Long previous, Duration value, long minimumMillis, String what) {
+    /**
+     * The one rule of every single-valued setting: not after build(), not null, not twice (the
+     * message names the value already set).
+     */
+    private <V> V setOnce(V previous, V value, String what) {
+        checkNotBuilt();
+        Objects.requireNonNull(value, what);
+        if (previous != null) {
+            throw new IllegalStateException(what + " was already set to " + previous);
+        }
+        return value;
+    }
+
+    /** {@link #setOnce} for a duration kept in milliseconds, with a lower bound. */
+    private Long once(Long previous, Duration value, long minimumMillis, String what) {
+        checkNotBuilt();
+        Objects.requireNonNull(value, what);
         if (previous != null) {
             throw new IllegalStateException(what + " was already set to " + previous + " ms");
         }
-        Objects.requireNonNull(value, what);
         if (value.toMillis() < minimumMillis) {
             throw new IllegalArgumentException(what + " must be at least " + minimumMillis + " ms but was " + value.toMillis() + " ms");
         }
@@ -294,6 +254,7 @@ public final class ShardedPersistenceBuilder {
     public ShardedPersistence build() {
         checkNotBuilt();
         built = true;
+        io.github.shardingorm.internal.saga.WriteSettings d = io.github.shardingorm.internal.saga.WriteSettings.DEFAULTS;
         ShardingConfiguration configuration = new ShardingConfiguration(
                 shards, maximumPoolSizes, minimumIdles, new ArrayList<>(entities), strategy,
                 bucketCount == null ? ShardingSettings.DEFAULT_BUCKET_COUNT : bucketCount,
@@ -303,9 +264,8 @@ public final class ShardedPersistenceBuilder {
                 minimumIdle,
                 nodeId == null ? 0 : nodeId,
                 jdbcBatchSize == null ? ShardingSettings.DEFAULT_JDBC_BATCH_SIZE : jdbcBatchSize,
-                hibernateProperties);
-        io.github.shardingorm.internal.saga.WriteSettings d = io.github.shardingorm.internal.saga.WriteSettings.DEFAULTS;
-        configuration.crossShardWrites(new io.github.shardingorm.internal.saga.CrossShardWrites(new ArrayList<>(sagas.values()),
+                hibernateProperties,
+                new io.github.shardingorm.internal.saga.CrossShardWrites(new ArrayList<>(sagas.values()),
                 twoPhaseCommit == null ? TwoPhaseCommitMode.AUTO : twoPhaseCommit,
                 new io.github.shardingorm.internal.saga.WriteSettings(
                         sagaMaxAttempts == null ? d.maxAttempts() : sagaMaxAttempts,
@@ -313,8 +273,8 @@ public final class ShardedPersistenceBuilder {
                         d.maxBackoffMillis(),
                         sagaLeaseMillis == null ? d.leaseMillis() : sagaLeaseMillis,
                         recoveryIntervalMillis == null ? d.recoveryIntervalMillis() : recoveryIntervalMillis,
-                        twoPhaseGraceMillis == null ? d.twoPhaseGraceMillis() : twoPhaseGraceMillis)));
-        configuration.queryParallelism(queryParallelism == null ? 0 : queryParallelism);
+                        twoPhaseGraceMillis == null ? d.twoPhaseGraceMillis() : twoPhaseGraceMillis)),
+                queryParallelism == null ? 0 : queryParallelism);
         return ShardedPersistenceBootstrap.start(configuration);
     }
 

@@ -3,6 +3,8 @@ package io.github.shardingorm.internal.boot;
 import io.github.shardingorm.ShardingConfigurationException;
 import io.github.shardingorm.internal.engine.EntityModelScanner;
 import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.query.ShardedQueries;
 import io.github.shardingorm.internal.engine.ShardedEntityModel;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
 import io.github.shardingorm.internal.hibernate.ShardPools;
@@ -62,6 +64,7 @@ public final class ShardedPersistenceBootstrap {
 
         ShardPools pools = ShardPools.create(configuration);
         SessionFactoryImplementor sessionFactory = null;
+        ShardedQueries queries = null;
         try {
             List<Throwable> causes = new ArrayList<>();
             pools.checkReachable(problems, causes);
@@ -81,13 +84,16 @@ public final class ShardedPersistenceBootstrap {
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
-            ShardedPersistenceImpl orm = new ShardedPersistenceImpl(sessionFactory, pools, router);
-            orm.startQueries(configuration.queryParallelism());
+            ShardSessions sessions = new ShardSessions(sessionFactory);
+            queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queryParallelism());
             Object faults = configuration.hibernateProperties().get(FaultInjector.PROPERTY);
-            orm.crossShardWrites(CrossShardRuntime.start(configuration.crossShardWrites(), twoPhaseUnavailable, sessionFactory, pools,
-                    router, orm.sessions(), faults instanceof FaultInjector f ? f : FaultInjector.NONE));
-            return orm;
+            CrossShardRuntime writes = CrossShardRuntime.start(configuration.crossShardWrites(), twoPhaseUnavailable, sessionFactory,
+                    pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
+            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes);
         } catch (RuntimeException e) {
+            if (queries != null) {
+                queries.close();
+            }
             if (sessionFactory != null) {
                 sessionFactory.close();
             }

@@ -31,14 +31,17 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final ShardSessions sessions;
     private final Map<Class<?>, ShardedRepository<?, ?>> repositories = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile CrossShardRuntime writes;
-    private volatile io.github.shardingorm.internal.query.ShardedQueries queries;
+    private final CrossShardRuntime writes;
+    private final io.github.shardingorm.internal.query.ShardedQueries queries;
 
-    ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router) {
+    ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
+                           io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes) {
         this.sessionFactory = sessionFactory;
         this.pools = pools;
         this.router = router;
-        this.sessions = new ShardSessions(sessionFactory);
+        this.sessions = sessions;
+        this.queries = queries;
+        this.writes = writes;
     }
 
     @Override
@@ -46,7 +49,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass) {
         router.model(entityClass);
         return (ShardedRepository<T, ID>) repositories.computeIfAbsent(entityClass,
-                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries()));
+                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries));
     }
 
     @Override
@@ -127,16 +130,6 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return pools;
     }
 
-    /** Internal: attaches sagas, two-phase commit and reference writes (once, at start-up). */
-    void crossShardWrites(CrossShardRuntime runtime) {
-        this.writes = runtime;
-    }
-
-    /** Internal: the session runner. */
-    ShardSessions sessions() {
-        return sessions;
-    }
-
     /** Internal: sagas, two-phase commit, reference writes (for tests). */
     public CrossShardRuntime crossShardWrites() {
         return writes;
@@ -158,55 +151,31 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return writes.references();
     }
 
-    /** Internal: starts the query engine (once, at start-up). */
-    void startQueries(int parallelism) {
-        this.queries = new io.github.shardingorm.internal.query.ShardedQueries(
-                (org.hibernate.engine.spi.SessionFactoryImplementor) sessionFactory, router, sessions, parallelism);
-    }
-
-    /** Internal: the query engine (started lazily with the default parallelism when not started at boot). */
-    public io.github.shardingorm.internal.query.ShardedQueries queries() {
-        io.github.shardingorm.internal.query.ShardedQueries q = queries;
-        if (q == null) {
-            synchronized (this) {
-                if (queries == null) {
-                    startQueries(0);
-                }
-                q = queries;
-            }
-        }
-        return q;
-    }
-
     @Override
     public <R> io.github.shardingorm.query.ShardedQuery<R> query(String jpql, Class<R> resultType) {
-        return queries().query(jpql, resultType);
+        return queries.query(jpql, resultType);
     }
 
     @Override
     public <R> io.github.shardingorm.query.ShardedQuery<R> query(jakarta.persistence.criteria.CriteriaQuery<R> criteria) {
-        return queries().query(criteria);
+        return queries.query(criteria);
     }
 
     @Override
     public long executeUpdate(String jpql, Map<String, ?> parameters) {
-        return queries().executeUpdate(jpql, parameters);
+        return queries.executeUpdate(jpql, parameters);
     }
 
     @Override
     public void executeOnAllShards(String nativeSql) {
-        queries().executeOnAllShards(nativeSql);
+        queries.executeOnAllShards(nativeSql);
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            if (writes != null) {
-                writes.close();
-            }
-            if (queries != null) {
-                queries.close();
-            }
+            writes.close();
+            queries.close();
             try {
                 sessionFactory.close();
             } finally {

@@ -55,16 +55,36 @@ public final class ShardingConfiguration {
 
     private final Map<String, Object> hibernateProperties;
 
-    private int queryParallelism;
+    @Min(value = 0, message = "query parallelism must be between 1 and 1024")
+    @Max(value = 1024, message = "query parallelism must be between 1 and 1024")
+    private final int queryParallelism;
 
-    private io.github.shardingorm.internal.saga.CrossShardWrites crossShardWrites =
-            io.github.shardingorm.internal.saga.CrossShardWrites.DEFAULTS;
+    @NotNull
+    private final io.github.shardingorm.internal.saga.CrossShardWrites crossShardWrites;
 
+    /** Without sagas and with default cross-shard and query settings. */
     public ShardingConfiguration(List<ShardDefinition> shards, Map<String, Integer> maximumPoolSizes,
                                  Map<String, Integer> minimumIdles, List<Class<?>> entities, ShardingStrategy strategy, int bucketCount,
                                  SchemaAction schemaAction, long connectionTimeoutMillis, int maximumPoolSize,
                                  Integer minimumIdle, int nodeId, int jdbcBatchSize,
                                  Map<String, Object> hibernateProperties) {
+        this(shards, maximumPoolSizes, minimumIdles, entities, strategy, bucketCount, schemaAction, connectionTimeoutMillis,
+                maximumPoolSize, minimumIdle, nodeId, jdbcBatchSize, hibernateProperties,
+                io.github.shardingorm.internal.saga.CrossShardWrites.DEFAULTS, 0);
+    }
+
+    /**
+     * @param crossShardWrites sagas, two-phase commit and recovery settings
+     * @param queryParallelism threads for queries across shards; 0 for the default
+     */
+    public ShardingConfiguration(List<ShardDefinition> shards, Map<String, Integer> maximumPoolSizes,
+                                 Map<String, Integer> minimumIdles, List<Class<?>> entities, ShardingStrategy strategy, int bucketCount,
+                                 SchemaAction schemaAction, long connectionTimeoutMillis, int maximumPoolSize,
+                                 Integer minimumIdle, int nodeId, int jdbcBatchSize,
+                                 Map<String, Object> hibernateProperties,
+                                 io.github.shardingorm.internal.saga.CrossShardWrites crossShardWrites, int queryParallelism) {
+        this.crossShardWrites = crossShardWrites;
+        this.queryParallelism = queryParallelism;
         this.shards = List.copyOf(shards);
         this.maximumPoolSizes = Map.copyOf(maximumPoolSizes);
         this.minimumIdles = Map.copyOf(minimumIdles);
@@ -135,29 +155,14 @@ public final class ShardingConfiguration {
         return jdbcBatchSize;
     }
 
-    /** Sagas, two-phase commit and recovery settings; set once by the builder before start-up. */
+    /** Sagas, two-phase commit and recovery settings. */
     public io.github.shardingorm.internal.saga.CrossShardWrites crossShardWrites() {
         return crossShardWrites;
-    }
-
-    /** Sets the cross-shard write settings (builder only, before start-up); returns this. */
-    public ShardingConfiguration crossShardWrites(io.github.shardingorm.internal.saga.CrossShardWrites writes) {
-        this.crossShardWrites = java.util.Objects.requireNonNull(writes, "cross-shard writes");
-        return this;
     }
 
     /** Threads for queries across shards; 0 means the default ({@code ShardingSettings.QUERY_PARALLELISM}). */
     public int queryParallelism() {
         return queryParallelism;
-    }
-
-    /** Sets the query parallelism (builder only, before start-up); returns this. */
-    public ShardingConfiguration queryParallelism(int parallelism) {
-        if (parallelism < 0 || parallelism > 1024) {
-            throw new IllegalArgumentException("query parallelism must be between 1 and 1024 but was " + parallelism);
-        }
-        this.queryParallelism = parallelism;
-        return this;
     }
 
     public Map<String, Object> hibernateProperties() {
