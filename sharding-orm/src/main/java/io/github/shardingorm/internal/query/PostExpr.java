@@ -85,33 +85,23 @@ sealed interface PostExpr {
         }
     }
 
-    record And(List<PostExpr> parts) implements PostExpr {
+    /**
+     * AND ({@code and} true) or OR, in SQL's three-valued logic: a decisive operand (FALSE for AND,
+     * TRUE for OR) decides; otherwise any unknown (null) operand makes the result unknown.
+     */
+    record Junction(boolean and, List<PostExpr> parts) implements PostExpr {
         @Override
         public Object eval(Group group, Parameters parameters, Comparator<String> text) {
+            Boolean decisive = !and;
             boolean unknown = false;
             for (PostExpr p : parts) {
                 Object v = p.eval(group, parameters, text);
-                if (Boolean.FALSE.equals(v)) {
-                    return false;
+                if (decisive.equals(v)) {
+                    return decisive;
                 }
                 unknown |= v == null;
             }
-            return unknown ? null : true;
-        }
-    }
-
-    record Or(List<PostExpr> parts) implements PostExpr {
-        @Override
-        public Object eval(Group group, Parameters parameters, Comparator<String> text) {
-            boolean unknown = false;
-            for (PostExpr p : parts) {
-                Object v = p.eval(group, parameters, text);
-                if (Boolean.TRUE.equals(v)) {
-                    return true;
-                }
-                unknown |= v == null;
-            }
-            return unknown ? null : false;
+            return unknown ? null : and;
         }
     }
 

@@ -725,11 +725,8 @@ public final class SqmQueryAnalyzer {
                 if (e instanceof PostExpr.Compare c) {
                     return new PostExpr.Compare(c.operator(), relocate(c.left(), base), relocate(c.right(), base));
                 }
-                if (e instanceof PostExpr.And a) {
-                    return new PostExpr.And(a.parts().stream().map(p -> relocate(p, base)).toList());
-                }
-                if (e instanceof PostExpr.Or o) {
-                    return new PostExpr.Or(o.parts().stream().map(p -> relocate(p, base)).toList());
+                if (e instanceof PostExpr.Junction j) {
+                    return new PostExpr.Junction(j.and(), j.parts().stream().map(p -> relocate(p, base)).toList());
                 }
                 if (e instanceof PostExpr.Not n) {
                     return new PostExpr.Not(relocate(n.operand(), base));
@@ -868,7 +865,7 @@ public final class SqmQueryAnalyzer {
                     for (SqmPredicate x : j.getPredicates()) {
                         parts.add(postPredicate(x));
                     }
-                    result = j.getOperator() == Predicate.BooleanOperator.AND ? new PostExpr.And(parts) : new PostExpr.Or(parts);
+                    result = new PostExpr.Junction(j.getOperator() == Predicate.BooleanOperator.AND, parts);
                 } else if (p instanceof SqmComparisonPredicate c) {
                     String op = switch (c.getSqmOperator()) {
                         case EQUAL -> "=";
@@ -886,7 +883,7 @@ public final class SqmQueryAnalyzer {
                     return new PostExpr.Compare(op, post(c.getLeftHandExpression()), post(c.getRightHandExpression()));
                 } else if (p instanceof SqmBetweenPredicate b) {
                     PostExpr x = post(b.getExpression());
-                    result = new PostExpr.And(List.of(new PostExpr.Compare(">=", x, post(b.getLowerBound())),
+                    result = new PostExpr.Junction(true, List.of(new PostExpr.Compare(">=", x, post(b.getLowerBound())),
                             new PostExpr.Compare("<=", x, post(b.getUpperBound()))));
                 } else if (p instanceof SqmNullnessPredicate n) {
                     result = new PostExpr.IsNull(post(n.getExpression()));

@@ -1,11 +1,12 @@
 package io.github.shardingorm.internal.routing;
 
+import io.github.shardingorm.internal.engine.KeyType;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * Brings configuration values (range bounds, directory entries) to the normalized key types that
- * resolvers receive: integral numbers as {@link Long}, {@link String} and {@link UUID}.
+ * resolvers receive, by the same rule as entity keys ({@link KeyType}): integral numbers as
+ * {@link Long}, {@link String} and {@link java.util.UUID}.
  */
 public final class NormalizedKeys {
 
@@ -21,13 +22,11 @@ public final class NormalizedKeys {
      */
     public static Object normalize(Object value, String what) {
         Objects.requireNonNull(value, what);
-        if (value instanceof Long || value instanceof String || value instanceof UUID) {
-            return value;
+        KeyType type = KeyType.ofValue(value);
+        if (type == null) {
+            throw new IllegalArgumentException(what + " " + value + " has unsupported type " + value.getClass().getName()
+                    + "; use an integral number (byte, short, int, long), a String or a UUID");
         }
-        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            return ((Number) value).longValue();
-        }
-        throw new IllegalArgumentException(what + " " + value + " has unsupported type " + value.getClass().getName()
-                + "; use an integral number (byte, short, int, long), a String or a UUID");
+        return type.normalize(value);
     }
 }

@@ -148,7 +148,7 @@ class MergedRowsTest {
         PostExpr unknown = new PostExpr.Compare(">", new PostExpr.Aggregate(1), new PostExpr.Constant(new ValueRef.Literal(3)));
         assertEquals(true, gt.eval(g, Parameters.NONE, TextOrder.CODE_POINT));
         assertEquals(null, unknown.eval(g, Parameters.NONE, TextOrder.CODE_POINT));
-        assertEquals(true, new PostExpr.Or(List.of(unknown, gt)).eval(g, Parameters.NONE, TextOrder.CODE_POINT));
+        assertEquals(true, new PostExpr.Junction(false, List.of(unknown, gt)).eval(g, Parameters.NONE, TextOrder.CODE_POINT));
         assertEquals(null, new PostExpr.Not(unknown).eval(g, Parameters.NONE, TextOrder.CODE_POINT));
         assertEquals(10L, new PostExpr.Arithmetic('*', new PostExpr.Aggregate(0), new PostExpr.Constant(new ValueRef.Literal(2)))
                 .eval(g, Parameters.NONE, TextOrder.CODE_POINT));
