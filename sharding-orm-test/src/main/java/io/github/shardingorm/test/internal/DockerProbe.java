@@ -20,8 +20,12 @@ final class DockerProbe {
     private DockerProbe() {
     }
 
-    static Availability probe(Map<String, String> env, Path home, Duration timeout) {
-        String hint = hint(env, home);
+    /**
+     * @param root the file system root under which {@code var/run/docker.sock} is looked for
+     *             ({@code /} in production; a temporary directory in tests)
+     */
+    static Availability probe(Map<String, String> env, Path home, Path root, Duration timeout) {
+        String hint = hint(env, home, root);
         if (hint == null) {
             return Availability.no("no Docker engine: DOCKER_HOST is not set and there is no /var/run/docker.sock, "
                     + "~/.docker/run/docker.sock or ~/.testcontainers.properties");
@@ -51,13 +55,13 @@ final class DockerProbe {
     }
 
     /** @return what suggests an engine exists, or null when nothing does */
-    static String hint(Map<String, String> env, Path home) {
+    static String hint(Map<String, String> env, Path home, Path root) {
         if (env.get("DOCKER_HOST") != null && !env.get("DOCKER_HOST").isBlank()) {
             return "DOCKER_HOST=" + env.get("DOCKER_HOST");
         }
         String runtimeDir = env.get("XDG_RUNTIME_DIR");
         for (Path socket : new Path[] {
-                Path.of("/var/run/docker.sock"),
+                root.resolve("var/run/docker.sock"),
                 home.resolve(".docker/run/docker.sock"),
                 home.resolve(".docker/desktop/docker.sock"),
                 home.resolve(".rd/docker.sock"),

@@ -1,12 +1,10 @@
 package io.github.shardingorm.test.internal;
 
-import java.util.regex.Pattern;
 
 /** Rewrites and masks PostgreSQL JDBC URLs. */
 final class JdbcUrls {
 
     private static final String PREFIX = "jdbc:postgresql:";
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&]password=)[^&]*");
 
     private JdbcUrls() {
     }
@@ -34,7 +32,8 @@ final class JdbcUrls {
     }
 
     /** @return the URL with any {@code password=} parameter replaced by {@code ****} */
+    /** The library's one masking rule (password parameters and user-info passwords). */
     static String mask(String url) {
-        return url == null ? null : PASSWORD_PARAMETER.matcher(url).replaceAll("$1****");
+        return io.github.shardingorm.internal.engine.JdbcUrls.mask(url);
     }
 }

@@ -33,7 +33,7 @@ final class SystemTestEnvironment implements TestEnvironment {
     @Override
     public synchronized Availability docker() {
         if (docker == null) {
-            docker = DockerProbe.probe(System.getenv(), Path.of(System.getProperty("user.home")), DOCKER_PROBE_TIMEOUT);
+            docker = DockerProbe.probe(System.getenv(), Path.of(System.getProperty("user.home")), Path.of("/"), DOCKER_PROBE_TIMEOUT);
         }
         return docker;
     }
