@@ -84,21 +84,12 @@ public final class ShardPlacement {
         }
     }
 
+    /** The entity's @ShardKey attribute, read the way the library reads it; null for entities without one (reference tables). */
     private static String keyAttribute(Class<?> type) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-                if (f.isAnnotationPresent(io.github.shardingorm.ShardKey.class)) {
-                    return f.getName();
-                }
-            }
-            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
-                if (m.isAnnotationPresent(io.github.shardingorm.ShardKey.class)) {
-                    String n = m.getName().startsWith("get") ? m.getName().substring(3) : m.getName().substring(2);
-                    return Character.toLowerCase(n.charAt(0)) + n.substring(1);
-                }
-            }
-        }
-        return null;
+        java.util.Map<Class<?>, io.github.shardingorm.internal.engine.ShardedEntityModel> models =
+                io.github.shardingorm.internal.engine.EntityModelScanner.scan(List.of(type), true, 1, new ArrayList<>());
+        io.github.shardingorm.internal.engine.ShardedEntityModel model = models.get(type);
+        return model == null ? null : model.keyAttribute();
     }
 
     /**
