@@ -73,7 +73,8 @@ final class PgServerProcess implements PostgresServer {
 
     private static Path newBaseDirectory(String id, OsCommands os) {
         try {
-            Path base = Files.createTempDirectory(PostgresTestSettings.TEMP_DIRECTORY_PREFIX + id + "-");
+            Path base = Files.createTempDirectory(PostgresTestSettings.TEMP_DIRECTORY_PREFIX + id + "-"
+                    + ProcessTable.ownerTag() + "-");
             os.handOver(base);
             Path sockets = Files.createDirectory(base.resolve("sock"));
             os.handOver(sockets);

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Finds postmasters of private test servers among this machine's processes ({@code /proc}, else {@code ps}). */
@@ -15,15 +17,36 @@ final class ProcessTable {
     private ProcessTable() {
     }
 
-    /** @return {@code "<pid> <command line>"} of every postgres process whose data directory is a test temp directory */
+    private static final Pattern OWNER_TAG = Pattern.compile("-j(\\d+)-");
+
+    /**
+     * @return {@code "<pid> <command line>"} of every postgres process whose data directory is a test
+     *         temp directory and whose owning test JVM (named in the directory, see {@link #ownerTag()})
+     *         is no longer running: the servers of another test run still going on are not leftovers
+     */
     static List<String> privateServerProcesses() throws IOException {
         List<String> found = new ArrayList<>();
         for (String line : processes()) {
-            if (isPrivateServer(line)) {
+            if (isPrivateServer(line) && !ownerIsAlive(line)) {
                 found.add(line);
             }
         }
         return found;
+    }
+
+    /** @return the part of a private server's directory name that names the JVM that started it */
+    static String ownerTag() {
+        return "j" + ProcessHandle.current().pid();
+    }
+
+    /** @return true when the command line names (through {@link #ownerTag()}) a JVM that still runs */
+    static boolean ownerIsAlive(String line) {
+        Matcher m = OWNER_TAG.matcher(line);
+        if (!m.find()) {
+            return false;
+        }
+        long owner = Long.parseLong(m.group(1));
+        return owner != ProcessHandle.current().pid() && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /**

@@ -19,4 +19,20 @@ class ProcessTableTest {
         assertFalse(ProcessTable.isPrivateServer("2 rm -rf /tmp/sharding-orm-pg-pg0-123"));
         assertFalse(ProcessTable.isPrivateServer("3 postgres: checkpointer"));
     }
+
+    @Test
+    void aServerWhoseTestJvmStillRunsIsNotALeftover() {
+        long alive = ProcessHandle.current().parent().orElseThrow().pid();
+        assertTrue(ProcessTable.ownerIsAlive("9 /usr/lib/postgresql/15/bin/postgres -D /tmp/sharding-orm-pg-pg0-j" + alive + "-123/data"));
+    }
+
+    @Test
+    void aServerWhoseTestJvmEndedIsALeftover() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        assertFalse(ProcessTable.ownerIsAlive("9 postgres -D /tmp/sharding-orm-pg-pg0-j" + gone.pid() + "-123/data"));
+        assertFalse(ProcessTable.ownerIsAlive("9 postgres -D /tmp/sharding-orm-pg-pg0-123/data"), "no owner named: counted");
+        assertFalse(ProcessTable.ownerIsAlive("9 postgres -D /tmp/sharding-orm-pg-pg0-j" + ProcessHandle.current().pid() + "-1/data"),
+                "this JVM's own servers are leftovers once the check runs");
+    }
 }
