@@ -1,5 +1,13 @@
 package io.github.shardingorm.internal.query;
 
+import io.github.shardingorm.internal.query.exec.ScatterGather;
+import io.github.shardingorm.internal.query.exec.ShardCursor;
+import io.github.shardingorm.internal.query.merge.MergedRows;
+import io.github.shardingorm.internal.query.plan.MergeAggregate;
+import io.github.shardingorm.internal.query.plan.PostExpr;
+import io.github.shardingorm.internal.query.plan.QueryPlan;
+import io.github.shardingorm.internal.query.plan.SortKey;
+import io.github.shardingorm.internal.query.value.Parameters;
 import io.github.shardingorm.query.FailurePolicy;
 import io.github.shardingorm.query.ShardQueryException;
 import io.github.shardingorm.query.ShardedQuery;

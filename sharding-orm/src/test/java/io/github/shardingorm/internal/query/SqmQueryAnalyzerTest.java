@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.shardingorm.ShardAwareId;
 import io.github.shardingorm.ShardKey;
 import io.github.shardingorm.ShardedId;
-import io.github.shardingorm.ShardAwareId;
 import io.github.shardingorm.internal.engine.EntityModelScanner;
 import io.github.shardingorm.internal.engine.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.query.plan.QueryPlan;
+import io.github.shardingorm.internal.query.plan.SortKey;
+import io.github.shardingorm.internal.query.value.ValueRef;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
 import io.github.shardingorm.routing.ShardingStrategies;
 import io.github.shardingorm.spi.ShardResolver;

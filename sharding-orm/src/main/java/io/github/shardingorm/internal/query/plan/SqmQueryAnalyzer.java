@@ -1,7 +1,9 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.plan;
 
 import io.github.shardingorm.internal.engine.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.query.value.SqlValues;
+import io.github.shardingorm.internal.query.value.ValueRef;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
 import jakarta.persistence.criteria.CriteriaQuery;
 import jakarta.persistence.criteria.Nulls;
@@ -17,8 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.query.SortDirection;
-import org.hibernate.query.criteria.HibernateCriteriaBuilder;
 import org.hibernate.query.common.FetchClauseType;
+import org.hibernate.query.criteria.HibernateCriteriaBuilder;
 import org.hibernate.query.sqm.BinaryArithmeticOperator;
 import org.hibernate.query.sqm.ComparisonOperator;
 import org.hibernate.query.sqm.DynamicInstantiationNature;

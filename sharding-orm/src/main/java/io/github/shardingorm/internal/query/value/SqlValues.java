@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.value;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -9,17 +9,17 @@ import java.util.UUID;
 /**
  * Compares and computes with values the way PostgreSQL does, for the merge step: numbers of
  * different Java types compare by value, UUIDs as unsigned bytes, text by the shards' collation
- * (code point order for the C/POSIX collations; see {@link TextOrder}). Null handling is the
- * caller's (SQL three-valued logic in {@link PostExpr}, NULLS FIRST/LAST in {@link SortKey}).
+ * (code point order for the C/POSIX collations, else the collation's order). Null handling is the
+ * caller's (SQL three-valued logic after a grouped merge, NULLS FIRST/LAST in the sort keys).
  */
-final class SqlValues {
+public final class SqlValues {
 
     private SqlValues() {
     }
 
     /** Compares two non-null values. @throws IllegalStateException when they are not comparable */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static int compare(Object a, Object b, Comparator<String> text) {
+    public static int compare(Object a, Object b, Comparator<String> text) {
         if (a instanceof Number x && b instanceof Number y) {
             return compareNumbers(x, y);
         }
@@ -45,7 +45,7 @@ final class SqlValues {
         throw new IllegalStateException("cannot compare a " + a.getClass().getName() + " with a " + b.getClass().getName());
     }
 
-    static int compareNumbers(Number x, Number y) {
+    public static int compareNumbers(Number x, Number y) {
         if (isIntegral(x) && isIntegral(y) && !(x instanceof BigInteger) && !(y instanceof BigInteger)) {
             return Long.compare(x.longValue(), y.longValue());
         }
@@ -59,15 +59,15 @@ final class SqlValues {
         return decimal(x).compareTo(decimal(y));
     }
 
-    static boolean isIntegral(Number n) {
+    public static boolean isIntegral(Number n) {
         return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte || n instanceof BigInteger;
     }
 
-    static boolean isFloating(Number n) {
+    public static boolean isFloating(Number n) {
         return n instanceof Double || n instanceof Float;
     }
 
-    static BigDecimal decimal(Number n) {
+    public static BigDecimal decimal(Number n) {
         if (n instanceof BigDecimal d) {
             return d;
         }
@@ -81,7 +81,7 @@ final class SqlValues {
     }
 
     /** SQL equality of two non-null values (numbers by value). */
-    static boolean equal(Object a, Object b, Comparator<String> text) {
+    public static boolean equal(Object a, Object b, Comparator<String> text) {
         if (a instanceof Number && b instanceof Number) {
             return compareNumbers((Number) a, (Number) b) == 0;
         }
@@ -89,12 +89,12 @@ final class SqlValues {
     }
 
     /** Adds two non-null partial sums (a running SUM). */
-    static Object add(Object a, Object b) {
+    public static Object add(Object a, Object b) {
         return arithmetic('+', (Number) a, (Number) b);
     }
 
     /** {@code + - * / %} on non-null numbers, typed like PostgreSQL/Hibernate: integral stays integral (division truncates). */
-    static Object arithmetic(char op, Number a, Number b) {
+    public static Object arithmetic(char op, Number a, Number b) {
         if (isIntegral(a) && isIntegral(b)) {
             if (a instanceof BigInteger || b instanceof BigInteger) {
                 BigInteger x = (BigInteger) (a instanceof BigInteger ? a : BigInteger.valueOf(a.longValue()));
@@ -140,7 +140,7 @@ final class SqlValues {
         };
     }
 
-    static Object negate(Number n) {
+    public static Object negate(Number n) {
         if (n instanceof Long l) {
             return Math.negateExact(l);
         }

@@ -1,5 +1,6 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.plan;
 
+import io.github.shardingorm.internal.query.value.SqlValues;
 import java.util.Comparator;
 import java.util.List;
 
@@ -7,14 +8,14 @@ import java.util.List;
  * One ORDER BY item of a merged row: the column it reads, its direction, and where nulls go
  * (explicit NULLS FIRST/LAST, else PostgreSQL's default: last for ASC, first for DESC).
  */
-record SortKey(int column, boolean descending, boolean nullsFirst) {
+public record SortKey(int column, boolean descending, boolean nullsFirst) {
 
-    static SortKey of(int column, boolean descending, Boolean explicitNullsFirst) {
+    public static SortKey of(int column, boolean descending, Boolean explicitNullsFirst) {
         return new SortKey(column, descending, explicitNullsFirst != null ? explicitNullsFirst : descending);
     }
 
     /** The comparator of rows by these keys, as PostgreSQL orders them. */
-    static Comparator<Object[]> rowOrder(List<SortKey> keys, Comparator<String> text) {
+    public static Comparator<Object[]> rowOrder(List<SortKey> keys, Comparator<String> text) {
         SortKey[] k = keys.toArray(SortKey[]::new);
         return (a, b) -> {
             for (SortKey key : k) {
@@ -27,7 +28,7 @@ record SortKey(int column, boolean descending, boolean nullsFirst) {
         };
     }
 
-    int compare(Object x, Object y, Comparator<String> text) {
+    public int compare(Object x, Object y, Comparator<String> text) {
         if (x == null || y == null) {
             if (x == y) {
                 return 0;

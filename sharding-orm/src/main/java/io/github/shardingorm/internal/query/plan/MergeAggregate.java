@@ -1,5 +1,6 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.plan;
 
+import io.github.shardingorm.internal.query.value.SqlValues;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
@@ -14,17 +15,17 @@ import java.util.Set;
  * @param column      the per-shard column of the partial (SUM for AVG; the distinct value for COUNT_DISTINCT)
  * @param countColumn the per-shard COUNT column of an AVG, else -1
  */
-record MergeAggregate(Kind kind, int column, int countColumn) {
+public record MergeAggregate(Kind kind, int column, int countColumn) {
 
-    enum Kind { COUNT, SUM, MIN, MAX, AVG, COUNT_DISTINCT }
+    public enum Kind { COUNT, SUM, MIN, MAX, AVG, COUNT_DISTINCT }
 
     /** A running merge of one aggregate within one group. */
-    final class State {
+    public final class State {
         private Object value;
         private long count;
         private Set<Object> distinct;
 
-        void accept(Object[] row, Comparator<String> text) {
+        public void accept(Object[] row, Comparator<String> text) {
             Object v = row[column];
             switch (kind) {
                 case COUNT -> count += v == null ? 0 : ((Number) v).longValue();
@@ -47,7 +48,7 @@ record MergeAggregate(Kind kind, int column, int countColumn) {
             }
         }
 
-        Object result() {
+        public Object result() {
             return switch (kind) {
                 case COUNT -> count;
                 case COUNT_DISTINCT -> (long) (distinct == null ? 0 : distinct.size());
@@ -58,7 +59,7 @@ record MergeAggregate(Kind kind, int column, int countColumn) {
         }
     }
 
-    State newState() {
+    public State newState() {
         return new State();
     }
 }

@@ -1,7 +1,7 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.value;
 
 /** A value in a query: a literal, or a parameter bound when the query runs. */
-sealed interface ValueRef {
+public sealed interface ValueRef {
 
     Object resolve(Parameters parameters);
 

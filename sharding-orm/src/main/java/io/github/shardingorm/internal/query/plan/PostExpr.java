@@ -1,5 +1,8 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.plan;
 
+import io.github.shardingorm.internal.query.value.Parameters;
+import io.github.shardingorm.internal.query.value.SqlValues;
+import io.github.shardingorm.internal.query.value.ValueRef;
 import java.util.Comparator;
 import java.util.List;
 
@@ -9,7 +12,7 @@ import java.util.List;
  * values. SQL semantics: null propagates through arithmetic; predicates are three-valued (a
  * {@code Boolean} or null for unknown).
  */
-sealed interface PostExpr {
+public sealed interface PostExpr {
 
     /** The values of one merged group. */
     interface Group {

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.merge;
 
 import java.text.Collator;
 import java.util.Comparator;
@@ -10,15 +10,15 @@ import java.util.Locale;
  * uses {@link Collator} for that locale, which is close to, but not guaranteed identical with,
  * glibc/ICU; create such databases with a C collation, or order by non-text keys, for exact merges.
  */
-final class TextOrder {
+public final class TextOrder {
 
-    static final Comparator<String> CODE_POINT = TextOrder::compareCodePoints;
+    public static final Comparator<String> CODE_POINT = TextOrder::compareCodePoints;
 
     private TextOrder() {
     }
 
     /** The comparator for a PostgreSQL collation name such as {@code C.UTF-8} or {@code en_US.UTF-8}; null means code point order. */
-    static Comparator<String> forCollation(String collation) {
+    public static Comparator<String> forCollation(String collation) {
         if (collation == null) {
             return CODE_POINT;
         }
@@ -35,7 +35,7 @@ final class TextOrder {
         };
     }
 
-    static int compareCodePoints(String a, String b) {
+    public static int compareCodePoints(String a, String b) {
         int i = 0;
         int j = 0;
         while (i < a.length() && j < b.length()) {

@@ -1,5 +1,6 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.plan;
 
+import io.github.shardingorm.internal.query.value.ValueRef;
 import java.util.List;
 import java.util.Set;
 
@@ -18,7 +19,7 @@ import java.util.Set;
  * @param parameterNames   the named parameters of the query
  * @param parameterPositions the positional parameters of the query
  */
-record QueryPlan(String hql, java.util.function.Supplier<jakarta.persistence.criteria.CriteriaQuery<?>> criteria, boolean mutation, ShardPredicate routing,
+public record QueryPlan(String hql, java.util.function.Supplier<jakarta.persistence.criteria.CriteriaQuery<?>> criteria, boolean mutation, ShardPredicate routing,
                  boolean anyShard, String fanOutRejection, SelectShape select, Set<String> parameterNames, Set<Integer> parameterPositions) {
 
     /**
@@ -39,13 +40,13 @@ record QueryPlan(String hql, java.util.function.Supplier<jakarta.persistence.cri
      * @param instantiation  the class of a {@code select new} in the query, or null
      * @param shardColumns   the number of values in a per-shard row
      */
-    record SelectShape(ShardStatement shardStatement, boolean distinct, boolean grouped, int visible, List<SortKey> order,
+    public record SelectShape(ShardStatement shardStatement, boolean distinct, boolean grouped, int visible, List<SortKey> order,
                        List<MergeAggregate> aggregates, int groupColumns, boolean global, List<PostExpr> output,
                        PostExpr having, ValueRef queryLimit, ValueRef queryOffset, Class<?> instantiation, int shardColumns) {
     }
 
     /** The per-shard statement; each execution gets its own copy. */
-    interface ShardStatement {
+    public interface ShardStatement {
         /**
          * A fresh copy to run on one shard.
          *

@@ -1,8 +1,14 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.merge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.shardingorm.internal.query.plan.MergeAggregate;
+import io.github.shardingorm.internal.query.plan.PostExpr;
+import io.github.shardingorm.internal.query.plan.SortKey;
+import io.github.shardingorm.internal.query.value.Parameters;
+import io.github.shardingorm.internal.query.value.SqlValues;
+import io.github.shardingorm.internal.query.value.ValueRef;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;

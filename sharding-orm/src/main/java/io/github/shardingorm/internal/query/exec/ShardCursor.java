@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.exec;
 
 import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.query.ShardQueryException;
@@ -19,7 +19,7 @@ import org.hibernate.query.SelectionQuery;
  * shard holds at most {@code fetchSize} rows in memory at a time. Opened on a query thread, read
  * on the caller's thread, closed by the stream.
  */
-final class ShardCursor implements Iterator<Object>, AutoCloseable {
+public final class ShardCursor implements Iterator<Object>, AutoCloseable {
 
     private final String shard;
     private final String query;
@@ -39,7 +39,7 @@ final class ShardCursor implements Iterator<Object>, AutoCloseable {
     }
 
     /** Opens the cursor and reads the first row (so that a failing shard fails now, not mid-stream). */
-    static ShardCursor open(SessionFactory sessionFactory, String shard, String hql,
+    public static ShardCursor open(SessionFactory sessionFactory, String shard, String hql,
                             java.util.function.Function<StatelessSession, SelectionQuery<?>> query, int fetchSize, int firstResult,
                             int maxResults, ScatterGather.Cancellation cancellation) {
         StatelessSession session = sessionFactory.withStatelessOptions().tenantIdentifier((Object) shard).openStatelessSession();

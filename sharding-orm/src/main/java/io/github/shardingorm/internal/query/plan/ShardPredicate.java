@@ -1,7 +1,9 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.plan;
 
 import io.github.shardingorm.internal.engine.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.query.value.Parameters;
+import io.github.shardingorm.internal.query.value.ValueRef;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -14,7 +16,7 @@ import java.util.Set;
  * Built by {@link SqmQueryAnalyzer} from key {@code =}/{@code IN} (under AND), range predicates
  * and shard-aware id equality; OR is a union when every branch is constrained.
  */
-sealed interface ShardPredicate {
+public sealed interface ShardPredicate {
 
     /** @return the shards that may hold matching rows (possibly empty), or null when unconstrained */
     Set<String> shards(ShardRouter router, Parameters parameters);

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.value;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -8,9 +8,9 @@ import org.hibernate.query.CommonQueryContract;
 import org.hibernate.query.QueryParameter;
 
 /** Immutable parameter bindings of a sharded query; {@link #with} returns a copy. */
-final class Parameters {
+public final class Parameters {
 
-    static final Parameters NONE = new Parameters(Map.of(), Map.of());
+    public static final Parameters NONE = new Parameters(Map.of(), Map.of());
 
     private final Map<String, Object> named;
     private final Map<Integer, Object> positional;
@@ -20,7 +20,7 @@ final class Parameters {
         this.positional = positional;
     }
 
-    static Parameters of(Map<String, ?> values) {
+    public static Parameters of(Map<String, ?> values) {
         Parameters p = NONE;
         if (values != null) {
             for (Map.Entry<String, ?> e : values.entrySet()) {
@@ -30,7 +30,7 @@ final class Parameters {
         return p;
     }
 
-    Parameters with(String name, Object value) {
+    public Parameters with(String name, Object value) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("parameter name must not be null or empty");
         }
@@ -39,7 +39,7 @@ final class Parameters {
         return new Parameters(Collections.unmodifiableMap(copy), positional);
     }
 
-    Parameters with(int position, Object value) {
+    public Parameters with(int position, Object value) {
         if (position < 0) {
             throw new IllegalArgumentException("parameter position must be >= 0 but was " + position);
         }
@@ -48,22 +48,22 @@ final class Parameters {
         return new Parameters(named, Collections.unmodifiableMap(copy));
     }
 
-    boolean hasNamed(String name) {
+    public boolean hasNamed(String name) {
         return named.containsKey(name);
     }
 
-    boolean hasPositional(int position) {
+    public boolean hasPositional(int position) {
         return positional.containsKey(position);
     }
 
-    Object named(String name) {
+    public Object named(String name) {
         if (!named.containsKey(name)) {
             throw new IllegalArgumentException("parameter :" + name + " is not bound");
         }
         return named.get(name);
     }
 
-    Object positional(int position) {
+    public Object positional(int position) {
         if (!positional.containsKey(position)) {
             throw new IllegalArgumentException("parameter ?" + position + " is not bound");
         }
@@ -71,7 +71,7 @@ final class Parameters {
     }
 
     /** Binds every parameter the Hibernate query declares (sharded rewrites may drop some, e.g. HAVING ones). */
-    void bindTo(CommonQueryContract query, Map<String, Object> extra) {
+    public void bindTo(CommonQueryContract query, Map<String, Object> extra) {
         for (QueryParameter<?> p : query.getParameterMetadata().getRegistrations()) {
             if (p.getName() != null) {
                 Object value = extra != null && extra.containsKey(p.getName()) ? extra.get(p.getName()) : named(p.getName());

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.exec;
 
 import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.query.FailurePolicy;
@@ -42,27 +42,27 @@ public final class ScatterGather implements AutoCloseable {
 
     /** The work on one shard; attaches its session so that it can be cancelled. */
     @FunctionalInterface
-    interface ShardTask<T> {
+    public interface ShardTask<T> {
         T run(String shard, Cancellation cancellation);
     }
 
     /** Lets another thread cancel the statement a shard task is running. */
-    static final class Cancellation {
+    public static final class Cancellation {
         private volatile SharedSessionContractImplementor session;
         private volatile boolean cancelled;
 
-        void attach(Object session) {
+        public void attach(Object session) {
             this.session = (SharedSessionContractImplementor) session;
             if (cancelled) {
                 cancel();
             }
         }
 
-        boolean isCancelled() {
+        public boolean isCancelled() {
             return cancelled;
         }
 
-        void cancel() {
+        public void cancel() {
             cancelled = true;
             SharedSessionContractImplementor s = session;
             if (s != null) {
@@ -76,7 +76,7 @@ public final class ScatterGather implements AutoCloseable {
     }
 
     /** The answers of the shards that answered, and the failures of the others (PARTIAL). */
-    record Outcome<T>(Map<String, T> results, Map<String, Throwable> missing) {
+    public record Outcome<T>(Map<String, T> results, Map<String, Throwable> missing) {
     }
 
     private final ThreadPoolExecutor executor;
@@ -98,7 +98,7 @@ public final class ScatterGather implements AutoCloseable {
         return parallelism;
     }
 
-    <T> Outcome<T> run(List<String> shards, ShardTask<T> task, Duration timeout, FailurePolicy policy, String query) {
+    public <T> Outcome<T> run(List<String> shards, ShardTask<T> task, Duration timeout, FailurePolicy policy, String query) {
         if (executor.isShutdown()) {
             throw new IllegalStateException("this ShardedPersistence is closed");
         }

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.query;
+package io.github.shardingorm.internal.query.merge;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -18,13 +18,13 @@ import java.util.function.UnaryOperator;
  * source, except DISTINCT, which remembers the rows of the current tie group when the rows are
  * ordered (all duplicates are then within it) and every row otherwise.
  */
-final class MergedRows {
+public final class MergedRows {
 
     private MergedRows() {
     }
 
     /** Merges sources that are each ordered by {@code order}; ties go to the lower source index (stable). */
-    static Iterator<Object[]> ordered(List<? extends Iterator<Object[]>> sources, Comparator<Object[]> order) {
+    public static Iterator<Object[]> ordered(List<? extends Iterator<Object[]>> sources, Comparator<Object[]> order) {
         record Head(Object[] row, int source) {
         }
         PriorityQueue<Head> heap = new PriorityQueue<>(Math.max(1, sources.size()), (a, b) -> {
@@ -67,7 +67,7 @@ final class MergedRows {
         };
     }
 
-    static Iterator<Object[]> concat(List<? extends Iterator<Object[]>> sources) {
+    public static Iterator<Object[]> concat(List<? extends Iterator<Object[]>> sources) {
         return new Iterator<>() {
             private int index;
 
@@ -96,7 +96,7 @@ final class MergedRows {
      * Drops rows whose first {@code visible} values were seen before. With {@code tieOrder}, the
      * rows are ordered by it and the memory is reset at every new tie group.
      */
-    static Iterator<Object[]> distinct(Iterator<Object[]> rows, int visible, Comparator<Object[]> tieOrder, UnaryOperator<Object> identity) {
+    public static Iterator<Object[]> distinct(Iterator<Object[]> rows, int visible, Comparator<Object[]> tieOrder, UnaryOperator<Object> identity) {
         return new Iterator<>() {
             private final Set<List<Object>> seen = new HashSet<>();
             private Object[] previous;
@@ -130,7 +130,7 @@ final class MergedRows {
     }
 
     /** The identity of a row for DISTINCT and GROUP BY: numbers by value, entities by class and id. */
-    static List<Object> key(Object[] row, int columns, UnaryOperator<Object> identity) {
+    public static List<Object> key(Object[] row, int columns, UnaryOperator<Object> identity) {
         List<Object> key = new ArrayList<>(columns);
         for (int i = 0; i < columns; i++) {
             Object v = row[i];
@@ -161,7 +161,7 @@ final class MergedRows {
     }
 
     /** Skips {@code offset} rows and returns at most {@code limit} (negative: no limit). */
-    static <T> Iterator<T> window(Iterator<T> rows, long offset, long limit) {
+    public static <T> Iterator<T> window(Iterator<T> rows, long offset, long limit) {
         return new Iterator<>() {
             private long skipped;
             private long returned;
