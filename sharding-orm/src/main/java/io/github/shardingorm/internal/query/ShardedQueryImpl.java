@@ -7,6 +7,7 @@ import io.github.shardingorm.internal.query.plan.MergeAggregate;
 import io.github.shardingorm.internal.query.plan.PostExpr;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
 import io.github.shardingorm.internal.query.plan.SortKey;
+import io.github.shardingorm.internal.query.statement.ShardStatement;
 import io.github.shardingorm.internal.query.value.Parameters;
 import io.github.shardingorm.query.FailurePolicy;
 import io.github.shardingorm.query.ShardQueryException;
@@ -224,7 +225,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         ScatterGather.Outcome<List<Object[]>> outcome = engine.scatter().run(targets, (shard, cancellation) ->
                 engine.sessions().inTransaction(shard, true, session -> {
                     cancellation.attach(session);
-                    SelectionQuery<Object[]> q = session.createSelectionQuery(shape.shardStatement().instance(after));
+                    SelectionQuery<Object[]> q = session.createSelectionQuery(ShardStatement.fanOut(shape, after));
                     q.setQueryPlanCacheable(true); // criteria plans are not cached by default; ours are reused on every call
                     parameters.bindTo(q, null);
                     applyTimeout(q);
@@ -294,7 +295,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         ScatterGather.Outcome<ShardCursor> outcome = engine.scatter().run(targets, (shard, cancellation) ->
                 ShardCursor.open(engine.sessionFactory(), shard, plan.hql(), session -> {
                     SelectionQuery<?> q = direct ? directQuery(session)
-                            : session.createSelectionQuery(shape.shardStatement().instance(after)).setQueryPlanCacheable(true);
+                            : session.createSelectionQuery(ShardStatement.fanOut(shape, after)).setQueryPlanCacheable(true);
                     parameters.bindTo(q, null);
                     return q;
                 }, fetchSize, firstResult, maxResults, cancellation), timeout, policy, plan.hql());
@@ -467,6 +468,6 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     /** For tests and diagnostics: the per-shard HQL of a fan-out. */
     String shardHql() {
-        return plan.select().shardStatement().describe(after);
+        return ShardStatement.describe(plan.select(), after);
     }
 }

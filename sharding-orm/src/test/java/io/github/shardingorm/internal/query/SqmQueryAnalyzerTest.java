@@ -14,6 +14,7 @@ import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.internal.engine.ShardedEntityModel;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
 import io.github.shardingorm.internal.query.plan.SortKey;
+import io.github.shardingorm.internal.query.statement.ShardStatement;
 import io.github.shardingorm.internal.query.value.ValueRef;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
 import io.github.shardingorm.routing.ShardingStrategies;
@@ -255,7 +256,7 @@ class SqmQueryAnalyzerTest {
         QueryPlan plan = hashed.plan("select p from QPost p order by p.createdAt limit 10 offset 5", QPost.class);
         assertEquals(new ValueRef.Literal(10), plan.select().queryLimit());
         assertEquals(new ValueRef.Literal(5), plan.select().queryOffset());
-        String sql = plan.select().shardStatement().describe(null);
+        String sql = ShardStatement.describe(plan.select(), null);
         assertTrue(!sql.contains("limit") && !sql.contains("offset") && !sql.contains("fetch"), sql);
     }
 

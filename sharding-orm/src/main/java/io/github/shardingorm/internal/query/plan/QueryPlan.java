@@ -3,6 +3,7 @@ package io.github.shardingorm.internal.query.plan;
 import io.github.shardingorm.internal.query.value.ValueRef;
 import java.util.List;
 import java.util.Set;
+import org.hibernate.query.sqm.tree.select.SqmSelectStatement;
 
 /**
  * The analysis of one query, independent of parameter values (cached per query string and result
@@ -25,7 +26,8 @@ public record QueryPlan(String hql, java.util.function.Supplier<jakarta.persiste
     /**
      * What one shard is asked and how the answers merge.
      *
-     * @param shardStatement the per-shard statement (rows are {@code Object[]} of {@code shardColumns} values)
+     * @param shardSelect    the per-shard select, the analysis' own rewrite of the query: read only, copied for every
+     *                       execution (rows are {@code Object[]} of {@code shardColumns} values)
      * @param distinct       SELECT DISTINCT
      * @param grouped        aggregates or GROUP BY: merged with {@link #aggregates}/{@link #output}
      * @param visible        how many output columns the caller sees
@@ -40,21 +42,8 @@ public record QueryPlan(String hql, java.util.function.Supplier<jakarta.persiste
      * @param instantiation  the class of a {@code select new} in the query, or null
      * @param shardColumns   the number of values in a per-shard row
      */
-    public record SelectShape(ShardStatement shardStatement, boolean distinct, boolean grouped, int visible, List<SortKey> order,
+    public record SelectShape(SqmSelectStatement<?> shardSelect, boolean distinct, boolean grouped, int visible, List<SortKey> order,
                        List<MergeAggregate> aggregates, int groupColumns, boolean global, List<PostExpr> output,
                        PostExpr having, ValueRef queryLimit, ValueRef queryOffset, Class<?> instantiation, int shardColumns) {
-    }
-
-    /** The per-shard statement; each execution gets its own copy. */
-    public interface ShardStatement {
-        /**
-         * A fresh copy to run on one shard.
-         *
-         * @param after keyset values (one per ORDER BY item), or null
-         */
-        jakarta.persistence.criteria.CriteriaQuery<Object[]> instance(Object[] after);
-
-        /** The per-shard query for messages and tests (HQL-like; Hibernate's rendering). */
-        String describe(Object[] after);
     }
 }

@@ -1,0 +1,140 @@
+package io.github.shardingorm.internal.query.plan;
+
+import io.github.shardingorm.internal.query.value.ValueRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.hibernate.query.criteria.HibernateCriteriaBuilder;
+import org.hibernate.query.sqm.tree.expression.SqmAggregateFunction;
+import org.hibernate.query.sqm.tree.expression.SqmDistinct;
+import org.hibernate.query.sqm.tree.expression.SqmExpression;
+import org.hibernate.query.sqm.tree.expression.SqmFunction;
+import org.hibernate.query.sqm.tree.predicate.SqmPredicate;
+
+/**
+ * The aggregates of a grouped query, rewritten into what each shard computes and how the partials
+ * merge ({@link MergeAggregate}): COUNT, SUM, MIN and MAX are asked as themselves; AVG as SUM and
+ * COUNT (the merge divides, never averages averages); COUNT(DISTINCT x) by grouping on x as well
+ * on every shard. Other aggregates, SUM/AVG(DISTINCT) and filtered AVG or COUNT(DISTINCT) cannot
+ * fan out. This is where the per-shard partials (and their types) are decided.
+ *
+ * <p>Per-shard columns after the group keys: the distinct arguments, then the partials (which also
+ * hold the expressions carried from each group's first row).
+ */
+final class AggregateRewrite {
+
+    private final Analysis analysis;
+    private final HibernateCriteriaBuilder cb;
+    private final List<SqmExpression<?>> distinctArguments = new ArrayList<>();
+    private final List<SqmExpression<?>> partials = new ArrayList<>();
+    private final List<SqmExpression<?>> aggregateNodes = new ArrayList<>();
+    private final List<MergeAggregate.Kind> kinds = new ArrayList<>();
+    /** Per aggregate: its column among the distinct arguments (COUNT_DISTINCT) or partials, and the partial COUNT of an AVG (else -1). */
+    private final List<int[]> columns = new ArrayList<>();
+
+    AggregateRewrite(Analysis analysis, HibernateCriteriaBuilder cb) {
+        this.analysis = analysis;
+        this.cb = cb;
+    }
+
+    /** The post-merge value of aggregate {@code f} (registered once however often it appears). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    PostExpr aggregate(SqmFunction<?> f) {
+        int known = aggregateNodes.indexOf(f);
+        if (known >= 0) {
+            return new PostExpr.Aggregate(known);
+        }
+        String name = f.getFunctionName().toLowerCase(Locale.ROOT);
+        SqmPredicate filter = ((SqmAggregateFunction<?>) f).getFilter();
+        Object arg = f.getArguments().isEmpty() ? null : f.getArguments().get(0);
+        boolean distinct = arg instanceof SqmDistinct<?>;
+        if (f.getArguments().size() != 1 || !(distinct || arg instanceof SqmExpression<?>)) {
+            analysis.rejectFanOut("aggregate function " + name, "only COUNT, SUM, MIN, MAX and AVG of one argument are merged across shards");
+            return new PostExpr.Constant(new ValueRef.Literal(null));
+        }
+        SqmExpression<?> argument = distinct ? ((SqmDistinct<?>) arg).getExpression() : (SqmExpression<?>) arg;
+        MergeAggregate.Kind kind;
+        int[] cols;
+        switch (name) {
+            case "count" -> {
+                if (distinct) {
+                    if (filter != null) {
+                        analysis.rejectFanOut("count(distinct ...) filter (...)", "not merged");
+                    }
+                    int index = distinctArguments.indexOf(argument);
+                    if (index < 0) {
+                        index = distinctArguments.size();
+                        distinctArguments.add(argument);
+                    }
+                    kind = MergeAggregate.Kind.COUNT_DISTINCT;
+                    cols = new int[] {index, -1};
+                } else {
+                    kind = MergeAggregate.Kind.COUNT;
+                    cols = new int[] {partial(f), -1};
+                }
+            }
+            case "sum" -> {
+                if (distinct) {
+                    analysis.rejectFanOut("sum(distinct ...)", "not merged; sum the distinct values yourself");
+                }
+                kind = MergeAggregate.Kind.SUM;
+                cols = new int[] {partial(f), -1};
+            }
+            case "avg" -> {
+                if (distinct) {
+                    analysis.rejectFanOut("avg(distinct ...)", "not merged");
+                }
+                if (filter != null) {
+                    analysis.rejectFanOut("avg(...) filter (...)", "not merged; use sum(...) filter and count(...) filter");
+                }
+                kind = MergeAggregate.Kind.AVG;
+                cols = new int[] {partial((SqmExpression<?>) cb.sum((SqmExpression) argument)),
+                        partial((SqmExpression<?>) cb.count(argument))};
+            }
+            case "min", "max" -> {
+                kind = name.equals("min") ? MergeAggregate.Kind.MIN : MergeAggregate.Kind.MAX;
+                cols = new int[] {partial(f), -1};
+            }
+            default -> {
+                analysis.rejectFanOut("aggregate function " + name, "only COUNT, SUM, MIN, MAX and AVG are merged across shards");
+                return new PostExpr.Constant(new ValueRef.Literal(null));
+            }
+        }
+        aggregateNodes.add(f);
+        kinds.add(kind);
+        columns.add(cols);
+        return new PostExpr.Aggregate(kinds.size() - 1);
+    }
+
+    /** The index of {@code e} among the partials (a partial aggregate or a carried expression), added if new. */
+    int partial(SqmExpression<?> e) {
+        int index = partials.indexOf(e);
+        if (index < 0) {
+            index = partials.size();
+            partials.add(e);
+        }
+        return index;
+    }
+
+    List<SqmExpression<?>> distinctArguments() {
+        return distinctArguments;
+    }
+
+    List<SqmExpression<?>> partials() {
+        return partials;
+    }
+
+    /** The merged aggregates, reading the per-shard row laid out as group keys, distinct arguments, partials. */
+    List<MergeAggregate> placed(int groupKeys) {
+        int base = groupKeys + distinctArguments.size();
+        List<MergeAggregate> out = new ArrayList<>();
+        for (int i = 0; i < kinds.size(); i++) {
+            MergeAggregate.Kind kind = kinds.get(i);
+            int[] cols = columns.get(i);
+            out.add(kind == MergeAggregate.Kind.COUNT_DISTINCT
+                    ? new MergeAggregate(kind, groupKeys + cols[0], -1)
+                    : new MergeAggregate(kind, base + cols[0], cols[1] < 0 ? -1 : base + cols[1]));
+        }
+        return List.copyOf(out);
+    }
+}

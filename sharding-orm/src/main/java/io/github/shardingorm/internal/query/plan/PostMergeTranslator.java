@@ -1,0 +1,151 @@
+package io.github.shardingorm.internal.query.plan;
+
+import io.github.shardingorm.internal.query.value.ValueRef;
+import jakarta.persistence.criteria.Predicate;
+import java.util.ArrayList;
+import java.util.List;
+import org.hibernate.query.sqm.UnaryArithmeticOperator;
+import org.hibernate.query.sqm.tree.expression.SqmAggregateFunction;
+import org.hibernate.query.sqm.tree.expression.SqmBinaryArithmetic;
+import org.hibernate.query.sqm.tree.expression.SqmExpression;
+import org.hibernate.query.sqm.tree.expression.SqmFunction;
+import org.hibernate.query.sqm.tree.expression.SqmUnaryOperation;
+import org.hibernate.query.sqm.tree.predicate.SqmBetweenPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmComparisonPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmGroupedPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmInListPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmJunctionPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmNegatedPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmNullnessPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmPredicate;
+
+/**
+ * Translates the select items, HAVING and ORDER BY of a grouped query into {@link PostExpr}s over
+ * the merged groups: a group key becomes its column, an aggregate its merged value
+ * ({@link AggregateRewrite}), a literal or parameter a constant, an expression without aggregates
+ * a column carried from the group's first row; over aggregates only {@code + - * / %} and negation
+ * are evaluated. Carried columns are numbered {@code -index-1} until the per-shard layout is known
+ * ({@link #relocate}).
+ */
+final class PostMergeTranslator {
+
+    private final Analysis analysis;
+    private final List<SqmExpression<?>> groupBy;
+    private final AggregateRewrite aggregates;
+
+    PostMergeTranslator(Analysis analysis, List<SqmExpression<?>> groupBy, AggregateRewrite aggregates) {
+        this.analysis = analysis;
+        this.groupBy = groupBy;
+        this.aggregates = aggregates;
+    }
+
+    /** Translates an expression of a grouped query. */
+    PostExpr expression(SqmExpression<?> e) {
+        int group = groupBy.indexOf(e);
+        if (group >= 0) {
+            return new PostExpr.Column(group);
+        }
+        ValueRef value = ValueRefs.of(e);
+        if (value != null) {
+            return new PostExpr.Constant(value);
+        }
+        if (e instanceof SqmFunction<?> f && e instanceof SqmAggregateFunction<?>) {
+            return aggregates.aggregate(f);
+        }
+        if (!AggregateFinder.containsAggregate(e)) {
+            return new PostExpr.Column(-aggregates.partial(e) - 1); // a carried column, relocated later
+        }
+        if (e instanceof SqmBinaryArithmetic<?> a) {
+            char op = switch (a.getOperator()) {
+                case ADD -> '+';
+                case SUBTRACT -> '-';
+                case MULTIPLY -> '*';
+                case MODULO -> '%';
+                default -> '/';
+            };
+            return new PostExpr.Arithmetic(op, expression(a.getLeftHandOperand()), expression(a.getRightHandOperand()));
+        }
+        if (e instanceof SqmUnaryOperation<?> u) {
+            PostExpr operand = expression(u.getOperand());
+            return u.getOperation() == UnaryArithmeticOperator.UNARY_MINUS ? new PostExpr.Negate(operand) : operand;
+        }
+        analysis.rejectFanOut("expression over aggregates " + analysis.render(e), "only + - * / % over COUNT/SUM/MIN/MAX/AVG are merged");
+        return new PostExpr.Constant(new ValueRef.Literal(null));
+    }
+
+    /** Translates a HAVING predicate. */
+    PostExpr predicate(SqmPredicate p) {
+        PostExpr result;
+        if (p instanceof SqmGroupedPredicate g) {
+            result = predicate(g.getSubPredicate());
+        } else if (p instanceof SqmNegatedPredicate n) {
+            return new PostExpr.Not(predicate(n.getWrappedPredicate()));
+        } else if (p instanceof SqmJunctionPredicate j) {
+            List<PostExpr> parts = new ArrayList<>();
+            for (SqmPredicate x : j.getPredicates()) {
+                parts.add(predicate(x));
+            }
+            result = new PostExpr.Junction(j.getOperator() == Predicate.BooleanOperator.AND, parts);
+        } else if (p instanceof SqmComparisonPredicate c) {
+            String op = switch (c.getSqmOperator()) {
+                case EQUAL -> "=";
+                case NOT_EQUAL -> "<>";
+                case LESS_THAN -> "<";
+                case LESS_THAN_OR_EQUAL -> "<=";
+                case GREATER_THAN -> ">";
+                case GREATER_THAN_OR_EQUAL -> ">=";
+                default -> null;
+            };
+            if (op == null) {
+                analysis.rejectFanOut("HAVING with " + c.getSqmOperator(), "comparison not merged");
+                return new PostExpr.Constant(new ValueRef.Literal(null));
+            }
+            return new PostExpr.Compare(op, expression(c.getLeftHandExpression()), expression(c.getRightHandExpression()));
+        } else if (p instanceof SqmBetweenPredicate b) {
+            PostExpr x = expression(b.getExpression());
+            result = new PostExpr.Junction(true, List.of(new PostExpr.Compare(">=", x, expression(b.getLowerBound())),
+                    new PostExpr.Compare("<=", x, expression(b.getUpperBound()))));
+        } else if (p instanceof SqmNullnessPredicate n) {
+            result = new PostExpr.IsNull(expression(n.getExpression()));
+        } else if (p instanceof SqmInListPredicate<?> in) {
+            List<PostExpr> values = new ArrayList<>();
+            for (SqmExpression<?> v : in.getListExpressions()) {
+                values.add(expression(v));
+            }
+            result = new PostExpr.In(expression(in.getTestExpression()), values);
+        } else {
+            analysis.rejectFanOut("HAVING " + p.getClass().getSimpleName(), "this predicate is not evaluated after the merge");
+            return new PostExpr.Constant(new ValueRef.Literal(null));
+        }
+        return p.isNegated() ? new PostExpr.Not(result) : result;
+    }
+
+    /** Moves carried columns (numbered {@code -index-1} among the partials) behind the group keys and distinct arguments. */
+    static PostExpr relocate(PostExpr e, int base) {
+        if (e instanceof PostExpr.Column c) {
+            return c.index() < 0 ? new PostExpr.Column(base + (-c.index() - 1)) : c;
+        }
+        if (e instanceof PostExpr.Arithmetic a) {
+            return new PostExpr.Arithmetic(a.operator(), relocate(a.left(), base), relocate(a.right(), base));
+        }
+        if (e instanceof PostExpr.Negate n) {
+            return new PostExpr.Negate(relocate(n.operand(), base));
+        }
+        if (e instanceof PostExpr.Compare c) {
+            return new PostExpr.Compare(c.operator(), relocate(c.left(), base), relocate(c.right(), base));
+        }
+        if (e instanceof PostExpr.Junction j) {
+            return new PostExpr.Junction(j.and(), j.parts().stream().map(p -> relocate(p, base)).toList());
+        }
+        if (e instanceof PostExpr.Not n) {
+            return new PostExpr.Not(relocate(n.operand(), base));
+        }
+        if (e instanceof PostExpr.IsNull n) {
+            return new PostExpr.IsNull(relocate(n.operand(), base));
+        }
+        if (e instanceof PostExpr.In in) {
+            return new PostExpr.In(relocate(in.operand(), base), in.values().stream().map(p -> relocate(p, base)).toList());
+        }
+        return e;
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.shardingorm.internal.query.plan;
+
+import io.github.shardingorm.internal.query.value.ValueRef;
+import jakarta.persistence.criteria.Nulls;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.hibernate.query.SortDirection;
+import org.hibernate.query.common.FetchClauseType;
+import org.hibernate.query.sqm.DynamicInstantiationNature;
+import org.hibernate.query.sqm.tree.expression.SqmAliasedNodeRef;
+import org.hibernate.query.sqm.tree.expression.SqmCollation;
+import org.hibernate.query.sqm.tree.expression.SqmExpression;
+import org.hibernate.query.sqm.tree.from.SqmFrom;
+import org.hibernate.query.sqm.tree.select.SqmDynamicInstantiation;
+import org.hibernate.query.sqm.tree.select.SqmQuerySpec;
+import org.hibernate.query.sqm.tree.select.SqmSelectClause;
+import org.hibernate.query.sqm.tree.select.SqmSelectStatement;
+import org.hibernate.query.sqm.tree.select.SqmSelectableNode;
+import org.hibernate.query.sqm.tree.select.SqmSelection;
+import org.hibernate.query.sqm.tree.select.SqmSortSpecification;
+
+/**
+ * Turns a parsed select into the per-shard select, in place (the tree is this analysis' own), and
+ * records how the shard rows merge. The query's own limit and offset are taken off the per-shard
+ * select (the merge applies them). A plain query keeps its select list and appends the ORDER BY
+ * expressions it does not select as hidden columns; a query with aggregates, GROUP BY or HAVING is
+ * handed to {@link GroupedShaper}.
+ */
+final class SelectShaper {
+
+    private final Analysis analysis;
+    private final SqmSelectStatement<?> statement;
+    private final SqmQuerySpec<?> spec;
+    private final List<SqmSelectableNode<?>> columns = new ArrayList<>();
+    private Class<?> instantiation;
+
+    SelectShaper(Analysis analysis, SqmSelectStatement<?> statement, SqmQuerySpec<?> spec) {
+        this.analysis = analysis;
+        this.statement = statement;
+        this.spec = spec;
+    }
+
+    QueryPlan.SelectShape shape() {
+        for (SqmSelection<?> selection : spec.getSelectClause().getSelections()) {
+            SqmSelectableNode<?> node = selection.getSelectableNode();
+            if (node instanceof SqmDynamicInstantiation<?> di) {
+                if (di.getInstantiationTarget().getNature() != DynamicInstantiationNature.CLASS
+                        || spec.getSelectClause().getSelections().size() != 1) {
+                    analysis.rejectFanOut("select new " + di.getInstantiationTarget().getNature().name().toLowerCase(Locale.ROOT) + "(...)",
+                            "only 'select new SomeClass(...)' as the only selection is merged");
+                } else {
+                    instantiation = di.getInstantiationTarget().getJavaType();
+                }
+                for (var arg : di.getArguments()) {
+                    columns.add(arg.getSelectableNode());
+                }
+            } else {
+                columns.add(node);
+            }
+        }
+        ValueRef limit = null;
+        ValueRef offset = null;
+        if (spec.getFetchExpression() != null) {
+            limit = ValueRefs.of(spec.getFetchExpression());
+            if (limit == null || spec.getFetchClauseType() != FetchClauseType.ROWS_ONLY) {
+                analysis.rejectFanOut("fetch " + spec.getFetchClauseType(), "only a plain row limit is merged");
+            }
+        }
+        if (spec.getOffsetExpression() != null) {
+            offset = ValueRefs.of(spec.getOffsetExpression());
+            if (offset == null) {
+                analysis.rejectFanOut("offset expression", "only a literal or parameter offset is merged");
+            }
+        }
+        spec.setOffsetExpression(null);
+        spec.setFetchExpression(null);
+        AggregateFinder finder = new AggregateFinder();
+        for (SqmSelectableNode<?> c : columns) {
+            finder.scan(c);
+        }
+        if (spec.getHavingClausePredicate() != null) {
+            finder.scan(spec.getHavingClausePredicate());
+        }
+        for (SqmSortSpecification s : spec.getSortSpecifications()) {
+            if (!(s.getSortExpression() instanceof SqmAliasedNodeRef)) {
+                finder.scan(s.getSortExpression());
+            }
+        }
+        boolean grouped = !spec.getGroupByClauseExpressions().isEmpty() || finder.found() || spec.getHavingClausePredicate() != null;
+        return grouped ? new GroupedShaper(analysis, statement, spec, columns, instantiation).shape(limit, offset) : plain(limit, offset);
+    }
+
+    private QueryPlan.SelectShape plain(ValueRef limit, ValueRef offset) {
+        List<SqmSelectableNode<?>> shardColumns = new ArrayList<>(columns);
+        int visible = shardColumns.size();
+        List<SortKey> order = new ArrayList<>();
+        boolean distinct = spec.getSelectClause().isDistinct();
+        for (SqmSortSpecification s : spec.getSortSpecifications()) {
+            SqmExpression<?> e = s.getSortExpression();
+            int column;
+            if (e instanceof SqmAliasedNodeRef ref) {
+                if (instantiation != null) {
+                    analysis.rejectFanOut("ORDER BY position with select new", "order by the expression instead");
+                }
+                column = ref.getPosition() - 1;
+            } else {
+                checkSortable(analysis, e);
+                column = shardColumns.indexOf(e);
+                if (column < 0 || column >= visible) {
+                    if (distinct) {
+                        analysis.rejectFanOut("ORDER BY " + analysis.render(e) + " not in the select list of a DISTINCT query", "select it too");
+                    }
+                    if (column < 0) {
+                        column = shardColumns.size();
+                        shardColumns.add(e);
+                    }
+                }
+            }
+            if (column >= 0 && column < shardColumns.size() && shardColumns.get(column) instanceof SqmFrom<?, ?>) {
+                analysis.rejectFanOut("ORDER BY an entity", "order by its attributes (e.g. the id) instead");
+            }
+            if (s.isIgnoreCase()) {
+                analysis.rejectFanOut("ORDER BY ... ignore case", "order by lower(...) instead");
+            }
+            order.add(sortKey(s, column));
+        }
+        setSelections(spec, distinct, shardColumns);
+        return new QueryPlan.SelectShape(statement, distinct, false, visible, List.copyOf(order),
+                List.of(), 0, false, List.of(), null, limit, offset, instantiation, shardColumns.size());
+    }
+
+    // ---------------------------------------------------------------------- shared with GroupedShaper
+
+    /** Replaces the select list of the per-shard select. */
+    static void setSelections(SqmQuerySpec<?> spec, boolean distinct, List<? extends SqmSelectableNode<?>> nodes) {
+        SqmSelectClause clause = new SqmSelectClause(distinct, nodes.size(), spec.nodeBuilder());
+        for (SqmSelectableNode<?> node : nodes) {
+            clause.addSelection(selection(spec, node));
+        }
+        spec.setSelectClause(clause);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static SqmSelection<?> selection(SqmQuerySpec<?> spec, SqmSelectableNode<?> node) {
+        return new SqmSelection(node, null, spec.nodeBuilder());
+    }
+
+    static SortKey sortKey(SqmSortSpecification s, int column) {
+        boolean desc = s.getSortDirection() == SortDirection.DESCENDING;
+        Boolean nullsFirst = s.getNullPrecedence() == Nulls.FIRST ? Boolean.TRUE : s.getNullPrecedence() == Nulls.LAST ? Boolean.FALSE : null;
+        return SortKey.of(column, desc, nullsFirst);
+    }
+
+    static void checkSortable(Analysis analysis, SqmExpression<?> e) {
+        if (e instanceof SqmCollation) {
+            analysis.rejectFanOut("ORDER BY ... COLLATE", "the merge orders text by the shards' default collation only");
+        }
+        if (e instanceof SqmFrom<?, ?>) {
+            analysis.rejectFanOut("ORDER BY an entity", "order by its attributes (e.g. the id) instead");
+        }
+    }
+}

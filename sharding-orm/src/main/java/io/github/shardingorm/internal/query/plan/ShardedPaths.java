@@ -1,0 +1,61 @@
+package io.github.shardingorm.internal.query.plan;
+
+import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import org.hibernate.query.sqm.tree.domain.SqmPath;
+import org.hibernate.query.sqm.tree.expression.SqmExpression;
+import org.hibernate.query.sqm.tree.from.SqmFrom;
+
+/** Which sharded entity a FROM element is, and which one's shard key or routable id a path reads. */
+final class ShardedPaths {
+
+    private final ShardRouter router;
+
+    ShardedPaths(ShardRouter router) {
+        this.router = router;
+    }
+
+    /** The model of a sharded entity class, or null when {@code type} is not sharded (reference data, or not an entity). */
+    ShardedEntityModel modelOrNull(Class<?> type) {
+        return type == null ? null : router.modelOrNull(type);
+    }
+
+    /** The model of the entity {@code from} ranges over, or null when it is not sharded. */
+    ShardedEntityModel modelOrNull(SqmFrom<?, ?> from) {
+        Class<?> type;
+        try {
+            type = from.getReferencedPathSource().getBindableJavaType();
+        } catch (RuntimeException e) {
+            type = from.getJavaType();
+        }
+        return modelOrNull(type);
+    }
+
+    ShardedEntityModel model(SqmFrom<?, ?> from) {
+        return modelOrNull(from);
+    }
+
+    /** The sharded from-element whose shard key {@code e} is (a correlated one stands for its parent), or null. */
+    SqmFrom<?, ?> keyOwner(SqmExpression<?> e) {
+        if (e instanceof SqmPath<?> path && path.getLhs() instanceof SqmFrom<?, ?> from) {
+            SqmFrom<?, ?> owner = from.isCorrelated() && from.getCorrelationParent() != null ? from.getCorrelationParent() : from;
+            ShardedEntityModel model = modelOrNull(owner);
+            if (model != null && model.keyAttribute().equals(path.getNavigablePath().getLocalName())) {
+                return owner;
+            }
+        }
+        return null;
+    }
+
+    /** The sharded from-element whose id (routable alone) {@code e} is, or null. */
+    SqmFrom<?, ?> routableIdOwner(SqmExpression<?> e) {
+        if (e instanceof SqmPath<?> path && path.getLhs() instanceof SqmFrom<?, ?> from) {
+            ShardedEntityModel model = modelOrNull(from);
+            if (model != null && model.idRouting() == ShardedEntityModel.IdRouting.SHARD_AWARE_ID
+                    && model.idAttribute() != null && model.idAttribute().equals(path.getNavigablePath().getLocalName())) {
+                return from;
+            }
+        }
+        return null;
+    }
+}
