@@ -8,6 +8,7 @@ import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.internal.query.exec.ScatterGather;
 import io.github.shardingorm.internal.query.merge.TextOrder;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
+import io.github.shardingorm.internal.query.plan.SelectShape;
 import io.github.shardingorm.internal.query.plan.SqmQueryAnalyzer;
 import io.github.shardingorm.internal.query.value.Parameters;
 import io.github.shardingorm.query.FailurePolicy;
@@ -75,11 +76,11 @@ public final class ShardedQueries implements AutoCloseable {
     }
 
     private <R> ShardedQuery<R> start(QueryPlan plan, Class<R> resultType) {
-        if (plan.mutation()) {
+        if (plan.isMutation()) {
             throw new IllegalArgumentException("an UPDATE or DELETE is run with executeUpdate(), not query(): [" + plan.hql() + "]");
         }
         ShardedQueryImpl<R> query = new ShardedQueryImpl<>(this, plan, resultType);
-        if (plan.fanOutRejection() != null && plan.routing() == null && !plan.anyShard() && router.shardIds().size() > 1) {
+        if (plan.fanOutRejection() != null && plan.routing().keys() == null && plan.routing().sharded() && router.shardIds().size() > 1) {
             // No key constraint at all: it can only fan out, so reject now rather than at the first run.
             query.checkFanOut();
         }
@@ -112,15 +113,15 @@ public final class ShardedQueries implements AutoCloseable {
      */
     public long executeUpdate(String hql, Map<String, ?> parameterValues) {
         QueryPlan plan = plan(hql, Void.class);
-        if (!plan.mutation()) {
+        if (!plan.isMutation()) {
             throw new IllegalArgumentException("executeUpdate() runs an UPDATE or DELETE; use query() for [" + hql + "]");
         }
-        if (plan.anyShard()) {
+        if (!plan.routing().sharded()) {
             throw new UnsupportedShardQueryException("UPDATE/DELETE of an entity that is not sharded",
                     "reference tables are copied to every shard; write them with ShardedPersistence.references()", hql);
         }
         Parameters parameters = Parameters.of(parameterValues);
-        for (String name : plan.parameterNames()) {
+        for (String name : plan.parameters().names()) {
             if (!parameters.hasNamed(name)) {
                 throw new IllegalArgumentException("parameter :" + name + " is not bound; statement [" + hql + "]");
             }
@@ -165,10 +166,10 @@ public final class ShardedQueries implements AutoCloseable {
 
     private List<String> targets(QueryPlan plan, Parameters parameters) {
         List<String> all = router.shardIds();
-        if (plan.routing() == null) {
+        if (plan.routing().keys() == null) {
             return all;
         }
-        var pruned = plan.routing().shards(router, parameters);
+        var pruned = plan.routing().keys().shards(router, parameters);
         if (pruned == null) {
             return all;
         }
@@ -237,10 +238,10 @@ public final class ShardedQueries implements AutoCloseable {
 
     /** Turns a merged row (its first {@code visible} values) into the result type. */
     @SuppressWarnings("unchecked")
-    <R> Function<Object[], R> converter(Class<R> resultType, QueryPlan.SelectShape shape) {
-        int visible = shape.visible();
-        if (shape.instantiation() != null) {
-            return (Function<Object[], R>) instantiate(shape.instantiation(), visible);
+    <R> Function<Object[], R> converter(Class<R> resultType, SelectShape shape) {
+        int visible = shape.projection().visible();
+        if (shape.projection().instantiation() != null) {
+            return (Function<Object[], R>) instantiate(shape.projection().instantiation(), visible);
         }
         if (resultType == Object[].class) {
             return row -> (R) (row.length == visible ? row : Arrays.copyOf(row, visible));

@@ -6,6 +6,7 @@ import io.github.shardingorm.internal.query.merge.MergedRows;
 import io.github.shardingorm.internal.query.plan.MergeAggregate;
 import io.github.shardingorm.internal.query.plan.PostExpr;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
+import io.github.shardingorm.internal.query.plan.SelectShape;
 import io.github.shardingorm.internal.query.plan.SortKey;
 import io.github.shardingorm.internal.query.statement.ShardStatement;
 import io.github.shardingorm.internal.query.value.Parameters;
@@ -128,8 +129,8 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     @Override
     public ShardedQuery<R> after(Object... lastRowSortValues) {
-        QueryPlan.SelectShape shape = plan.select();
-        if (shape.grouped()) {
+        SelectShape shape = plan.select();
+        if (shape.isGrouped()) {
             throw new UnsupportedShardQueryException("after(...) on a grouped query", "keyset pagination needs plain rows", plan.hql());
         }
         if (shape.order().isEmpty()) {
@@ -151,10 +152,10 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
     private List<String> targets() {
         checkParameters();
         List<String> all = engine.router().shardIds();
-        if (plan.anyShard()) {
+        if (!plan.routing().sharded()) {
             return List.of(all.get(0));
         }
-        Set<String> pruned = plan.routing() == null ? null : plan.routing().shards(engine.router(), parameters);
+        Set<String> pruned = plan.routing().keys() == null ? null : plan.routing().keys().shards(engine.router(), parameters);
         if (pruned == null) {
             return all;
         }
@@ -171,12 +172,12 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
     }
 
     private void checkParameters() {
-        for (String name : plan.parameterNames()) {
+        for (String name : plan.parameters().names()) {
             if (!parameters.hasNamed(name)) {
                 throw new IllegalArgumentException("parameter :" + name + " is not bound; query [" + plan.hql() + "]");
             }
         }
-        for (int position : plan.parameterPositions()) {
+        for (int position : plan.parameters().positions()) {
             if (!parameters.hasPositional(position)) {
                 throw new IllegalArgumentException("parameter ?" + position + " is not bound; query [" + plan.hql() + "]");
             }
@@ -219,9 +220,9 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         if (targets.size() == 1 && after == null) {
             return direct(targets.get(0));
         }
-        QueryPlan.SelectShape shape = plan.select();
+        SelectShape shape = plan.select();
         Window window = window();
-        int perShardMax = shape.grouped() || window.limit < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, window.offset + window.limit);
+        int perShardMax = shape.isGrouped() || window.limit < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, window.offset + window.limit);
         ScatterGather.Outcome<List<Object[]>> outcome = engine.scatter().run(targets, (shard, cancellation) ->
                 engine.sessions().inTransaction(shard, true, session -> {
                     cancellation.attach(session);
@@ -263,12 +264,8 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         return new ShardedResult<>(rows, Set.of(shard), outcome.missing());
     }
 
-    @SuppressWarnings("unchecked")
     private SelectionQuery<R> directQuery(org.hibernate.query.QueryProducer session) {
-        if (plan.criteria() != null) {
-            return session.createSelectionQuery((jakarta.persistence.criteria.CriteriaQuery<R>) plan.criteria().get());
-        }
-        return session.createSelectionQuery(plan.hql(), resultType);
+        return ShardStatement.direct(plan, resultType, session);
     }
 
     private void applyTimeout(SelectionQuery<?> q) {
@@ -283,8 +280,8 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
     public Stream<R> stream() {
         List<String> targets = targets();
         checkFanOut(targets);
-        QueryPlan.SelectShape shape = plan.select();
-        if (shape.grouped()) {
+        SelectShape shape = plan.select();
+        if (shape.isGrouped()) {
             return list().stream();
         }
         boolean direct = targets.size() == 1 && after == null;
@@ -347,9 +344,9 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     /** The offset and limit of the merged rows: the query's own (fetch/offset clauses), then the API's on top. */
     private Window window() {
-        QueryPlan.SelectShape shape = plan.select();
-        long queryOffset = shape.queryOffset() == null ? 0 : number(shape.queryOffset().resolve(parameters));
-        long queryLimit = shape.queryLimit() == null ? -1 : number(shape.queryLimit().resolve(parameters));
+        SelectShape shape = plan.select();
+        long queryOffset = shape.window().offset() == null ? 0 : number(shape.window().offset().resolve(parameters));
+        long queryLimit = shape.window().limit() == null ? -1 : number(shape.window().limit().resolve(parameters));
         long apiOffset = offset == null ? 0 : offset;
         long apiLimit = limit == null ? -1 : limit;
         long total = queryOffset + apiOffset;
@@ -370,17 +367,17 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         return n.longValue();
     }
 
-    private Iterator<R> merge(QueryPlan.SelectShape shape, List<Iterator<Object[]>> sources, Window window) {
+    private Iterator<R> merge(SelectShape shape, List<Iterator<Object[]>> sources, Window window) {
         Comparator<String> text = engine.textOrder();
         Function<Object[], R> convert = engine.converter(resultType, shape);
         Iterator<Object[]> rows;
-        if (shape.grouped()) {
+        if (shape.isGrouped()) {
             rows = grouped(shape, sources, text).iterator();
         } else {
             Comparator<Object[]> order = shape.order().isEmpty() ? null : SortKey.rowOrder(shape.order(), text);
             rows = order == null ? MergedRows.concat(sources) : MergedRows.ordered(sources, order);
-            if (shape.distinct()) {
-                rows = MergedRows.distinct(rows, shape.visible(), order, engine.identity());
+            if (shape.projection().distinct()) {
+                rows = MergedRows.distinct(rows, shape.projection().visible(), order, engine.identity());
             }
         }
         Iterator<Object[]> windowed = MergedRows.window(rows, window.offset, window.limit);
@@ -398,33 +395,33 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
     }
 
     /** Merges the partial groups of every shard, applies HAVING, computes the output and sorts it. */
-    private List<Object[]> grouped(QueryPlan.SelectShape shape, List<Iterator<Object[]>> sources, Comparator<String> text) {
+    private List<Object[]> grouped(SelectShape shape, List<Iterator<Object[]>> sources, Comparator<String> text) {
         Map<List<Object>, GroupState> groups = new LinkedHashMap<>();
         for (Iterator<Object[]> source : sources) {
             while (source.hasNext()) {
                 Object[] row = source.next();
-                List<Object> key = MergedRows.key(row, shape.groupColumns(), engine.identity());
-                GroupState g = groups.computeIfAbsent(key, k -> new GroupState(row, shape.aggregates()));
+                List<Object> key = MergedRows.key(row, shape.grouping().groupColumns(), engine.identity());
+                GroupState g = groups.computeIfAbsent(key, k -> new GroupState(row, shape.grouping().aggregates()));
                 g.accept(row, text);
             }
         }
-        if (shape.global() && groups.isEmpty()) {
-            groups.put(List.of(), new GroupState(new Object[shape.shardColumns()], shape.aggregates()));
+        if (shape.grouping().global() && groups.isEmpty()) {
+            groups.put(List.of(), new GroupState(new Object[shape.shardColumns()], shape.grouping().aggregates()));
         }
         List<Object[]> out = new ArrayList<>(groups.size());
         for (GroupState g : groups.values()) {
-            if (shape.having() != null && !Boolean.TRUE.equals(shape.having().eval(g, parameters, text))) {
+            if (shape.grouping().having() != null && !Boolean.TRUE.equals(shape.grouping().having().eval(g, parameters, text))) {
                 continue;
             }
-            Object[] row = new Object[shape.output().size()];
+            Object[] row = new Object[shape.grouping().output().size()];
             for (int i = 0; i < row.length; i++) {
-                row[i] = shape.output().get(i).eval(g, parameters, text);
+                row[i] = shape.grouping().output().get(i).eval(g, parameters, text);
             }
             out.add(row);
         }
-        if (shape.distinct()) {
+        if (shape.projection().distinct()) {
             Set<List<Object>> seen = new java.util.HashSet<>();
-            out.removeIf(r -> !seen.add(MergedRows.key(r, shape.visible(), engine.identity())));
+            out.removeIf(r -> !seen.add(MergedRows.key(r, shape.projection().visible(), engine.identity())));
         }
         if (!shape.order().isEmpty()) {
             out.sort(SortKey.rowOrder(shape.order(), text));

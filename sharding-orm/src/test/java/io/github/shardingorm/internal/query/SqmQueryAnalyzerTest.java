@@ -13,6 +13,7 @@ import io.github.shardingorm.internal.engine.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.internal.engine.ShardedEntityModel;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
+import io.github.shardingorm.internal.query.plan.SelectShape;
 import io.github.shardingorm.internal.query.plan.SortKey;
 import io.github.shardingorm.internal.query.statement.ShardStatement;
 import io.github.shardingorm.internal.query.value.ValueRef;
@@ -237,8 +238,8 @@ class SqmQueryAnalyzerTest {
         String sql = shardHql("select p.body from QPost p order by p.createdAt desc, p.id");
         assertTrue(sql.startsWith("select p.body, p.createdAt, p.id from"), sql);
         assertTrue(sql.contains("order by p.createdAt desc"), sql);
-        QueryPlan.SelectShape shape = hashed.plan("select p.body from QPost p order by p.createdAt desc, p.id", Object[].class).select();
-        assertEquals(1, shape.visible());
+        SelectShape shape = hashed.plan("select p.body from QPost p order by p.createdAt desc, p.id", Object[].class).select();
+        assertEquals(1, shape.projection().visible());
         assertEquals(List.of(SortKey.of(1, true, null), SortKey.of(2, false, null)), shape.order());
         assertEquals(new SortKey(1, true, true), shape.order().get(0), "DESC puts nulls first, as PostgreSQL");
     }
@@ -254,8 +255,8 @@ class SqmQueryAnalyzerTest {
     @Test
     void queryLevelLimitIsNotSentToTheShards() {
         QueryPlan plan = hashed.plan("select p from QPost p order by p.createdAt limit 10 offset 5", QPost.class);
-        assertEquals(new ValueRef.Literal(10), plan.select().queryLimit());
-        assertEquals(new ValueRef.Literal(5), plan.select().queryOffset());
+        assertEquals(new ValueRef.Literal(10), plan.select().window().limit());
+        assertEquals(new ValueRef.Literal(5), plan.select().window().offset());
         String sql = ShardStatement.describe(plan.select(), null);
         assertTrue(!sql.contains("limit") && !sql.contains("offset") && !sql.contains("fetch"), sql);
     }
@@ -264,8 +265,8 @@ class SqmQueryAnalyzerTest {
     void selectNewIsBuiltAfterTheMerge() {
         QueryPlan plan = hashed.plan("select new " + Summary.class.getName() + "(p.authorId, count(p)) from QPost p group by p.authorId",
                 Summary.class);
-        assertEquals(Summary.class, plan.select().instantiation());
-        assertEquals(2, plan.select().visible());
+        assertEquals(Summary.class, plan.select().projection().instantiation());
+        assertEquals(2, plan.select().projection().visible());
     }
 
     @Test
@@ -335,6 +336,6 @@ class SqmQueryAnalyzerTest {
         String hql = "select p from QPost p where p.score > 1";
         QueryPlan first = hashed.plan(hql, QPost.class);
         assertTrue(first == hashed.plan(hql, QPost.class));
-        assertNull(first.routing());
+        assertNull(first.routing().keys());
     }
 }

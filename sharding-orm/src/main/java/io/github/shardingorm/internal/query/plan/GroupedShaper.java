@@ -41,7 +41,7 @@ final class GroupedShaper {
         this.post = new PostMergeTranslator(analysis, groupBy, aggregates);
     }
 
-    QueryPlan.SelectShape shape(ValueRef limit, ValueRef offset) {
+    SelectShape shape(SelectShape.QueryWindow window) {
         boolean distinctQuery = spec.getSelectClause().isDistinct();
         for (SqmExpression<?> g : spec.getGroupByClauseExpressions()) {
             SqmExpression<?> e = g;
@@ -103,15 +103,13 @@ final class GroupedShaper {
             relocated.add(PostMergeTranslator.relocate(e, base));
         }
         PostExpr relocatedHaving = having == null ? null : PostMergeTranslator.relocate(having, base);
-        boolean global = groupBy.isEmpty();
         List<SqmExpression<?>> shardGroupBy = new ArrayList<>(groupBy);
         shardGroupBy.addAll(aggregates.distinctArguments());
         SelectShaper.setSelections(spec, false, select);
         spec.setGroupByClauseExpressions(shardGroupBy);
         spec.setHavingClausePredicate(null);
         spec.setOrderByClause(null);
-        return new QueryPlan.SelectShape(statement, distinctQuery,
-                true, visible, List.copyOf(order), merged, groupBy.size(), global, List.copyOf(relocated),
-                relocatedHaving, limit, offset, instantiation, select.size());
+        return SelectShape.ofGrouped(statement, select.size(), new SelectShape.Projection(visible, distinctQuery, instantiation), order, window,
+                new SelectShape.Grouping(groupBy.size(), merged, relocated, relocatedHaving));
     }
 }

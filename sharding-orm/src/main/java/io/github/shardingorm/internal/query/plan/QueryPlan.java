@@ -1,49 +1,84 @@
 package io.github.shardingorm.internal.query.plan;
 
-import io.github.shardingorm.internal.query.value.ValueRef;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Set;
+import org.hibernate.query.sqm.tree.SqmStatement;
+import org.hibernate.query.sqm.tree.expression.SqmParameter;
 import org.hibernate.query.sqm.tree.select.SqmSelectStatement;
 
 /**
  * The analysis of one query, independent of parameter values (cached per query string and result
- * type): where it may run ({@link #routing}), what each shard is asked, and how the shards'
- * rows merge. Built by {@link SqmQueryAnalyzer}.
+ * type): where it may run ({@link Routing}), what each shard is asked and how the shards' rows
+ * merge ({@link SelectShape}). Built by {@link SqmQueryAnalyzer} with {@link #ofSelect} and
+ * {@link #ofMutation}.
  *
- * @param hql              the query as given (for a criteria query: Hibernate's rendering, for messages only)
- * @param criteria         copies of the criteria query as given (run as is on one shard), or null for HQL
- * @param mutation         true for UPDATE/DELETE
- * @param routing          the key constraints of the WHERE clause; null when there are none
- * @param anyShard         no sharded entity is involved (reference data): any one shard answers
- * @param fanOutRejection  why the query cannot run on several shards (null when it can); on one shard it may still run
- * @param select           the select shape; null for mutations
- * @param parameterNames   the named parameters of the query
- * @param parameterPositions the positional parameters of the query
+ * @param hql             the query as given (for a criteria query: Hibernate's rendering, for messages only)
+ * @param routing         where it may run
+ * @param parameters      the parameters it declares
+ * @param fanOutRejection why the query cannot run on several shards, or null when it can; on one shard it may still run
+ * @param select          the select shape; null for UPDATE/DELETE
+ * @param criteria        the criteria query as given, run as is (copied) on one shard; null for HQL
  */
-public record QueryPlan(String hql, java.util.function.Supplier<jakarta.persistence.criteria.CriteriaQuery<?>> criteria, boolean mutation, ShardPredicate routing,
-                 boolean anyShard, String fanOutRejection, SelectShape select, Set<String> parameterNames, Set<Integer> parameterPositions) {
+public record QueryPlan(String hql, Routing routing, DeclaredParameters parameters, String fanOutRejection, SelectShape select,
+                        SqmSelectStatement<?> criteria) {
+
+    /** A select; {@code fanOutRejection} is null when its merge is exact on any number of shards. */
+    public static QueryPlan ofSelect(String hql, Routing routing, DeclaredParameters parameters, SelectShape select, String fanOutRejection) {
+        return new QueryPlan(hql, routing, parameters, fanOutRejection, select, null);
+    }
+
+    /** An UPDATE or DELETE: it runs as written on every shard its routing allows. */
+    public static QueryPlan ofMutation(String hql, Routing routing, DeclaredParameters parameters) {
+        return new QueryPlan(hql, routing, parameters, null, null, null);
+    }
+
+    /** This plan, for the criteria query {@code asWritten} (the analysis' own copy, never changed). */
+    public QueryPlan forCriteria(SqmSelectStatement<?> asWritten) {
+        return new QueryPlan(hql, routing, parameters, fanOutRejection, select, asWritten);
+    }
+
+    public boolean isMutation() {
+        return select == null;
+    }
 
     /**
-     * What one shard is asked and how the answers merge.
+     * Where a statement may run, before its parameters are bound.
      *
-     * @param shardSelect    the per-shard select, the analysis' own rewrite of the query: read only, copied for every
-     *                       execution (rows are {@code Object[]} of {@code shardColumns} values)
-     * @param distinct       SELECT DISTINCT
-     * @param grouped        aggregates or GROUP BY: merged with {@link #aggregates}/{@link #output}
-     * @param visible        how many output columns the caller sees
-     * @param order          the sort of the merged rows (columns of the shard rows for plain queries, of the output rows for grouped ones)
-     * @param aggregates     the merged aggregates (grouped)
-     * @param groupColumns   the number of leading per-shard columns that are group keys (grouped)
-     * @param global         grouped without GROUP BY: exactly one output row, even over no rows
-     * @param output         the output expressions: visible ones, then extra sort values (grouped)
-     * @param having         HAVING, evaluated after the merge (grouped), or null
-     * @param queryLimit     a limit written in the query (fetch first / limit), or null
-     * @param queryOffset    an offset written in the query, or null
-     * @param instantiation  the class of a {@code select new} in the query, or null
-     * @param shardColumns   the number of values in a per-shard row
+     * @param sharded whether it touches a sharded entity; when not (reference data only), any one shard answers
+     * @param keys    the key constraints of its WHERE clause, or null when there are none
      */
-    public record SelectShape(SqmSelectStatement<?> shardSelect, boolean distinct, boolean grouped, int visible, List<SortKey> order,
-                       List<MergeAggregate> aggregates, int groupColumns, boolean global, List<PostExpr> output,
-                       PostExpr having, ValueRef queryLimit, ValueRef queryOffset, Class<?> instantiation, int shardColumns) {
+    public record Routing(boolean sharded, ShardPredicate keys) {
+
+        /** Reads or writes no sharded entity: every shard holds the same rows. */
+        public static Routing referenceOnly() {
+            return new Routing(false, null);
+        }
+
+        /** Touches sharded entities; {@code keys} (null: unconstrained) prunes the shards once the parameters are bound. */
+        public static Routing sharded(ShardPredicate keys) {
+            return new Routing(true, keys);
+        }
+    }
+
+    /** The named and positional parameters a statement declares; each must be bound before it runs. */
+    public record DeclaredParameters(Set<String> names, Set<Integer> positions) {
+
+        public DeclaredParameters {
+            names = Set.copyOf(names);
+            positions = Set.copyOf(positions);
+        }
+
+        static DeclaredParameters of(SqmStatement<?> statement) {
+            Set<String> names = new LinkedHashSet<>();
+            Set<Integer> positions = new LinkedHashSet<>();
+            for (SqmParameter<?> p : statement.getSqmParameters()) {
+                if (p.getName() != null) {
+                    names.add(p.getName());
+                } else if (p.getPosition() != null) {
+                    positions.add(p.getPosition());
+                }
+            }
+            return new DeclaredParameters(names, positions);
+        }
     }
 }

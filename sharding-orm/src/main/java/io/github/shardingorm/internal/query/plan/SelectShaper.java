@@ -41,7 +41,7 @@ final class SelectShaper {
         this.spec = spec;
     }
 
-    QueryPlan.SelectShape shape() {
+    SelectShape shape() {
         for (SqmSelection<?> selection : spec.getSelectClause().getSelections()) {
             SqmSelectableNode<?> node = selection.getSelectableNode();
             if (node instanceof SqmDynamicInstantiation<?> di) {
@@ -88,10 +88,11 @@ final class SelectShaper {
             }
         }
         boolean grouped = !spec.getGroupByClauseExpressions().isEmpty() || finder.found() || spec.getHavingClausePredicate() != null;
-        return grouped ? new GroupedShaper(analysis, statement, spec, columns, instantiation).shape(limit, offset) : plain(limit, offset);
+        SelectShape.QueryWindow window = new SelectShape.QueryWindow(limit, offset);
+        return grouped ? new GroupedShaper(analysis, statement, spec, columns, instantiation).shape(window) : plain(window);
     }
 
-    private QueryPlan.SelectShape plain(ValueRef limit, ValueRef offset) {
+    private SelectShape plain(SelectShape.QueryWindow window) {
         List<SqmSelectableNode<?>> shardColumns = new ArrayList<>(columns);
         int visible = shardColumns.size();
         List<SortKey> order = new ArrayList<>();
@@ -126,8 +127,7 @@ final class SelectShaper {
             order.add(sortKey(s, column));
         }
         setSelections(spec, distinct, shardColumns);
-        return new QueryPlan.SelectShape(statement, distinct, false, visible, List.copyOf(order),
-                List.of(), 0, false, List.of(), null, limit, offset, instantiation, shardColumns.size());
+        return SelectShape.ofPlain(statement, shardColumns.size(), new SelectShape.Projection(visible, distinct, instantiation), order, window);
     }
 
     // ---------------------------------------------------------------------- shared with GroupedShaper

@@ -4,15 +4,11 @@ import io.github.shardingorm.internal.engine.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardedEntityModel;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
 import jakarta.persistence.criteria.CriteriaQuery;
-import java.util.LinkedHashSet;
-import java.util.Set;
-import java.util.function.Supplier;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.query.sqm.tree.SqmCopyContext;
 import org.hibernate.query.sqm.tree.SqmStatement;
 import org.hibernate.query.sqm.tree.cte.SqmCteContainer;
 import org.hibernate.query.sqm.tree.delete.SqmDeleteStatement;
-import org.hibernate.query.sqm.tree.expression.SqmParameter;
 import org.hibernate.query.sqm.tree.from.SqmFrom;
 import org.hibernate.query.sqm.tree.from.SqmRoot;
 import org.hibernate.query.sqm.tree.insert.SqmInsertStatement;
@@ -70,13 +66,9 @@ public final class SqmQueryAnalyzer {
             throw new IllegalArgumentException("not a Hibernate criteria query (build it with sessionFactory().getCriteriaBuilder()): "
                     + criteria.getClass().getName());
         }
-        SqmSelectStatement<?> direct = statement.copy(SqmCopyContext.simpleContext());
+        SqmSelectStatement<?> asWritten = statement.copy(SqmCopyContext.simpleContext());
         SqmSelectStatement<?> analyzed = statement.copy(SqmCopyContext.simpleContext());
-        return plan(describe(statement), analyzed, () -> {
-            synchronized (direct) {
-                return direct.copy(SqmCopyContext.simpleContext());
-            }
-        });
+        return plan(describe(statement), analyzed).forCriteria(asWritten);
     }
 
     private static String describe(SqmSelectStatement<?> statement) {
@@ -100,24 +92,16 @@ public final class SqmQueryAnalyzer {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("cannot parse query [" + hql + "]: " + e.getMessage(), e);
         }
-        return plan(hql, statement, null);
+        return plan(hql, statement);
     }
 
     /** One analysis of a statement this analyzer owns (the select rewrite changes it in place). */
-    private QueryPlan plan(String hql, SqmStatement<?> statement, Supplier<CriteriaQuery<?>> direct) {
+    private QueryPlan plan(String hql, SqmStatement<?> statement) {
         Analysis analysis = new Analysis(hql);
         if (statement instanceof SqmCteContainer ctes && !ctes.getCteStatements().isEmpty()) {
             throw analysis.unsupported("WITH (common table expression)", "each shard would evaluate it over its own rows only");
         }
-        Set<String> names = new LinkedHashSet<>();
-        Set<Integer> positions = new LinkedHashSet<>();
-        for (SqmParameter<?> p : statement.getSqmParameters()) {
-            if (p.getName() != null) {
-                names.add(p.getName());
-            } else if (p.getPosition() != null) {
-                positions.add(p.getPosition());
-            }
-        }
+        QueryPlan.DeclaredParameters parameters = QueryPlan.DeclaredParameters.of(statement);
         KeyConstraints keys = new KeyConstraints(paths);
         if (statement instanceof SqmSelectStatement<?> select) {
             if (!(select.getQueryPart() instanceof SqmQuerySpec<?> spec)) {
@@ -129,9 +113,9 @@ public final class SqmQueryAnalyzer {
             if (structure.window()) {
                 analysis.rejectFanOut("window function", "a window spans rows of several shards");
             }
-            QueryPlan.SelectShape shape = new SelectShaper(analysis, select, spec).shape();
-            return new QueryPlan(hql, direct, false, routing, anchor == null, analysis.fanOutRejection(), shape, Set.copyOf(names),
-                    Set.copyOf(positions));
+            SelectShape shape = new SelectShaper(analysis, select, spec).shape();
+            return QueryPlan.ofSelect(hql, anchor == null ? QueryPlan.Routing.referenceOnly() : QueryPlan.Routing.sharded(routing),
+                    parameters, shape, analysis.fanOutRejection());
         }
         if (statement instanceof SqmUpdateStatement<?> update) {
             StatementStructure structure = analysis.structure(statement);
@@ -147,15 +131,15 @@ public final class SqmQueryAnalyzer {
             }
             new Colocation(analysis, paths).checkMutation(structure, target, predicate(update.getWhereClause()));
             ShardPredicate routing = keys.of(predicate(update.getWhereClause()));
-            return new QueryPlan(hql, null, true, routing, model == null, null, null, Set.copyOf(names), Set.copyOf(positions));
+            return QueryPlan.ofMutation(hql, model == null ? QueryPlan.Routing.referenceOnly() : QueryPlan.Routing.sharded(routing), parameters);
         }
         if (statement instanceof SqmDeleteStatement<?> delete) {
             StatementStructure structure = analysis.structure(statement);
             SqmRoot<?> target = delete.getTarget();
             new Colocation(analysis, paths).checkMutation(structure, target, predicate(delete.getWhereClause()));
             ShardPredicate routing = keys.of(predicate(delete.getWhereClause()));
-            return new QueryPlan(hql, null, true, routing, paths.modelOrNull(target.getJavaType()) == null, null, null,
-                    Set.copyOf(names), Set.copyOf(positions));
+            boolean sharded = paths.modelOrNull(target.getJavaType()) != null;
+            return QueryPlan.ofMutation(hql, sharded ? QueryPlan.Routing.sharded(routing) : QueryPlan.Routing.referenceOnly(), parameters);
         }
         if (statement instanceof SqmInsertStatement<?>) {
             throw analysis.unsupported("INSERT ... SELECT", "insert through the repositories, which route each row");

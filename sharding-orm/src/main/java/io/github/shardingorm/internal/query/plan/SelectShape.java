@@ -1,0 +1,83 @@
+package io.github.shardingorm.internal.query.plan;
+
+import io.github.shardingorm.internal.query.value.ValueRef;
+import java.util.List;
+import org.hibernate.query.sqm.tree.select.SqmSelectStatement;
+
+/**
+ * What each shard is asked in a fan-out and how the answers merge. Built with {@link #ofPlain} or
+ * {@link #ofGrouped}.
+ *
+ * @param shardSelect  the per-shard select, the analysis' own rewrite of the query: read only, copied for every
+ *                     execution; its rows are {@code Object[]} of {@code shardColumns} values
+ * @param shardColumns the number of values in a per-shard row
+ * @param projection   what the caller sees of a merged row
+ * @param order        the sort of the merged rows (columns of the shard rows for a plain query, of the output rows
+ *                     for a grouped one); empty when unordered
+ * @param window       the limit and offset written in the query
+ * @param grouping     how the partial groups merge; null for a plain query
+ */
+public record SelectShape(SqmSelectStatement<?> shardSelect, int shardColumns, Projection projection, List<SortKey> order,
+                          QueryWindow window, Grouping grouping) {
+
+    public SelectShape {
+        order = List.copyOf(order);
+    }
+
+    /** Plain rows: each shard returns rows of the query's order, merged by a k-way merge (or concatenated). */
+    public static SelectShape ofPlain(SqmSelectStatement<?> shardSelect, int shardColumns, Projection projection, List<SortKey> order,
+                                      QueryWindow window) {
+        return new SelectShape(shardSelect, shardColumns, projection, order, window, null);
+    }
+
+    /** Grouped rows: each shard returns partial groups, merged, filtered by HAVING, computed and sorted after the merge. */
+    public static SelectShape ofGrouped(SqmSelectStatement<?> shardSelect, int shardColumns, Projection projection, List<SortKey> order,
+                                        QueryWindow window, Grouping grouping) {
+        return new SelectShape(shardSelect, shardColumns, projection, order, window, grouping);
+    }
+
+    public boolean isGrouped() {
+        return grouping != null;
+    }
+
+    /**
+     * What the caller sees of a merged row.
+     *
+     * @param visible       how many leading values of a merged row the caller sees
+     * @param distinct      SELECT DISTINCT
+     * @param instantiation the class of a {@code select new} in the query, or null
+     */
+    public record Projection(int visible, boolean distinct, Class<?> instantiation) {
+    }
+
+    /**
+     * A limit and an offset written in the query (fetch first / limit, offset): applied to the merged
+     * rows, never sent to the shards.
+     *
+     * @param limit  the limit, or null
+     * @param offset the offset, or null
+     */
+    public record QueryWindow(ValueRef limit, ValueRef offset) {
+    }
+
+    /**
+     * How the partial groups of the shards merge.
+     *
+     * @param groupColumns the number of leading per-shard columns that are group keys; 0 for a global aggregate
+     * @param aggregates   the merged aggregates
+     * @param output       the output expressions: the visible ones, then extra sort values
+     * @param having       HAVING, evaluated after the merge, or null
+     */
+    public record Grouping(int groupColumns, List<MergeAggregate> aggregates, List<PostExpr> output, PostExpr having) {
+
+        public Grouping {
+            aggregates = List.copyOf(aggregates);
+            output = List.copyOf(output);
+        }
+
+        /** Without GROUP BY: exactly one output row, even over no rows at all. */
+        public boolean global() {
+            return groupColumns == 0;
+        }
+    }
+}
