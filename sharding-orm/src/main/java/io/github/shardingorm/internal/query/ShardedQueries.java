@@ -2,30 +2,23 @@ package io.github.shardingorm.internal.query;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.internal.engine.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.internal.query.exec.ScatterGather;
+import io.github.shardingorm.internal.query.merge.EntityIdentity;
+import io.github.shardingorm.internal.query.merge.RowMerge;
 import io.github.shardingorm.internal.query.merge.TextOrder;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
-import io.github.shardingorm.internal.query.plan.SelectShape;
 import io.github.shardingorm.internal.query.plan.SqmQueryAnalyzer;
 import io.github.shardingorm.internal.query.value.Parameters;
 import io.github.shardingorm.query.FailurePolicy;
 import io.github.shardingorm.query.ShardQueryException;
 import io.github.shardingorm.query.ShardedQuery;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
-import jakarta.persistence.Entity;
 import jakarta.persistence.criteria.CriteriaQuery;
-import java.lang.reflect.Constructor;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
-import org.hibernate.Hibernate;
 import org.hibernate.dialect.PostgreSQLDialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.query.MutationQuery;
@@ -50,7 +43,7 @@ public final class ShardedQueries implements AutoCloseable {
     private final SqmQueryAnalyzer analyzer;
     private final ScatterGather scatter;
     private final Cache<PlanKey, QueryPlan> plans = Caffeine.newBuilder().maximumSize(PLAN_CACHE_SIZE).build();
-    private volatile Comparator<String> textOrder;
+    private final RowMerge merge;
 
     public ShardedQueries(SessionFactoryImplementor sessionFactory, ShardRouter router, ShardSessions sessions, int parallelism) {
         this.sessionFactory = sessionFactory;
@@ -58,6 +51,16 @@ public final class ShardedQueries implements AutoCloseable {
         this.sessions = sessions;
         this.analyzer = new SqmQueryAnalyzer(sessionFactory, router);
         this.scatter = new ScatterGather(parallelism > 0 ? parallelism : defaultParallelism(router.shardIds().size()));
+        this.merge = new RowMerge(new TextOrder(this::shardCollation), new EntityIdentity(sessionFactory.getPersistenceUnitUtil()));
+    }
+
+    /** The collation of the first shard's database (all shards are expected to share it); null unless PostgreSQL. */
+    private String shardCollation() {
+        if (!(sessionFactory.getJdbcServices().getDialect() instanceof PostgreSQLDialect)) {
+            return null;
+        }
+        return sessions.inTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
+                "select datcollate from pg_database where datname = current_database()", String.class).getSingleResult());
     }
 
     /** Default fan-out parallelism: two threads per shard, at least 4, at most 64. */
@@ -201,101 +204,8 @@ public final class ShardedQueries implements AutoCloseable {
         return scatter.parallelism();
     }
 
-    /** How the shards order text, read once from the first shard's collation. */
-    Comparator<String> textOrder() {
-        Comparator<String> t = textOrder;
-        if (t == null) {
-            t = TextOrder.CODE_POINT;
-            if (sessionFactory.getJdbcServices().getDialect() instanceof PostgreSQLDialect) {
-                try {
-                    String collation = sessions.inTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
-                            "select datcollate from pg_database where datname = current_database()", String.class).getSingleResult());
-                    t = TextOrder.forCollation(collation);
-                    if (t != TextOrder.CODE_POINT) {
-                        LOG.warn("shards use the collation {}: text ORDER BY across shards is merged with java.text.Collator, which may "
-                                + "order some strings differently from PostgreSQL; use a C collation for exact merges", collation);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.debug("could not read the shards' collation, merging text in code point order: {}", e.toString());
-                    return t;
-                }
-            }
-            textOrder = t;
-        }
-        return t;
-    }
-
-    /** DISTINCT/GROUP BY identity of a value: entities by class and id. */
-    UnaryOperator<Object> identity() {
-        return v -> {
-            Class<?> type = Hibernate.getClass(v);
-            if (type.isAnnotationPresent(Entity.class)) {
-                return List.of(type, sessionFactory.getPersistenceUnitUtil().getIdentifier(v));
-            }
-            return v;
-        };
-    }
-
-    /** Turns a merged row (its first {@code visible} values) into the result type. */
-    @SuppressWarnings("unchecked")
-    <R> Function<Object[], R> converter(Class<R> resultType, SelectShape shape) {
-        int visible = shape.projection().visible();
-        if (shape.projection().instantiation() != null) {
-            return (Function<Object[], R>) instantiate(shape.projection().instantiation(), visible);
-        }
-        if (resultType == Object[].class) {
-            return row -> (R) (row.length == visible ? row : Arrays.copyOf(row, visible));
-        }
-        if (visible == 1) {
-            return row -> (R) row[0];
-        }
-        if (resultType == Object.class) {
-            return row -> (R) Arrays.copyOf(row, visible);
-        }
-        return instantiate(resultType, visible);
-    }
-
-    private static <R> Function<Object[], R> instantiate(Class<R> type, int arity) {
-        List<Constructor<?>> candidates = new ArrayList<>();
-        for (Constructor<?> c : type.getDeclaredConstructors()) {
-            if (c.getParameterCount() == arity) {
-                candidates.add(c);
-            }
-        }
-        if (candidates.isEmpty()) {
-            throw new ShardingException("cannot build " + type.getName() + " from " + arity + " selected values: it has no constructor with "
-                    + arity + " parameters (use Object[] as the result type)");
-        }
-        return row -> {
-            Object[] args = Arrays.copyOf(row, arity);
-            for (Constructor<?> c : candidates) {
-                if (accepts(c.getParameterTypes(), args)) {
-                    try {
-                        c.setAccessible(true);
-                        return type.cast(c.newInstance(args));
-                    } catch (ReflectiveOperationException e) {
-                        throw new ShardingException("cannot build " + type.getName() + " from " + Arrays.toString(args) + ": " + e, e);
-                    }
-                }
-            }
-            throw new ShardingException("no constructor of " + type.getName() + " accepts " + Arrays.toString(args));
-        };
-    }
-
-    private static boolean accepts(Class<?>[] types, Object[] args) {
-        for (int i = 0; i < types.length; i++) {
-            Class<?> t = types[i].isPrimitive() ? box(types[i]) : types[i];
-            if (args[i] == null ? types[i].isPrimitive() : !t.isInstance(args[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Class<?> box(Class<?> p) {
-        return p == int.class ? Integer.class : p == long.class ? Long.class : p == double.class ? Double.class
-                : p == boolean.class ? Boolean.class : p == float.class ? Float.class : p == short.class ? Short.class
-                : p == byte.class ? Byte.class : Character.class;
+    RowMerge merge() {
+        return merge;
     }
 
     @Override

@@ -2,34 +2,25 @@ package io.github.shardingorm.internal.query;
 
 import io.github.shardingorm.internal.query.exec.ScatterGather;
 import io.github.shardingorm.internal.query.exec.ShardCursor;
-import io.github.shardingorm.internal.query.merge.MergedRows;
-import io.github.shardingorm.internal.query.plan.MergeAggregate;
-import io.github.shardingorm.internal.query.plan.PostExpr;
+import io.github.shardingorm.internal.query.merge.RowConverter;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
 import io.github.shardingorm.internal.query.plan.SelectShape;
-import io.github.shardingorm.internal.query.plan.SortKey;
 import io.github.shardingorm.internal.query.statement.ShardStatement;
 import io.github.shardingorm.internal.query.value.Parameters;
 import io.github.shardingorm.query.FailurePolicy;
-import io.github.shardingorm.query.ShardQueryException;
 import io.github.shardingorm.query.ShardedQuery;
 import io.github.shardingorm.query.ShardedResult;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
 import jakarta.persistence.NonUniqueResultException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.hibernate.query.SelectionQuery;
@@ -368,94 +359,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
     }
 
     private Iterator<R> merge(SelectShape shape, List<Iterator<Object[]>> sources, Window window) {
-        Comparator<String> text = engine.textOrder();
-        Function<Object[], R> convert = engine.converter(resultType, shape);
-        Iterator<Object[]> rows;
-        if (shape.isGrouped()) {
-            rows = grouped(shape, sources, text).iterator();
-        } else {
-            Comparator<Object[]> order = shape.order().isEmpty() ? null : SortKey.rowOrder(shape.order(), text);
-            rows = order == null ? MergedRows.concat(sources) : MergedRows.ordered(sources, order);
-            if (shape.projection().distinct()) {
-                rows = MergedRows.distinct(rows, shape.projection().visible(), order, engine.identity());
-            }
-        }
-        Iterator<Object[]> windowed = MergedRows.window(rows, window.offset, window.limit);
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return windowed.hasNext();
-            }
-
-            @Override
-            public R next() {
-                return convert.apply(windowed.next());
-            }
-        };
-    }
-
-    /** Merges the partial groups of every shard, applies HAVING, computes the output and sorts it. */
-    private List<Object[]> grouped(SelectShape shape, List<Iterator<Object[]>> sources, Comparator<String> text) {
-        Map<List<Object>, GroupState> groups = new LinkedHashMap<>();
-        for (Iterator<Object[]> source : sources) {
-            while (source.hasNext()) {
-                Object[] row = source.next();
-                List<Object> key = MergedRows.key(row, shape.grouping().groupColumns(), engine.identity());
-                GroupState g = groups.computeIfAbsent(key, k -> new GroupState(row, shape.grouping().aggregates()));
-                g.accept(row, text);
-            }
-        }
-        if (shape.grouping().global() && groups.isEmpty()) {
-            groups.put(List.of(), new GroupState(new Object[shape.shardColumns()], shape.grouping().aggregates()));
-        }
-        List<Object[]> out = new ArrayList<>(groups.size());
-        for (GroupState g : groups.values()) {
-            if (shape.grouping().having() != null && !Boolean.TRUE.equals(shape.grouping().having().eval(g, parameters, text))) {
-                continue;
-            }
-            Object[] row = new Object[shape.grouping().output().size()];
-            for (int i = 0; i < row.length; i++) {
-                row[i] = shape.grouping().output().get(i).eval(g, parameters, text);
-            }
-            out.add(row);
-        }
-        if (shape.projection().distinct()) {
-            Set<List<Object>> seen = new java.util.HashSet<>();
-            out.removeIf(r -> !seen.add(MergedRows.key(r, shape.projection().visible(), engine.identity())));
-        }
-        if (!shape.order().isEmpty()) {
-            out.sort(SortKey.rowOrder(shape.order(), text));
-        }
-        return out;
-    }
-
-    private static final class GroupState implements PostExpr.Group {
-        private final Object[] first;
-        private final MergeAggregate.State[] states;
-
-        GroupState(Object[] first, List<MergeAggregate> aggregates) {
-            this.first = first;
-            this.states = new MergeAggregate.State[aggregates.size()];
-            for (int i = 0; i < states.length; i++) {
-                states[i] = aggregates.get(i).newState();
-            }
-        }
-
-        void accept(Object[] row, Comparator<String> text) {
-            for (MergeAggregate.State s : states) {
-                s.accept(row, text);
-            }
-        }
-
-        @Override
-        public Object column(int index) {
-            return first[index];
-        }
-
-        @Override
-        public Object aggregate(int index) {
-            return states[index].result();
-        }
+        return engine.merge().merge(shape, sources, parameters, window.offset, window.limit, RowConverter.of(resultType, shape.projection()));
     }
 
     @Override

@@ -3,18 +3,53 @@ package io.github.shardingorm.internal.query.merge;
 import java.text.Collator;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the shards order text. PostgreSQL's C, POSIX and C.UTF-8 collations (and {@code ucs_basic})
  * order by code point, which the merge reproduces exactly. For a language collation the merge
  * uses {@link Collator} for that locale, which is close to, but not guaranteed identical with,
  * glibc/ICU; create such databases with a C collation, or order by non-text keys, for exact merges.
+ *
+ * <p>An instance is the text order of one persistence unit: the collation is read once, when the
+ * first merge needs it (a failed read is retried by the next merge, which meanwhile uses code point
+ * order).
  */
 public final class TextOrder {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TextOrder.class);
+
     public static final Comparator<String> CODE_POINT = TextOrder::compareCodePoints;
 
-    private TextOrder() {
+    private final Supplier<String> collation;
+    private volatile Comparator<String> resolved;
+
+    /** @param collation reads the shards' collation name (null: code point order); may throw when no shard answers */
+    public TextOrder(Supplier<String> collation) {
+        this.collation = collation;
+    }
+
+    /** How the shards order text. */
+    public Comparator<String> comparator() {
+        Comparator<String> t = resolved;
+        if (t == null) {
+            String name;
+            try {
+                name = collation.get();
+            } catch (RuntimeException e) {
+                LOG.debug("could not read the shards' collation, merging text in code point order: {}", e.toString());
+                return CODE_POINT;
+            }
+            t = forCollation(name);
+            if (t != CODE_POINT) {
+                LOG.warn("shards use the collation {}: text ORDER BY across shards is merged with java.text.Collator, which may "
+                        + "order some strings differently from PostgreSQL; use a C collation for exact merges", name);
+            }
+            resolved = t;
+        }
+        return t;
     }
 
     /** The comparator for a PostgreSQL collation name such as {@code C.UTF-8} or {@code en_US.UTF-8}; null means code point order. */

@@ -36,13 +36,13 @@ class MergedRowsTest {
 
     @Test
     void kWayMergeKeepsPostgresNullsLastForAscAndFirstForDesc() {
-        var asc = SortKey.rowOrder(List.of(SortKey.of(0, false, null)), TextOrder.CODE_POINT);
+        var asc = RowOrder.of(List.of(SortKey.of(0, false, null)), TextOrder.CODE_POINT);
         assertEquals(Arrays.asList(1L, 2, 3L, 5L, null, null),
                 firstColumn(MergedRows.ordered(List.of(rows(1L, 5L, null), rows(2, 3L, null)), asc)));
-        var desc = SortKey.rowOrder(List.of(SortKey.of(0, true, null)), TextOrder.CODE_POINT);
+        var desc = RowOrder.of(List.of(SortKey.of(0, true, null)), TextOrder.CODE_POINT);
         assertEquals(Arrays.asList(null, null, 5L, 3L, 2, 1L),
                 firstColumn(MergedRows.ordered(List.of(rows(null, 5L, 1L), rows(null, 3L, 2)), desc)));
-        var explicit = SortKey.rowOrder(List.of(SortKey.of(0, false, true)), TextOrder.CODE_POINT);
+        var explicit = RowOrder.of(List.of(SortKey.of(0, false, true)), TextOrder.CODE_POINT);
         assertEquals(Arrays.asList(null, 1L, 2L), firstColumn(MergedRows.ordered(List.of(rows(1L, 2L), rows((Object) null)), explicit)));
     }
 
@@ -69,7 +69,7 @@ class MergedRowsTest {
                 }
             });
         }
-        Iterator<Object[]> merged = MergedRows.ordered(sources, SortKey.rowOrder(List.of(SortKey.of(0, false, null)), TextOrder.CODE_POINT));
+        Iterator<Object[]> merged = MergedRows.ordered(sources, RowOrder.of(List.of(SortKey.of(0, false, null)), TextOrder.CODE_POINT));
         for (long expected = 0; expected < 1000; expected++) {
             assertEquals(expected, merged.next()[0]);
         }
@@ -78,7 +78,7 @@ class MergedRowsTest {
 
     @Test
     void distinctForgetsRowsAtEveryNewTieGroup() {
-        var order = SortKey.rowOrder(List.of(SortKey.of(0, false, null)), TextOrder.CODE_POINT);
+        var order = RowOrder.of(List.of(SortKey.of(0, false, null)), TextOrder.CODE_POINT);
         Iterator<Object[]> merged = MergedRows.ordered(List.of(rows("a", "b", "b"), rows("a", "b", "c")), order);
         assertEquals(List.of("a", "b", "c"), firstColumn(MergedRows.distinct(merged, 1, order, null)));
         assertEquals(List.of(new BigDecimal("1.0")), firstColumn(MergedRows.distinct(rows(new BigDecimal("1.0"), new BigDecimal("1.00"), new BigDecimal("1")), 1, null, null)));
@@ -104,18 +104,18 @@ class MergedRowsTest {
     @Test
     void averageIsTheMergedSumOverTheMergedCountNeverAnAverageOfAverages() {
         MergeAggregate avg = new MergeAggregate(MergeAggregate.Kind.AVG, 0, 1);
-        MergeAggregate.State state = avg.newState();
+        AggregateState state = new AggregateState(avg);
         state.accept(new Object[] {10L, 1L}, TextOrder.CODE_POINT);  // shard A: one row of 10
         state.accept(new Object[] {20L, 9L}, TextOrder.CODE_POINT);  // shard B: nine rows summing to 20
         assertEquals(3.0, state.result());
-        MergeAggregate.State empty = avg.newState();
+        AggregateState empty = new AggregateState(avg);
         empty.accept(new Object[] {null, 0L}, TextOrder.CODE_POINT);
         assertEquals(null, empty.result());
     }
 
     @Test
     void countDistinctCountsValuesAcrossShardsOnce() {
-        MergeAggregate.State state = new MergeAggregate(MergeAggregate.Kind.COUNT_DISTINCT, 0, -1).newState();
+        AggregateState state = new AggregateState(new MergeAggregate(MergeAggregate.Kind.COUNT_DISTINCT, 0, -1));
         for (Object v : new Object[] {"x", "y", null, "x", "z", "y"}) {
             state.accept(new Object[] {v}, TextOrder.CODE_POINT);
         }
@@ -124,22 +124,22 @@ class MergedRowsTest {
 
     @Test
     void sumMinMaxSkipNullsAndKeepTheirType() {
-        MergeAggregate.State sum = new MergeAggregate(MergeAggregate.Kind.SUM, 0, -1).newState();
-        MergeAggregate.State min = new MergeAggregate(MergeAggregate.Kind.MIN, 0, -1).newState();
+        AggregateState sum = new AggregateState(new MergeAggregate(MergeAggregate.Kind.SUM, 0, -1));
+        AggregateState min = new AggregateState(new MergeAggregate(MergeAggregate.Kind.MIN, 0, -1));
         for (Object v : new Object[] {null, new BigDecimal("1.50"), new BigDecimal("2.25")}) {
             sum.accept(new Object[] {v}, TextOrder.CODE_POINT);
             min.accept(new Object[] {v}, TextOrder.CODE_POINT);
         }
         assertEquals(new BigDecimal("3.75"), sum.result());
         assertEquals(new BigDecimal("1.50"), min.result());
-        MergeAggregate.State none = new MergeAggregate(MergeAggregate.Kind.SUM, 0, -1).newState();
+        AggregateState none = new AggregateState(new MergeAggregate(MergeAggregate.Kind.SUM, 0, -1));
         none.accept(new Object[] {null}, TextOrder.CODE_POINT);
         assertEquals(null, none.result());
     }
 
     @Test
     void havingUsesThreeValuedLogic() {
-        PostExpr.Group g = new PostExpr.Group() {
+        PostExprEval.Group g = new PostExprEval.Group() {
             @Override
             public Object column(int index) {
                 return null;
@@ -152,11 +152,11 @@ class MergedRowsTest {
         };
         PostExpr gt = new PostExpr.Compare(">", new PostExpr.Aggregate(0), new PostExpr.Constant(new ValueRef.Literal(3)));
         PostExpr unknown = new PostExpr.Compare(">", new PostExpr.Aggregate(1), new PostExpr.Constant(new ValueRef.Literal(3)));
-        assertEquals(true, gt.eval(g, Parameters.NONE, TextOrder.CODE_POINT));
-        assertEquals(null, unknown.eval(g, Parameters.NONE, TextOrder.CODE_POINT));
-        assertEquals(true, new PostExpr.Junction(false, List.of(unknown, gt)).eval(g, Parameters.NONE, TextOrder.CODE_POINT));
-        assertEquals(null, new PostExpr.Not(unknown).eval(g, Parameters.NONE, TextOrder.CODE_POINT));
-        assertEquals(10L, new PostExpr.Arithmetic('*', new PostExpr.Aggregate(0), new PostExpr.Constant(new ValueRef.Literal(2)))
-                .eval(g, Parameters.NONE, TextOrder.CODE_POINT));
+        assertEquals(true, PostExprEval.eval(gt, g, Parameters.NONE, TextOrder.CODE_POINT));
+        assertEquals(null, PostExprEval.eval(unknown, g, Parameters.NONE, TextOrder.CODE_POINT));
+        assertEquals(true, PostExprEval.eval(new PostExpr.Junction(false, List.of(unknown, gt)), g, Parameters.NONE, TextOrder.CODE_POINT));
+        assertEquals(null, PostExprEval.eval(new PostExpr.Not(unknown), g, Parameters.NONE, TextOrder.CODE_POINT));
+        assertEquals(10L, PostExprEval.eval(new PostExpr.Arithmetic('*', new PostExpr.Aggregate(0), new PostExpr.Constant(new ValueRef.Literal(2))),
+                g, Parameters.NONE, TextOrder.CODE_POINT));
     }
 }

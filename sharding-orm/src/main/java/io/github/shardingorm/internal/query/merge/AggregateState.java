@@ -1,0 +1,60 @@
+package io.github.shardingorm.internal.query.merge;
+
+import io.github.shardingorm.internal.query.plan.MergeAggregate;
+import io.github.shardingorm.internal.query.value.SqlValues;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The running merge of one aggregate within one group, fed the per-shard partial rows: COUNT
+ * partials summed, SUM partials added (null when every partial is null), MIN/MAX compared, AVG as
+ * the merged SUM over the merged COUNT, COUNT(DISTINCT x) over the distinct non-null values. This
+ * is where the types of merged aggregates are decided.
+ */
+public final class AggregateState {
+
+    private final MergeAggregate aggregate;
+    private Object value;
+    private long count;
+    private Set<Object> distinct;
+
+    public AggregateState(MergeAggregate aggregate) {
+        this.aggregate = aggregate;
+    }
+
+    public void accept(Object[] row, Comparator<String> text) {
+        Object v = row[aggregate.column()];
+        switch (aggregate.kind()) {
+            case COUNT -> count += v == null ? 0 : ((Number) v).longValue();
+            case SUM -> value = v == null ? value : value == null ? v : SqlValues.add(value, v);
+            case MIN -> value = v == null ? value : value == null || SqlValues.compare(v, value, text) < 0 ? v : value;
+            case MAX -> value = v == null ? value : value == null || SqlValues.compare(v, value, text) > 0 ? v : value;
+            case AVG -> {
+                value = v == null ? value : value == null ? v : SqlValues.add(value, v);
+                Object c = row[aggregate.countColumn()];
+                count += c == null ? 0 : ((Number) c).longValue();
+            }
+            default -> {
+                if (v != null) {
+                    if (distinct == null) {
+                        distinct = new HashSet<>();
+                    }
+                    distinct.add(v);
+                }
+            }
+        }
+    }
+
+    public Object result() {
+        return switch (aggregate.kind()) {
+            case COUNT -> count;
+            case COUNT_DISTINCT -> (long) (distinct == null ? 0 : distinct.size());
+            case AVG -> count == 0 || value == null ? null
+                    : SqlValues.decimal((Number) value).divide(BigDecimal.valueOf(count), MathContext.DECIMAL64).doubleValue();
+            default -> value;
+        };
+    }
+}
