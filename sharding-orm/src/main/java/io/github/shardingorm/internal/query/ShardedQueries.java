@@ -22,16 +22,15 @@ import java.util.Map;
 import org.hibernate.dialect.PostgreSQLDialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.query.MutationQuery;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The query engine of one sharded persistence unit: the plan cache (Caffeine, keyed by query
- * string and result type), the scatter-gather executor, and bulk statements.
+ * The query engine of one sharded persistence unit, the door to the query stages: the plan cache
+ * (Caffeine, keyed by query string and result type; criteria queries are analyzed each time), the
+ * start of every query (one that can only fan out and cannot is rejected at once), the run-time
+ * parts every query shares ({@link QueryRuntime}), and bulk statements (UPDATE/DELETE, native SQL).
  */
 public final class ShardedQueries implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ShardedQueries.class);
     private static final int PLAN_CACHE_SIZE = 2048;
 
     private record PlanKey(String hql, Class<?> resultType) {
@@ -43,7 +42,7 @@ public final class ShardedQueries implements AutoCloseable {
     private final SqmQueryAnalyzer analyzer;
     private final ScatterGather scatter;
     private final Cache<PlanKey, QueryPlan> plans = Caffeine.newBuilder().maximumSize(PLAN_CACHE_SIZE).build();
-    private final RowMerge merge;
+    private final QueryRuntime runtime;
 
     public ShardedQueries(SessionFactoryImplementor sessionFactory, ShardRouter router, ShardSessions sessions, int parallelism) {
         this.sessionFactory = sessionFactory;
@@ -51,7 +50,8 @@ public final class ShardedQueries implements AutoCloseable {
         this.sessions = sessions;
         this.analyzer = new SqmQueryAnalyzer(sessionFactory, router);
         this.scatter = new ScatterGather(parallelism > 0 ? parallelism : defaultParallelism(router.shardIds().size()));
-        this.merge = new RowMerge(new TextOrder(this::shardCollation), new EntityIdentity(sessionFactory.getPersistenceUnitUtil()));
+        this.runtime = new QueryRuntime(router, sessions, sessionFactory, scatter,
+                new RowMerge(new TextOrder(this::shardCollation), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())));
     }
 
     /** The collation of the first shard's database (all shards are expected to share it); null unless PostgreSQL. */
@@ -82,7 +82,7 @@ public final class ShardedQueries implements AutoCloseable {
         if (plan.isMutation()) {
             throw new IllegalArgumentException("an UPDATE or DELETE is run with executeUpdate(), not query(): [" + plan.hql() + "]");
         }
-        ShardedQueryImpl<R> query = new ShardedQueryImpl<>(this, plan, resultType);
+        ShardedQueryImpl<R> query = new ShardedQueryImpl<>(runtime, plan, resultType);
         if (plan.fanOutRejection() != null && plan.routing().keys() == null && plan.routing().sharded() && router.shardIds().size() > 1) {
             // No key constraint at all: it can only fan out, so reject now rather than at the first run.
             query.checkFanOut();
@@ -182,30 +182,8 @@ public final class ShardedQueries implements AutoCloseable {
         return all.stream().filter(pruned::contains).toList();
     }
 
-    // ---------------------------------------------------------------------- shared by queries
-
-    ShardRouter router() {
-        return router;
-    }
-
-    ShardSessions sessions() {
-        return sessions;
-    }
-
-    ScatterGather scatter() {
-        return scatter;
-    }
-
-    SessionFactoryImplementor sessionFactory() {
-        return sessionFactory;
-    }
-
     public int parallelism() {
         return scatter.parallelism();
-    }
-
-    RowMerge merge() {
-        return merge;
     }
 
     @Override

@@ -1,12 +1,8 @@
 package io.github.shardingorm.internal.query;
 
-import io.github.shardingorm.internal.query.exec.ScatterGather;
-import io.github.shardingorm.internal.query.exec.ShardCursor;
-import io.github.shardingorm.internal.query.merge.RowConverter;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
 import io.github.shardingorm.internal.query.plan.SelectShape;
 import io.github.shardingorm.internal.query.statement.ShardStatement;
-import io.github.shardingorm.internal.query.value.Parameters;
 import io.github.shardingorm.query.FailurePolicy;
 import io.github.shardingorm.query.ShardedQuery;
 import io.github.shardingorm.query.ShardedResult;
@@ -14,68 +10,72 @@ import io.github.shardingorm.query.UnsupportedShardQueryException;
 import jakarta.persistence.NonUniqueResultException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
-import org.hibernate.query.SelectionQuery;
 
 /**
- * An immutable sharded select query: routing, per-shard execution and the merge. Every setter
- * returns a copy.
+ * An immutable sharded select query: a cached {@link QueryPlan} plus {@link QueryOptions}; every
+ * setter returns a copy, nothing runs before {@link #list()}, {@link #single()}, {@link #result()}
+ * or {@link #stream()}.
+ *
+ * <h2>A run</h2>
+ * <ol>
+ *   <li><b>Targets</b>: the plan's routing, with the parameters now bound, picks the shards. A plan
+ *       that cannot fan out is rejected here if they are several, before any shard is asked.</li>
+ *   <li><b>Direct path</b> ({@link DirectPath}): one target and no keyset, which is every keyed
+ *       query. The shard runs the query as written, with Hibernate's own result type, limit and
+ *       offset; nothing is rewritten or merged.</li>
+ *   <li><b>Fan-out</b> ({@link FanOutPath}): several targets, or a keyset. Every target runs the
+ *       plan's per-shard select in parallel on the scatter-gather pool. For plain rows each shard is
+ *       asked for offset + limit rows in the query's order (a row of the merged window is among the
+ *       first offset + limit of its shard); the merge reads them by a k-way merge, skips the offset
+ *       and stops at the limit. For grouped rows each shard returns all its partial groups.</li>
+ *   <li><b>Keyset</b> ({@code after(...)}): always the fan-out path, even on one shard, since the
+ *       keyset predicate is added to the per-shard select; each shard returns only rows strictly
+ *       after the given ORDER BY values.</li>
+ *   <li><b>Cursors</b> ({@code stream()}): the same two paths over one forward-only cursor per
+ *       shard (a stateless session, {@code fetchSize} rows at a time), opened in parallel and closed
+ *       with the stream; the k-way merge pulls one row per shard at a time. A grouped query is
+ *       merged in memory first.</li>
+ * </ol>
  */
 final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     static final int DEFAULT_FETCH_SIZE = 1000;
 
-    private final ShardedQueries engine;
+    private final QueryRuntime runtime;
     private final QueryPlan plan;
     private final Class<R> resultType;
-    private final Parameters parameters;
-    private final Integer limit;
-    private final Integer offset;
-    private final Duration timeout;
-    private final FailurePolicy policy;
-    private final int fetchSize;
-    private final Object[] after;
+    private final QueryOptions options;
 
-    ShardedQueryImpl(ShardedQueries engine, QueryPlan plan, Class<R> resultType) {
-        this(engine, plan, resultType, Parameters.NONE, null, null, null, FailurePolicy.FAIL, DEFAULT_FETCH_SIZE, null);
+    ShardedQueryImpl(QueryRuntime runtime, QueryPlan plan, Class<R> resultType) {
+        this(runtime, plan, resultType, QueryOptions.defaults(DEFAULT_FETCH_SIZE));
     }
 
-    private ShardedQueryImpl(ShardedQueries engine, QueryPlan plan, Class<R> resultType, Parameters parameters, Integer limit,
-                             Integer offset, Duration timeout, FailurePolicy policy, int fetchSize, Object[] after) {
-        this.engine = engine;
+    private ShardedQueryImpl(QueryRuntime runtime, QueryPlan plan, Class<R> resultType, QueryOptions options) {
+        this.runtime = runtime;
         this.plan = plan;
         this.resultType = resultType;
-        this.parameters = parameters;
-        this.limit = limit;
-        this.offset = offset;
-        this.timeout = timeout;
-        this.policy = policy;
-        this.fetchSize = fetchSize;
-        this.after = after;
+        this.options = options;
     }
 
-    private ShardedQueryImpl<R> with(Parameters p, Integer l, Integer o, Duration t, FailurePolicy f, int fs, Object[] a) {
-        return new ShardedQueryImpl<>(engine, plan, resultType, p, l, o, t, f, fs, a);
+    private ShardedQueryImpl<R> with(QueryOptions o) {
+        return new ShardedQueryImpl<>(runtime, plan, resultType, o);
     }
 
     // ---------------------------------------------------------------------- fluent setters
 
     @Override
     public ShardedQuery<R> param(String name, Object value) {
-        return with(parameters.with(name, value), limit, offset, timeout, policy, fetchSize, after);
+        return with(options.withParameters(options.parameters().with(name, value)));
     }
 
     @Override
     public ShardedQuery<R> param(int position, Object value) {
-        return with(parameters.with(position, value), limit, offset, timeout, policy, fetchSize, after);
+        return with(options.withParameters(options.parameters().with(position, value)));
     }
 
     @Override
@@ -83,7 +83,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         if (maxRows < 0) {
             throw new IllegalArgumentException("limit must be >= 0 but was " + maxRows);
         }
-        return with(parameters, maxRows, offset, timeout, policy, fetchSize, after);
+        return with(options.withLimit(maxRows));
     }
 
     @Override
@@ -91,7 +91,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         if (rows < 0) {
             throw new IllegalArgumentException("offset must be >= 0 but was " + rows);
         }
-        return with(parameters, limit, rows, timeout, policy, fetchSize, after);
+        return with(options.withOffset(rows));
     }
 
     @Override
@@ -99,7 +99,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         if (t == null || t.isNegative() || t.isZero()) {
             throw new IllegalArgumentException("timeout must be positive but was " + t);
         }
-        return with(parameters, limit, offset, t, policy, fetchSize, after);
+        return with(options.withTimeout(t));
     }
 
     @Override
@@ -107,7 +107,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         if (p == null) {
             throw new IllegalArgumentException("failure policy must not be null");
         }
-        return with(parameters, limit, offset, timeout, p, fetchSize, after);
+        return with(options.withPolicy(p));
     }
 
     @Override
@@ -115,7 +115,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         if (rows < 1) {
             throw new IllegalArgumentException("fetch size must be >= 1 but was " + rows);
         }
-        return with(parameters, limit, offset, timeout, policy, rows, after);
+        return with(options.withFetchSize(rows));
     }
 
     @Override
@@ -130,7 +130,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         if (lastRowSortValues == null || lastRowSortValues.length != shape.order().size()) {
             throw new IllegalArgumentException("after(...) needs " + shape.order().size() + " values, one per ORDER BY item, but got " + (lastRowSortValues == null ? 0 : lastRowSortValues.length));
         }
-        return with(parameters, limit, offset, timeout, policy, fetchSize, lastRowSortValues.clone());
+        return with(options.withAfter(lastRowSortValues.clone()));
     }
 
     // ---------------------------------------------------------------------- routing
@@ -142,11 +142,11 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     private List<String> targets() {
         checkParameters();
-        List<String> all = engine.router().shardIds();
+        List<String> all = runtime.router().shardIds();
         if (!plan.routing().sharded()) {
             return List.of(all.get(0));
         }
-        Set<String> pruned = plan.routing().keys() == null ? null : plan.routing().keys().shards(engine.router(), parameters);
+        Set<String> pruned = plan.routing().keys() == null ? null : plan.routing().keys().shards(runtime.router(), options.parameters());
         if (pruned == null) {
             return all;
         }
@@ -164,12 +164,12 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     private void checkParameters() {
         for (String name : plan.parameters().names()) {
-            if (!parameters.hasNamed(name)) {
+            if (!options.parameters().hasNamed(name)) {
                 throw new IllegalArgumentException("parameter :" + name + " is not bound; query [" + plan.hql() + "]");
             }
         }
         for (int position : plan.parameters().positions()) {
-            if (!parameters.hasPositional(position)) {
+            if (!options.parameters().hasPositional(position)) {
                 throw new IllegalArgumentException("parameter ?" + position + " is not bound; query [" + plan.hql() + "]");
             }
         }
@@ -177,7 +177,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     /** Throws the fan-out rejection when the query (with no parameters bound yet) can only fan out. */
     void checkFanOut() {
-        checkFanOut(engine.router().shardIds());
+        checkFanOut(runtime.router().shardIds());
     }
 
     private void checkFanOut(List<String> targets) {
@@ -187,7 +187,11 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         }
     }
 
-    // ---------------------------------------------------------------------- list
+    private boolean direct(List<String> targets) {
+        return targets.size() == 1 && options.after() == null;
+    }
+
+    // ---------------------------------------------------------------------- running
 
     @Override
     public List<R> list() {
@@ -197,6 +201,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     @Override
     public Optional<R> single() {
+        Integer limit = options.limit();
         List<R> rows = ((ShardedQueryImpl<R>) limit(limit == null ? 2 : Math.min(limit, 2))).list();
         if (rows.size() > 1) {
             throw new NonUniqueResultException("query returned more than one row: [" + plan.hql() + "]");
@@ -208,158 +213,19 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
     public ShardedResult<R> result() {
         List<String> targets = targets();
         checkFanOut(targets);
-        if (targets.size() == 1 && after == null) {
-            return direct(targets.get(0));
-        }
-        SelectShape shape = plan.select();
-        Window window = window();
-        int perShardMax = shape.isGrouped() || window.limit < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, window.offset + window.limit);
-        ScatterGather.Outcome<List<Object[]>> outcome = engine.scatter().run(targets, (shard, cancellation) ->
-                engine.sessions().inTransaction(shard, true, session -> {
-                    cancellation.attach(session);
-                    SelectionQuery<Object[]> q = session.createSelectionQuery(ShardStatement.fanOut(shape, after));
-                    q.setQueryPlanCacheable(true); // criteria plans are not cached by default; ours are reused on every call
-                    parameters.bindTo(q, null);
-                    applyTimeout(q);
-                    if (perShardMax >= 0) {
-                        q.setMaxResults(perShardMax);
-                    }
-                    return q.getResultList();
-                }), timeout, policy, plan.hql());
-        List<Iterator<Object[]>> sources = new ArrayList<>();
-        for (List<Object[]> rows : outcome.results().values()) {
-            sources.add(asRows(rows.iterator()));
-        }
-        List<R> rows = new ArrayList<>();
-        merge(shape, sources, window).forEachRemaining(rows::add);
-        return new ShardedResult<>(rows, new LinkedHashSet<>(targets), outcome.missing());
+        return direct(targets) ? DirectPath.list(runtime, plan, resultType, options, targets.get(0))
+                : FanOutPath.list(runtime, plan, resultType, options, targets);
     }
-
-    /** One shard: the query as written, with Hibernate's own pagination. */
-    private ShardedResult<R> direct(String shard) {
-        ScatterGather.Outcome<List<R>> outcome = engine.scatter().run(List.of(shard), (s, cancellation) ->
-                engine.sessions().inTransaction(s, true, session -> {
-                    cancellation.attach(session);
-                    SelectionQuery<R> q = directQuery(session);
-                    parameters.bindTo(q, null);
-                    applyTimeout(q);
-                    if (offset != null) {
-                        q.setFirstResult(offset);
-                    }
-                    if (limit != null) {
-                        q.setMaxResults(limit);
-                    }
-                    return q.getResultList();
-                }), timeout, policy, plan.hql());
-        List<R> rows = outcome.results().getOrDefault(shard, List.of());
-        return new ShardedResult<>(rows, Set.of(shard), outcome.missing());
-    }
-
-    private SelectionQuery<R> directQuery(org.hibernate.query.QueryProducer session) {
-        return ShardStatement.direct(plan, resultType, session);
-    }
-
-    private void applyTimeout(SelectionQuery<?> q) {
-        if (timeout != null) {
-            q.setTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
-        }
-    }
-
-    // ---------------------------------------------------------------------- stream
 
     @Override
     public Stream<R> stream() {
         List<String> targets = targets();
         checkFanOut(targets);
-        SelectShape shape = plan.select();
-        if (shape.isGrouped()) {
+        if (plan.select().isGrouped()) {
             return list().stream();
         }
-        boolean direct = targets.size() == 1 && after == null;
-        Window window = window();
-        int firstResult = direct && offset != null ? offset : 0;
-        int maxResults = direct ? (limit == null ? -1 : limit)
-                : window.limit < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, window.offset + window.limit);
-        ScatterGather.Outcome<ShardCursor> outcome = engine.scatter().run(targets, (shard, cancellation) ->
-                ShardCursor.open(engine.sessionFactory(), shard, plan.hql(), session -> {
-                    SelectionQuery<?> q = direct ? directQuery(session)
-                            : session.createSelectionQuery(ShardStatement.fanOut(shape, after)).setQueryPlanCacheable(true);
-                    parameters.bindTo(q, null);
-                    return q;
-                }, fetchSize, firstResult, maxResults, cancellation), timeout, policy, plan.hql());
-        List<ShardCursor> cursors = new ArrayList<>(outcome.results().values());
-        Runnable closeAll = () -> {
-            for (ShardCursor c : cursors) {
-                c.close();
-            }
-        };
-        try {
-            Iterator<R> rows;
-            if (direct) {
-                @SuppressWarnings("unchecked")
-                Iterator<R> it = cursors.isEmpty() ? java.util.Collections.emptyIterator() : (Iterator<R>) (Iterator<?>) cursors.get(0);
-                rows = it;
-            } else {
-                List<Iterator<Object[]>> sources = new ArrayList<>();
-                for (ShardCursor c : cursors) {
-                    sources.add(asRows(c));
-                }
-                rows = merge(shape, sources, window);
-            }
-            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(rows, Spliterator.ORDERED), false).onClose(closeAll);
-        } catch (RuntimeException e) {
-            closeAll.run();
-            throw e;
-        }
-    }
-
-    private static Iterator<Object[]> asRows(Iterator<?> cursor) {
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return cursor.hasNext();
-            }
-
-            @Override
-            public Object[] next() {
-                Object o = cursor.next();
-                return o instanceof Object[] a ? a : new Object[] {o};
-            }
-        };
-    }
-
-    // ---------------------------------------------------------------------- merge
-
-    private record Window(long offset, long limit) {
-    }
-
-    /** The offset and limit of the merged rows: the query's own (fetch/offset clauses), then the API's on top. */
-    private Window window() {
-        SelectShape shape = plan.select();
-        long queryOffset = shape.window().offset() == null ? 0 : number(shape.window().offset().resolve(parameters));
-        long queryLimit = shape.window().limit() == null ? -1 : number(shape.window().limit().resolve(parameters));
-        long apiOffset = offset == null ? 0 : offset;
-        long apiLimit = limit == null ? -1 : limit;
-        long total = queryOffset + apiOffset;
-        long lim;
-        if (queryLimit < 0) {
-            lim = apiLimit;
-        } else {
-            long remaining = Math.max(0, queryLimit - apiOffset);
-            lim = apiLimit < 0 ? remaining : Math.min(remaining, apiLimit);
-        }
-        return new Window(total, lim);
-    }
-
-    private static long number(Object v) {
-        if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("limit/offset must be a number but was " + v);
-        }
-        return n.longValue();
-    }
-
-    private Iterator<R> merge(SelectShape shape, List<Iterator<Object[]>> sources, Window window) {
-        return engine.merge().merge(shape, sources, parameters, window.offset, window.limit, RowConverter.of(resultType, shape.projection()));
+        return direct(targets) ? DirectPath.stream(runtime, plan, resultType, options, targets.get(0))
+                : FanOutPath.stream(runtime, plan, resultType, options, targets);
     }
 
     @Override
@@ -369,6 +235,6 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     /** For tests and diagnostics: the per-shard HQL of a fan-out. */
     String shardHql() {
-        return ShardStatement.describe(plan.select(), after);
+        return ShardStatement.describe(plan.select(), options.after());
     }
 }
