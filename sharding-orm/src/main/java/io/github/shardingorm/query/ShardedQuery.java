@@ -93,6 +93,13 @@ public interface ShardedQuery<R> {
      */
     Stream<R> stream();
 
-    /** The shards this query would run on with the current parameters (the routing decision), without running it. */
+    /**
+     * The shards this query would run on with the current parameters (the routing decision), without
+     * running it. Empty when the keys match no shard (contradictory keys, {@code key = null}, an empty
+     * IN list, a range no shard owns) and the answer needs no database: no rows, or for a global
+     * aggregate one row with COUNT 0 and the other aggregates null. Such a query, if it cannot be
+     * merged (a window function) or selects a constant expression next to a global aggregate, runs
+     * on one shard instead.
+     */
     Set<String> targetShards();
 }

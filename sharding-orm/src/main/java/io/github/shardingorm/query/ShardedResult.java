@@ -8,7 +8,8 @@ import java.util.Set;
  * The answer of a query across shards, with what it was computed from.
  *
  * @param rows          the merged rows, in order; never null
- * @param queriedShards the shards the query was sent to (the routing decision), in shard order
+ * @param queriedShards the shards the query was sent to (the routing decision), in shard order; empty when
+ *                      its keys match no shard and the answer needed none (see {@link ShardedQuery#targetShards()})
  * @param missingShards shards that failed or timed out under {@link FailurePolicy#PARTIAL}, with
  *                      their causes; empty when the answer is complete
  * @param <R> the row type

@@ -145,6 +145,25 @@ class QueryRoutingIT {
     }
 
     @Test
+    void aQueryThatMatchesNoRowAsksNoShard() {
+        long other = 8;
+        while (orm.shardOf(other).equals(orm.shardOf(7L))) {
+            other++;
+        }
+        String none = " from Article a where a.authorId = 7 and a.authorId = " + other;
+        ShardedResult<Long> count = orm.query("select count(a)" + none, Long.class).result();
+        assertEquals(List.of(0L), count.rows());
+        assertEquals(Set.of(), count.queriedShards());
+        assertEquals(List.of(), articles.query("select a" + none + " order by a.id").list());
+        assertEquals(List.of(), articles.query("select a from Article a where a.authorId in :keys").param("keys", List.of()).list());
+        assertEquals(0, orm.executeUpdate("update Article a set a.body = 'x'" + none.substring(" from Article a".length()), Map.of()));
+        assertEquals(Map.of(), statements.snapshot(), "no statement on any shard");
+        // A window function is not merged: its (empty) answer comes from the first shard, running the query as written.
+        assertEquals(List.of(), orm.query("select a.id, row_number() over (order by a.id)" + none, Object[].class).list());
+        assertEquals(Map.of("s0", 1), statements.snapshot());
+    }
+
+    @Test
     void aFanOutRunsOnceOnEveryShardOnTheQueryThreadsAndTheCaller() {
         List<Article> newest = articles.query("select a from Article a order by a.createdAt desc, a.id").limit(5).list();
         assertEquals(List.of(404L, 403L, 402L, 401L, 400L), newest.stream().map(Article::getCreatedAt).toList());

@@ -1,8 +1,8 @@
 package io.github.shardingorm.internal.query;
 
-import io.github.shardingorm.internal.engine.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.internal.query.exec.ScatterGather;
+import io.github.shardingorm.internal.query.exec.ShardTargets;
 import io.github.shardingorm.internal.query.merge.RowMerge;
 import org.hibernate.SessionFactory;
 
@@ -10,11 +10,11 @@ import org.hibernate.SessionFactory;
  * What the queries of one persistence unit need when they run, built once by {@link ShardedQueries}
  * and handed to every query (which thus never calls back into the engine).
  *
- * @param router         the shards and how keys map to them
+ * @param targets        chooses the shards of a run
  * @param sessions       sessions on one shard (list)
  * @param sessionFactory stateless sessions for cursors (stream)
  * @param scatter        the bounded pool that runs one task per shard
  * @param merge          the unit's merge (text order, entity identity)
  */
-record QueryRuntime(ShardRouter router, ShardSessions sessions, SessionFactory sessionFactory, ScatterGather scatter, RowMerge merge) {
+record QueryRuntime(ShardTargets targets, ShardSessions sessions, SessionFactory sessionFactory, ScatterGather scatter, RowMerge merge) {
 }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.shardingorm.internal.engine.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.internal.query.exec.ScatterGather;
+import io.github.shardingorm.internal.query.exec.ShardTargets;
 import io.github.shardingorm.internal.query.merge.EntityIdentity;
 import io.github.shardingorm.internal.query.merge.RowMerge;
 import io.github.shardingorm.internal.query.merge.TextOrder;
@@ -42,6 +43,7 @@ public final class ShardedQueries implements AutoCloseable {
     private final SqmQueryAnalyzer analyzer;
     private final ScatterGather scatter;
     private final Cache<PlanKey, QueryPlan> plans = Caffeine.newBuilder().maximumSize(PLAN_CACHE_SIZE).build();
+    private final ShardTargets targets;
     private final QueryRuntime runtime;
 
     public ShardedQueries(SessionFactoryImplementor sessionFactory, ShardRouter router, ShardSessions sessions, int parallelism) {
@@ -50,7 +52,8 @@ public final class ShardedQueries implements AutoCloseable {
         this.sessions = sessions;
         this.analyzer = new SqmQueryAnalyzer(sessionFactory, router);
         this.scatter = new ScatterGather(parallelism > 0 ? parallelism : defaultParallelism(router.shardIds().size()));
-        this.runtime = new QueryRuntime(router, sessions, sessionFactory, scatter,
+        this.targets = new ShardTargets(router);
+        this.runtime = new QueryRuntime(targets, sessions, sessionFactory, scatter,
                 new RowMerge(new TextOrder(this::shardCollation), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())));
     }
 
@@ -129,15 +132,15 @@ public final class ShardedQueries implements AutoCloseable {
                 throw new IllegalArgumentException("parameter :" + name + " is not bound; statement [" + hql + "]");
             }
         }
-        List<String> targets = targets(plan, parameters);
-        ScatterGather.Outcome<Integer> outcome = scatter.run(targets, (shard, cancellation) ->
+        List<String> shards = targets.of(plan, parameters);
+        ScatterGather.Outcome<Integer> outcome = scatter.run(shards, (shard, cancellation) ->
                 sessions.inTransaction(shard, false, session -> {
                     cancellation.attach(session);
                     MutationQuery q = session.createMutationQuery(hql);
                     parameters.bindTo(q, null);
                     return q.executeUpdate();
                 }), null, FailurePolicy.PARTIAL, hql);
-        return total(hql, targets, outcome, "bulk statement");
+        return total(hql, outcome, "bulk statement");
     }
 
     /** Runs native SQL (DML or DDL) on every shard, in parallel, each in its own transaction. */
@@ -145,16 +148,15 @@ public final class ShardedQueries implements AutoCloseable {
         if (nativeSql == null || nativeSql.isBlank()) {
             throw new IllegalArgumentException("SQL must not be null or blank");
         }
-        List<String> targets = router.shardIds();
-        ScatterGather.Outcome<Integer> outcome = scatter.run(targets, (shard, cancellation) ->
+        ScatterGather.Outcome<Integer> outcome = scatter.run(targets.all(), (shard, cancellation) ->
                 sessions.inTransaction(shard, false, session -> {
                     cancellation.attach(session);
                     return session.createNativeMutationQuery(nativeSql).executeUpdate();
                 }), null, FailurePolicy.PARTIAL, nativeSql);
-        total(nativeSql, targets, outcome, "native statement");
+        total(nativeSql, outcome, "native statement");
     }
 
-    private static long total(String statement, List<String> targets, ScatterGather.Outcome<Integer> outcome, String what) {
+    private static long total(String statement, ScatterGather.Outcome<Integer> outcome, String what) {
         if (!outcome.missing().isEmpty()) {
             List<String> committed = new ArrayList<>(outcome.results().keySet());
             throw new ShardQueryException(statement + "] (" + what + "s are atomic per shard, not across shards: committed on "
@@ -165,21 +167,6 @@ public final class ShardedQueries implements AutoCloseable {
             sum += n;
         }
         return sum;
-    }
-
-    private List<String> targets(QueryPlan plan, Parameters parameters) {
-        List<String> all = router.shardIds();
-        if (plan.routing().keys() == null) {
-            return all;
-        }
-        var pruned = plan.routing().keys().shards(router, parameters);
-        if (pruned == null) {
-            return all;
-        }
-        if (pruned.isEmpty()) {
-            return List.of();
-        }
-        return all.stream().filter(pruned::contains).toList();
     }
 
     public int parallelism() {

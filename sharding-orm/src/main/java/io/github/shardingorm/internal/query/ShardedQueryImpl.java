@@ -9,7 +9,6 @@ import io.github.shardingorm.query.ShardedResult;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
 import jakarta.persistence.NonUniqueResultException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +22,10 @@ import java.util.stream.Stream;
  *
  * <h2>A run</h2>
  * <ol>
- *   <li><b>Targets</b>: the plan's routing, with the parameters now bound, picks the shards. A plan
- *       that cannot fan out is rejected here if they are several, before any shard is asked.</li>
+ *   <li><b>Targets</b>: the plan's routing, with the parameters now bound, picks the shards
+ *       ({@code exec.ShardTargets}). A plan that cannot fan out is rejected here if they are
+ *       several, before any shard is asked. None when the keys match no shard and the merge alone
+ *       gives the answer (no rows, zero counts): the fan-out path then merges no shard rows.</li>
  *   <li><b>Direct path</b> ({@link DirectPath}): one target and no keyset, which is every keyed
  *       query. The shard runs the query as written, with Hibernate's own result type, limit and
  *       offset; nothing is rewritten or merged.</li>
@@ -142,24 +143,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     private List<String> targets() {
         checkParameters();
-        List<String> all = runtime.router().shardIds();
-        if (!plan.routing().sharded()) {
-            return List.of(all.get(0));
-        }
-        Set<String> pruned = plan.routing().keys() == null ? null : plan.routing().keys().shards(runtime.router(), options.parameters());
-        if (pruned == null) {
-            return all;
-        }
-        if (pruned.isEmpty()) {
-            return List.of(all.get(0)); // no shard can hold a matching row: any one answers (empty, or zero counts)
-        }
-        List<String> out = new ArrayList<>();
-        for (String s : all) {
-            if (pruned.contains(s)) {
-                out.add(s);
-            }
-        }
-        return out;
+        return runtime.targets().of(plan, options.parameters());
     }
 
     private void checkParameters() {
@@ -177,7 +161,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
 
     /** Throws the fan-out rejection when the query (with no parameters bound yet) can only fan out. */
     void checkFanOut() {
-        checkFanOut(runtime.router().shardIds());
+        checkFanOut(runtime.targets().all());
     }
 
     private void checkFanOut(List<String> targets) {

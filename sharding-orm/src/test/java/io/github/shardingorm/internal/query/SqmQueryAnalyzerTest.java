@@ -174,14 +174,54 @@ class SqmQueryAnalyzerTest {
         assertEquals(Set.copyOf(SHARDS), targets(hashed, "select p from QPost p"));
     }
 
-    @Test
-    void contradictoryKeysNeedOnlyOneShard() {
+    /** Two keys on different shards: "key = a and key = b" matches no row. */
+    private static String contradiction() {
         long a = 1;
         long b = 2;
         while (hashRouter.shardOfKey(b).equals(hashRouter.shardOfKey(a))) {
             b++;
         }
-        assertEquals(1, targets(hashed, "select count(p) from QPost p where p.authorId = " + a + " and p.authorId = " + b).size());
+        return "p.authorId = " + a + " and p.authorId = " + b;
+    }
+
+    @Test
+    void contradictoryKeysNeedNoShard() {
+        assertEquals(Set.of(), targets(hashed, "select count(p) from QPost p where " + contradiction()));
+        assertEquals(Set.of(), targets(hashed, "select p from QPost p where p.authorId in :ids", "ids", List.of()));
+        assertEquals(Set.of(), targets(hashed, "select p from QPost p where p.authorId = :a", "a", null));
+        assertEquals(Set.of(), targets(ranged, "select a from QAuthor a where a.id > 300 and a.id < 100"));
+        assertEquals(Set.of(), targets(ranged, "select a from QAuthor a where a.id between 300 and 100"));
+        assertEquals(Set.of(), targets(hashed, "select concat(p.body, 'x'), count(p) from QPost p where " + contradiction() + " group by p.body"));
+    }
+
+    @Test
+    void aQueryThatMatchesNoRowIsAnsweredWithoutAnyShard() {
+        // No table exists behind this session factory: any statement sent to a shard would fail.
+        String none = " from QPost p where " + contradiction();
+        assertEquals(List.of(0L), hashed.query("select count(p)" + none, Long.class).list());
+        Object[] global = hashed.query("select count(p), sum(p.score), min(p.body), avg(p.score), count(distinct p.category), "
+                + "count(p) - count(p.score), sum(p.score) * 2" + none, Object[].class).single().orElseThrow();
+        assertEquals(java.util.Arrays.asList(0L, null, null, null, 0L, 0L, null), java.util.Arrays.asList(global));
+        assertEquals(List.of(), hashed.query("select p.category, count(p)" + none + " group by p.category", Object[].class).list());
+        assertEquals(List.of(), hashed.query("select p" + none + " order by p.createdAt desc, p.id", QPost.class).limit(5).list());
+        assertEquals(List.of(), hashed.query("select p from QPost p where p.authorId in :ids", QPost.class).param("ids", List.of()).list());
+        try (var rows = hashed.query("select p.body" + none + " order by p.id", Object.class).stream()) {
+            assertEquals(List.of(), rows.toList());
+        }
+        var result = hashed.query("select count(p)" + none, Long.class).result();
+        assertEquals(Set.of(), result.queriedShards());
+        assertEquals(0L, hashed.executeUpdate("update QPost p set p.score = 1 where " + contradiction(), Map.of()));
+        assertEquals(0L, hashed.executeUpdate("delete from QPost p where p.authorId in :ids", Map.of("ids", List.of())));
+    }
+
+    @Test
+    void aQueryThatMatchesNoRowButNeedsTheDatabaseForItsAnswerRunsOnOneShard() {
+        String none = " from QPost p where " + contradiction();
+        // Constant expressions of a global aggregate are evaluated only by the database ...
+        assertEquals(1, targets(hashed, "select concat('n/', 'a'), count(p)" + none).size());
+        // ... and so is everything that cannot fan out.
+        assertEquals(1, targets(hashed, "select coalesce(max(p.score), 0)" + none).size());
+        assertEquals(1, targets(hashed, "select p.id, row_number() over (order by p.createdAt)" + none).size());
     }
 
     @Test

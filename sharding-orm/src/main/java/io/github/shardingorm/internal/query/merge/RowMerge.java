@@ -35,7 +35,8 @@ public final class RowMerge {
      */
     public <R> Iterator<R> merge(SelectShape shape, List<Iterator<Object[]>> sources, Parameters parameters, long offset, long limit,
                                  Function<Object[], R> convert) {
-        Comparator<String> textOrder = text.comparator();
+        // No shard rows (no target shard, or none answered): compare text, if ever, without reading a shard's collation first.
+        Comparator<String> textOrder = sources.isEmpty() ? text.lazily() : text.comparator();
         Iterator<Object[]> rows;
         if (shape.isGrouped()) {
             rows = GroupedMerge.merge(shape, sources, parameters, textOrder, identity).iterator();

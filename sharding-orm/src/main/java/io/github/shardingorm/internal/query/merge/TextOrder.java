@@ -52,6 +52,11 @@ public final class TextOrder {
         return t;
     }
 
+    /** How the shards order text, resolved at the first comparison. */
+    public Comparator<String> lazily() {
+        return (a, b) -> comparator().compare(a, b);
+    }
+
     /** The comparator for a PostgreSQL collation name such as {@code C.UTF-8} or {@code en_US.UTF-8}; null means code point order. */
     public static Comparator<String> forCollation(String collation) {
         if (collation == null) {
