@@ -31,8 +31,19 @@ final class ShardedPaths {
         return modelOrNull(type);
     }
 
+    /**
+     * The model of the sharded entity {@code from} ranges over, for a from-element already known to
+     * be sharded (a key owner, or one collected as sharded); like {@code ShardRouter.model}, it throws
+     * rather than return null.
+     *
+     * @throws IllegalStateException when {@code from} is not a sharded entity
+     */
     ShardedEntityModel model(SqmFrom<?, ?> from) {
-        return modelOrNull(from);
+        ShardedEntityModel model = modelOrNull(from);
+        if (model == null) {
+            throw new IllegalStateException("not a sharded entity: " + from.getNavigablePath());
+        }
+        return model;
     }
 
     /** The sharded from-element whose shard key {@code e} is (a correlated one stands for its parent), or null. */
