@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * What the WHERE clause says about the shard key, evaluated once the parameters are bound:
  * {@link #shards} returns the shards that can hold matching rows, or null for "every shard".
- * Built by {@link SqmQueryAnalyzer} from key {@code =}/{@code IN} (under AND), range predicates
+ * Built by {@link KeyConstraints} from key {@code =}/{@code IN} (under AND), range predicates
  * and shard-aware id equality; OR is a union when every branch is constrained.
  */
 public sealed interface ShardPredicate {
