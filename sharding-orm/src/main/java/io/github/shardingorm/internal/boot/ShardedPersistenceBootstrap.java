@@ -1,11 +1,11 @@
 package io.github.shardingorm.internal.boot;
 
 import io.github.shardingorm.ShardingConfigurationException;
-import io.github.shardingorm.internal.engine.EntityModelScanner;
-import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.routing.EntityModelScanner;
+import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.internal.query.ShardedQueries;
-import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
 import io.github.shardingorm.internal.hibernate.ShardPools;
 import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
@@ -21,6 +21,7 @@ import io.github.shardingorm.spi.ShardingStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.Hibernate;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.BootstrapServiceRegistry;
@@ -128,7 +129,7 @@ public final class ShardedPersistenceBootstrap {
         Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(configuration.entities(),
                 bucketed, configuration.bucketCount(), problems);
         return resolver == null ? null : new ShardRouter(resolver, models, configuration.shardIds(),
-                EntityModelScanner.referenceEntities(configuration.entities()));
+                EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy);
     }
 
     private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools) {

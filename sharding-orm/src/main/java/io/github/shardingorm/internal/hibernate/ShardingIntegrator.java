@@ -1,6 +1,6 @@
 package io.github.shardingorm.internal.hibernate;
 
-import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardRouter;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.spi.BootstrapContext;
 import org.hibernate.engine.spi.SessionFactoryImplementor;

@@ -2,9 +2,9 @@ package io.github.shardingorm.internal.id;
 
 import io.github.shardingorm.ShardedId;
 import io.github.shardingorm.ShardingSettings;
-import io.github.shardingorm.internal.engine.EntityModelScanner;
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.routing.EntityModelScanner;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import io.github.shardingorm.routing.StableKeyHash;
 import java.lang.reflect.Member;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ public final class ShardAwareIdGenerator implements BeforeExecutionGenerator {
         ShardedEntityModel model = STANDALONE_MODELS.get(type);
         Object raw = model.key().read(owner);
         if (raw == null) {
-            throw io.github.shardingorm.internal.engine.RoutingErrors.nullKey(model);
+            throw io.github.shardingorm.internal.routing.RoutingErrors.nullKey(model);
         }
         long hash = StableKeyHash.hash64(model.keyType().normalize(raw));
         return StableKeyHash.bucketOf(hash, ShardingSettings.DEFAULT_BUCKET_COUNT);

@@ -2,7 +2,7 @@ package io.github.shardingorm.internal.saga;
 
 import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.TwoPhaseCommitMode;
-import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.internal.hibernate.ShardPools;
 import io.github.shardingorm.internal.reference.ReferenceWriter;

@@ -3,7 +3,7 @@ package io.github.shardingorm.internal.twophase;
 import io.github.shardingorm.CrossShardSessions;
 import io.github.shardingorm.ShardRoutingException;
 import io.github.shardingorm.ShardingException;
-import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.engine.ShardSessions;
 import io.github.shardingorm.internal.saga.FaultInjector;
 import io.github.shardingorm.internal.saga.FaultInjector.Point;

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.engine;
+package io.github.shardingorm.internal.routing;
 
 import io.github.shardingorm.ShardAwareId;
 import io.github.shardingorm.spi.BucketedShardResolver;
@@ -6,16 +6,19 @@ import io.github.shardingorm.spi.ShardResolver;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hibernate.proxy.HibernateProxy;
+import java.util.function.UnaryOperator;
 
 /**
- * The routing engine: entity instance / key / id &rarr; shard id.
+ * The router: entity instance / key / id &rarr; shard id.
  *
  * <p>Every path normalizes the key ({@link KeyType}), asks the bound {@link ShardResolver} and
  * turns every failure into a {@link io.github.shardingorm.ShardRoutingException} that names the
  * entity, the key and the shards. It never defaults to a shard and never fans out: the caller
  * either gets exactly one shard or an exception. The hot path (an entity instance) is a
  * {@link ClassValue} lookup, one attribute read, the key hash and an array lookup.
+ *
+ * <p>It knows nothing of Hibernate (a test keeps it so): the one Hibernate notion it needs, "the
+ * real entity behind a lazy proxy", is handed in as a function by start-up.
  */
 public final class ShardRouter {
 
@@ -25,6 +28,7 @@ public final class ShardRouter {
     private final Set<String> shardIdSet;
     private final List<String> entityNames;
     private final Set<Class<?>> referenceClasses;
+    private final UnaryOperator<Object> unproxy;
     private final ClassValue<Class<?>> referenceByRuntimeClass = new ClassValue<>() {
         @Override
         protected Class<?> computeValue(Class<?> type) {
@@ -49,16 +53,19 @@ public final class ShardRouter {
         }
     };
 
+    /** A router without reference entities, for entity instances that are never proxies (tests, benchmarks). */
     public ShardRouter(ShardResolver resolver, Map<Class<?>, ShardedEntityModel> models, List<String> shardIds) {
-        this(resolver, models, shardIds, Set.of());
+        this(resolver, models, shardIds, Set.of(), UnaryOperator.identity());
     }
 
     /**
      * @param referenceClasses the {@code @ReferenceTable} entities (copied to every shard, no key)
+     * @param unproxy          the entity behind a lazy proxy (the instance itself when it is none)
      */
     public ShardRouter(ShardResolver resolver, Map<Class<?>, ShardedEntityModel> models, List<String> shardIds,
-                       Set<Class<?>> referenceClasses) {
+                       Set<Class<?>> referenceClasses, UnaryOperator<Object> unproxy) {
         this.referenceClasses = Set.copyOf(referenceClasses);
+        this.unproxy = unproxy;
         this.resolver = resolver;
         this.models = Map.copyOf(models);
         this.shardIds = List.copyOf(shardIds);
@@ -123,7 +130,7 @@ public final class ShardRouter {
 
     /** The normalized key of an entity instance; throws when it is null. */
     public Object keyOf(ShardedEntityModel model, Object entity) {
-        Object raw = model.key().read(unproxy(entity));
+        Object raw = model.key().read(unproxy.apply(entity));
         if (raw == null) {
             throw RoutingErrors.nullKey(model);
         }
@@ -210,12 +217,5 @@ public final class ShardRouter {
             throw RoutingErrors.noShardForKey(entityName, key, resolver.name(), shardIds);
         }
         return shard;
-    }
-
-    static Object unproxy(Object entity) {
-        if (entity instanceof HibernateProxy proxy) {
-            return proxy.getHibernateLazyInitializer().getImplementation();
-        }
-        return entity;
     }
 }

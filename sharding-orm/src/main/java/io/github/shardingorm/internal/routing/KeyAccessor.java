@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.engine;
+package io.github.shardingorm.internal.routing;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.engine;
+package io.github.shardingorm.internal.routing;
 
 import io.github.shardingorm.ShardAwareId;
 import io.github.shardingorm.ShardKey;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.hibernate.Hibernate;
 import org.hibernate.proxy.HibernateProxy;
 import org.hibernate.proxy.LazyInitializer;
 import org.junit.jupiter.api.Test;
@@ -124,7 +125,7 @@ class ShardRouterTest {
         Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(List.of(entities),
                 resolver instanceof BucketedShardResolver, bucketCount, problems);
         assertEquals(List.of(), problems);
-        return new ShardRouter(resolver, models, SHARDS);
+        return new ShardRouter(resolver, models, SHARDS, Set.of(), Hibernate::unproxy); // as start-up builds it
     }
 
     private static ShardRouter hashRouter() {

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.engine;
+package io.github.shardingorm.internal.routing;
 
 import io.github.shardingorm.ShardKey;
 import io.github.shardingorm.ShardedId;

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.engine;
+package io.github.shardingorm.internal.routing;
 
 /**
  * What sharding-orm knows about one entity class: how to read its key, what type the key is,
