@@ -49,7 +49,7 @@ final class ConfigurationValidator {
         for (ShardDefinition shard : configuration.shards()) {
             if (shard.jdbcUrl() != null && !shard.jdbcUrl().isBlank() && !urls.add(shard.jdbcUrl())) {
                 problems.add("shard '" + shard.id() + "' uses the same JDBC URL as another shard ("
-                        + io.github.shardingorm.internal.engine.JdbcUrls.mask(shard.jdbcUrl())
+                        + io.github.shardingorm.internal.jdbc.JdbcUrls.mask(shard.jdbcUrl())
                         + "): two shards in one database would see each other's rows");
             }
         }

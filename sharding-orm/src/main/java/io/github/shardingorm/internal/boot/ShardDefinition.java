@@ -1,6 +1,6 @@
 package io.github.shardingorm.internal.boot;
 
-import io.github.shardingorm.internal.engine.JdbcUrls;
+import io.github.shardingorm.internal.jdbc.JdbcUrls;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 

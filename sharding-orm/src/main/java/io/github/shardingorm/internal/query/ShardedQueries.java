@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.internal.routing.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.query.FailurePolicy;
 import io.github.shardingorm.query.ShardQueryException;
 import io.github.shardingorm.query.ShardedQuery;

@@ -3,7 +3,7 @@ package io.github.shardingorm.internal.reference;
 import io.github.shardingorm.ReferenceTables;
 import io.github.shardingorm.ShardRoutingException;
 import io.github.shardingorm.internal.routing.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.saga.RuntimeSaga;
 import io.github.shardingorm.internal.saga.SagaEngine;
 import io.github.shardingorm.internal.twophase.TwoPhaseCommitter;

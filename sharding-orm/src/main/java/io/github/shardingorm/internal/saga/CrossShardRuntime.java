@@ -2,9 +2,10 @@ package io.github.shardingorm.internal.saga;
 
 import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.TwoPhaseCommitMode;
+import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import io.github.shardingorm.internal.routing.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardSessions;
-import io.github.shardingorm.internal.hibernate.ShardPools;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.reference.ReferenceWriter;
 import io.github.shardingorm.internal.twophase.PreparedTransactionSupport;
 import io.github.shardingorm.internal.twophase.TwoPhaseCommitter;

@@ -1,7 +1,7 @@
 package io.github.shardingorm.internal.saga;
 
 import io.github.shardingorm.ShardingException;
-import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.saga.FaultInjector.Point;
 import io.github.shardingorm.saga.SagaArguments;
 import io.github.shardingorm.saga.SagaException;

@@ -1,5 +1,6 @@
 package io.github.shardingorm.internal.saga;
 
+import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import io.github.shardingorm.routing.StableKeyHash;
 import io.github.shardingorm.saga.SagaState;
 import io.github.shardingorm.saga.SagaStatus;

@@ -1,6 +1,6 @@
 package io.github.shardingorm.internal.twophase;
 
-import io.github.shardingorm.internal.saga.ShardJdbc;
+import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;

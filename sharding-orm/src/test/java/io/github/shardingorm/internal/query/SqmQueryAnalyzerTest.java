@@ -10,7 +10,7 @@ import io.github.shardingorm.ShardedId;
 import io.github.shardingorm.ShardAwareId;
 import io.github.shardingorm.internal.routing.EntityModelScanner;
 import io.github.shardingorm.internal.routing.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
 import io.github.shardingorm.routing.ShardingStrategies;

@@ -17,7 +17,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.github.shardingorm.ShardUnavailableException;
-import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.saga.SagaException;
 import io.github.shardingorm.saga.SagaOutcome;
 import io.github.shardingorm.saga.SagaResult;

@@ -1,9 +1,9 @@
-package io.github.shardingorm.internal.hibernate;
+package io.github.shardingorm.internal.jdbc;
 
 import java.sql.SQLTransientConnectionException;
 
 /**
- * Thrown by {@link ShardConnectionProvider} when a shard's pool gives no connection. It travels
+ * Thrown by {@link ShardPools#connection(String)} when a shard's pool gives no connection. It travels
  * through Hibernate's exception conversion as a cause, and the session templates turn it into a
  * {@link io.github.shardingorm.ShardUnavailableException} naming the shard.
  */

@@ -1,9 +1,7 @@
-package io.github.shardingorm.internal.saga;
+package io.github.shardingorm.internal.jdbc;
 
 import io.github.shardingorm.ShardUnavailableException;
 import io.github.shardingorm.ShardingException;
-import io.github.shardingorm.internal.hibernate.ShardPools;
-import io.github.shardingorm.internal.hibernate.ShardUnavailableSqlException;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -64,7 +62,7 @@ public final class ShardJdbc {
         }
         String state = e.getSQLState();
         String message = what + " failed on shard '" + shard + "': " + e.getMessage() + " [SQLState " + state + "]";
-        if (io.github.shardingorm.internal.engine.ConnectionFailures.isConnectionFailure(e)) {
+        if (ConnectionFailures.isConnectionFailure(e)) {
             return new ShardUnavailableException(shard, message, e);
         }
         return new ShardingException(message, e);

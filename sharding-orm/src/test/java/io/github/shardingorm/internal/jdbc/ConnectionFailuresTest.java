@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.engine;
+package io.github.shardingorm.internal.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,11 +1,10 @@
-package io.github.shardingorm.internal.hibernate;
+package io.github.shardingorm.internal.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.shardingorm.internal.boot.ShardDefinition;
 import io.github.shardingorm.internal.boot.ShardingConfiguration;
-import io.github.shardingorm.internal.engine.JdbcUrls;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
-package io.github.shardingorm.internal.engine;
+package io.github.shardingorm.internal.hibernate;
 
 import io.github.shardingorm.ShardUnavailableException;
-import io.github.shardingorm.internal.hibernate.ShardUnavailableSqlException;
+import io.github.shardingorm.internal.jdbc.ShardUnavailableSqlException;
 import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;

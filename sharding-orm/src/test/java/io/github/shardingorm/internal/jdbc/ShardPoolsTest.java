@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.hibernate;
+package io.github.shardingorm.internal.jdbc;
 
 import java.net.ConnectException;
 import java.sql.SQLException;

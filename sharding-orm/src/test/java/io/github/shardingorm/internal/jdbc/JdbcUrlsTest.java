@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.engine;
+package io.github.shardingorm.internal.jdbc;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
-package io.github.shardingorm.internal.engine;
+package io.github.shardingorm.internal.hibernate;
 
 import io.github.shardingorm.ShardUnavailableException;
-import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
-import io.github.shardingorm.internal.hibernate.ShardUnavailableSqlException;
+import io.github.shardingorm.internal.jdbc.ConnectionFailures;
+import io.github.shardingorm.internal.jdbc.ShardUnavailableSqlException;
 import java.sql.SQLException;
 import java.util.function.Function;
 import org.hibernate.Session;
