@@ -1,6 +1,6 @@
 package io.github.shardingorm;
 
-import io.github.shardingorm.internal.boot.PropertiesConfiguration;
+import io.github.shardingorm.internal.config.PropertiesConfiguration;
 import io.github.shardingorm.routing.ShardMap;
 import java.util.List;
 import java.util.Map;

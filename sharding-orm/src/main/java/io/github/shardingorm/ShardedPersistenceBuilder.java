@@ -1,8 +1,8 @@
 package io.github.shardingorm;
 
-import io.github.shardingorm.internal.boot.ShardDefinition;
+import io.github.shardingorm.internal.config.ShardDefinition;
 import io.github.shardingorm.internal.boot.ShardedPersistenceBootstrap;
-import io.github.shardingorm.internal.boot.ShardingConfiguration;
+import io.github.shardingorm.internal.config.ShardingConfiguration;
 import io.github.shardingorm.spi.ShardingStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -254,7 +254,7 @@ public final class ShardedPersistenceBuilder {
     public ShardedPersistence build() {
         checkNotBuilt();
         built = true;
-        io.github.shardingorm.internal.saga.WriteSettings d = io.github.shardingorm.internal.saga.WriteSettings.DEFAULTS;
+        io.github.shardingorm.internal.config.WriteSettings d = io.github.shardingorm.internal.config.WriteSettings.DEFAULTS;
         ShardingConfiguration configuration = new ShardingConfiguration(
                 shards, maximumPoolSizes, minimumIdles, new ArrayList<>(entities), strategy,
                 bucketCount == null ? ShardingSettings.DEFAULT_BUCKET_COUNT : bucketCount,
@@ -265,9 +265,9 @@ public final class ShardedPersistenceBuilder {
                 nodeId == null ? 0 : nodeId,
                 jdbcBatchSize == null ? ShardingSettings.DEFAULT_JDBC_BATCH_SIZE : jdbcBatchSize,
                 hibernateProperties,
-                new io.github.shardingorm.internal.saga.CrossShardWrites(new ArrayList<>(sagas.values()),
+                new io.github.shardingorm.internal.config.CrossShardWrites(new ArrayList<>(sagas.values()),
                 twoPhaseCommit == null ? TwoPhaseCommitMode.AUTO : twoPhaseCommit,
-                new io.github.shardingorm.internal.saga.WriteSettings(
+                new io.github.shardingorm.internal.config.WriteSettings(
                         sagaMaxAttempts == null ? d.maxAttempts() : sagaMaxAttempts,
                         sagaBackoffMillis == null ? d.backoffMillis() : sagaBackoffMillis,
                         d.maxBackoffMillis(),

@@ -1,6 +1,8 @@
 package io.github.shardingorm.internal.boot;
 
 import io.github.shardingorm.ShardingConfigurationException;
+import io.github.shardingorm.internal.config.ConfigurationValidator;
+import io.github.shardingorm.internal.config.ShardingConfiguration;
 import io.github.shardingorm.internal.routing.EntityModelScanner;
 import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.hibernate.ShardSessions;

@@ -2,6 +2,8 @@ package io.github.shardingorm.internal.saga;
 
 import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.TwoPhaseCommitMode;
+import io.github.shardingorm.internal.config.CrossShardWrites;
+import io.github.shardingorm.internal.config.WriteSettings;
 import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.hibernate.ShardSessions;

@@ -1,6 +1,7 @@
 package io.github.shardingorm.internal.saga;
 
 import io.github.shardingorm.ShardingException;
+import io.github.shardingorm.internal.config.WriteSettings;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.saga.FaultInjector.Point;
 import io.github.shardingorm.saga.SagaArguments;

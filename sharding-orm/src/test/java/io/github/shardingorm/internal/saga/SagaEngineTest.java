@@ -17,6 +17,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.github.shardingorm.ShardUnavailableException;
+import io.github.shardingorm.internal.config.WriteSettings;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.saga.SagaException;
 import io.github.shardingorm.saga.SagaOutcome;

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.saga;
+package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.TwoPhaseCommitMode;
 import io.github.shardingorm.saga.SagaDefinition;

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.saga;
+package io.github.shardingorm.internal.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.boot;
+package io.github.shardingorm.internal.config;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
@@ -17,7 +17,7 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  * then the rules that span fields. Returns problems instead of throwing, so start-up can report
  * them together with the strategy's and the entities' problems.
  */
-final class ConfigurationValidator {
+public final class ConfigurationValidator {
 
     /** Settings sharding-orm owns; a user value would silently break routing or schema handling. */
     private static final List<String> RESERVED_PREFIXES = List.of(
@@ -28,7 +28,7 @@ final class ConfigurationValidator {
     private ConfigurationValidator() {
     }
 
-    static List<String> validate(ShardingConfiguration configuration) {
+    public static List<String> validate(ShardingConfiguration configuration) {
         List<String> problems = new ArrayList<>();
         try (ValidatorFactory factory = Validation.byDefaultProvider().configure()
                 .messageInterpolator(new ParameterMessageInterpolator(Set.of(Locale.ROOT), Locale.ROOT, false))

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.boot;
+package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.ShardedPersistenceBuilder;

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.saga;
+package io.github.shardingorm.internal.config;
 
 /**
  * Settings of sagas, recovery and two-phase commit (see {@code ShardingSettings}).

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.boot;
+package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.spi.ShardingStrategy;
@@ -60,7 +60,7 @@ public final class ShardingConfiguration {
     private final int queryParallelism;
 
     @NotNull
-    private final io.github.shardingorm.internal.saga.CrossShardWrites crossShardWrites;
+    private final io.github.shardingorm.internal.config.CrossShardWrites crossShardWrites;
 
     /** Without sagas and with default cross-shard and query settings. */
     public ShardingConfiguration(List<ShardDefinition> shards, Map<String, Integer> maximumPoolSizes,
@@ -70,7 +70,7 @@ public final class ShardingConfiguration {
                                  Map<String, Object> hibernateProperties) {
         this(shards, maximumPoolSizes, minimumIdles, entities, strategy, bucketCount, schemaAction, connectionTimeoutMillis,
                 maximumPoolSize, minimumIdle, nodeId, jdbcBatchSize, hibernateProperties,
-                io.github.shardingorm.internal.saga.CrossShardWrites.DEFAULTS, 0);
+                io.github.shardingorm.internal.config.CrossShardWrites.DEFAULTS, 0);
     }
 
     /**
@@ -82,7 +82,7 @@ public final class ShardingConfiguration {
                                  SchemaAction schemaAction, long connectionTimeoutMillis, int maximumPoolSize,
                                  Integer minimumIdle, int nodeId, int jdbcBatchSize,
                                  Map<String, Object> hibernateProperties,
-                                 io.github.shardingorm.internal.saga.CrossShardWrites crossShardWrites, int queryParallelism) {
+                                 io.github.shardingorm.internal.config.CrossShardWrites crossShardWrites, int queryParallelism) {
         this.crossShardWrites = crossShardWrites;
         this.queryParallelism = queryParallelism;
         this.shards = List.copyOf(shards);
@@ -156,7 +156,7 @@ public final class ShardingConfiguration {
     }
 
     /** Sagas, two-phase commit and recovery settings. */
-    public io.github.shardingorm.internal.saga.CrossShardWrites crossShardWrites() {
+    public io.github.shardingorm.internal.config.CrossShardWrites crossShardWrites() {
         return crossShardWrites;
     }
 
