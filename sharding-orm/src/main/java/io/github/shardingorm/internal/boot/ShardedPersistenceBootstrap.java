@@ -15,7 +15,6 @@ import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
 import io.github.shardingorm.internal.id.ShardingRuntime;
 import io.github.shardingorm.internal.saga.CrossShardRuntime;
 import io.github.shardingorm.internal.saga.FaultInjector;
-import io.github.shardingorm.routing.ShardingStrategies;
 import io.github.shardingorm.spi.BucketedShardResolver;
 import io.github.shardingorm.spi.ShardResolver;
 import io.github.shardingorm.spi.ShardTopology;
@@ -65,7 +64,7 @@ public final class ShardedPersistenceBootstrap {
             throw new ShardingConfigurationException(problems);
         }
 
-        ShardPools pools = ShardPools.create(configuration);
+        ShardPools pools = ShardPools.create(configuration.shards(), configuration.pools());
         SessionFactoryImplementor sessionFactory = null;
         ShardedQueries queries = null;
         try {
@@ -81,16 +80,16 @@ public final class ShardedPersistenceBootstrap {
 
             SchemaActions.apply(configuration.schemaAction(), metadata, sessionFactory, pools,
                     configuration.shardIds(), problems, causes);
-            String twoPhaseUnavailable = CrossShardRuntime.prepare(configuration.crossShardWrites(),
+            String twoPhaseUnavailable = CrossShardRuntime.prepare(configuration.writes(),
                     !router.referenceClasses().isEmpty(), configuration.schemaAction(),
                     pools, configuration.shardIds(), problems, causes);
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
             ShardSessions sessions = new ShardSessions(sessionFactory);
-            queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queryParallelism());
-            Object faults = configuration.hibernateProperties().get(FaultInjector.PROPERTY);
-            CrossShardRuntime writes = CrossShardRuntime.start(configuration.crossShardWrites(), twoPhaseUnavailable, sessionFactory,
+            queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism());
+            Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
+            CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
                     pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
             return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes);
         } catch (RuntimeException e) {
@@ -112,12 +111,13 @@ public final class ShardedPersistenceBootstrap {
      * @return the router, or null when problems were added
      */
     private static ShardRouter bindRouting(ShardingConfiguration configuration, List<String> problems) {
-        ShardingStrategy strategy = configuration.strategy() == null ? ShardingStrategies.hash() : configuration.strategy();
+        ShardingStrategy strategy = configuration.routing().strategy();
+        int bucketCount = configuration.routing().bucketCount();
         ShardResolver resolver = null;
         int before = problems.size();
-        if (!configuration.shards().isEmpty() && configuration.bucketCount() >= 1) {
+        if (!configuration.shards().isEmpty() && bucketCount >= 1) {
             try {
-                resolver = strategy.bind(new ShardTopology(configuration.shardIds(), configuration.bucketCount()), problems);
+                resolver = strategy.bind(new ShardTopology(configuration.shardIds(), bucketCount), problems);
                 if (resolver == null && problems.size() == before) {
                     problems.add("strategy " + strategy + " returned no resolver");
                 }
@@ -129,7 +129,7 @@ public final class ShardedPersistenceBootstrap {
                 ? resolver instanceof BucketedShardResolver
                 : strategy instanceof io.github.shardingorm.internal.routing.BucketedHashStrategy;
         Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(configuration.entities(),
-                bucketed, configuration.bucketCount(), problems);
+                bucketed, bucketCount, problems);
         return resolver == null ? null : new ShardRouter(resolver, models, configuration.shardIds(),
                 EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy);
     }
@@ -139,15 +139,15 @@ public final class ShardedPersistenceBootstrap {
                 .applyIntegrator(new ShardingIntegrator(router))
                 .build();
         StandardServiceRegistryBuilder builder = new StandardServiceRegistryBuilder(bootstrap);
-        builder.applySetting(BatchSettings.STATEMENT_BATCH_SIZE, configuration.jdbcBatchSize());
+        builder.applySetting(BatchSettings.STATEMENT_BATCH_SIZE, configuration.sessions().jdbcBatchSize());
         builder.applySetting(BatchSettings.ORDER_INSERTS, true);
         builder.applySetting(BatchSettings.ORDER_UPDATES, true);
         builder.applySetting(SchemaToolingSettings.HBM2DDL_HALT_ON_ERROR, true);
         builder.applySetting(org.hibernate.cfg.JdbcSettings.CONNECTION_PROVIDER_DISABLES_AUTOCOMMIT, true);
-        builder.applySettings(configuration.hibernateProperties());
+        builder.applySettings(configuration.sessions().hibernateProperties());
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver());
-        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, configuration.nodeId(), System::currentTimeMillis));
+        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, configuration.routing().nodeId(), System::currentTimeMillis));
         return builder.build();
     }
 

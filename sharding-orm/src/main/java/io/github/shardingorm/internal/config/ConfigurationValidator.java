@@ -49,20 +49,20 @@ public final class ConfigurationValidator {
         for (ShardDefinition shard : configuration.shards()) {
             if (shard.jdbcUrl() != null && !shard.jdbcUrl().isBlank() && !urls.add(shard.jdbcUrl())) {
                 problems.add("shard '" + shard.id() + "' uses the same JDBC URL as another shard ("
-                        + io.github.shardingorm.internal.jdbc.JdbcUrls.mask(shard.jdbcUrl())
+                        + JdbcUrls.mask(shard.jdbcUrl())
                         + "): two shards in one database would see each other's rows");
             }
         }
-        for (String shardId : configuration.maximumPoolSizes().keySet()) {
+        for (String shardId : configuration.pools().maximumPoolSizes().keySet()) {
             if (!seen.contains(shardId)) {
                 problems.add("maximum pool size set for unknown shard '" + shardId + "' (configured: " + seen + ")");
             }
-            int size = configuration.maximumPoolSizes().get(shardId);
+            int size = configuration.pools().maximumPoolSizes().get(shardId);
             if (size < 1 || size > 1000) {
                 problems.add("maximum pool size of shard '" + shardId + "' must be between 1 and 1000 but was " + size);
             }
         }
-        configuration.minimumIdles().forEach((shardId, idle) -> {
+        configuration.pools().minimumIdles().forEach((shardId, idle) -> {
             if (!seen.contains(shardId)) {
                 problems.add("minimum idle set for unknown shard '" + shardId + "' (configured: " + seen + ")");
             }
@@ -70,7 +70,7 @@ public final class ConfigurationValidator {
                 problems.add("minimum idle of shard '" + shardId + "' must be >= 0 but was " + idle);
             }
         });
-        for (String key : configuration.hibernateProperties().keySet()) {
+        for (String key : configuration.sessions().hibernateProperties().keySet()) {
             for (String reserved : RESERVED_PREFIXES) {
                 if (key.startsWith(reserved)) {
                     problems.add("Hibernate setting '" + key + "' is managed by sharding-orm: configure shards and the schema action on the builder instead");

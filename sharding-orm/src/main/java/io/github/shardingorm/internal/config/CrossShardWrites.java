@@ -1,6 +1,7 @@
 package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.TwoPhaseCommitMode;
+import jakarta.validation.constraints.NotNull;
 import io.github.shardingorm.saga.SagaDefinition;
 import java.util.List;
 
@@ -11,9 +12,9 @@ import java.util.List;
  * @param mode     whether two-phase commit may / must be used
  * @param settings retries, lease, recovery period, two-phase grace
  */
-public record CrossShardWrites(List<SagaDefinition> sagas, TwoPhaseCommitMode mode, WriteSettings settings) {
+public record CrossShardWrites(List<SagaDefinition> sagas, @NotNull TwoPhaseCommitMode mode, @NotNull WriteSettings settings) {
 
-    public static final CrossShardWrites DEFAULTS = new CrossShardWrites(List.of(), TwoPhaseCommitMode.AUTO, WriteSettings.DEFAULTS);
+    public static final CrossShardWrites DEFAULTS = new CrossShardWrites(List.of(), Defaults.TWO_PHASE_COMMIT, WriteSettings.DEFAULTS);
 
     public CrossShardWrites {
         sagas = List.copyOf(sagas);

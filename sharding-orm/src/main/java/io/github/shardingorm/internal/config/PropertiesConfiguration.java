@@ -56,7 +56,7 @@ public final class PropertiesConfiguration {
                 builder.minimumIdle(id, idle);
             }
             Integer weight = integer(p, prefix + ShardingSettings.SHARD_WEIGHT, problems);
-            weights.put(id, weight == null ? 1 : weight);
+            weights.put(id, weight == null ? Defaults.SHARD_WEIGHT : weight);
         }
         List<Class<?>> entities = new ArrayList<>();
         for (String name : list(p.get(ShardingSettings.ENTITIES))) {
@@ -67,13 +67,13 @@ public final class PropertiesConfiguration {
             }
         }
         builder.entities(entities.toArray(new Class<?>[0]));
-        String strategy = p.getOrDefault(ShardingSettings.STRATEGY, "hash").toLowerCase(Locale.ROOT);
+        String strategy = p.getOrDefault(ShardingSettings.STRATEGY, Defaults.STRATEGY_NAME).toLowerCase(Locale.ROOT);
         switch (strategy) {
             case "hash" -> builder.strategy(ShardingStrategies.hash());
             case "consistent-hash" -> {
                 Integer vnodes = integer(p, ShardingSettings.VIRTUAL_NODES, problems);
                 try {
-                    builder.strategy(ShardingStrategies.consistentHash(vnodes == null ? ShardingSettings.DEFAULT_VIRTUAL_NODES : vnodes));
+                    builder.strategy(ShardingStrategies.consistentHash(vnodes == null ? Defaults.VIRTUAL_NODES : vnodes));
                 } catch (IllegalArgumentException e) {
                     problems.add(ShardingSettings.VIRTUAL_NODES + ": " + e.getMessage());
                 }
@@ -155,7 +155,8 @@ public final class PropertiesConfiguration {
                 builder.twoPhaseGrace(Duration.ofMillis(grace));
             }
             if (attempts != null || backoff != null) {
-                builder.sagaRetries(attempts == null ? 5 : attempts, Duration.ofMillis(backoff == null ? 200 : backoff));
+                builder.sagaRetries(attempts == null ? Defaults.SAGA_MAX_ATTEMPTS : attempts,
+                        Duration.ofMillis(backoff == null ? Defaults.SAGA_RETRY_BACKOFF_MILLIS : backoff));
             }
             if (lease != null) {
                 builder.sagaLease(Duration.ofMillis(lease));

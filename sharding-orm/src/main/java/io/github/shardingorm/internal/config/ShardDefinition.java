@@ -1,6 +1,5 @@
 package io.github.shardingorm.internal.config;
 
-import io.github.shardingorm.internal.jdbc.JdbcUrls;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 

@@ -13,7 +13,9 @@ package io.github.shardingorm.internal.config;
 public record WriteSettings(int maxAttempts, long backoffMillis, long maxBackoffMillis, long leaseMillis,
                             long recoveryIntervalMillis, long twoPhaseGraceMillis) {
 
-    public static final WriteSettings DEFAULTS = new WriteSettings(5, 200, 10_000, 15_000, 5_000, 5_000);
+    public static final WriteSettings DEFAULTS = new WriteSettings(Defaults.SAGA_MAX_ATTEMPTS, Defaults.SAGA_RETRY_BACKOFF_MILLIS,
+            Defaults.SAGA_MAX_BACKOFF_MILLIS, Defaults.SAGA_LEASE_MILLIS, Defaults.RECOVERY_INTERVAL_MILLIS,
+            Defaults.TWO_PHASE_GRACE_MILLIS);
 
     /** Wait before retry number {@code attempt} (1-based). */
     public long backoff(int attempt) {

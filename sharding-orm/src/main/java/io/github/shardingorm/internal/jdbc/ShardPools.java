@@ -3,8 +3,9 @@ package io.github.shardingorm.internal.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.shardingorm.internal.config.JdbcUrls;
 import io.github.shardingorm.internal.config.ShardDefinition;
-import io.github.shardingorm.internal.config.ShardingConfiguration;
+import io.github.shardingorm.internal.config.PoolSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -32,11 +33,11 @@ public final class ShardPools implements AutoCloseable {
     }
 
     /** Creates the pools without connecting (HikariCP's initialization does not fail fast); see {@link #checkReachable}. */
-    public static ShardPools create(ShardingConfiguration configuration) {
+    public static ShardPools create(List<ShardDefinition> shards, PoolSettings settings) {
         Map<String, HikariDataSource> pools = new LinkedHashMap<>();
         Map<String, String> urls = new LinkedHashMap<>();
         try {
-            for (ShardDefinition shard : configuration.shards()) {
+            for (ShardDefinition shard : shards) {
                 HikariConfig hc = new HikariConfig();
                 hc.setPoolName("sharding-orm-" + shard.id());
                 hc.setJdbcUrl(shard.jdbcUrl());
@@ -46,10 +47,10 @@ public final class ShardPools implements AutoCloseable {
                 if (shard.password() != null) {
                     hc.setPassword(shard.password());
                 }
-                hc.setMaximumPoolSize(configuration.maximumPoolSize(shard.id()));
-                hc.setMinimumIdle(configuration.minimumIdle(shard.id()));
-                hc.setConnectionTimeout(configuration.connectionTimeoutMillis());
-                hc.setValidationTimeout(Math.min(configuration.connectionTimeoutMillis(), 1000));
+                hc.setMaximumPoolSize(settings.maximumPoolSize(shard.id()));
+                hc.setMinimumIdle(settings.minimumIdle(shard.id()));
+                hc.setConnectionTimeout(settings.connectionTimeoutMillis());
+                hc.setValidationTimeout(Math.min(settings.connectionTimeoutMillis(), 1000));
                 hc.setInitializationFailTimeout(-1);
                 hc.setAutoCommit(false);
                 pools.put(shard.id(), new HikariDataSource(hc));
@@ -60,7 +61,7 @@ public final class ShardPools implements AutoCloseable {
             pools.values().forEach(HikariDataSource::close);
             throw e;
         }
-        return new ShardPools(pools, urls, configuration.connectionTimeoutMillis());
+        return new ShardPools(pools, urls, settings.connectionTimeoutMillis());
     }
 
     /** Tries one connection per shard in parallel; adds a problem per unreachable shard. */

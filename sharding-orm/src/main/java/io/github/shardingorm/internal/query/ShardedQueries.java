@@ -51,12 +51,7 @@ public final class ShardedQueries implements AutoCloseable {
         this.router = router;
         this.sessions = sessions;
         this.analyzer = new SqmQueryAnalyzer(sessionFactory, router);
-        this.scatter = new ScatterGather(parallelism > 0 ? parallelism : defaultParallelism(router.shardIds().size()));
-    }
-
-    /** Default fan-out parallelism: two threads per shard, at least 4, at most 64. */
-    public static int defaultParallelism(int shards) {
-        return Math.max(4, Math.min(64, 2 * shards));
+        this.scatter = new ScatterGather(parallelism);
     }
 
     public <R> ShardedQuery<R> query(String hql, Class<R> resultType) {

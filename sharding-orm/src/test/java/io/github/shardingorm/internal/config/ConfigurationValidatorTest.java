@@ -2,6 +2,7 @@ package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.ShardKey;
+import io.github.shardingorm.routing.ShardingStrategies;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import java.util.ArrayList;
@@ -42,8 +43,10 @@ class ConfigurationValidatorTest {
         Map<String, Object> hibernate = new LinkedHashMap<>();
 
         ShardingConfiguration build() {
-            return new ShardingConfiguration(shards, poolSizes, java.util.Map.of(), entities, null, bucketCount, schemaAction, timeoutMillis,
-                    maximumPoolSize, minimumIdle, nodeId, batchSize, hibernate);
+            return new ShardingConfiguration(shards, entities, schemaAction,
+                    new RoutingSettings(ShardingStrategies.hash(), bucketCount, nodeId),
+                    new PoolSettings(timeoutMillis, maximumPoolSize, minimumIdle, poolSizes, Map.of()),
+                    new SessionSettings(batchSize, hibernate), new QuerySettings(4), CrossShardWrites.DEFAULTS);
         }
 
         List<String> problems() {

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.jdbc;
+package io.github.shardingorm.internal.config;
 
 import java.util.regex.Pattern;
 
