@@ -1,8 +1,8 @@
 package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.TwoPhaseCommitMode;
-import jakarta.validation.constraints.NotNull;
 import io.github.shardingorm.saga.SagaDefinition;
+import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
 /**

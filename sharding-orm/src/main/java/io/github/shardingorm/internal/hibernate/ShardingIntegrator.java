@@ -11,6 +11,12 @@ import org.hibernate.integrator.spi.Integrator;
 /** Registers {@link ShardGuards} with the SessionFactory's event listeners. */
 public final class ShardingIntegrator implements Integrator {
 
+    /**
+     * Session property that lets a session write {@code @ReferenceTable} entities, which the guards
+     * otherwise refuse: set only by the reference writer, whose sessions write every shard.
+     */
+    public static final String REFERENCE_BROADCAST = "io.github.shardingorm.reference-broadcast";
+
     private final ShardRouter router;
 
     public ShardingIntegrator(ShardRouter router) {

@@ -2,8 +2,8 @@ package io.github.shardingorm.internal.repository;
 
 import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.ShardingException;
-import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,11 +3,10 @@ package io.github.shardingorm.internal.twophase;
 import io.github.shardingorm.CrossShardSessions;
 import io.github.shardingorm.ShardRoutingException;
 import io.github.shardingorm.ShardingException;
-import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
-import io.github.shardingorm.internal.saga.FaultInjector;
-import io.github.shardingorm.internal.saga.FaultInjector.Point;
 import io.github.shardingorm.internal.jdbc.ShardJdbc;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.twophase.TwoPhaseFaults.Point;
 import io.github.shardingorm.routing.StableKeyHash;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,7 +55,7 @@ public final class TwoPhaseCommitter {
     private final ShardSessions sessions;
     private final ShardRouter router;
     private final ShardJdbc jdbc;
-    private final FaultInjector faults;
+    private final TwoPhaseFaults faults;
     private final long graceMillis;
     private final String unavailableReason;
 
@@ -64,7 +63,7 @@ public final class TwoPhaseCommitter {
      * @param unavailableReason null when every shard allows prepared transactions, else why two-phase commit is off
      */
     public TwoPhaseCommitter(SessionFactory sessionFactory, ShardSessions sessions, ShardRouter router, ShardJdbc jdbc,
-                             FaultInjector faults, long graceMillis, String unavailableReason) {
+                             TwoPhaseFaults faults, long graceMillis, String unavailableReason) {
         this.sessionFactory = sessionFactory;
         this.sessions = sessions;
         this.router = router;
@@ -148,7 +147,7 @@ public final class TwoPhaseCommitter {
                 txs.get(e.getKey()).commit(); // the connection is idle now: nothing left to commit locally
                 index++;
             }
-            faults.at(Point.TWO_PHASE_PREPARED, "2pc", txid, index);
+            faults.at(Point.PREPARED, txid, index);
             String decision = decide(coordinator, txid, "commit", String.join(",", shards));
             decided = true;
             if (!"commit".equals(decision)) {
@@ -157,7 +156,7 @@ public final class TwoPhaseCommitter {
                         + " was rolled back: recovery aborted it while it was prepared (it took longer than the "
                         + graceMillis + " ms grace). Nothing was applied.");
             }
-            faults.at(Point.TWO_PHASE_DECIDED, "2pc", txid, -1);
+            faults.at(Point.DECIDED, txid, -1);
             boolean all = true;
             int committed = 0;
             for (String shard : prepared) {
@@ -165,7 +164,7 @@ public final class TwoPhaseCommitter {
                     finish(shard, gid(txid, coordinator, shard), true);
                     committed++;
                     if (committed == 1) {
-                        faults.at(Point.TWO_PHASE_ONE_COMMITTED, "2pc", txid, 0);
+                        faults.at(Point.ONE_COMMITTED, txid, 0);
                     }
                 } catch (RuntimeException e) {
                     all = false;
@@ -341,7 +340,7 @@ public final class TwoPhaseCommitter {
         }
         String txid = parts[0];
         String coordinator = parts[1];
-        faults.at(Point.TWO_PHASE_RECOVERY, "2pc", txid, -1);
+        faults.at(Point.RECOVERY, txid, -1);
         String decision = jdbc.inTransaction(coordinator, "reading the decision of " + txid, c -> decisionOf(c, txid));
         if (decision == null) {
             decision = decide(coordinator, txid, "abort", shard);

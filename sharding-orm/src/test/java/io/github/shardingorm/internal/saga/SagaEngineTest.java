@@ -132,7 +132,7 @@ class SagaEngineTest {
 
     private SagaEngine engine(int maxAttempts) {
         return new SagaEngine(Map.of("t", saga()), sessions, log, new WriteSettings(maxAttempts, 1, 2, 10_000, 0, 0),
-                FaultInjector.NONE, List.of("s0", "s1", "s2"));
+                SagaFaults.NONE, List.of("s0", "s1", "s2"));
     }
 
     @Test
@@ -190,7 +190,7 @@ class SagaEngineTest {
         assertThrows(SagaException.class, () -> engine.start("t", Map.of("o", new Object())));
         SagaEngine nullKey = new SagaEngine(Map.of("t", new RuntimeSaga("t", List.of(new RuntimeSaga.Step("a", args -> {
             throw new IllegalArgumentException("its key function returned null");
-        }, (s, a) -> { }, null)), false)), sessions, log, WriteSettings.DEFAULTS, FaultInjector.NONE, List.of("s0"));
+        }, (s, a) -> { }, null)), false)), sessions, log, WriteSettings.DEFAULTS, SagaFaults.NONE, List.of("s0"));
         SagaException e = assertThrows(SagaException.class, () -> nullKey.start("t", Map.of()));
         assertTrue(e.getMessage().contains("step 'a' (1 of 1) has no shard"), e.getMessage());
         verify(log, never()).insert(any(), anyString(), anyString(), anyString(), anyLong());

@@ -1,4 +1,4 @@
-package io.github.shardingorm.internal.saga;
+package io.github.shardingorm.internal.writes;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The tables of writes that span shards; every shard has all three:
+ * The tables of writes that span shards, shared by sagas and two-phase commit; every shard has all three:
  * <ul>
  *   <li>{@code shorm_saga}: the saga log (coordinator rows; a saga's row lives on the shard its id hashes to);</li>
  *   <li>{@code shorm_saga_step}: the step fences of the steps that ran on this shard;</li>
@@ -61,7 +61,7 @@ public final class WriteLogSchema {
 
     /** Creates the tables if missing, in one transaction. */
     public static void create(Connection connection) throws SQLException {
-        boolean postgres = LogSql.isPostgres(connection);
+        boolean postgres = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
         try (Statement st = connection.createStatement()) {
             for (String ddl : DDL) {
                 st.execute(postgres ? ddl : portable(ddl));

@@ -1,51 +1,58 @@
-package io.github.shardingorm.internal.saga;
+package io.github.shardingorm.internal.writes;
 
+import io.github.shardingorm.CrossShardSessions;
 import io.github.shardingorm.SchemaAction;
+import io.github.shardingorm.ShardingSettings;
 import io.github.shardingorm.TwoPhaseCommitMode;
 import io.github.shardingorm.internal.config.CrossShardWrites;
-import io.github.shardingorm.internal.config.WriteSettings;
-import io.github.shardingorm.internal.jdbc.ShardJdbc;
-import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import io.github.shardingorm.internal.jdbc.ShardPools;
+import io.github.shardingorm.internal.reference.EveryShardWrites;
 import io.github.shardingorm.internal.reference.ReferenceWriter;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.saga.RuntimeSaga;
+import io.github.shardingorm.internal.saga.SagaEngine;
+import io.github.shardingorm.internal.saga.SagaLog;
 import io.github.shardingorm.internal.twophase.PreparedTransactionSupport;
 import io.github.shardingorm.internal.twophase.TwoPhaseCommitter;
 import io.github.shardingorm.saga.SagaArguments;
 import io.github.shardingorm.saga.SagaDefinition;
+import io.github.shardingorm.saga.SagaResult;
+import io.github.shardingorm.saga.Sagas;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything about writes that span shards in one running persistence unit: the saga engine, the
- * two-phase committer, the reference writer, and the recovery thread (one pass right after
- * start-up, then every {@code recoveryIntervalMillis}; stopped by {@link #close()}).
+ * Everything about writes that span shards in one running persistence unit. The three mechanisms
+ * are peers that know nothing of each other: the saga engine ({@code internal.saga}), the two-phase
+ * committer ({@code internal.twophase}) and the reference writer ({@code internal.reference}, which
+ * gets both as {@link EveryShardWrites}). This class composes them, with the write-log tables they
+ * share ({@link WriteLogSchema}), the recovery loop ({@link RecoveryLoop}) and the test hook
+ * ({@link FaultInjector}).
  */
 public final class CrossShardRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrossShardRuntime.class);
 
-    private final SagaEngine sagas;
     private final TwoPhaseCommitter twoPhase;
     private final ReferenceWriter references;
-    private final ScheduledExecutorService recovery;
-    private final java.util.concurrent.CountDownLatch firstPass;
+    private final RecoveryLoop recovery;
+    private final Sagas sagas;
 
-    private CrossShardRuntime(SagaEngine sagas, TwoPhaseCommitter twoPhase, ReferenceWriter references,
-                              ScheduledExecutorService recovery, java.util.concurrent.CountDownLatch firstPass) {
-        this.firstPass = firstPass;
-        this.sagas = sagas;
+    private CrossShardRuntime(TwoPhaseCommitter twoPhase, ReferenceWriter references, RecoveryLoop recovery, Sagas sagas) {
         this.twoPhase = twoPhase;
         this.references = references;
         this.recovery = recovery;
+        this.sagas = sagas;
     }
 
     /**
@@ -77,7 +84,7 @@ public final class CrossShardRuntime implements AutoCloseable {
                         WriteLogSchema.create(c);
                     }
                     c.commit();
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     c.rollback();
                     throw e;
                 }
@@ -91,7 +98,7 @@ public final class CrossShardRuntime implements AutoCloseable {
 
     private static String twoPhaseUnavailable(CrossShardWrites writes, ShardPools pools, List<String> shardIds, List<String> problems) {
         if (writes.mode() == TwoPhaseCommitMode.DISABLED) {
-            return "two-phase commit is disabled (" + io.github.shardingorm.ShardingSettings.TWO_PHASE_COMMIT + "=disabled)";
+            return "two-phase commit is disabled (" + ShardingSettings.TWO_PHASE_COMMIT + "=disabled)";
         }
         List<String> without = PreparedTransactionSupport.shardsWithout(new ShardJdbc(pools), shardIds);
         if (without.isEmpty()) {
@@ -100,7 +107,7 @@ public final class CrossShardRuntime implements AutoCloseable {
         String reason = "two-phase commit needs max_prepared_transactions > 0 on every shard, but it is not on " + without
                 + "; set it in postgresql.conf (it takes a server restart)";
         if (writes.mode() == TwoPhaseCommitMode.REQUIRED) {
-            problems.add(reason + " (" + io.github.shardingorm.ShardingSettings.TWO_PHASE_COMMIT + "=required)");
+            problems.add(reason + " (" + ShardingSettings.TWO_PHASE_COMMIT + "=required)");
         }
         return reason;
     }
@@ -110,46 +117,47 @@ public final class CrossShardRuntime implements AutoCloseable {
                                           ShardPools pools, ShardRouter router, ShardSessions sessions, FaultInjector faults) {
         List<String> shardIds = router.shardIds();
         ShardJdbc jdbc = new ShardJdbc(pools);
+        RuntimeSaga referenceSaga = referenceSaga(shardIds);
         Map<String, RuntimeSaga> registry = new LinkedHashMap<>();
         for (SagaDefinition definition : writes.sagas()) {
             registry.put(definition.type(), toRuntime(definition, router));
         }
-        registry.put(ReferenceWriter.SAGA_TYPE, ReferenceWriter.saga(shardIds));
-        WriteSettings settings = writes.settings();
-        SagaEngine engine = new SagaEngine(registry, sessions, new SagaLog(jdbc, shardIds), settings, faults, shardIds);
-        TwoPhaseCommitter twoPhase = new TwoPhaseCommitter(sessionFactory, sessions, router, jdbc, faults,
-                settings.twoPhaseGraceMillis(), twoPhaseUnavailable);
-        engine.inDoubtRecovery(twoPhase::recover);
-        engine.scanSagas(!writes.sagas().isEmpty() || !router.referenceClasses().isEmpty());
-        ReferenceWriter references = new ReferenceWriter(sessionFactory, router, sessions, twoPhase, engine);
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sharding-orm-recovery");
-            t.setDaemon(true);
-            return t;
-        });
-        java.util.concurrent.CountDownLatch firstPass = new java.util.concurrent.CountDownLatch(1);
-        Runnable pass = () -> {
-            try {
-                int acted = engine.recover();
-                if (acted > 0) {
-                    LOG.info("recovery pass: acted on {} sagas / in-doubt transactions", acted);
-                }
-            } catch (Throwable t) {
-                LOG.warn("recovery pass failed: {}", t.toString());
-            } finally {
-                firstPass.countDown();
+        registry.put(ReferenceWriter.SAGA_TYPE, referenceSaga);
+        SagaEngine engine = new SagaEngine(registry, sessions, new SagaLog(jdbc, shardIds), writes.settings(),
+                faults.forSagas(), shardIds);
+        TwoPhaseCommitter twoPhase = new TwoPhaseCommitter(sessionFactory, sessions, router, jdbc, faults.forTwoPhaseCommit(),
+                writes.settings().twoPhaseGraceMillis(), twoPhaseUnavailable);
+        ReferenceWriter references = new ReferenceWriter(sessionFactory, router, sessions, new EveryShardWrites() {
+            @Override
+            public boolean atomic() {
+                return twoPhase.available();
             }
-        };
-        if (settings.recoveryIntervalMillis() > 0) {
-            executor.scheduleWithFixedDelay(pass, 0, settings.recoveryIntervalMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            executor.execute(pass);
-        }
+
+            @Override
+            public void atomically(Consumer<CrossShardSessions> work, Map<String, Object> sessionProperties) {
+                twoPhase.run(new LinkedHashSet<>(shardIds), work, sessionProperties);
+            }
+
+            @Override
+            public SagaResult forwardSaga(SagaArguments arguments) {
+                return engine.start(referenceSaga, arguments);
+            }
+        });
+        boolean sagasCanExist = !writes.sagas().isEmpty() || !router.referenceClasses().isEmpty();
+        RecoveryLoop recovery = new RecoveryLoop(engine, sagasCanExist, twoPhase, writes.settings().recoveryIntervalMillis());
         LOG.info("cross-shard writes: {} saga types, two-phase commit {}", writes.sagas().size(),
                 twoPhaseUnavailable == null ? "available" : "unavailable (" + twoPhaseUnavailable + ")");
-        return new CrossShardRuntime(engine, twoPhase, references, executor, firstPass);
+        return new CrossShardRuntime(twoPhase, references, recovery, new CrossShardSagas(engine, recovery));
     }
 
+    /** The built-in forward-only saga of reference writes: step {@code i} writes on shard {@code i}. */
+    private static RuntimeSaga referenceSaga(List<String> shardIds) {
+        List<RuntimeSaga.Step> steps = shardIds.stream().map(shard -> new RuntimeSaga.Step("write on " + shard,
+                (SagaArguments args) -> shard, ReferenceWriter::writeOnShard, null)).toList();
+        return new RuntimeSaga(ReferenceWriter.SAGA_TYPE, steps, true);
+    }
+
+    /** A registered saga type with each step's key function turned into its shard. */
     private static RuntimeSaga toRuntime(SagaDefinition definition, ShardRouter router) {
         List<RuntimeSaga.Step> steps = definition.steps().stream().map(step -> new RuntimeSaga.Step(step.name(),
                 (SagaArguments args) -> {
@@ -164,10 +172,11 @@ public final class CrossShardRuntime implements AutoCloseable {
 
     /** Waits until the start-up recovery pass has finished (tests); returns whether it did within {@code millis}. */
     public boolean awaitFirstPass(long millis) throws InterruptedException {
-        return firstPass.await(millis, TimeUnit.MILLISECONDS);
+        return recovery.awaitFirstPass(millis);
     }
 
-    public SagaEngine sagas() {
+    /** Sagas: start, status, recovery (which also resolves in-doubt two-phase commits). */
+    public Sagas sagas() {
         return sagas;
     }
 
@@ -182,13 +191,6 @@ public final class CrossShardRuntime implements AutoCloseable {
     /** Stops recovery, waiting up to 5 s for a running pass. */
     @Override
     public void close() {
-        recovery.shutdownNow();
-        try {
-            if (!recovery.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("recovery thread did not stop within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        recovery.close();
     }
 }

@@ -1,10 +1,14 @@
-package io.github.shardingorm.internal.saga;
+package io.github.shardingorm.internal.writes;
+
+import io.github.shardingorm.internal.saga.SagaFaults;
+import io.github.shardingorm.internal.twophase.TwoPhaseFaults;
 
 /**
  * Test hook: called at every boundary of a saga and of a two-phase commit, so a test can throw
  * there (an exception: a failure; an {@link Error}: a simulated crash that leaves the databases as
  * they are). {@link #NONE} in production. Installed with the internal property {@link #PROPERTY}
- * ({@code hibernateProperty(FaultInjector.PROPERTY, injector)}).
+ * ({@code hibernateProperty(FaultInjector.PROPERTY, injector)}); the runtime hands the saga engine
+ * and the two-phase committer their own view of it ({@link #forSagas()}, {@link #forTwoPhaseCommit()}).
  */
 @FunctionalInterface
 public interface FaultInjector {
@@ -43,4 +47,31 @@ public interface FaultInjector {
      * @param step  the step index, or the participant index, or -1
      */
     void at(Point point, String type, Object id, int step);
+
+    /** This injector at the saga engine's boundaries. */
+    default SagaFaults forSagas() {
+        if (this == NONE) {
+            return SagaFaults.NONE;
+        }
+        return (point, type, id, step) -> at(switch (point) {
+            case BEFORE_STEP -> Point.BEFORE_STEP;
+            case AFTER_STEP_COMMIT -> Point.AFTER_STEP_COMMIT;
+            case BEFORE_COMPENSATION -> Point.BEFORE_COMPENSATION;
+            case AFTER_COMPENSATION_COMMIT -> Point.AFTER_COMPENSATION_COMMIT;
+            case RECOVERY_CLAIMED -> Point.RECOVERY_CLAIMED;
+        }, type, id, step);
+    }
+
+    /** This injector at the two-phase committer's boundaries, as saga type {@code "2pc"}. */
+    default TwoPhaseFaults forTwoPhaseCommit() {
+        if (this == NONE) {
+            return TwoPhaseFaults.NONE;
+        }
+        return (point, txid, participant) -> at(switch (point) {
+            case PREPARED -> Point.TWO_PHASE_PREPARED;
+            case DECIDED -> Point.TWO_PHASE_DECIDED;
+            case ONE_COMMITTED -> Point.TWO_PHASE_ONE_COMMITTED;
+            case RECOVERY -> Point.TWO_PHASE_RECOVERY;
+        }, "2pc", txid, participant);
+    }
 }
