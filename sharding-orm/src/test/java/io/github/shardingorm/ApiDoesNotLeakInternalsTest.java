@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The API ({@code io.github.shardingorm}, {@code .routing}) and SPI ({@code .spi}) packages must not
  * expose {@code internal} types in anything a user can see: supertypes and the signatures of
- * public and protected constructors, methods and fields (generics included). Method bodies may use
- * internals freely.
+ * public and protected constructors, methods and fields (generics included). Which internals the
+ * API's code may use at all is {@link PackageRulesTest}'s rule (through the start-up door only).
  */
 class ApiDoesNotLeakInternalsTest {
 
