@@ -82,7 +82,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     }
 
     @Override
-    public String shardOf(Object key) {
+    public String shardOfKey(Object key) {
         return router.shardOfKey(key);
     }
 
@@ -120,7 +120,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return sessionFactory;
     }
 
-    /** Internal: the routing engine (for tests and later capabilities). */
+    /** Internal: the router (for tests and later capabilities). */
     public ShardRouter router() {
         return router;
     }

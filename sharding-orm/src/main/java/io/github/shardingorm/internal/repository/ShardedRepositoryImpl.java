@@ -217,7 +217,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     }
 
     @Override
-    public String shardOf(T entity) {
+    public String shardOfEntity(T entity) {
         return router.shardOfEntity(entity);
     }
 
@@ -245,7 +245,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     }
 
     @Override
-    public <R> R inSession(Object key, Function<Session, R> work) {
+    public <R> R fromSession(Object key, Function<Session, R> work) {
         return sessions.inSession(router.shardOfKey(model, key), work);
     }
 
