@@ -26,6 +26,10 @@ import org.hibernate.service.UnknownServiceException;
  * (unsharded) Hibernate SessionFactory the generator still works: it hashes the key with the
  * default bucket count ({@value Defaults#BUCKET_COUNT}) and node id 0, so a single
  * database can issue ids that are ready to be split into shards later.
+ *
+ * <p>{@link ShardedId} names this class ({@code @IdGeneratorType}) and this class's entity scan
+ * reads {@code @ShardedId}: a cycle of three files (with {@code EntityModelScanner}) that the
+ * annotation-driven generator API forces, as it does for Hibernate's {@code @UuidGenerator}. Kept.
  */
 public final class ShardAwareIdGenerator implements BeforeExecutionGenerator {
 
