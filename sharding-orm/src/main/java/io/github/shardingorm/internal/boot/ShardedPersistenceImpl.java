@@ -54,7 +54,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public void inTransaction(Object key, Consumer<Session> work) {
-        sessions.inTransaction(router.shardOfKey(key), false, s -> {
+        sessions.fromTransaction(router.shardOfKey(key), false, s -> {
             work.accept(s);
             return null;
         });
@@ -62,23 +62,23 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public <R> R fromTransaction(Object key, Function<Session, R> work) {
-        return sessions.inTransaction(router.shardOfKey(key), false, work);
+        return sessions.fromTransaction(router.shardOfKey(key), false, work);
     }
 
     @Override
     public <R> R fromReadOnlyTransaction(Object key, Function<Session, R> work) {
-        return sessions.inTransaction(router.shardOfKey(key), true, work);
+        return sessions.fromTransaction(router.shardOfKey(key), true, work);
     }
 
     @Override
     public <R> R fromSession(Object key, Function<Session, R> work) {
-        return sessions.inSession(router.shardOfKey(key), work);
+        return sessions.fromSession(router.shardOfKey(key), work);
     }
 
     @Override
     public <R> R fromTransactionOnShard(String shardId, Function<Session, R> work) {
         router.checkShard(shardId);
-        return sessions.inTransaction(shardId, false, work);
+        return sessions.fromTransaction(shardId, false, work);
     }
 
     @Override

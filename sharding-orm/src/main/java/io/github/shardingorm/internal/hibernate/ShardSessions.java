@@ -23,7 +23,7 @@ public final class ShardSessions {
         this.sessionFactory = sessionFactory;
     }
 
-    public <R> R inTransaction(String shard, boolean readOnly, Function<Session, R> work) {
+    public <R> R fromTransaction(String shard, boolean readOnly, Function<Session, R> work) {
         try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
              Session session = open(shard, readOnly)) {
             Transaction tx = session.beginTransaction();
@@ -40,7 +40,7 @@ public final class ShardSessions {
         }
     }
 
-    public <R> R inSession(String shard, Function<Session, R> work) {
+    public <R> R fromSession(String shard, Function<Session, R> work) {
         try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
              Session session = open(shard, false)) {
             return work.apply(session);

@@ -24,7 +24,7 @@ public final class ShardJdbc {
         this.pools = pools;
     }
 
-    public <R> R inTransaction(String shard, String what, Work<R> work) {
+    public <R> R fromTransaction(String shard, String what, Work<R> work) {
         try (Connection c = pools.connection(shard)) {
             try {
                 R result = work.run(c);

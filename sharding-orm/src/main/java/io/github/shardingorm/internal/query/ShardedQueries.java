@@ -117,7 +117,7 @@ public final class ShardedQueries implements AutoCloseable {
         }
         List<String> targets = targets(plan, parameters);
         ScatterGather.Outcome<Integer> outcome = scatter.run(targets, (shard, cancellation) ->
-                sessions.inTransaction(shard, false, session -> {
+                sessions.fromTransaction(shard, false, session -> {
                     cancellation.attach(session);
                     MutationQuery q = session.createMutationQuery(hql);
                     parameters.bindTo(q, null);
@@ -133,7 +133,7 @@ public final class ShardedQueries implements AutoCloseable {
         }
         List<String> targets = router.shardIds();
         ScatterGather.Outcome<Integer> outcome = scatter.run(targets, (shard, cancellation) ->
-                sessions.inTransaction(shard, false, session -> {
+                sessions.fromTransaction(shard, false, session -> {
                     cancellation.attach(session);
                     return session.createNativeMutationQuery(nativeSql).executeUpdate();
                 }), null, FailurePolicy.PARTIAL, nativeSql);
@@ -197,7 +197,7 @@ public final class ShardedQueries implements AutoCloseable {
             t = TextOrder.CODE_POINT;
             if (sessionFactory.getJdbcServices().getDialect() instanceof PostgreSQLDialect) {
                 try {
-                    String collation = sessions.inTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
+                    String collation = sessions.fromTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
                             "select datcollate from pg_database where datname = current_database()", String.class).getSingleResult());
                     t = TextOrder.forCollation(collation);
                     if (t != TextOrder.CODE_POINT) {

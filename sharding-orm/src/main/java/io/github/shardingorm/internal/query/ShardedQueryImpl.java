@@ -214,7 +214,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         Window window = window();
         int perShardMax = shape.grouped() || window.limit < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, window.offset + window.limit);
         ScatterGather.Outcome<List<Object[]>> outcome = engine.scatter().run(targets, (shard, cancellation) ->
-                engine.sessions().inTransaction(shard, true, session -> {
+                engine.sessions().fromTransaction(shard, true, session -> {
                     cancellation.attach(session);
                     SelectionQuery<Object[]> q = session.createSelectionQuery(shape.shardStatement().instance(after));
                     q.setQueryPlanCacheable(true); // criteria plans are not cached by default; ours are reused on every call
@@ -237,7 +237,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
     /** One shard: the query as written, with Hibernate's own pagination. */
     private ShardedResult<R> direct(String shard) {
         ScatterGather.Outcome<List<R>> outcome = engine.scatter().run(List.of(shard), (s, cancellation) ->
-                engine.sessions().inTransaction(s, true, session -> {
+                engine.sessions().fromTransaction(s, true, session -> {
                     cancellation.attach(session);
                     SelectionQuery<R> q = directQuery(session);
                     parameters.bindTo(q, null);

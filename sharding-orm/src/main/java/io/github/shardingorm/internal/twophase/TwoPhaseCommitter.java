@@ -108,7 +108,7 @@ public final class TwoPhaseCommitter {
     public void run(Set<String> shards, Consumer<CrossShardSessions> work, Map<String, Object> sessionProperties) {
         if (shards.size() == 1) {
             String shard = shards.iterator().next();
-            sessions.inTransaction(shard, false, s -> {
+            sessions.fromTransaction(shard, false, s -> {
                 sessionProperties.forEach(s::setProperty);
                 work.accept(new Sessions(Map.of(shard, s)));
                 return null;
@@ -223,7 +223,7 @@ public final class TwoPhaseCommitter {
 
     /** Inserts {@code wanted} unless a decision exists; returns the decision that holds. */
     private String decide(String coordinator, String txid, String wanted, String participants) {
-        return jdbc.inTransaction(coordinator, "logging the " + wanted + " decision of atomic transaction " + txid, c -> {
+        return jdbc.fromTransaction(coordinator, "logging the " + wanted + " decision of atomic transaction " + txid, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO shorm_2pc_decision (txid, decision, participants)"
                     + " VALUES (?, ?, ?) ON CONFLICT (txid) DO NOTHING")) {
                 ps.setString(1, txid);
@@ -248,7 +248,7 @@ public final class TwoPhaseCommitter {
 
     private void forget(String coordinator, String txid) {
         try {
-            jdbc.inTransaction(coordinator, "forgetting atomic transaction " + txid, c -> {
+            jdbc.fromTransaction(coordinator, "forgetting atomic transaction " + txid, c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM shorm_2pc_decision WHERE txid = ? AND decision = 'commit'")) {
                     ps.setString(1, txid);
                     return ps.executeUpdate();
@@ -299,7 +299,7 @@ public final class TwoPhaseCommitter {
         for (String shard : router.shardIds()) {
             List<String[]> inDoubt;
             try {
-                inDoubt = jdbc.inTransaction(shard, "listing prepared transactions", c -> {
+                inDoubt = jdbc.fromTransaction(shard, "listing prepared transactions", c -> {
                     List<String[]> found = new ArrayList<>();
                     try (PreparedStatement ps = c.prepareStatement("SELECT gid, (now() - prepared) > ? * interval '1 millisecond'"
                             + " FROM pg_prepared_xacts WHERE database = current_database() AND gid LIKE 'shorm\\_%'")) {
@@ -341,7 +341,7 @@ public final class TwoPhaseCommitter {
         String txid = parts[0];
         String coordinator = parts[1];
         faults.at(Point.RECOVERY, txid, -1);
-        String decision = jdbc.inTransaction(coordinator, "reading the decision of " + txid, c -> decisionOf(c, txid));
+        String decision = jdbc.fromTransaction(coordinator, "reading the decision of " + txid, c -> decisionOf(c, txid));
         if (decision == null) {
             decision = decide(coordinator, txid, "abort", shard);
         }
@@ -355,7 +355,7 @@ public final class TwoPhaseCommitter {
     private void collectGarbage() {
         for (String shard : router.shardIds()) {
             try {
-                jdbc.inTransaction(shard, "cleaning shorm_2pc_decision", c -> {
+                jdbc.fromTransaction(shard, "cleaning shorm_2pc_decision", c -> {
                     try (Statement st = c.createStatement()) {
                         st.executeUpdate("DELETE FROM shorm_2pc_decision WHERE decision = 'abort' AND decided_at < now() - interval '1 day'");
                     }
@@ -388,7 +388,7 @@ public final class TwoPhaseCommitter {
                 return false;
             }
             String gid = gid(txid, coordinator, participant);
-            boolean exists = jdbc.inTransaction(participant, "checking " + gid, c -> {
+            boolean exists = jdbc.fromTransaction(participant, "checking " + gid, c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_prepared_xacts WHERE gid = ?")) {
                     ps.setString(1, gid);
                     try (ResultSet rs = ps.executeQuery()) {
