@@ -20,8 +20,6 @@ import io.github.shardingorm.saga.SagaArguments;
 import io.github.shardingorm.saga.SagaDefinition;
 import io.github.shardingorm.saga.SagaResult;
 import io.github.shardingorm.saga.Sagas;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,28 +69,7 @@ public final class CrossShardRuntime implements AutoCloseable {
         if (!needed || action == SchemaAction.NONE) {
             return twoPhaseUnavailable;
         }
-        for (String shard : shardIds) {
-            try (Connection c = pools.connection(shard)) {
-                try {
-                    if (action == SchemaAction.VALIDATE) {
-                        List<String> missing = WriteLogSchema.missing(c);
-                        if (!missing.isEmpty()) {
-                            problems.add("schema VALIDATE: shard '" + shard + "' lacks the write-log tables " + missing
-                                    + " (create them with schema action UPDATE, or run WriteLogSchema.DDL)");
-                        }
-                    } else {
-                        WriteLogSchema.create(c);
-                    }
-                    c.commit();
-                } catch (SQLException e) {
-                    c.rollback();
-                    throw e;
-                }
-            } catch (Exception e) {
-                problems.add("creating the write-log tables failed on shard '" + shard + "' (" + pools.maskedUrl(shard) + "): " + e.getMessage());
-                causes.add(e);
-            }
-        }
+        WriteLogSchema.apply(action, pools, shardIds, problems, causes);
         return twoPhaseUnavailable;
     }
 

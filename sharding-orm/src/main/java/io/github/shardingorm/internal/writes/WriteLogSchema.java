@@ -1,5 +1,7 @@
 package io.github.shardingorm.internal.writes;
 
+import io.github.shardingorm.SchemaAction;
+import io.github.shardingorm.internal.jdbc.ShardPools;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -57,6 +59,38 @@ public final class WriteLogSchema {
                     + " decided_at timestamptz NOT NULL DEFAULT now())");
 
     private WriteLogSchema() {
+    }
+
+    /**
+     * The schema action on every shard: CREATE and UPDATE create the tables if missing, VALIDATE
+     * reports them missing; NONE does nothing. Adds a problem per shard that fails.
+     */
+    static void apply(SchemaAction action, ShardPools pools, List<String> shardIds, List<String> problems, List<Throwable> causes) {
+        if (action == SchemaAction.NONE) {
+            return;
+        }
+        for (String shard : shardIds) {
+            try (Connection c = pools.connection(shard)) {
+                try {
+                    if (action == SchemaAction.VALIDATE) {
+                        List<String> missing = missing(c);
+                        if (!missing.isEmpty()) {
+                            problems.add("schema VALIDATE: shard '" + shard + "' lacks the write-log tables " + missing
+                                    + " (create them with schema action UPDATE, or run WriteLogSchema.DDL)");
+                        }
+                    } else {
+                        create(c);
+                    }
+                    c.commit();
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (Exception e) {
+                problems.add("creating the write-log tables failed on shard '" + shard + "' (" + pools.maskedUrl(shard) + "): " + e.getMessage());
+                causes.add(e);
+            }
+        }
     }
 
     /** Creates the tables if missing, in one transaction. */
