@@ -37,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Start-up, in the order that lets every problem be reported at once and nothing be left
- * running on failure:
+ * Start-up: the one door from the API into the internals ({@code ShardedPersistenceBuilder.build()}
+ * hands it the configuration; {@code PackageRulesTest} keeps it the only one). In the order that lets
+ * every problem be reported at once and nothing be left running on failure:
  * <ol>
  *   <li>check the configuration (bean constraints and cross-field rules), bind the strategy and
  *       scan the entities, collecting problems; stop if there are any;</li>
@@ -57,6 +58,7 @@ public final class ShardedPersistenceBootstrap {
     private ShardedPersistenceBootstrap() {
     }
 
+    /** Starts a persistence unit; {@link ShardingConfigurationException} lists every problem found. */
     public static ShardedPersistenceImpl start(ShardingConfiguration configuration) {
         List<String> problems = new ArrayList<>(ConfigurationValidator.validate(configuration));
         ShardRouter router = bindRouting(configuration, problems);
