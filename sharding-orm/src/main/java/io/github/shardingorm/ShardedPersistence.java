@@ -69,7 +69,7 @@ public interface ShardedPersistence extends AutoCloseable {
     <R> R fromTransactionOnShard(String shardId, Function<Session, R> work);
 
     /** The shard that a shard-key value routes to. */
-    String shardOfKey(Object key);
+    String shardOf(Object key);
 
     /** The shard that an entity instance routes to (by its {@link ShardKey}). */
     String shardOfEntity(Object entity);

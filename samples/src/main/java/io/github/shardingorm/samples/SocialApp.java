@@ -74,20 +74,20 @@ public final class SocialApp {
             SocialService.Profile profile = timed("profile of user1", () -> social.profile(1L, 3));
             System.out.printf("  @%s from %s: %,d posts, %,d followers, following %,d (shard %s)%n",
                     profile.user().getHandle(), profile.country(), profile.posts(), profile.followers(),
-                    profile.following(), orm.shardOfKey(1L));
+                    profile.following(), orm.shardOf(1L));
             profile.recent().forEach(p -> System.out.printf("    %s  %s%n", p.getCreatedAt(), p.getBody()));
 
             Post some = posts.get(posts.size() / 2);
             Post found = timed("findById (the id carries its bucket: no key, no fan-out)",
                     () -> orm.repository(Post.class).<Post>findById(some.getId()).orElseThrow());
             System.out.printf("  post %d -> \"%s\", bucket %d, shard %s%n", found.getId(), found.getBody(),
-                    ShardAwareId.bucketOf(found.getId()), orm.shardOfKey(found.getAuthorId()));
+                    ShardAwareId.bucketOf(found.getId()), orm.shardOf(found.getAuthorId()));
 
             section("home timeline (followees on the user's shard, then a keyed IN over their shards, merged by date)");
             long reader = mostFollowingUser();
             List<Post> timeline = timed("home timeline of user" + reader, () -> social.homeTimeline(reader, 5));
             System.out.printf("  user%d follows %d users%n", reader, social.followees(reader).size());
-            timeline.forEach(p -> System.out.printf("    %s  %-32s (shard %s)%n", p.getCreatedAt(), p.getBody(), orm.shardOfKey(p.getAuthorId())));
+            timeline.forEach(p -> System.out.printf("    %s  %-32s (shard %s)%n", p.getCreatedAt(), p.getBody(), orm.shardOf(p.getAuthorId())));
 
             section("global latest (fan-out to every shard, k-way merge, LIMIT)");
             timed("latest 5 posts of everybody", () -> social.globalLatest(5))
@@ -183,7 +183,7 @@ public final class SocialApp {
 
         private long keyOnAnotherShard(long key) {
             long k = key + 1;
-            while (orm.shardOfKey(k).equals(orm.shardOfKey(key))) {
+            while (orm.shardOf(k).equals(orm.shardOf(key))) {
                 k++;
             }
             return k;

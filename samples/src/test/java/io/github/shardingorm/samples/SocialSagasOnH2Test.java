@@ -38,7 +38,7 @@ class SocialSagasOnH2Test {
                 social.register(id, "u" + id, "DE", Instant.now());
             }
             long other = 2;
-            while (orm.shardOfKey(other).equals(orm.shardOfKey(1L))) {
+            while (orm.shardOf(other).equals(orm.shardOf(1L))) {
                 other++;
             }
             assertEquals(SagaOutcome.COMPLETED, social.follow(1L, other, Instant.now()).outcome());

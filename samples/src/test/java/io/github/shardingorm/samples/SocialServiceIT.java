@@ -88,15 +88,15 @@ class SocialServiceIT {
         long follower = 5;
         long followee = 6;
         while (followee == follower || FOLLOWEES.getOrDefault(follower, List.of()).contains(followee)
-                || orm.shardOfKey(follower).equals(orm.shardOfKey(followee))) {
+                || orm.shardOf(follower).equals(orm.shardOf(followee))) {
             followee++;
         }
         SagaResult result = social.follow(follower, followee, Instant.now());
         assertEquals(SagaOutcome.COMPLETED, result.outcome());
         String following = "select 1 from following where follower_id = " + follower + " and followee_id = " + followee;
         String followers = "select 1 from followers where followee_id = " + followee + " and follower_id = " + follower;
-        assertEquals(List.of(orm.shardOfKey(follower)), holders(following));
-        assertEquals(List.of(orm.shardOfKey(followee)), holders(followers));
+        assertEquals(List.of(orm.shardOf(follower)), holders(following));
+        assertEquals(List.of(orm.shardOf(followee)), holders(followers));
         assertTrue(social.followees(follower).contains(followee));
         assertTrue(social.followers(followee).contains(follower));
 

@@ -103,7 +103,7 @@ public class RoutingBenchmark {
         return router.shardOfEntity(entities[next++ & MASK]);
     }
 
-    /** {@code ShardedPersistence.shardOfKey(key)} / {@code inTransaction(key, ...)}: a bare key, no entity. */
+    /** {@code ShardedPersistence.shardOf(key)} / {@code inTransaction(key, ...)}: a bare key, no entity. */
     @Benchmark
     public String shardOfKey() {
         return router.shardOfKey(keys[next++ & MASK]);

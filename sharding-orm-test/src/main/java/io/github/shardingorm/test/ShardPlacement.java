@@ -24,7 +24,7 @@ import org.hibernate.persister.entity.EntityPersister;
  * }</pre>
  *
  * <p>The key column of each entity is read from Hibernate's mapping; keys are routed with
- * {@link ShardedPersistence#shardOfKey(Object)}.
+ * {@link ShardedPersistence#shardOf(Object)}.
  */
 public final class ShardPlacement {
 
@@ -78,7 +78,7 @@ public final class ShardPlacement {
 
     private static String route(ShardedPersistence orm, Object key) {
         try {
-            return orm.shardOfKey(key);
+            return orm.shardOf(key);
         } catch (ShardRoutingException e) {
             return "<unroutable: " + e.getMessage() + ">";
         }

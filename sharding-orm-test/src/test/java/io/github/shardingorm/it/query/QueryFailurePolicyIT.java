@@ -57,8 +57,8 @@ class QueryFailurePolicyIT {
                 batch.add(new Article(author, author, 1, "c", BigDecimal.ONE, "b"));
             }
             articles.saveAll(batch);
-            long onS1 = batch.stream().filter(a -> orm.shardOfKey(a.getAuthorId()).equals("s1")).count();
-            long liveKey = batch.stream().map(Article::getAuthorId).filter(k -> !orm.shardOfKey(k).equals("s1")).findFirst().orElseThrow();
+            long onS1 = batch.stream().filter(a -> orm.shardOf(a.getAuthorId()).equals("s1")).count();
+            long liveKey = batch.stream().map(Article::getAuthorId).filter(k -> !orm.shardOf(k).equals("s1")).findFirst().orElseThrow();
             assertTrue(onS1 > 0 && onS1 < 40);
 
             lone.kill();
@@ -78,7 +78,7 @@ class QueryFailurePolicyIT {
             assertEquals(Set.of("s1"), partial.missingShards().keySet());
             assertInstanceOf(ShardUnavailableException.class, partial.missingShards().get("s1"));
             assertEquals(40 - onS1, partial.rows().size());
-            assertTrue(partial.rows().stream().noneMatch(a -> orm.shardOfKey(a.getAuthorId()).equals("s1")));
+            assertTrue(partial.rows().stream().noneMatch(a -> orm.shardOf(a.getAuthorId()).equals("s1")));
             assertEquals(Set.of("s0", "s1", "s2", "s3"), partial.queriedShards());
 
             Long partialCount = orm.query("select count(a) from Article a", Long.class).failurePolicy(FailurePolicy.PARTIAL)

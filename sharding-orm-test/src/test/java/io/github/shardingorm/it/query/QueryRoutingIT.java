@@ -121,7 +121,7 @@ class QueryRoutingIT {
 
     @Test
     void aKeyedQueryRunsOnExactlyTheOwningShard() {
-        String owner = orm.shardOfKey(7L);
+        String owner = orm.shardOf(7L);
         ShardedResult<Article> result = articles.query("select a from Article a where a.authorId = :a order by a.createdAt desc")
                 .param("a", 7L).limit(3).result();
         assertEquals(List.of(74L, 73L, 72L), result.rows().stream().map(Article::getCreatedAt).toList());
@@ -132,15 +132,15 @@ class QueryRoutingIT {
     @Test
     void anInListRunsOnTheOwnersOfItsKeysOnly() {
         long other = 8;
-        while (orm.shardOfKey(other).equals(orm.shardOfKey(7L))) {
+        while (orm.shardOf(other).equals(orm.shardOf(7L))) {
             other++;
         }
         List<Long> keys = List.of(7L, other);
         ShardedResult<Object[]> result = orm.query("select a.authorId, count(a) from Article a where a.authorId in :keys "
                 + "group by a.authorId order by a.authorId", Object[].class).param("keys", keys).result();
         assertEquals(2, result.rows().size());
-        assertEquals(Set.of(orm.shardOfKey(7L), orm.shardOfKey(other)), result.queriedShards());
-        assertEquals(Set.of(orm.shardOfKey(7L), orm.shardOfKey(other)), statements.snapshot().keySet());
+        assertEquals(Set.of(orm.shardOf(7L), orm.shardOf(other)), result.queriedShards());
+        assertEquals(Set.of(orm.shardOf(7L), orm.shardOf(other)), statements.snapshot().keySet());
         assertTrue(statements.snapshot().values().stream().allMatch(n -> n == 1), statements.snapshot().toString());
     }
 
@@ -218,7 +218,7 @@ class QueryRoutingIT {
 
     @Test
     void bulkStatementsRouteWhenKeyedAndFanOutOtherwise() throws Exception {
-        String owner = orm.shardOfKey(11L);
+        String owner = orm.shardOf(11L);
         assertEquals(5, orm.executeUpdate("update Article a set a.body = 'edited' where a.authorId = :a", Map.of("a", 11L)));
         assertEquals(Map.of(owner, 1), statements.snapshot());
         statements.reset();
@@ -254,7 +254,7 @@ class QueryRoutingIT {
             ShardedResult<Article> partial = articles.query("select a from Article a").timeout(Duration.ofMillis(700))
                     .failurePolicy(FailurePolicy.PARTIAL).result();
             assertEquals(Set.of("s2"), partial.missingShards().keySet());
-            long expected = all.stream().filter(x -> !orm.shardOfKey(x.getAuthorId()).equals("s2")).count();
+            long expected = all.stream().filter(x -> !orm.shardOf(x.getAuthorId()).equals("s2")).count();
             assertEquals(expected, partial.rows().size());
             // The blocked statements were cancelled: none of ours is still waiting on the lock.
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

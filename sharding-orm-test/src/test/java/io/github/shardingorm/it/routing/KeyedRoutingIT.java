@@ -55,7 +55,7 @@ class KeyedRoutingIT {
         Set<String> used = new HashSet<>();
         for (long id = first; id < first + 400; id++) {
             List<String> holders = shardsHolding(shards, "select 1 from users where id = ?", id);
-            assertEquals(List.of(orm.shardOfKey(id)), holders, "user " + id);
+            assertEquals(List.of(orm.shardOf(id)), holders, "user " + id);
             used.add(holders.get(0));
         }
         assertEquals(4, used.size(), "400 keys should reach all 4 shards");
@@ -75,7 +75,7 @@ class KeyedRoutingIT {
         }
         for (Post post : saved) {
             assertNotNull(post.getId());
-            String authorShard = orm.shardOfKey(post.getAuthorId());
+            String authorShard = orm.shardOf(post.getAuthorId());
             assertEquals(List.of(authorShard), shardsHolding(shards, "select 1 from posts where id = ?", post.getId()));
             assertEquals(List.of(authorShard), shardsHolding(shards, "select 1 from users where id = ?", post.getAuthorId()));
             assertEquals(orm.shardMap().shardOf(ShardAwareId.bucketOf(post.getId())), authorShard, "the id carries the author's bucket");
@@ -90,7 +90,7 @@ class KeyedRoutingIT {
         ShardedRepository<Post, Long> posts = orm.repository(Post.class);
         long author = keys(1);
         Post post = posts.save(new Post(author, "the real one"));
-        String owner = orm.shardOfKey(author);
+        String owner = orm.shardOf(author);
         ShardDatabase decoyShard = shards.list().stream().filter(d -> !d.id().equals(owner)).findFirst().orElseThrow();
         // A decoy row with the same id on another shard: a fan-out or a wrong route would find it.
         execute(decoyShard, "insert into posts (id, author_id, body) values (?, ?, 'decoy')", post.getId(), author);
@@ -163,8 +163,8 @@ class KeyedRoutingIT {
         int follower = (int) keys(1);
         users.save(new User((long) follower, "follower"));
         Follow f = follows.save(new Follow(follower, 7L));
-        String shard = orm.shardOfKey((long) follower);
-        assertEquals(shard, orm.shardOfKey(follower), "int and long keys route the same");
+        String shard = orm.shardOf((long) follower);
+        assertEquals(shard, orm.shardOf(follower), "int and long keys route the same");
         assertEquals(List.of(shard), shardsHolding(shards, "select 1 from follows where follower_id = ?", follower));
         assertTrue(follows.findById(follower, f.getId()).isPresent());
         ShardRoutingException e = assertThrows(ShardRoutingException.class, () -> follows.findById(f.getId()));
@@ -179,9 +179,9 @@ class KeyedRoutingIT {
         for (int i = 0; i < 40; i++) {
             UUID id = new UUID(random.nextLong(), random.nextLong());
             devices.save(new Device(id, "d" + i));
-            assertEquals(List.of(orm.shardOfKey(id)), shardsHolding(shards, "select 1 from devices where id = ?", id));
+            assertEquals(List.of(orm.shardOf(id)), shardsHolding(shards, "select 1 from devices where id = ?", id));
             assertEquals("d" + i, devices.findById(id).orElseThrow().getLabel());
-            used.add(orm.shardOfKey(id));
+            used.add(orm.shardOf(id));
         }
         assertTrue(used.size() > 1);
     }
@@ -193,9 +193,9 @@ class KeyedRoutingIT {
         ShardRoutingException e = assertThrows(ShardRoutingException.class,
                 () -> orm.inTransaction(a, s -> s.persist(new User(b, "stray"))));
         String msg = e.getMessage();
-        assertTrue(msg.contains("User") && msg.contains(String.valueOf(b)) && msg.contains(orm.shardOfKey(a))
-                && msg.contains(orm.shardOfKey(b)), msg);
-        assertEquals(orm.shardOfKey(b), e.getShardId());
+        assertTrue(msg.contains("User") && msg.contains(String.valueOf(b)) && msg.contains(orm.shardOf(a))
+                && msg.contains(orm.shardOf(b)), msg);
+        assertEquals(orm.shardOf(b), e.getShardId());
         assertEquals(List.of(), shardsHolding(shards, "select 1 from users where id = ?", b));
 
         assertThrows(ShardRoutingException.class, () -> orm.inTransaction(a, s -> s.merge(new User(b, "stray"))));
@@ -214,7 +214,7 @@ class KeyedRoutingIT {
         assertEquals(author, posts.findById(post.getId()).orElseThrow().getAuthorId());
         // Detached save with a changed key: the new key routes elsewhere; merge there finds no row and the
         // old row stays, so a detached key change is refused by the same guard only within one session.
-        assertEquals(List.of(orm.shardOfKey(author)), shardsHolding(shards, "select 1 from posts where id = ?", post.getId()));
+        assertEquals(List.of(orm.shardOf(author)), shardsHolding(shards, "select 1 from posts where id = ?", post.getId()));
     }
 
     @Test
@@ -261,7 +261,7 @@ class KeyedRoutingIT {
         assertEquals(report.totalRows("User"), users.count(), "count() sums every shard");
 
         long stray = keys(1);
-        ShardDatabase wrong = shards.list().stream().filter(d -> !d.id().equals(orm.shardOfKey(stray))).findFirst().orElseThrow();
+        ShardDatabase wrong = shards.list().stream().filter(d -> !d.id().equals(orm.shardOf(stray))).findFirst().orElseThrow();
         execute(wrong, "insert into users (id, name) values (?, 'misplaced')", stray);
         try {
             AssertionError e = assertThrows(AssertionError.class, () -> ShardPlacement.check(orm, shards).assertAllPlaced());
@@ -274,9 +274,9 @@ class KeyedRoutingIT {
     // ---------------------------------------------------------------------------------------------
 
     static long keyOnAnotherShard(ShardedPersistence orm, long key) {
-        String shard = orm.shardOfKey(key);
+        String shard = orm.shardOf(key);
         long candidate = key + 1;
-        while (orm.shardOfKey(candidate).equals(shard)) {
+        while (orm.shardOf(candidate).equals(shard)) {
             candidate++;
         }
         NEXT_KEY.accumulateAndGet(candidate + 1, Math::max);

@@ -44,7 +44,7 @@ class ShardAvailabilityIT {
             long onS1 = firstKeyOn(orm, "s1");
             long onS0 = firstKeyOn(orm, "s0");
             long anotherOnS1 = onS1 + 1;
-            while (!orm.shardOfKey(anotherOnS1).equals("s1")) {
+            while (!orm.shardOf(anotherOnS1).equals("s1")) {
                 anotherOnS1++;
             }
             final long during = anotherOnS1;
@@ -87,7 +87,7 @@ class ShardAvailabilityIT {
 
     private static long firstKeyOn(ShardedPersistence orm, String shard) {
         long key = 1;
-        while (!orm.shardOfKey(key).equals(shard)) {
+        while (!orm.shardOf(key).equals(shard)) {
             key++;
         }
         return key;

@@ -111,7 +111,7 @@ final class WritesFixture {
     /** A key that routes to {@code shard}, searching from {@code from}. */
     static long keyOn(ShardedPersistence orm, String shard, long from) {
         long k = from;
-        while (!orm.shardOfKey(k).equals(shard)) {
+        while (!orm.shardOf(k).equals(shard)) {
             k++;
         }
         return k;
@@ -125,7 +125,7 @@ final class WritesFixture {
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     groups.merge(rs.getString(1), 1, Integer::sum);
-                    if (orm != null && !orm.shardOfKey(rs.getLong(2)).equals(s.id())) {
+                    if (orm != null && !orm.shardOf(rs.getLong(2)).equals(s.id())) {
                         throw new AssertionError("mark of " + rs.getString(1) + " with key " + rs.getLong(2) + " is on the wrong shard " + s.id());
                     }
                 }

@@ -82,7 +82,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     }
 
     @Override
-    public String shardOfKey(Object key) {
+    public String shardOf(Object key) {
         return router.shardOfKey(key);
     }
 
