@@ -15,6 +15,11 @@ import org.hibernate.annotations.IdGeneratorType;
  * <p>Put it on a {@code long}/{@code Long} {@code @Id} next to {@code @ShardKey} on another
  * attribute. The key must be set before the entity is persisted. The layout is described in
  * {@link ShardAwareId}. Needs a bucketed strategy (hash, consistent hash, weighted).
+ *
+ * <p>A deliberate cycle: this annotation names its generator (an internal class), and the
+ * generator's entity scanner looks for this annotation. {@code @IdGeneratorType} requires it, and
+ * Hibernate's own {@code @UuidGenerator} and its {@code UuidGenerator} have the same shape. It is
+ * kept, and listed among the API's few allowed uses of internals (see {@code PackageRulesTest}).
  */
 @Documented
 @IdGeneratorType(ShardAwareIdGenerator.class)

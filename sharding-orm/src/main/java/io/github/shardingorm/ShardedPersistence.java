@@ -1,6 +1,6 @@
 package io.github.shardingorm;
 
-import io.github.shardingorm.internal.boot.PropertiesConfiguration;
+import io.github.shardingorm.internal.config.PropertiesConfiguration;
 import io.github.shardingorm.routing.ShardMap;
 import java.util.List;
 import java.util.Map;
@@ -62,13 +62,13 @@ public interface ShardedPersistence extends AutoCloseable {
     /** Runs {@code work} in a read-only transaction on the shard of {@code key}: entities are loaded read-only and the connection is read-only. */
     <R> R fromReadOnlyTransaction(Object key, Function<Session, R> work);
 
-    /** Runs {@code work} with a session on the shard of {@code key}, without starting a transaction. */
+    /** Runs {@code work} with a session on the shard of {@code key}, without starting a transaction, and returns its result. */
     <R> R fromSession(Object key, Function<Session, R> work);
 
     /** Runs {@code work} in a transaction on the shard with id {@code shardId}. */
     <R> R fromTransactionOnShard(String shardId, Function<Session, R> work);
 
-    /** The shard that {@code key} routes to. */
+    /** The shard that a shard-key value routes to. */
     String shardOf(Object key);
 
     /** The shard that an entity instance routes to (by its {@link ShardKey}). */

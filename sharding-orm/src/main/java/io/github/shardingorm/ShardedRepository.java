@@ -73,8 +73,8 @@ public interface ShardedRepository<T, ID> {
     /** Deletes an entity (managed or detached) on the shard of its key; no-op when it no longer exists. */
     void delete(T entity);
 
-    /** The shard an entity routes to. */
-    String shardOf(T entity);
+    /** The shard an entity routes to (by its {@link ShardKey}). */
+    String shardOfEntity(T entity);
 
     /**
      * The number of rows on ALL shards: a fan-out {@code select count(e)}, one statement per shard
@@ -102,6 +102,6 @@ public interface ShardedRepository<T, ID> {
     /** Runs {@code work} in a read-only transaction on the shard of {@code key}. */
     <R> R fromReadOnlyTransaction(Object key, Function<Session, R> work);
 
-    /** Runs {@code work} in a session without transaction on the shard of {@code key}. */
-    <R> R inSession(Object key, Function<Session, R> work);
+    /** Runs {@code work} in a session without transaction on the shard of {@code key} and returns its result. */
+    <R> R fromSession(Object key, Function<Session, R> work);
 }

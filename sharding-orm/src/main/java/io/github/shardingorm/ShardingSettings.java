@@ -114,10 +114,4 @@ public interface ShardingSettings {
      * 1 runs the shards one after another. Default: two per shard, at least 4, at most 64.
      */
     String QUERY_PARALLELISM = "sharding.query.parallelism";
-
-    int DEFAULT_BUCKET_COUNT = 4096;
-    long DEFAULT_CONNECTION_TIMEOUT_MILLIS = 2000;
-    int DEFAULT_MAXIMUM_POOL_SIZE = 10;
-    int DEFAULT_VIRTUAL_NODES = 256;
-    int DEFAULT_JDBC_BATCH_SIZE = 50;
 }

@@ -1,16 +1,18 @@
 package io.github.shardingorm.bench;
 
-import io.github.shardingorm.internal.engine.EntityModelScanner;
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.routing.EntityModelScanner;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import io.github.shardingorm.routing.ShardingStrategies;
 import io.github.shardingorm.spi.ShardResolver;
 import io.github.shardingorm.spi.ShardTopology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.hibernate.Hibernate;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -67,7 +69,7 @@ public class RoutingBenchmark {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("routing set-up failed: " + problems);
         }
-        router = new ShardRouter(resolver, models, SHARDS);
+        router = new ShardRouter(resolver, models, SHARDS, Set.of(), Hibernate::unproxy); // as start-up builds it
 
         long[] ranks = distribution.ranks(SIZE, KEY_SPACE, 42);
         entities = new Object[SIZE];

@@ -86,9 +86,9 @@ public final class ShardPlacement {
 
     /** The entity's @ShardKey attribute, read the way the library reads it; null for entities without one (reference tables). */
     private static String keyAttribute(Class<?> type) {
-        java.util.Map<Class<?>, io.github.shardingorm.internal.engine.ShardedEntityModel> models =
-                io.github.shardingorm.internal.engine.EntityModelScanner.scan(List.of(type), true, 1, new ArrayList<>());
-        io.github.shardingorm.internal.engine.ShardedEntityModel model = models.get(type);
+        java.util.Map<Class<?>, io.github.shardingorm.internal.routing.ShardedEntityModel> models =
+                io.github.shardingorm.internal.routing.EntityModelScanner.scan(List.of(type), true, 1, new ArrayList<>());
+        io.github.shardingorm.internal.routing.ShardedEntityModel model = models.get(type);
         return model == null ? null : model.keyAttribute();
     }
 

@@ -34,6 +34,6 @@ final class JdbcUrls {
     /** @return the URL with any {@code password=} parameter replaced by {@code ****} */
     /** The library's one masking rule (password parameters and user-info passwords). */
     static String mask(String url) {
-        return io.github.shardingorm.internal.engine.JdbcUrls.mask(url);
+        return io.github.shardingorm.internal.config.JdbcUrls.mask(url);
     }
 }

@@ -1,6 +1,6 @@
 package io.github.shardingorm.it.writes;
 
-import io.github.shardingorm.internal.saga.FaultInjector;
+import io.github.shardingorm.internal.writes.FaultInjector;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;

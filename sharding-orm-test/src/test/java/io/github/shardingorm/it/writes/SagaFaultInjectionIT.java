@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedPersistenceBuilder;
-import io.github.shardingorm.internal.saga.FaultInjector;
-import io.github.shardingorm.internal.saga.FaultInjector.Point;
+import io.github.shardingorm.internal.writes.FaultInjector;
+import io.github.shardingorm.internal.writes.FaultInjector.Point;
 import io.github.shardingorm.it.writes.WritesFixture.Shard;
 import io.github.shardingorm.saga.SagaState;
 import io.github.shardingorm.saga.SagaStatus;

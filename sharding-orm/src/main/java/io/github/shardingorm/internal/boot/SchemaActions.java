@@ -1,7 +1,7 @@
 package io.github.shardingorm.internal.boot;
 
 import io.github.shardingorm.SchemaAction;
-import io.github.shardingorm.internal.hibernate.ShardPools;
+import io.github.shardingorm.internal.jdbc.ShardPools;
 import java.sql.Connection;
 import java.util.HashMap;
 import java.util.List;

@@ -1,19 +1,20 @@
 package io.github.shardingorm.internal.boot;
 
 import io.github.shardingorm.ShardingConfigurationException;
-import io.github.shardingorm.internal.engine.EntityModelScanner;
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardSessions;
-import io.github.shardingorm.internal.query.ShardedQueries;
-import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.config.ConfigurationValidator;
+import io.github.shardingorm.internal.config.ShardingConfiguration;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
-import io.github.shardingorm.internal.hibernate.ShardPools;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
 import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
 import io.github.shardingorm.internal.id.ShardingRuntime;
-import io.github.shardingorm.internal.saga.CrossShardRuntime;
-import io.github.shardingorm.internal.saga.FaultInjector;
-import io.github.shardingorm.routing.ShardingStrategies;
+import io.github.shardingorm.internal.jdbc.ShardPools;
+import io.github.shardingorm.internal.query.ShardedQueries;
+import io.github.shardingorm.internal.routing.EntityModelScanner;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardedEntityModel;
+import io.github.shardingorm.internal.writes.CrossShardRuntime;
+import io.github.shardingorm.internal.writes.FaultInjector;
 import io.github.shardingorm.spi.BucketedShardResolver;
 import io.github.shardingorm.spi.ShardResolver;
 import io.github.shardingorm.spi.ShardTopology;
@@ -21,6 +22,7 @@ import io.github.shardingorm.spi.ShardingStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.Hibernate;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.BootstrapServiceRegistry;
@@ -35,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Start-up, in the order that lets every problem be reported at once and nothing be left
- * running on failure:
+ * Start-up: the one door from the API into the internals ({@code ShardedPersistenceBuilder.build()}
+ * hands it the configuration; {@code PackageRulesTest} keeps it the only one). In the order that lets
+ * every problem be reported at once and nothing be left running on failure:
  * <ol>
  *   <li>check the configuration (bean constraints and cross-field rules), bind the strategy and
  *       scan the entities, collecting problems; stop if there are any;</li>
@@ -55,6 +58,7 @@ public final class ShardedPersistenceBootstrap {
     private ShardedPersistenceBootstrap() {
     }
 
+    /** Starts a persistence unit; {@link ShardingConfigurationException} lists every problem found. */
     public static ShardedPersistenceImpl start(ShardingConfiguration configuration) {
         List<String> problems = new ArrayList<>(ConfigurationValidator.validate(configuration));
         ShardRouter router = bindRouting(configuration, problems);
@@ -62,7 +66,7 @@ public final class ShardedPersistenceBootstrap {
             throw new ShardingConfigurationException(problems);
         }
 
-        ShardPools pools = ShardPools.create(configuration);
+        ShardPools pools = ShardPools.create(configuration.shards(), configuration.pools());
         SessionFactoryImplementor sessionFactory = null;
         ShardedQueries queries = null;
         try {
@@ -78,16 +82,16 @@ public final class ShardedPersistenceBootstrap {
 
             SchemaActions.apply(configuration.schemaAction(), metadata, sessionFactory, pools,
                     configuration.shardIds(), problems, causes);
-            String twoPhaseUnavailable = CrossShardRuntime.prepare(configuration.crossShardWrites(),
+            String twoPhaseUnavailable = CrossShardRuntime.prepare(configuration.writes(),
                     !router.referenceClasses().isEmpty(), configuration.schemaAction(),
                     pools, configuration.shardIds(), problems, causes);
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
             ShardSessions sessions = new ShardSessions(sessionFactory);
-            queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queryParallelism());
-            Object faults = configuration.hibernateProperties().get(FaultInjector.PROPERTY);
-            CrossShardRuntime writes = CrossShardRuntime.start(configuration.crossShardWrites(), twoPhaseUnavailable, sessionFactory,
+            queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism());
+            Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
+            CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
                     pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
             return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes);
         } catch (RuntimeException e) {
@@ -109,12 +113,13 @@ public final class ShardedPersistenceBootstrap {
      * @return the router, or null when problems were added
      */
     private static ShardRouter bindRouting(ShardingConfiguration configuration, List<String> problems) {
-        ShardingStrategy strategy = configuration.strategy() == null ? ShardingStrategies.hash() : configuration.strategy();
+        ShardingStrategy strategy = configuration.routing().strategy();
+        int bucketCount = configuration.routing().bucketCount();
         ShardResolver resolver = null;
         int before = problems.size();
-        if (!configuration.shards().isEmpty() && configuration.bucketCount() >= 1) {
+        if (!configuration.shards().isEmpty() && bucketCount >= 1) {
             try {
-                resolver = strategy.bind(new ShardTopology(configuration.shardIds(), configuration.bucketCount()), problems);
+                resolver = strategy.bind(new ShardTopology(configuration.shardIds(), bucketCount), problems);
                 if (resolver == null && problems.size() == before) {
                     problems.add("strategy " + strategy + " returned no resolver");
                 }
@@ -126,9 +131,9 @@ public final class ShardedPersistenceBootstrap {
                 ? resolver instanceof BucketedShardResolver
                 : strategy instanceof io.github.shardingorm.internal.routing.BucketedHashStrategy;
         Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(configuration.entities(),
-                bucketed, configuration.bucketCount(), problems);
+                bucketed, bucketCount, problems);
         return resolver == null ? null : new ShardRouter(resolver, models, configuration.shardIds(),
-                EntityModelScanner.referenceEntities(configuration.entities()));
+                EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy);
     }
 
     private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools) {
@@ -136,15 +141,15 @@ public final class ShardedPersistenceBootstrap {
                 .applyIntegrator(new ShardingIntegrator(router))
                 .build();
         StandardServiceRegistryBuilder builder = new StandardServiceRegistryBuilder(bootstrap);
-        builder.applySetting(BatchSettings.STATEMENT_BATCH_SIZE, configuration.jdbcBatchSize());
+        builder.applySetting(BatchSettings.STATEMENT_BATCH_SIZE, configuration.sessions().jdbcBatchSize());
         builder.applySetting(BatchSettings.ORDER_INSERTS, true);
         builder.applySetting(BatchSettings.ORDER_UPDATES, true);
         builder.applySetting(SchemaToolingSettings.HBM2DDL_HALT_ON_ERROR, true);
         builder.applySetting(org.hibernate.cfg.JdbcSettings.CONNECTION_PROVIDER_DISABLES_AUTOCOMMIT, true);
-        builder.applySettings(configuration.hibernateProperties());
+        builder.applySettings(configuration.sessions().hibernateProperties());
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver());
-        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, configuration.nodeId(), System::currentTimeMillis));
+        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, configuration.routing().nodeId(), System::currentTimeMillis));
         return builder.build();
     }
 

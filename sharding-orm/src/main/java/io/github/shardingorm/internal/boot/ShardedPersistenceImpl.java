@@ -4,14 +4,14 @@ import io.github.shardingorm.CrossShardSessions;
 import io.github.shardingorm.ReferenceTables;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedRepository;
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardSessions;
-import io.github.shardingorm.internal.hibernate.ShardPools;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.repository.ShardedRepositoryImpl;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.writes.CrossShardRuntime;
 import io.github.shardingorm.routing.ShardMap;
-import io.github.shardingorm.spi.BucketedShardResolver;
-import io.github.shardingorm.internal.saga.CrossShardRuntime;
 import io.github.shardingorm.saga.Sagas;
+import io.github.shardingorm.spi.BucketedShardResolver;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +54,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public void inTransaction(Object key, Consumer<Session> work) {
-        sessions.inTransaction(router.shardOfKey(key), false, s -> {
+        sessions.fromTransaction(router.shardOfKey(key), false, s -> {
             work.accept(s);
             return null;
         });
@@ -62,23 +62,23 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public <R> R fromTransaction(Object key, Function<Session, R> work) {
-        return sessions.inTransaction(router.shardOfKey(key), false, work);
+        return sessions.fromTransaction(router.shardOfKey(key), false, work);
     }
 
     @Override
     public <R> R fromReadOnlyTransaction(Object key, Function<Session, R> work) {
-        return sessions.inTransaction(router.shardOfKey(key), true, work);
+        return sessions.fromTransaction(router.shardOfKey(key), true, work);
     }
 
     @Override
     public <R> R fromSession(Object key, Function<Session, R> work) {
-        return sessions.inSession(router.shardOfKey(key), work);
+        return sessions.fromSession(router.shardOfKey(key), work);
     }
 
     @Override
     public <R> R fromTransactionOnShard(String shardId, Function<Session, R> work) {
         router.checkShard(shardId);
-        return sessions.inTransaction(shardId, false, work);
+        return sessions.fromTransaction(shardId, false, work);
     }
 
     @Override
@@ -120,7 +120,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return sessionFactory;
     }
 
-    /** Internal: the routing engine (for tests and later capabilities). */
+    /** Internal: the router (for tests and later capabilities). */
     public ShardRouter router() {
         return router;
     }

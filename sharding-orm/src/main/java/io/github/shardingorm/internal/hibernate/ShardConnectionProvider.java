@@ -1,5 +1,6 @@
 package io.github.shardingorm.internal.hibernate;
 
+import io.github.shardingorm.internal.jdbc.ShardPools;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;

@@ -1,13 +1,12 @@
 package io.github.shardingorm.internal.hibernate;
 
-import io.github.shardingorm.internal.engine.RoutingErrors;
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.routing.RoutingErrors;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import java.util.Objects;
 import org.hibernate.engine.spi.EntityEntry;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.engine.spi.Status;
-import org.hibernate.persister.entity.EntityPersister;
 import org.hibernate.event.spi.DeleteContext;
 import org.hibernate.event.spi.DeleteEvent;
 import org.hibernate.event.spi.DeleteEventListener;
@@ -19,6 +18,7 @@ import org.hibernate.event.spi.MergeEventListener;
 import org.hibernate.event.spi.PersistContext;
 import org.hibernate.event.spi.PersistEvent;
 import org.hibernate.event.spi.PersistEventListener;
+import org.hibernate.persister.entity.EntityPersister;
 
 /**
  * Event listeners that keep every row on the shard its key routes to.
@@ -32,8 +32,7 @@ import org.hibernate.event.spi.PersistEventListener;
  */
 final class ShardGuards implements PersistEventListener, MergeEventListener, FlushEntityEventListener, DeleteEventListener {
 
-    /** Session property set by the reference writer: the only sessions allowed to write reference entities. */
-    private static final String BROADCAST = io.github.shardingorm.internal.reference.ReferenceWriter.BROADCAST;
+    private static final String BROADCAST = ShardingIntegrator.REFERENCE_BROADCAST;
 
     private final ShardRouter router;
 

@@ -1,6 +1,6 @@
 package io.github.shardingorm.internal.hibernate;
 
-import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardRouter;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.spi.BootstrapContext;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -10,6 +10,12 @@ import org.hibernate.integrator.spi.Integrator;
 
 /** Registers {@link ShardGuards} with the SessionFactory's event listeners. */
 public final class ShardingIntegrator implements Integrator {
+
+    /**
+     * Session property that lets a session write {@code @ReferenceTable} entities, which the guards
+     * otherwise refuse: set only by the reference writer, whose sessions write every shard.
+     */
+    public static final String REFERENCE_BROADCAST = "io.github.shardingorm.reference-broadcast";
 
     private final ShardRouter router;
 

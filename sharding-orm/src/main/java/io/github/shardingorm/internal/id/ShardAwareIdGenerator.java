@@ -1,10 +1,10 @@
 package io.github.shardingorm.internal.id;
 
 import io.github.shardingorm.ShardedId;
-import io.github.shardingorm.ShardingSettings;
-import io.github.shardingorm.internal.engine.EntityModelScanner;
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.config.Defaults;
+import io.github.shardingorm.internal.routing.EntityModelScanner;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import io.github.shardingorm.routing.StableKeyHash;
 import java.lang.reflect.Member;
 import java.util.ArrayList;
@@ -24,8 +24,12 @@ import org.hibernate.service.UnknownServiceException;
  *
  * <p>Inside a {@code ShardedPersistence} the bucket comes from the cluster's strategy. In a plain
  * (unsharded) Hibernate SessionFactory the generator still works: it hashes the key with the
- * default bucket count ({@value ShardingSettings#DEFAULT_BUCKET_COUNT}) and node id 0, so a single
+ * default bucket count ({@value Defaults#BUCKET_COUNT}) and node id 0, so a single
  * database can issue ids that are ready to be split into shards later.
+ *
+ * <p>{@link ShardedId} names this class ({@code @IdGeneratorType}) and this class's entity scan
+ * reads {@code @ShardedId}: a cycle of three files (with {@code EntityModelScanner}) that the
+ * annotation-driven generator API forces, as it does for Hibernate's {@code @UuidGenerator}. Kept.
  */
 public final class ShardAwareIdGenerator implements BeforeExecutionGenerator {
 
@@ -61,7 +65,7 @@ public final class ShardAwareIdGenerator implements BeforeExecutionGenerator {
         protected ShardedEntityModel computeValue(Class<?> type) {
             List<String> problems = new ArrayList<>();
             Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(List.of(type), true,
-                    ShardingSettings.DEFAULT_BUCKET_COUNT, problems);
+                    Defaults.BUCKET_COUNT, problems);
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("@ShardedId on " + type.getName() + ": " + String.join("; ", problems));
             }
@@ -74,10 +78,10 @@ public final class ShardAwareIdGenerator implements BeforeExecutionGenerator {
         ShardedEntityModel model = STANDALONE_MODELS.get(type);
         Object raw = model.key().read(owner);
         if (raw == null) {
-            throw io.github.shardingorm.internal.engine.RoutingErrors.nullKey(model);
+            throw io.github.shardingorm.internal.routing.RoutingErrors.nullKey(model);
         }
         long hash = StableKeyHash.hash64(model.keyType().normalize(raw));
-        return StableKeyHash.bucketOf(hash, ShardingSettings.DEFAULT_BUCKET_COUNT);
+        return StableKeyHash.bucketOf(hash, Defaults.BUCKET_COUNT);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.github.shardingorm.internal.id;
 
-import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardRouter;
 import org.hibernate.service.Service;
 
 /**

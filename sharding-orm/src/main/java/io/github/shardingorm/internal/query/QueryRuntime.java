@@ -1,6 +1,6 @@
 package io.github.shardingorm.internal.query;
 
-import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.query.exec.ScatterGather;
 import io.github.shardingorm.internal.query.exec.ShardTargets;
 import io.github.shardingorm.internal.query.merge.RowMerge;

@@ -2,8 +2,8 @@ package io.github.shardingorm.internal.query;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.query.exec.ScatterGather;
 import io.github.shardingorm.internal.query.exec.ShardTargets;
 import io.github.shardingorm.internal.query.merge.EntityIdentity;
@@ -51,7 +51,7 @@ public final class ShardedQueries implements AutoCloseable {
         this.router = router;
         this.sessions = sessions;
         this.analyzer = new SqmQueryAnalyzer(sessionFactory, router);
-        this.scatter = new ScatterGather(parallelism > 0 ? parallelism : defaultParallelism(router.shardIds().size()));
+        this.scatter = new ScatterGather(parallelism);
         this.targets = new ShardTargets(router);
         this.runtime = new QueryRuntime(targets, sessions, sessionFactory, scatter,
                 new RowMerge(new TextOrder(this::shardCollation), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())));
@@ -62,13 +62,8 @@ public final class ShardedQueries implements AutoCloseable {
         if (!(sessionFactory.getJdbcServices().getDialect() instanceof PostgreSQLDialect)) {
             return null;
         }
-        return sessions.inTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
+        return sessions.fromTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
                 "select datcollate from pg_database where datname = current_database()", String.class).getSingleResult());
-    }
-
-    /** Default fan-out parallelism: two threads per shard, at least 4, at most 64. */
-    public static int defaultParallelism(int shards) {
-        return Math.max(4, Math.min(64, 2 * shards));
     }
 
     public <R> ShardedQuery<R> query(String hql, Class<R> resultType) {
@@ -134,7 +129,7 @@ public final class ShardedQueries implements AutoCloseable {
         }
         List<String> shards = targets.of(plan, parameters);
         ScatterGather.Outcome<Integer> outcome = scatter.run(shards, (shard, cancellation) ->
-                sessions.inTransaction(shard, false, session -> {
+                sessions.fromTransaction(shard, false, session -> {
                     cancellation.attach(session);
                     MutationQuery q = session.createMutationQuery(hql);
                     parameters.bindTo(q, null);
@@ -149,7 +144,7 @@ public final class ShardedQueries implements AutoCloseable {
             throw new IllegalArgumentException("SQL must not be null or blank");
         }
         ScatterGather.Outcome<Integer> outcome = scatter.run(targets.all(), (shard, cancellation) ->
-                sessions.inTransaction(shard, false, session -> {
+                sessions.fromTransaction(shard, false, session -> {
                     cancellation.attach(session);
                     return session.createNativeMutationQuery(nativeSql).executeUpdate();
                 }), null, FailurePolicy.PARTIAL, nativeSql);

@@ -2,18 +2,14 @@ package io.github.shardingorm.internal.reference;
 
 import io.github.shardingorm.ReferenceTables;
 import io.github.shardingorm.ShardRoutingException;
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardSessions;
-import io.github.shardingorm.internal.saga.RuntimeSaga;
-import io.github.shardingorm.internal.saga.SagaEngine;
-import io.github.shardingorm.internal.twophase.TwoPhaseCommitter;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
+import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.saga.SagaArguments;
 import io.github.shardingorm.saga.SagaException;
 import io.github.shardingorm.saga.SagaOutcome;
 import io.github.shardingorm.saga.SagaResult;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,13 +22,14 @@ import org.hibernate.persister.entity.EntityPersister;
 /**
  * Writes reference entities to every shard: one two-phase commit transaction over all shards when
  * available, else the built-in forward-only saga {@value #SAGA_TYPE} (one step per shard, an
- * idempotent merge or delete, retried until every shard has it). Sessions doing these writes carry
- * {@link #BROADCAST}, the only way past the guard that refuses reference writes in keyed sessions.
+ * idempotent merge or delete, retried until every shard has it); both are given as
+ * {@link EveryShardWrites}. Sessions doing these writes carry {@link #BROADCAST}, the only way past
+ * the guard that refuses reference writes in keyed sessions.
  */
 public final class ReferenceWriter implements ReferenceTables {
 
     /** Session property that marks a session writing a reference entity to every shard. */
-    public static final String BROADCAST = "io.github.shardingorm.reference-broadcast";
+    public static final String BROADCAST = ShardingIntegrator.REFERENCE_BROADCAST;
 
     /** The built-in saga type of reference writes without two-phase commit. */
     public static final String SAGA_TYPE = "shorm.reference-write";
@@ -45,31 +42,20 @@ public final class ReferenceWriter implements ReferenceTables {
     private final SessionFactoryImplementor sessionFactory;
     private final ShardRouter router;
     private final ShardSessions sessions;
-    private final TwoPhaseCommitter twoPhase;
-    private final SagaEngine sagas;
+    private final EveryShardWrites writes;
     private final AtomicInteger nextReadShard = new AtomicInteger();
 
     public ReferenceWriter(SessionFactoryImplementor sessionFactory, ShardRouter router, ShardSessions sessions,
-                           TwoPhaseCommitter twoPhase, SagaEngine sagas) {
+                           EveryShardWrites writes) {
         this.sessionFactory = sessionFactory;
         this.router = router;
         this.sessions = sessions;
-        this.twoPhase = twoPhase;
-        this.sagas = sagas;
-    }
-
-    /** The built-in saga: step {@code i} applies the write on shard {@code i}. */
-    public static RuntimeSaga saga(List<String> shardIds) {
-        List<RuntimeSaga.Step> steps = new ArrayList<>();
-        for (String shard : shardIds) {
-            steps.add(new RuntimeSaga.Step("write on " + shard, args -> shard, (session, args) -> apply(session, args), null));
-        }
-        return new RuntimeSaga(SAGA_TYPE, steps, true);
+        this.writes = writes;
     }
 
     @Override
     public boolean atomicWrites() {
-        return twoPhase.available();
+        return writes.atomic();
     }
 
     @Override
@@ -85,8 +71,8 @@ public final class ReferenceWriter implements ReferenceTables {
                     + ": its id is null. Reference entities need an assigned id so every shard's copy has the same id.",
                     persister.getEntityName(), null, null);
         }
-        if (twoPhase.available()) {
-            twoPhase.run(new LinkedHashSet<>(router.shardIds()), ctx -> {
+        if (writes.atomic()) {
+            writes.atomically(ctx -> {
                 for (String shard : ctx.shardIds()) {
                     ctx.sessionOnShard(shard).merge(entity);
                 }
@@ -123,8 +109,8 @@ public final class ReferenceWriter implements ReferenceTables {
             throw new ShardRoutingException("Cannot delete reference entity " + type.getSimpleName() + ": the id is null",
                     type.getSimpleName(), null, null);
         }
-        if (twoPhase.available()) {
-            twoPhase.run(new LinkedHashSet<>(router.shardIds()), ctx -> {
+        if (writes.atomic()) {
+            writes.atomically(ctx -> {
                 for (String shard : ctx.shardIds()) {
                     Session s = ctx.sessionOnShard(shard);
                     Object found = s.find(type, id);
@@ -150,15 +136,15 @@ public final class ReferenceWriter implements ReferenceTables {
             throw new ShardRoutingException("Cannot write reference entity " + entityName + " without two-phase commit: "
                     + e.getMessage(), entityName, id, null);
         }
-        SagaResult result = sagas.start(saga(router.shardIds()), arguments);
+        SagaResult result = writes.forwardSaga(arguments);
         if (result.outcome() != SagaOutcome.COMPLETED) {
             throw new SagaException("Reference write of " + entityName + " id " + id + " did not reach every shard (saga "
                     + result.id() + " " + result.outcome() + "): " + result.reason(), SAGA_TYPE, result.id(), null);
         }
     }
 
-    /** A step of the built-in saga: the idempotent write on the step's shard. */
-    private static void apply(Session session, SagaArguments args) {
+    /** A step of the built-in saga {@value #SAGA_TYPE}: the idempotent write on the step's shard. */
+    public static void writeOnShard(Session session, SagaArguments args) {
         session.setProperty(BROADCAST, Boolean.TRUE);
         Class<?> type;
         try {
@@ -201,14 +187,14 @@ public final class ReferenceWriter implements ReferenceTables {
     @Override
     public <T> Optional<T> find(Class<T> type, Object id) {
         checkReference(type);
-        return Optional.ofNullable(sessions.inTransaction(readShard(), true, s -> s.find(type, id)));
+        return Optional.ofNullable(sessions.fromTransaction(readShard(), true, s -> s.find(type, id)));
     }
 
     @Override
     public <T> List<T> findAll(Class<T> type) {
         checkReference(type);
         String entityName = persister(type).getEntityName();
-        return sessions.inTransaction(readShard(), true,
+        return sessions.fromTransaction(readShard(), true,
                 s -> s.createSelectionQuery("from " + entityName, type).getResultList());
     }
 

@@ -2,9 +2,9 @@ package io.github.shardingorm.internal.repository;
 
 import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.ShardingException;
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardSessions;
-import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,7 +45,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     public <S extends T> S save(S entity) {
         requireNonNull(entity, "entity");
         String shard = router.shardOfEntity(entity);
-        return sessions.inTransaction(shard, false, session -> saveIn(session, entity));
+        return sessions.fromTransaction(shard, false, session -> saveIn(session, entity));
     }
 
     @SuppressWarnings("unchecked")
@@ -110,7 +110,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
         List<String> committed = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> group : positionsByShard.entrySet()) {
             try {
-                sessions.inTransaction(group.getKey(), false, session -> {
+                sessions.fromTransaction(group.getKey(), false, session -> {
                     saveGroup(session, input, group.getValue(), result);
                     return null;
                 });
@@ -129,14 +129,14 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     @Override
     public Optional<T> findById(ID id) {
         String shard = router.shardOfId(model, id);
-        return sessions.inTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
+        return sessions.fromTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
     }
 
     @Override
     public Optional<T> findById(Object key, ID id) {
         requireNonNull(id, "id");
         String shard = router.shardOfKey(model, key);
-        return sessions.inTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
+        return sessions.fromTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
     }
 
     @Override
@@ -150,7 +150,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
             order.add(id);
         }
         Map<Object, T> found = new HashMap<>();
-        idsByShard.forEach((shard, shardIds) -> sessions.inTransaction(shard, true, s -> {
+        idsByShard.forEach((shard, shardIds) -> sessions.fromTransaction(shard, true, s -> {
             List<T> loaded = s.findMultiple(entityClass, shardIds);
             for (int i = 0; i < shardIds.size(); i++) {
                 if (loaded.get(i) != null) {
@@ -182,14 +182,14 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     @Override
     public void deleteById(ID id) {
         String shard = router.shardOfId(model, id);
-        sessions.inTransaction(shard, false, s -> removeIfPresent(s, id));
+        sessions.fromTransaction(shard, false, s -> removeIfPresent(s, id));
     }
 
     @Override
     public void deleteById(Object key, ID id) {
         requireNonNull(id, "id");
         String shard = router.shardOfKey(model, key);
-        sessions.inTransaction(shard, false, s -> removeIfPresent(s, id));
+        sessions.fromTransaction(shard, false, s -> removeIfPresent(s, id));
     }
 
     private Object removeIfPresent(Session session, Object id) {
@@ -208,7 +208,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
         if (id == null) {
             return;
         }
-        sessions.inTransaction(shard, false, s -> removeIfPresent(s, id));
+        sessions.fromTransaction(shard, false, s -> removeIfPresent(s, id));
     }
 
     @Override
@@ -217,7 +217,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     }
 
     @Override
-    public String shardOf(T entity) {
+    public String shardOfEntity(T entity) {
         return router.shardOfEntity(entity);
     }
 
@@ -228,7 +228,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
 
     @Override
     public void inTransaction(Object key, Consumer<Session> work) {
-        sessions.inTransaction(router.shardOfKey(model, key), false, s -> {
+        sessions.fromTransaction(router.shardOfKey(model, key), false, s -> {
             work.accept(s);
             return null;
         });
@@ -236,17 +236,17 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
 
     @Override
     public <R> R fromTransaction(Object key, Function<Session, R> work) {
-        return sessions.inTransaction(router.shardOfKey(model, key), false, work);
+        return sessions.fromTransaction(router.shardOfKey(model, key), false, work);
     }
 
     @Override
     public <R> R fromReadOnlyTransaction(Object key, Function<Session, R> work) {
-        return sessions.inTransaction(router.shardOfKey(model, key), true, work);
+        return sessions.fromTransaction(router.shardOfKey(model, key), true, work);
     }
 
     @Override
-    public <R> R inSession(Object key, Function<Session, R> work) {
-        return sessions.inSession(router.shardOfKey(model, key), work);
+    public <R> R fromSession(Object key, Function<Session, R> work) {
+        return sessions.fromSession(router.shardOfKey(model, key), work);
     }
 
     private static void requireNonNull(Object value, String what) {

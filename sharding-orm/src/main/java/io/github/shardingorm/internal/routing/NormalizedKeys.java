@@ -1,6 +1,5 @@
 package io.github.shardingorm.internal.routing;
 
-import io.github.shardingorm.internal.engine.KeyType;
 import java.util.Objects;
 
 /**

@@ -11,7 +11,7 @@ final class Failures {
 
     /**
      * Whether retrying the same step may succeed: a shard unavailable, a broken connection,
-     * a serialization failure or a deadlock (see {@link io.github.shardingorm.internal.engine.ConnectionFailures};
+     * a serialization failure or a deadlock (see {@link io.github.shardingorm.internal.jdbc.ConnectionFailures};
      * SQLState 40001, 40P01).
      */
     static boolean isTransient(Throwable e) {
@@ -19,7 +19,7 @@ final class Failures {
             if (t instanceof ShardUnavailableException) {
                 return true;
             }
-            if (t instanceof SQLException sql && (io.github.shardingorm.internal.engine.ConnectionFailures.isConnectionFailure(sql)
+            if (t instanceof SQLException sql && (io.github.shardingorm.internal.jdbc.ConnectionFailures.isConnectionFailure(sql)
                     || "40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
                 return true;
             }

@@ -1,22 +1,21 @@
 package io.github.shardingorm.internal.saga;
 
 import io.github.shardingorm.ShardingException;
-import io.github.shardingorm.internal.engine.ShardSessions;
-import io.github.shardingorm.internal.saga.FaultInjector.Point;
+import io.github.shardingorm.internal.config.WriteSettings;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.saga.SagaFaults.Point;
 import io.github.shardingorm.saga.SagaArguments;
 import io.github.shardingorm.saga.SagaException;
 import io.github.shardingorm.saga.SagaOutcome;
 import io.github.shardingorm.saga.SagaResult;
 import io.github.shardingorm.saga.SagaState;
 import io.github.shardingorm.saga.SagaStatus;
-import io.github.shardingorm.saga.Sagas;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +43,11 @@ import org.slf4j.LoggerFactory;
  * claims due sagas with a lease (an atomic conditional update) and drives them until they finish
  * or need to wait, then releases the lease with the next attempt time. A dead instance's lease
  * expires after {@code leaseMillis}.
+ *
+ * <p>The engine knows sagas only: the cross-shard runtime ({@code internal.writes}) composes it with
+ * two-phase commit and reference writes, runs the recovery loop and answers the public {@code Sagas}.
  */
-public final class SagaEngine implements Sagas {
+public final class SagaEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(SagaEngine.class);
 
@@ -53,14 +55,16 @@ public final class SagaEngine implements Sagas {
     private final ShardSessions sessions;
     private final SagaLog log;
     private final WriteSettings settings;
-    private final FaultInjector faults;
+    private final SagaFaults faults;
     private final List<String> shardIds;
     private final String owner = UUID.randomUUID().toString();
-    private volatile IntSupplier inDoubtRecovery = () -> 0;
-    private volatile boolean scanSagas = true;
 
+    /**
+     * @param registry every saga type recovery may meet, by type (user types and internal ones)
+     * @param shardIds the shards whose saga logs recovery reads
+     */
     public SagaEngine(Map<String, RuntimeSaga> registry, ShardSessions sessions, SagaLog log, WriteSettings settings,
-                      FaultInjector faults, List<String> shardIds) {
+                      SagaFaults faults, List<String> shardIds) {
         this.registry = Map.copyOf(registry);
         this.sessions = sessions;
         this.log = log;
@@ -69,23 +73,13 @@ public final class SagaEngine implements Sagas {
         this.shardIds = List.copyOf(shardIds);
     }
 
-    /** Also resolve in-doubt two-phase commit transactions in {@link #recover()}. */
-    public void inDoubtRecovery(IntSupplier recovery) {
-        this.inDoubtRecovery = recovery;
-    }
-
-    /** Whether recovery scans the saga logs (false when no saga can exist: no saga types, no reference entities). */
-    public void scanSagas(boolean scan) {
-        this.scanSagas = scan;
-    }
-
     public String owner() {
         return owner;
     }
 
     // ------------------------------------------------------------------ start
 
-    @Override
+    /** Starts a registered saga type and drives it to its end in this thread; see {@code Sagas.start}. */
     public SagaResult start(String type, Map<String, ?> arguments) {
         RuntimeSaga saga = type == null ? null : registry.get(type);
         if (saga == null) {
@@ -231,7 +225,7 @@ public final class SagaEngine implements Sagas {
 
     private StepFence.StepEntry runStep(RuntimeSaga.Step s, UUID id, int index, SagaArguments args) {
         String shard = s.shard().apply(args);
-        return sessions.inTransaction(shard, false, session -> {
+        return sessions.fromTransaction(shard, false, session -> {
             StepFence.StepEntry entry = StepFence.enterStep(session, id, index);
             if (entry == StepFence.StepEntry.RUN) {
                 s.action().apply(session, args);
@@ -243,7 +237,7 @@ public final class SagaEngine implements Sagas {
 
     private void compensate(RuntimeSaga.Step s, UUID id, int index, SagaArguments args) {
         String shard = s.shard().apply(args);
-        sessions.inTransaction(shard, false, session -> {
+        sessions.fromTransaction(shard, false, session -> {
             StepFence.CompensationEntry entry = StepFence.enterCompensation(session, id, index);
             if (entry == StepFence.CompensationEntry.UNDO && s.compensation() != null) {
                 s.compensation().apply(session, args);
@@ -298,12 +292,16 @@ public final class SagaEngine implements Sagas {
 
     // ------------------------------------------------------------------ recovery
 
-    /** One recovery pass over every shard. Not reentrant: concurrent calls run one after the other. */
-    @Override
+    /**
+     * One recovery pass over every shard's saga log: resumes the sagas that are due and free.
+     * Not reentrant: concurrent calls run one after the other.
+     *
+     * @return the number of sagas acted on
+     */
     public synchronized int recover() {
         int acted = 0;
         List<String> types = new ArrayList<>(registry.keySet());
-        for (String shard : scanSagas ? shardIds : List.<String>of()) {
+        for (String shard : shardIds) {
             List<UUID> due;
             try {
                 due = log.due(shard, types, 200);
@@ -314,11 +312,6 @@ public final class SagaEngine implements Sagas {
             for (UUID id : due) {
                 acted += resume(shard, id) ? 1 : 0;
             }
-        }
-        try {
-            acted += inDoubtRecovery.getAsInt();
-        } catch (RuntimeException e) {
-            LOG.warn("two-phase commit recovery failed: {}", e.getMessage(), e);
         }
         return acted;
     }
@@ -351,17 +344,17 @@ public final class SagaEngine implements Sagas {
 
     // ------------------------------------------------------------------ status
 
-    @Override
+    /** The saga's row in the saga log, or empty. */
     public Optional<SagaStatus> status(UUID id) {
         return Optional.ofNullable(log.status(id));
     }
 
-    @Override
+    /** Sagas needing attention, on every shard, oldest first (at most 1000). */
     public List<SagaStatus> needingAttention() {
         return log.list(EnumSet.of(SagaState.FAILED_NEEDS_ATTENTION), 1000);
     }
 
-    @Override
+    /** Sagas not yet final, on every shard, oldest first (at most 1000). */
     public List<SagaStatus> unfinished() {
         return log.list(EnumSet.of(SagaState.RUNNING, SagaState.COMPENSATING), 1000);
     }

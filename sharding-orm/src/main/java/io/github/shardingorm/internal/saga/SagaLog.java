@@ -1,5 +1,6 @@
 package io.github.shardingorm.internal.saga;
 
+import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import io.github.shardingorm.routing.StableKeyHash;
 import io.github.shardingorm.saga.SagaState;
 import io.github.shardingorm.saga.SagaStatus;
@@ -44,7 +45,7 @@ public final class SagaLog {
     }
 
     public void insert(UUID id, String type, String arguments, String owner, long leaseMillis) {
-        jdbc.inTransaction(coordinatorShard(id), "recording saga " + id + " (" + type + ") in shorm_saga", c -> {
+        jdbc.fromTransaction(coordinatorShard(id), "recording saga " + id + " (" + type + ") in shorm_saga", c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO shorm_saga (id, type, arguments, state, step, lease_owner, lease_until)"
                     + " VALUES (?, ?, ?, 'RUNNING', 0, ?, " + LogSql.nowPlusMillis(c) + ")")) {
                 ps.setObject(1, id);
@@ -67,7 +68,7 @@ public final class SagaLog {
     public boolean update(String shard, UUID id, String owner, SagaState state, int step, int attempts, String failure, String lastError,
                           long leaseMillis, long retryInMillis) {
         boolean release = state.isFinal() || retryInMillis >= 0;
-        return jdbc.inTransaction(shard, "recording saga " + id + " " + state + " at step " + step, c -> {
+        return jdbc.fromTransaction(shard, "recording saga " + id + " " + state + " at step " + step, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE shorm_saga SET state = ?, step = ?, attempts = ?,"
                     + " failure = coalesce(?, failure), last_error = coalesce(?, last_error), updated_at = CURRENT_TIMESTAMP,"
                     + " next_attempt_at = " + LogSql.nowPlusMillis(c) + ","
@@ -93,7 +94,7 @@ public final class SagaLog {
 
     /** Ids of unfinished sagas on {@code shard} of the given types that are due and whose lease is free. */
     public List<UUID> due(String shard, Collection<String> types, int limit) {
-        return jdbc.inTransaction(shard, "listing due sagas", c -> {
+        return jdbc.fromTransaction(shard, "listing due sagas", c -> {
             List<UUID> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM shorm_saga WHERE state IN ('RUNNING', 'COMPENSATING')"
                     + " AND next_attempt_at <= CURRENT_TIMESTAMP AND (lease_owner IS NULL OR lease_until < CURRENT_TIMESTAMP)"
@@ -123,7 +124,7 @@ public final class SagaLog {
      * @return the row, or null when it is not due, final, or leased by someone else
      */
     public Row claim(String shard, UUID id, String owner, long leaseMillis) {
-        return jdbc.inTransaction(shard, "claiming saga " + id, c -> {
+        return jdbc.fromTransaction(shard, "claiming saga " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE shorm_saga SET lease_owner = ?,"
                     + " lease_until = " + LogSql.nowPlusMillis(c)
                     + " WHERE id = ? AND state IN ('RUNNING', 'COMPENSATING') AND next_attempt_at <= CURRENT_TIMESTAMP"
@@ -166,7 +167,7 @@ public final class SagaLog {
     }
 
     private SagaStatus statusOn(String shard, UUID id) {
-        return jdbc.inTransaction(shard, "reading saga " + id, c -> {
+        return jdbc.fromTransaction(shard, "reading saga " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM shorm_saga WHERE id = ?")) {
                 ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -180,7 +181,7 @@ public final class SagaLog {
     public List<SagaStatus> list(Collection<SagaState> states, int limit) {
         List<SagaStatus> all = new ArrayList<>();
         for (String shard : shardIds) {
-            all.addAll(jdbc.inTransaction(shard, "listing sagas", c -> {
+            all.addAll(jdbc.fromTransaction(shard, "listing sagas", c -> {
                 List<SagaStatus> found = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM shorm_saga WHERE state IN "
                         + LogSql.placeholders(states.size()) + " ORDER BY created_at LIMIT ?")) {

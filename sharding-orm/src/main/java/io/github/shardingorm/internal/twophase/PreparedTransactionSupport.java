@@ -1,6 +1,6 @@
 package io.github.shardingorm.internal.twophase;
 
-import io.github.shardingorm.internal.saga.ShardJdbc;
+import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ public final class PreparedTransactionSupport {
         for (String shard : shardIds) {
             String value;
             try {
-                value = jdbc.inTransaction(shard, "reading max_prepared_transactions", c -> {
+                value = jdbc.fromTransaction(shard, "reading max_prepared_transactions", c -> {
                     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW max_prepared_transactions")) {
                         rs.next();
                         return rs.getString(1);

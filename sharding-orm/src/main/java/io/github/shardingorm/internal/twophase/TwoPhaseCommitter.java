@@ -3,11 +3,10 @@ package io.github.shardingorm.internal.twophase;
 import io.github.shardingorm.CrossShardSessions;
 import io.github.shardingorm.ShardRoutingException;
 import io.github.shardingorm.ShardingException;
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardSessions;
-import io.github.shardingorm.internal.saga.FaultInjector;
-import io.github.shardingorm.internal.saga.FaultInjector.Point;
-import io.github.shardingorm.internal.saga.ShardJdbc;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.jdbc.ShardJdbc;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.twophase.TwoPhaseFaults.Point;
 import io.github.shardingorm.routing.StableKeyHash;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,7 +55,7 @@ public final class TwoPhaseCommitter {
     private final ShardSessions sessions;
     private final ShardRouter router;
     private final ShardJdbc jdbc;
-    private final FaultInjector faults;
+    private final TwoPhaseFaults faults;
     private final long graceMillis;
     private final String unavailableReason;
 
@@ -64,7 +63,7 @@ public final class TwoPhaseCommitter {
      * @param unavailableReason null when every shard allows prepared transactions, else why two-phase commit is off
      */
     public TwoPhaseCommitter(SessionFactory sessionFactory, ShardSessions sessions, ShardRouter router, ShardJdbc jdbc,
-                             FaultInjector faults, long graceMillis, String unavailableReason) {
+                             TwoPhaseFaults faults, long graceMillis, String unavailableReason) {
         this.sessionFactory = sessionFactory;
         this.sessions = sessions;
         this.router = router;
@@ -109,7 +108,7 @@ public final class TwoPhaseCommitter {
     public void run(Set<String> shards, Consumer<CrossShardSessions> work, Map<String, Object> sessionProperties) {
         if (shards.size() == 1) {
             String shard = shards.iterator().next();
-            sessions.inTransaction(shard, false, s -> {
+            sessions.fromTransaction(shard, false, s -> {
                 sessionProperties.forEach(s::setProperty);
                 work.accept(new Sessions(Map.of(shard, s)));
                 return null;
@@ -148,7 +147,7 @@ public final class TwoPhaseCommitter {
                 txs.get(e.getKey()).commit(); // the connection is idle now: nothing left to commit locally
                 index++;
             }
-            faults.at(Point.TWO_PHASE_PREPARED, "2pc", txid, index);
+            faults.at(Point.PREPARED, txid, index);
             String decision = decide(coordinator, txid, "commit", String.join(",", shards));
             decided = true;
             if (!"commit".equals(decision)) {
@@ -157,7 +156,7 @@ public final class TwoPhaseCommitter {
                         + " was rolled back: recovery aborted it while it was prepared (it took longer than the "
                         + graceMillis + " ms grace). Nothing was applied.");
             }
-            faults.at(Point.TWO_PHASE_DECIDED, "2pc", txid, -1);
+            faults.at(Point.DECIDED, txid, -1);
             boolean all = true;
             int committed = 0;
             for (String shard : prepared) {
@@ -165,7 +164,7 @@ public final class TwoPhaseCommitter {
                     finish(shard, gid(txid, coordinator, shard), true);
                     committed++;
                     if (committed == 1) {
-                        faults.at(Point.TWO_PHASE_ONE_COMMITTED, "2pc", txid, 0);
+                        faults.at(Point.ONE_COMMITTED, txid, 0);
                     }
                 } catch (RuntimeException e) {
                     all = false;
@@ -224,7 +223,7 @@ public final class TwoPhaseCommitter {
 
     /** Inserts {@code wanted} unless a decision exists; returns the decision that holds. */
     private String decide(String coordinator, String txid, String wanted, String participants) {
-        return jdbc.inTransaction(coordinator, "logging the " + wanted + " decision of atomic transaction " + txid, c -> {
+        return jdbc.fromTransaction(coordinator, "logging the " + wanted + " decision of atomic transaction " + txid, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO shorm_2pc_decision (txid, decision, participants)"
                     + " VALUES (?, ?, ?) ON CONFLICT (txid) DO NOTHING")) {
                 ps.setString(1, txid);
@@ -249,7 +248,7 @@ public final class TwoPhaseCommitter {
 
     private void forget(String coordinator, String txid) {
         try {
-            jdbc.inTransaction(coordinator, "forgetting atomic transaction " + txid, c -> {
+            jdbc.fromTransaction(coordinator, "forgetting atomic transaction " + txid, c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM shorm_2pc_decision WHERE txid = ? AND decision = 'commit'")) {
                     ps.setString(1, txid);
                     return ps.executeUpdate();
@@ -300,7 +299,7 @@ public final class TwoPhaseCommitter {
         for (String shard : router.shardIds()) {
             List<String[]> inDoubt;
             try {
-                inDoubt = jdbc.inTransaction(shard, "listing prepared transactions", c -> {
+                inDoubt = jdbc.fromTransaction(shard, "listing prepared transactions", c -> {
                     List<String[]> found = new ArrayList<>();
                     try (PreparedStatement ps = c.prepareStatement("SELECT gid, (now() - prepared) > ? * interval '1 millisecond'"
                             + " FROM pg_prepared_xacts WHERE database = current_database() AND gid LIKE 'shorm\\_%'")) {
@@ -341,8 +340,8 @@ public final class TwoPhaseCommitter {
         }
         String txid = parts[0];
         String coordinator = parts[1];
-        faults.at(Point.TWO_PHASE_RECOVERY, "2pc", txid, -1);
-        String decision = jdbc.inTransaction(coordinator, "reading the decision of " + txid, c -> decisionOf(c, txid));
+        faults.at(Point.RECOVERY, txid, -1);
+        String decision = jdbc.fromTransaction(coordinator, "reading the decision of " + txid, c -> decisionOf(c, txid));
         if (decision == null) {
             decision = decide(coordinator, txid, "abort", shard);
         }
@@ -356,7 +355,7 @@ public final class TwoPhaseCommitter {
     private void collectGarbage() {
         for (String shard : router.shardIds()) {
             try {
-                jdbc.inTransaction(shard, "cleaning shorm_2pc_decision", c -> {
+                jdbc.fromTransaction(shard, "cleaning shorm_2pc_decision", c -> {
                     try (Statement st = c.createStatement()) {
                         st.executeUpdate("DELETE FROM shorm_2pc_decision WHERE decision = 'abort' AND decided_at < now() - interval '1 day'");
                     }
@@ -389,7 +388,7 @@ public final class TwoPhaseCommitter {
                 return false;
             }
             String gid = gid(txid, coordinator, participant);
-            boolean exists = jdbc.inTransaction(participant, "checking " + gid, c -> {
+            boolean exists = jdbc.fromTransaction(participant, "checking " + gid, c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_prepared_xacts WHERE gid = ?")) {
                     ps.setString(1, gid);
                     try (ResultSet rs = ps.executeQuery()) {

@@ -17,7 +17,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.github.shardingorm.ShardUnavailableException;
-import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.config.WriteSettings;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.saga.SagaException;
 import io.github.shardingorm.saga.SagaOutcome;
 import io.github.shardingorm.saga.SagaResult;
@@ -55,7 +56,7 @@ class SagaEngineTest {
     void fakes() throws Exception {
         when(log.coordinatorShard(any(UUID.class))).thenReturn("s0");
         when(log.update(anyString(), any(), anyString(), any(), anyInt(), anyInt(), any(), any(), anyLong(), anyLong())).thenReturn(true);
-        when(sessions.inTransaction(anyString(), anyBoolean(), any())).thenAnswer(inv -> {
+        when(sessions.fromTransaction(anyString(), anyBoolean(), any())).thenAnswer(inv -> {
             String shard = inv.getArgument(0);
             Function<Session, Object> work = inv.getArgument(2);
             Map<String, String> before = new HashMap<>(fences);
@@ -131,7 +132,7 @@ class SagaEngineTest {
 
     private SagaEngine engine(int maxAttempts) {
         return new SagaEngine(Map.of("t", saga()), sessions, log, new WriteSettings(maxAttempts, 1, 2, 10_000, 0, 0),
-                FaultInjector.NONE, List.of("s0", "s1", "s2"));
+                SagaFaults.NONE, List.of("s0", "s1", "s2"));
     }
 
     @Test
@@ -189,7 +190,7 @@ class SagaEngineTest {
         assertThrows(SagaException.class, () -> engine.start("t", Map.of("o", new Object())));
         SagaEngine nullKey = new SagaEngine(Map.of("t", new RuntimeSaga("t", List.of(new RuntimeSaga.Step("a", args -> {
             throw new IllegalArgumentException("its key function returned null");
-        }, (s, a) -> { }, null)), false)), sessions, log, WriteSettings.DEFAULTS, FaultInjector.NONE, List.of("s0"));
+        }, (s, a) -> { }, null)), false)), sessions, log, WriteSettings.DEFAULTS, SagaFaults.NONE, List.of("s0"));
         SagaException e = assertThrows(SagaException.class, () -> nullKey.start("t", Map.of()));
         assertTrue(e.getMessage().contains("step 'a' (1 of 1) has no shard"), e.getMessage());
         verify(log, never()).insert(any(), anyString(), anyString(), anyString(), anyLong());

@@ -1,6 +1,6 @@
 package io.github.shardingorm.internal.query.exec;
 
-import io.github.shardingorm.internal.engine.ShardSessions;
+import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.query.ShardQueryException;
 import java.util.Iterator;
 import java.util.List;

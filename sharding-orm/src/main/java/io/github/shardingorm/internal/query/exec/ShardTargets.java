@@ -1,6 +1,6 @@
 package io.github.shardingorm.internal.query.exec;
 
-import io.github.shardingorm.internal.engine.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.query.plan.PostExpr;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
 import io.github.shardingorm.internal.query.plan.SelectShape;

@@ -1,6 +1,6 @@
 package io.github.shardingorm.internal.query.plan;
 
-import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.github.shardingorm.internal.query.plan;
 
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import io.github.shardingorm.internal.query.value.Parameters;
 import io.github.shardingorm.internal.query.value.ValueRef;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.github.shardingorm.internal.query.plan;
 
-import io.github.shardingorm.internal.engine.ShardRouter;
-import io.github.shardingorm.internal.engine.ShardedEntityModel;
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import org.hibernate.query.sqm.tree.domain.SqmPath;
 import org.hibernate.query.sqm.tree.expression.SqmExpression;
 import org.hibernate.query.sqm.tree.from.SqmFrom;

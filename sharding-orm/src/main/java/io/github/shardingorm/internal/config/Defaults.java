@@ -1,0 +1,84 @@
+package io.github.shardingorm.internal.config;
+
+import io.github.shardingorm.SchemaAction;
+import io.github.shardingorm.TwoPhaseCommitMode;
+import io.github.shardingorm.routing.ShardingStrategies;
+import io.github.shardingorm.spi.ShardingStrategy;
+
+/**
+ * Every default of a sharded persistence unit, and only here. {@code ShardingSettings} documents
+ * each key with the same value ({@code DefaultsTest} keeps the two in step); the builder
+ * ({@link ShardingConfigurationBuilder}) fills every value left unset from these.
+ *
+ * <p>Grouped by concern, in the order of {@link ShardingConfiguration}'s components. A new concern
+ * adds its group here.
+ */
+public final class Defaults {
+
+    private Defaults() {
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    /** {@code sharding.strategy=hash}: bucketed xxHash64 over a uniform shard map. */
+    public static final String STRATEGY_NAME = "hash";
+    /** {@code sharding.buckets}. */
+    public static final int BUCKET_COUNT = 4096;
+    /** {@code sharding.strategy.virtual-nodes}, for consistent hashing. */
+    public static final int VIRTUAL_NODES = 256;
+    /** {@code sharding.shard.<id>.weight}, for the weighted strategy. */
+    public static final int SHARD_WEIGHT = 1;
+    /** {@code sharding.node-id}. */
+    public static final int NODE_ID = 0;
+
+    /** The strategy named by {@link #STRATEGY_NAME}. */
+    public static ShardingStrategy strategy() {
+        return ShardingStrategies.hash();
+    }
+
+    // ------------------------------------------------------------------ schema
+
+    /** {@code sharding.schema-action}. */
+    public static final SchemaAction SCHEMA_ACTION = SchemaAction.NONE;
+
+    // ------------------------------------------------------------------ pools
+
+    /** {@code sharding.connection-timeout}. */
+    public static final long CONNECTION_TIMEOUT_MILLIS = 2000;
+    /** {@code sharding.maximum-pool-size}. */
+    public static final int MAXIMUM_POOL_SIZE = 10;
+    /**
+     * {@code sharding.minimum-idle}: none, meaning the maximum pool size (a fixed-size pool, as
+     * HikariCP recommends).
+     */
+    public static final Integer MINIMUM_IDLE = null;
+
+    // ------------------------------------------------------------------ sessions
+
+    /** {@code sharding.jdbc-batch-size}. */
+    public static final int JDBC_BATCH_SIZE = 50;
+
+    // ------------------------------------------------------------------ queries across shards
+
+    /** {@code sharding.query.parallelism}: two threads per shard, at least 4, at most 64. */
+    public static int queryParallelism(int shards) {
+        return Math.max(4, Math.min(64, 2 * shards));
+    }
+
+    // ------------------------------------------------------------------ writes across shards
+
+    /** {@code sharding.two-phase-commit}. */
+    public static final TwoPhaseCommitMode TWO_PHASE_COMMIT = TwoPhaseCommitMode.AUTO;
+    /** {@code sharding.two-phase-commit.grace}. */
+    public static final long TWO_PHASE_GRACE_MILLIS = 5_000;
+    /** {@code sharding.saga.max-attempts}. */
+    public static final int SAGA_MAX_ATTEMPTS = 5;
+    /** {@code sharding.saga.retry-backoff}: the first wait; it doubles per attempt. */
+    public static final long SAGA_RETRY_BACKOFF_MILLIS = 200;
+    /** The longest wait between two retries (not a setting). */
+    public static final long SAGA_MAX_BACKOFF_MILLIS = 10_000;
+    /** {@code sharding.saga.lease}. */
+    public static final long SAGA_LEASE_MILLIS = 15_000;
+    /** {@code sharding.recovery-interval}. */
+    public static final long RECOVERY_INTERVAL_MILLIS = 5_000;
+}

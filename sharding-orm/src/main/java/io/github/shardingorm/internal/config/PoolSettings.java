@@ -1,0 +1,44 @@
+package io.github.shardingorm.internal.config;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.Map;
+
+/**
+ * The HikariCP pool of every shard. Per-shard overrides are checked against the shards by
+ * {@link ConfigurationValidator}.
+ *
+ * @param connectionTimeoutMillis how long to wait for a connection before the shard counts as unavailable
+ * @param maximumPoolSize         every shard's maximum pool size
+ * @param minimumIdle             every shard's minimum idle connections; null: the maximum pool size
+ * @param maximumPoolSizes        per-shard maximum pool sizes
+ * @param minimumIdles            per-shard minimum idle connections
+ */
+public record PoolSettings(
+        @Min(value = 250, message = "connection timeout must be at least 250 ms")
+        long connectionTimeoutMillis,
+        @Min(value = 1, message = "maximum pool size must be at least 1")
+        @Max(value = 1000, message = "maximum pool size must be at most 1000")
+        int maximumPoolSize,
+        @Min(value = 0, message = "minimum idle must be >= 0")
+        Integer minimumIdle,
+        Map<String, Integer> maximumPoolSizes,
+        Map<String, Integer> minimumIdles) {
+
+    public PoolSettings {
+        maximumPoolSizes = Map.copyOf(maximumPoolSizes);
+        minimumIdles = Map.copyOf(minimumIdles);
+    }
+
+    /** The maximum pool size of one shard. */
+    public int maximumPoolSize(String shardId) {
+        return maximumPoolSizes.getOrDefault(shardId, maximumPoolSize);
+    }
+
+    /** The minimum idle connections of one shard: never more than its maximum. */
+    public int minimumIdle(String shardId) {
+        int max = maximumPoolSize(shardId);
+        Integer idle = minimumIdles.getOrDefault(shardId, minimumIdle);
+        return idle == null ? max : Math.min(idle, max);
+    }
+}

@@ -1,0 +1,226 @@
+package io.github.shardingorm.internal.config;
+
+import io.github.shardingorm.SchemaAction;
+import io.github.shardingorm.ShardedPersistenceBuilder;
+import io.github.shardingorm.ShardingConfigurationException;
+import io.github.shardingorm.ShardingSettings;
+import io.github.shardingorm.routing.ShardingStrategies;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the properties form ({@link ShardingSettings}) into a builder. Every malformed value is
+ * collected, and all are reported together.
+ */
+public final class PropertiesConfiguration {
+
+    private PropertiesConfiguration() {
+    }
+
+    public static ShardedPersistenceBuilder apply(Map<?, ?> raw, ShardedPersistenceBuilder builder) {
+        Map<String, String> p = new LinkedHashMap<>();
+        raw.forEach((k, v) -> {
+            if (k != null && v != null) {
+                p.put(k.toString(), v.toString().trim());
+            }
+        });
+        List<String> problems = new ArrayList<>();
+        List<String> shardIds = list(p.get(ShardingSettings.SHARDS));
+        if (shardIds.isEmpty()) {
+            problems.add(ShardingSettings.SHARDS + " is missing: list the shard ids, e.g. s0,s1");
+        }
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String id : shardIds) {
+            if (!seen.add(id)) {
+                problems.add("duplicate shard id '" + id + "' in " + ShardingSettings.SHARDS);
+                continue;
+            }
+            String prefix = ShardingSettings.SHARD_PREFIX + id + ".";
+            String url = p.get(prefix + ShardingSettings.SHARD_URL);
+            if (url == null || url.isEmpty()) {
+                problems.add(prefix + ShardingSettings.SHARD_URL + " is missing");
+                continue;
+            }
+            builder.shard(id, url, p.get(prefix + ShardingSettings.SHARD_USERNAME), p.get(prefix + ShardingSettings.SHARD_PASSWORD));
+            Integer max = integer(p, prefix + ShardingSettings.SHARD_MAXIMUM_POOL_SIZE, problems);
+            if (max != null) {
+                builder.maximumPoolSize(id, max);
+            }
+            Integer idle = integer(p, prefix + ShardingSettings.SHARD_MINIMUM_IDLE, problems);
+            if (idle != null) {
+                builder.minimumIdle(id, idle);
+            }
+            Integer weight = integer(p, prefix + ShardingSettings.SHARD_WEIGHT, problems);
+            weights.put(id, weight == null ? Defaults.SHARD_WEIGHT : weight);
+        }
+        List<Class<?>> entities = new ArrayList<>();
+        for (String name : list(p.get(ShardingSettings.ENTITIES))) {
+            try {
+                entities.add(Class.forName(name, true, classLoader()));
+            } catch (ClassNotFoundException | LinkageError e) {
+                problems.add(ShardingSettings.ENTITIES + ": class " + name + " cannot be loaded (" + e + ")");
+            }
+        }
+        builder.entities(entities.toArray(new Class<?>[0]));
+        String strategy = p.getOrDefault(ShardingSettings.STRATEGY, Defaults.STRATEGY_NAME).toLowerCase(Locale.ROOT);
+        switch (strategy) {
+            case "hash" -> builder.strategy(ShardingStrategies.hash());
+            case "consistent-hash" -> {
+                Integer vnodes = integer(p, ShardingSettings.VIRTUAL_NODES, problems);
+                try {
+                    builder.strategy(ShardingStrategies.consistentHash(vnodes == null ? Defaults.VIRTUAL_NODES : vnodes));
+                } catch (IllegalArgumentException e) {
+                    problems.add(ShardingSettings.VIRTUAL_NODES + ": " + e.getMessage());
+                }
+            }
+            case "weighted" -> builder.strategy(ShardingStrategies.weighted(weights));
+            default -> problems.add(ShardingSettings.STRATEGY + " must be hash, consistent-hash or weighted but was '" + strategy + "'");
+        }
+        Integer buckets = integer(p, ShardingSettings.BUCKET_COUNT, problems);
+        if (buckets != null) {
+            builder.bucketCount(buckets);
+        }
+        String action = p.get(ShardingSettings.SCHEMA_ACTION);
+        if (action != null) {
+            try {
+                builder.schema(SchemaAction.valueOf(action.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                problems.add(ShardingSettings.SCHEMA_ACTION + " must be none, create, update or validate but was '" + action + "'");
+            }
+        }
+        Integer timeout = integer(p, ShardingSettings.CONNECTION_TIMEOUT, problems);
+        if (timeout != null) {
+            builder.connectionTimeout(Duration.ofMillis(timeout));
+        }
+        Integer maxPool = integer(p, ShardingSettings.MAXIMUM_POOL_SIZE, problems);
+        if (maxPool != null) {
+            builder.maximumPoolSize(maxPool);
+        }
+        Integer minIdle = integer(p, ShardingSettings.MINIMUM_IDLE, problems);
+        if (minIdle != null) {
+            builder.minimumIdle(minIdle);
+        }
+        Integer nodeId = integer(p, ShardingSettings.NODE_ID, problems);
+        if (nodeId != null) {
+            builder.nodeId(nodeId);
+        }
+        Integer batch = integer(p, ShardingSettings.JDBC_BATCH_SIZE, problems);
+        if (batch != null) {
+            builder.jdbcBatchSize(batch);
+        }
+        Integer queryParallelism = integer(p, ShardingSettings.QUERY_PARALLELISM, problems);
+        if (queryParallelism != null) {
+            if (queryParallelism < 1 || queryParallelism > 1024) {
+                problems.add(ShardingSettings.QUERY_PARALLELISM + " must be between 1 and 1024 but was " + queryParallelism);
+            } else {
+                builder.queryParallelism(queryParallelism);
+            }
+        }
+        applyCrossShardWrites(p, builder, problems);
+        p.forEach((k, v) -> {
+            if (k.startsWith("hibernate.") || k.startsWith("jakarta.persistence.")) {
+                builder.hibernateProperty(k, v);
+            } else if (k.startsWith("sharding.") && !known(k, shardIds)) {
+                problems.add("unknown setting '" + k + "' (see ShardingSettings)");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new ShardingConfigurationException(problems);
+        }
+        return builder;
+    }
+
+    /** Two-phase commit, saga retries, lease and recovery period (sagas themselves are registered with the builder). */
+    private static void applyCrossShardWrites(Map<String, String> p, ShardedPersistenceBuilder builder, List<String> problems) {
+        String mode = p.get(ShardingSettings.TWO_PHASE_COMMIT);
+        if (mode != null) {
+            try {
+                builder.twoPhaseCommit(io.github.shardingorm.TwoPhaseCommitMode.valueOf(mode.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                problems.add(ShardingSettings.TWO_PHASE_COMMIT + " must be auto, required or disabled but was '" + mode + "'");
+            }
+        }
+        Integer grace = integer(p, ShardingSettings.TWO_PHASE_GRACE, problems);
+        Integer attempts = integer(p, ShardingSettings.SAGA_MAX_ATTEMPTS, problems);
+        Integer backoff = integer(p, ShardingSettings.SAGA_RETRY_BACKOFF, problems);
+        Integer lease = integer(p, ShardingSettings.SAGA_LEASE, problems);
+        Integer interval = integer(p, ShardingSettings.RECOVERY_INTERVAL, problems);
+        try {
+            if (grace != null) {
+                builder.twoPhaseGrace(Duration.ofMillis(grace));
+            }
+            if (attempts != null || backoff != null) {
+                builder.sagaRetries(attempts == null ? Defaults.SAGA_MAX_ATTEMPTS : attempts,
+                        Duration.ofMillis(backoff == null ? Defaults.SAGA_RETRY_BACKOFF_MILLIS : backoff));
+            }
+            if (lease != null) {
+                builder.sagaLease(Duration.ofMillis(lease));
+            }
+            if (interval != null) {
+                builder.recoveryInterval(Duration.ofMillis(interval));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+    }
+
+    private static boolean known(String key, List<String> shardIds) {
+        if (ShardingSettings.QUERY_PARALLELISM.equals(key)) {
+            return true;
+        }
+        if (List.of(ShardingSettings.TWO_PHASE_COMMIT, ShardingSettings.TWO_PHASE_GRACE, ShardingSettings.SAGA_MAX_ATTEMPTS,
+                ShardingSettings.SAGA_RETRY_BACKOFF, ShardingSettings.SAGA_LEASE, ShardingSettings.RECOVERY_INTERVAL).contains(key)) {
+            return true;
+        }
+        if (List.of(ShardingSettings.SHARDS, ShardingSettings.ENTITIES, ShardingSettings.STRATEGY, ShardingSettings.VIRTUAL_NODES,
+                ShardingSettings.BUCKET_COUNT, ShardingSettings.SCHEMA_ACTION, ShardingSettings.CONNECTION_TIMEOUT,
+                ShardingSettings.MAXIMUM_POOL_SIZE, ShardingSettings.MINIMUM_IDLE, ShardingSettings.NODE_ID,
+                ShardingSettings.JDBC_BATCH_SIZE).contains(key)) {
+            return true;
+        }
+        for (String id : shardIds) {
+            String prefix = ShardingSettings.SHARD_PREFIX + id + ".";
+            if (key.startsWith(prefix) && List.of(ShardingSettings.SHARD_URL, ShardingSettings.SHARD_USERNAME,
+                    ShardingSettings.SHARD_PASSWORD, ShardingSettings.SHARD_MAXIMUM_POOL_SIZE, ShardingSettings.SHARD_MINIMUM_IDLE,
+                    ShardingSettings.SHARD_WEIGHT).contains(key.substring(prefix.length()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Integer integer(Map<String, String> p, String key, List<String> problems) {
+        String value = p.get(key);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            problems.add(key + " must be an integer but was '" + (key.endsWith("password") ? "****" : value) + "'");
+            return null;
+        }
+    }
+
+    private static List<String> list(String value) {
+        List<String> out = new ArrayList<>();
+        if (value != null) {
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ClassLoader classLoader() {
+        ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+        return tccl != null ? tccl : PropertiesConfiguration.class.getClassLoader();
+    }
+}

@@ -1,0 +1,23 @@
+package io.github.shardingorm.internal.config;
+
+import io.github.shardingorm.spi.ShardingStrategy;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * How keys find their shard.
+ *
+ * @param strategy    the sharding strategy, bound to the shards at start-up
+ * @param bucketCount the fixed number of buckets keys hash into (bucketed strategies)
+ * @param nodeId      this JVM's node id in {@code @ShardedId} values
+ */
+public record RoutingSettings(
+        @NotNull ShardingStrategy strategy,
+        @Min(value = 1, message = "bucket count must be at least 1")
+        @Max(value = 65536, message = "bucket count must be at most 65536")
+        int bucketCount,
+        @Min(value = 0, message = "node id must be between 0 and 31")
+        @Max(value = 31, message = "node id must be between 0 and 31")
+        int nodeId) {
+}

@@ -1,0 +1,241 @@
+package io.github.shardingorm.internal.config;
+
+import io.github.shardingorm.SchemaAction;
+import io.github.shardingorm.TwoPhaseCommitMode;
+import io.github.shardingorm.saga.SagaDefinition;
+import io.github.shardingorm.spi.ShardingStrategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Collects the values of a {@link ShardingConfiguration}, each checked as it is given: not null, not
+ * twice (the message names the value already set), within its immediate bounds. {@link #build()}
+ * takes every value left unset from {@link Defaults}; rules across values are the validator's.
+ * The public {@code ShardedPersistenceBuilder} is a face over this one.
+ */
+public final class ShardingConfigurationBuilder {
+
+    private final List<ShardDefinition> shards = new ArrayList<>();
+    private final Set<Class<?>> entities = new LinkedHashSet<>();
+    private SchemaAction schemaAction;
+    // routing
+    private ShardingStrategy strategy;
+    private Integer bucketCount;
+    private Integer nodeId;
+    // pools
+    private Duration connectionTimeout;
+    private Integer maximumPoolSize;
+    private Integer minimumIdle;
+    private final Map<String, Integer> maximumPoolSizes = new LinkedHashMap<>();
+    private final Map<String, Integer> minimumIdles = new LinkedHashMap<>();
+    // sessions
+    private Integer jdbcBatchSize;
+    private final Map<String, Object> hibernateProperties = new LinkedHashMap<>();
+    // queries
+    private Integer queryParallelism;
+    // writes
+    private final Map<String, SagaDefinition> sagas = new LinkedHashMap<>();
+    private TwoPhaseCommitMode twoPhaseCommit;
+    private Long twoPhaseGraceMillis;
+    private Integer sagaMaxAttempts;
+    private Long sagaBackoffMillis;
+    private Long sagaLeaseMillis;
+    private Long recoveryIntervalMillis;
+
+    ShardingConfigurationBuilder() {
+    }
+
+    // ------------------------------------------------------------------ shards and entities
+
+    public ShardingConfigurationBuilder shard(String id, String jdbcUrl, String username, String password) {
+        Objects.requireNonNull(id, "shard id");
+        Objects.requireNonNull(jdbcUrl, () -> "JDBC URL of shard '" + id + "'");
+        shards.add(new ShardDefinition(id, jdbcUrl, username, password));
+        return this;
+    }
+
+    public ShardingConfigurationBuilder entity(Class<?> entityClass) {
+        entities.add(Objects.requireNonNull(entityClass, "entity class"));
+        return this;
+    }
+
+    public ShardingConfigurationBuilder schemaAction(SchemaAction action) {
+        schemaAction = once(schemaAction, action, "schema action");
+        return this;
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    public ShardingConfigurationBuilder strategy(ShardingStrategy strategy) {
+        this.strategy = once(this.strategy, strategy, "strategy");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder bucketCount(int bucketCount) {
+        this.bucketCount = once(this.bucketCount, bucketCount, "bucket count");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder nodeId(int nodeId) {
+        this.nodeId = once(this.nodeId, nodeId, "node id");
+        return this;
+    }
+
+    // ------------------------------------------------------------------ pools
+
+    public ShardingConfigurationBuilder connectionTimeout(Duration timeout) {
+        connectionTimeout = once(connectionTimeout, timeout, "connection timeout");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder maximumPoolSize(int size) {
+        maximumPoolSize = once(maximumPoolSize, size, "maximum pool size");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder minimumIdle(int idle) {
+        minimumIdle = once(minimumIdle, idle, "minimum idle");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder maximumPoolSize(String shardId, int size) {
+        Objects.requireNonNull(shardId, "shard id");
+        maximumPoolSizes.put(shardId, once(maximumPoolSizes.get(shardId), size, "maximum pool size of shard '" + shardId + "'"));
+        return this;
+    }
+
+    public ShardingConfigurationBuilder minimumIdle(String shardId, int idle) {
+        Objects.requireNonNull(shardId, "shard id");
+        minimumIdles.put(shardId, once(minimumIdles.get(shardId), idle, "minimum idle of shard '" + shardId + "'"));
+        return this;
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    public ShardingConfigurationBuilder jdbcBatchSize(int size) {
+        jdbcBatchSize = once(jdbcBatchSize, size, "JDBC batch size");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder hibernateProperty(String name, Object value) {
+        Objects.requireNonNull(name, "property name");
+        Objects.requireNonNull(value, () -> "value of " + name);
+        hibernateProperties.put(name, value);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    public ShardingConfigurationBuilder queryParallelism(int threads) {
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("query parallelism must be between 1 and 1024 but was " + threads);
+        }
+        queryParallelism = once(queryParallelism, threads, "query parallelism");
+        return this;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    public ShardingConfigurationBuilder saga(SagaDefinition saga) {
+        Objects.requireNonNull(saga, "saga");
+        if (sagas.putIfAbsent(saga.type(), saga) != null) {
+            throw new IllegalStateException("saga type '" + saga.type() + "' was already registered");
+        }
+        return this;
+    }
+
+    public ShardingConfigurationBuilder twoPhaseCommit(TwoPhaseCommitMode mode) {
+        twoPhaseCommit = once(twoPhaseCommit, mode, "two-phase commit mode");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder twoPhaseGrace(Duration grace) {
+        twoPhaseGraceMillis = onceMillis(twoPhaseGraceMillis, grace, 100, "two-phase grace");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder sagaRetries(int maxAttempts, Duration firstBackoff) {
+        if (sagaMaxAttempts != null) {
+            throw new IllegalStateException("saga retries were already set to " + sagaMaxAttempts + " attempts");
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("saga max attempts must be at least 1 but was " + maxAttempts);
+        }
+        Objects.requireNonNull(firstBackoff, "first backoff");
+        if (firstBackoff.isNegative()) {
+            throw new IllegalArgumentException("saga retry backoff must not be negative but was " + firstBackoff);
+        }
+        sagaMaxAttempts = maxAttempts;
+        sagaBackoffMillis = firstBackoff.toMillis();
+        return this;
+    }
+
+    public ShardingConfigurationBuilder sagaLease(Duration lease) {
+        sagaLeaseMillis = onceMillis(sagaLeaseMillis, lease, 100, "saga lease");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder recoveryInterval(Duration interval) {
+        recoveryIntervalMillis = onceMillis(recoveryIntervalMillis, interval, 0, "recovery interval");
+        return this;
+    }
+
+    // ------------------------------------------------------------------ build
+
+    /** The configuration, with {@link Defaults} for every value not given. Not validated yet. */
+    public ShardingConfiguration build() {
+        WriteSettings writeDefaults = WriteSettings.DEFAULTS;
+        return new ShardingConfiguration(
+                shards,
+                new ArrayList<>(entities),
+                or(schemaAction, Defaults.SCHEMA_ACTION),
+                new RoutingSettings(strategy != null ? strategy : Defaults.strategy(),
+                        or(bucketCount, Defaults.BUCKET_COUNT),
+                        or(nodeId, Defaults.NODE_ID)),
+                new PoolSettings(connectionTimeout != null ? connectionTimeout.toMillis() : Defaults.CONNECTION_TIMEOUT_MILLIS,
+                        or(maximumPoolSize, Defaults.MAXIMUM_POOL_SIZE),
+                        minimumIdle != null ? minimumIdle : Defaults.MINIMUM_IDLE,
+                        maximumPoolSizes, minimumIdles),
+                new SessionSettings(or(jdbcBatchSize, Defaults.JDBC_BATCH_SIZE), hibernateProperties),
+                new QuerySettings(queryParallelism != null ? queryParallelism : Defaults.queryParallelism(shards.size())),
+                new CrossShardWrites(new ArrayList<>(sagas.values()), or(twoPhaseCommit, Defaults.TWO_PHASE_COMMIT),
+                        new WriteSettings(
+                                or(sagaMaxAttempts, writeDefaults.maxAttempts()),
+                                or(sagaBackoffMillis, writeDefaults.backoffMillis()),
+                                writeDefaults.maxBackoffMillis(),
+                                or(sagaLeaseMillis, writeDefaults.leaseMillis()),
+                                or(recoveryIntervalMillis, writeDefaults.recoveryIntervalMillis()),
+                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))));
+    }
+
+    private static <V> V or(V value, V otherwise) {
+        return value != null ? value : otherwise;
+    }
+
+    /** The one rule of every single-valued setting: not null, not twice (the message names the value already set). */
+    private static <V> V once(V previous, V value, String what) {
+        Objects.requireNonNull(value, what);
+        if (previous != null) {
+            throw new IllegalStateException(what + " was already set to " + previous);
+        }
+        return value;
+    }
+
+    /** {@link #once} for a duration kept in milliseconds, with a lower bound. */
+    private static Long onceMillis(Long previous, Duration value, long minimumMillis, String what) {
+        Objects.requireNonNull(value, what);
+        if (previous != null) {
+            throw new IllegalStateException(what + " was already set to " + previous + " ms");
+        }
+        if (value.toMillis() < minimumMillis) {
+            throw new IllegalArgumentException(what + " must be at least " + minimumMillis + " ms but was " + value.toMillis() + " ms");
+        }
+        return value.toMillis();
+    }
+}

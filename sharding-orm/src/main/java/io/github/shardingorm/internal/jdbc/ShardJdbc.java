@@ -1,0 +1,70 @@
+package io.github.shardingorm.internal.jdbc;
+
+import io.github.shardingorm.ShardUnavailableException;
+import io.github.shardingorm.ShardingException;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Plain JDBC on one shard's pool, for the write logs: a short transaction that commits, or one
+ * statement in auto-commit (needed by {@code COMMIT PREPARED}). SQL failures become
+ * {@link ShardingException} (or {@link ShardUnavailableException}) naming the shard, SQLState kept.
+ */
+public final class ShardJdbc {
+
+    /** JDBC work that may throw SQLException. */
+    @FunctionalInterface
+    public interface Work<R> {
+        R run(Connection connection) throws SQLException;
+    }
+
+    private final ShardPools pools;
+
+    public ShardJdbc(ShardPools pools) {
+        this.pools = pools;
+    }
+
+    public <R> R fromTransaction(String shard, String what, Work<R> work) {
+        try (Connection c = pools.connection(shard)) {
+            try {
+                R result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure(shard, what, e);
+        }
+    }
+
+    public <R> R autoCommit(String shard, String what, Work<R> work) {
+        try (Connection c = pools.connection(shard)) {
+            c.setAutoCommit(true);
+            try {
+                return work.run(c);
+            } finally {
+                c.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            throw failure(shard, what, e);
+        }
+    }
+
+    static ShardingException failure(String shard, String what, SQLException e) {
+        if (e instanceof ShardUnavailableSqlException u) {
+            return new ShardUnavailableException(u.shardId(), what + ": " + u.getMessage(), e);
+        }
+        String state = e.getSQLState();
+        String message = what + " failed on shard '" + shard + "': " + e.getMessage() + " [SQLState " + state + "]";
+        if (ConnectionFailures.isConnectionFailure(e)) {
+            return new ShardUnavailableException(shard, message, e);
+        }
+        return new ShardingException(message, e);
+    }
+}

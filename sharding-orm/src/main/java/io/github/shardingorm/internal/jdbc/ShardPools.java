@@ -1,0 +1,150 @@
+package io.github.shardingorm.internal.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.shardingorm.internal.config.JdbcUrls;
+import io.github.shardingorm.internal.config.PoolSettings;
+import io.github.shardingorm.internal.config.ShardDefinition;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HikariCP pool per shard. Read-only connections come from {@link #readOnlyConnection(String)},
+ * which serves them from the primary today and is where per-shard replica pools plug in later.
+ */
+public final class ShardPools implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardPools.class);
+
+    private final Map<String, HikariDataSource> primaries;
+    private final Map<String, String> maskedUrls;
+    private final long connectionTimeoutMillis;
+
+    private ShardPools(Map<String, HikariDataSource> primaries, Map<String, String> maskedUrls, long connectionTimeoutMillis) {
+        this.primaries = primaries;
+        this.maskedUrls = maskedUrls;
+        this.connectionTimeoutMillis = connectionTimeoutMillis;
+    }
+
+    /** Creates the pools without connecting (HikariCP's initialization does not fail fast); see {@link #checkReachable}. */
+    public static ShardPools create(List<ShardDefinition> shards, PoolSettings settings) {
+        Map<String, HikariDataSource> pools = new LinkedHashMap<>();
+        Map<String, String> urls = new LinkedHashMap<>();
+        try {
+            for (ShardDefinition shard : shards) {
+                HikariConfig hc = new HikariConfig();
+                hc.setPoolName("sharding-orm-" + shard.id());
+                hc.setJdbcUrl(shard.jdbcUrl());
+                if (shard.username() != null) {
+                    hc.setUsername(shard.username());
+                }
+                if (shard.password() != null) {
+                    hc.setPassword(shard.password());
+                }
+                hc.setMaximumPoolSize(settings.maximumPoolSize(shard.id()));
+                hc.setMinimumIdle(settings.minimumIdle(shard.id()));
+                hc.setConnectionTimeout(settings.connectionTimeoutMillis());
+                hc.setValidationTimeout(Math.min(settings.connectionTimeoutMillis(), 1000));
+                hc.setInitializationFailTimeout(-1);
+                hc.setAutoCommit(false);
+                pools.put(shard.id(), new HikariDataSource(hc));
+                urls.put(shard.id(), JdbcUrls.mask(shard.jdbcUrl()));
+                LOG.debug("shard {}: pool of {} connections for {}", shard.id(), hc.getMaximumPoolSize(), JdbcUrls.mask(shard.jdbcUrl()));
+            }
+        } catch (RuntimeException e) {
+            pools.values().forEach(HikariDataSource::close);
+            throw e;
+        }
+        return new ShardPools(pools, urls, settings.connectionTimeoutMillis());
+    }
+
+    /** Tries one connection per shard in parallel; adds a problem per unreachable shard. */
+    public void checkReachable(List<String> problems, List<Throwable> causes) {
+        Map<String, java.util.concurrent.CompletableFuture<Void>> checks = new LinkedHashMap<>();
+        for (String shard : primaries.keySet()) {
+            checks.put(shard, java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (Connection c = primaries.get(shard).getConnection()) {
+                    c.isValid(1);
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }));
+        }
+        checks.forEach((shard, check) -> {
+            try {
+                check.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable cause = e.getCause();
+                problems.add("shard '" + shard + "' (" + maskedUrls.get(shard) + ") is unreachable: " + rootMessage(cause));
+                causes.add(cause);
+            }
+        });
+    }
+
+    public Connection connection(String shardId) throws SQLException {
+        HikariDataSource pool = primaries.get(shardId);
+        if (pool == null) {
+            throw new SQLException("unknown shard '" + shardId + "' (shards: " + primaries.keySet() + ")", "08001");
+        }
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw new ShardUnavailableSqlException(shardId, "shard '" + shardId + "' (" + maskedUrls.get(shardId)
+                    + ") is unavailable: no connection within " + connectionTimeoutMillis + " ms ("
+                    + stats(pool) + "): " + rootMessage(e), e);
+        }
+    }
+
+    /** A read-only connection for the shard; from the primary until replica pools exist. */
+    public Connection readOnlyConnection(String shardId) throws SQLException {
+        Connection c = connection(shardId);
+        try {
+            c.setReadOnly(true);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    public String firstShard() {
+        return primaries.keySet().iterator().next();
+    }
+
+    public String maskedUrl(String shardId) {
+        return maskedUrls.get(shardId);
+    }
+
+    public HikariDataSource pool(String shardId) {
+        return primaries.get(shardId);
+    }
+
+    private static String stats(HikariDataSource pool) {
+        HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+        if (mx == null) {
+            return "pool " + pool.getPoolName() + " not started";
+        }
+        return "pool " + pool.getPoolName() + ": total=" + mx.getTotalConnections() + ", active=" + mx.getActiveConnections()
+                + ", idle=" + mx.getIdleConnections() + ", waiting=" + mx.getThreadsAwaitingConnection();
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String state = root instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
+        return root.getClass().getSimpleName() + ": " + root.getMessage() + state;
+    }
+
+    @Override
+    public void close() {
+        primaries.values().forEach(HikariDataSource::close);
+    }
+}

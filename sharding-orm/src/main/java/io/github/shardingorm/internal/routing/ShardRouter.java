@@ -1,0 +1,221 @@
+package io.github.shardingorm.internal.routing;
+
+import io.github.shardingorm.ShardAwareId;
+import io.github.shardingorm.spi.BucketedShardResolver;
+import io.github.shardingorm.spi.ShardResolver;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The router: entity instance / key / id &rarr; shard id.
+ *
+ * <p>Every path normalizes the key ({@link KeyType}), asks the bound {@link ShardResolver} and
+ * turns every failure into a {@link io.github.shardingorm.ShardRoutingException} that names the
+ * entity, the key and the shards. It never defaults to a shard and never fans out: the caller
+ * either gets exactly one shard or an exception. The hot path (an entity instance) is a
+ * {@link ClassValue} lookup, one attribute read, the key hash and an array lookup.
+ *
+ * <p>It knows nothing of Hibernate (a test keeps it so): the one Hibernate notion it needs, "the
+ * real entity behind a lazy proxy", is handed in as a function by start-up.
+ */
+public final class ShardRouter {
+
+    private final ShardResolver resolver;
+    private final Map<Class<?>, ShardedEntityModel> models;
+    private final List<String> shardIds;
+    private final Set<String> shardIdSet;
+    private final List<String> entityNames;
+    private final Set<Class<?>> referenceClasses;
+    private final UnaryOperator<Object> unproxy;
+    private final ClassValue<Class<?>> referenceByRuntimeClass = new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                if (referenceClasses.contains(c)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+    };
+    private final ClassValue<ShardedEntityModel> byRuntimeClass = new ClassValue<>() {
+        @Override
+        protected ShardedEntityModel computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                ShardedEntityModel model = models.get(c);
+                if (model != null) {
+                    return model;
+                }
+            }
+            return null;
+        }
+    };
+
+    /** A router without reference entities, for entity instances that are never proxies (tests, benchmarks). */
+    public ShardRouter(ShardResolver resolver, Map<Class<?>, ShardedEntityModel> models, List<String> shardIds) {
+        this(resolver, models, shardIds, Set.of(), UnaryOperator.identity());
+    }
+
+    /**
+     * @param referenceClasses the {@code @ReferenceTable} entities (copied to every shard, no key)
+     * @param unproxy          the entity behind a lazy proxy (the instance itself when it is none)
+     */
+    public ShardRouter(ShardResolver resolver, Map<Class<?>, ShardedEntityModel> models, List<String> shardIds,
+                       Set<Class<?>> referenceClasses, UnaryOperator<Object> unproxy) {
+        this.referenceClasses = Set.copyOf(referenceClasses);
+        this.unproxy = unproxy;
+        this.resolver = resolver;
+        this.models = Map.copyOf(models);
+        this.shardIds = List.copyOf(shardIds);
+        this.shardIdSet = Set.copyOf(shardIds);
+        this.entityNames = models.values().stream().map(ShardedEntityModel::entityName).toList();
+    }
+
+    /** The {@code @ReferenceTable} entity classes. */
+    public Set<Class<?>> referenceClasses() {
+        return referenceClasses;
+    }
+
+    /** Whether {@code type} (or a superclass, e.g. behind a proxy) is a {@code @ReferenceTable} entity. */
+    public boolean isReference(Class<?> type) {
+        return referenceClassOf(type) != null;
+    }
+
+    /** The configured reference class that {@code type} is or extends, or null. */
+    public Class<?> referenceClassOf(Class<?> type) {
+        return referenceClasses.isEmpty() ? null : referenceByRuntimeClass.get(type);
+    }
+
+    public ShardResolver resolver() {
+        return resolver;
+    }
+
+    public List<String> shardIds() {
+        return shardIds;
+    }
+
+    public boolean isBucketed() {
+        return resolver instanceof BucketedShardResolver;
+    }
+
+    /** The bucketed resolver, or null when the strategy is not bucketed. */
+    public BucketedShardResolver bucketed() {
+        return resolver instanceof BucketedShardResolver b ? b : null;
+    }
+
+    /** The model of a (possibly proxied or subclassed) entity class; throws when it is not sharded. */
+    public ShardedEntityModel model(Class<?> type) {
+        ShardedEntityModel model = byRuntimeClass.get(type);
+        if (model == null) {
+            if (isReference(type)) {
+                throw RoutingErrors.referenceHasNoKey(type);
+            }
+            throw RoutingErrors.unmanagedEntity(type, entityNames);
+        }
+        return model;
+    }
+
+    /** The model, or null when {@code type} is not a sharded entity. */
+    public ShardedEntityModel modelOrNull(Class<?> type) {
+        return byRuntimeClass.get(type);
+    }
+
+    public void checkShard(String shardId) {
+        if (shardId == null || !shardIdSet.contains(shardId)) {
+            throw RoutingErrors.unknownShard(shardId, shardIds);
+        }
+    }
+
+    /** The normalized key of an entity instance; throws when it is null. */
+    public Object keyOf(ShardedEntityModel model, Object entity) {
+        Object raw = model.key().read(unproxy.apply(entity));
+        if (raw == null) {
+            throw RoutingErrors.nullKey(model);
+        }
+        return raw instanceof Long ? raw : model.keyType().normalize(raw);
+    }
+
+    /** The shard of an entity instance. */
+    public String shardOfEntity(Object entity) {
+        if (entity == null) {
+            throw new IllegalArgumentException("entity must not be null");
+        }
+        ShardedEntityModel model = model(entity.getClass());
+        return shardOfNormalizedKey(model.entityName(), keyOf(model, entity));
+    }
+
+    /** The shard of a key given for an entity: the key's type must match the entity's key type. */
+    public String shardOfKey(ShardedEntityModel model, Object rawKey) {
+        if (rawKey == null) {
+            throw RoutingErrors.nullKey(model.entityName());
+        }
+        Object key = model.keyType().normalize(rawKey);
+        if (key == null) {
+            throw RoutingErrors.wrongKeyType(model, rawKey);
+        }
+        return shardOfNormalizedKey(model.entityName(), key);
+    }
+
+    /** The shard of a key with no entity named: normalized by its own type. */
+    public String shardOfKey(Object rawKey) {
+        if (rawKey == null) {
+            throw RoutingErrors.nullKey((String) null);
+        }
+        KeyType type = KeyType.ofValue(rawKey);
+        if (type == null) {
+            throw RoutingErrors.unsupportedKeyType(rawKey);
+        }
+        return shardOfNormalizedKey(null, type.normalize(rawKey));
+    }
+
+    /** The bucket of an entity's key (bucketed strategies only). */
+    public int bucketOfEntity(ShardedEntityModel model, Object entity) {
+        return bucketed().bucketOf(keyOf(model, entity));
+    }
+
+    /** The shard an id routes to on its own; throws when the id cannot route alone. */
+    public String shardOfId(ShardedEntityModel model, Object id) {
+        if (id == null) {
+            throw new IllegalArgumentException("id of " + model.entityName() + " must not be null");
+        }
+        switch (model.idRouting()) {
+            case ID_IS_KEY:
+                return shardOfKey(model, id);
+            case SHARD_AWARE_ID:
+                if (!(id instanceof Long longId)) {
+                    throw RoutingErrors.badShardAwareId(model, id, "a @ShardedId is a Long but this is a " + id.getClass().getName());
+                }
+                if (!ShardAwareId.isPlausible(longId)) {
+                    throw RoutingErrors.badShardAwareId(model, id, "a @ShardedId is positive");
+                }
+                int bucket = ShardAwareId.bucketOf(longId);
+                io.github.shardingorm.routing.ShardMap map = bucketed().shardMap(); // read once: it may be replaced meanwhile
+                if (bucket >= map.bucketCount()) {
+                    throw RoutingErrors.badShardAwareId(model, id, "it carries bucket " + bucket + " but the shard map has only "
+                            + map.bucketCount() + " buckets (an id from another cluster?)");
+                }
+                String shard = map.shardOf(bucket);
+                if (shard == null) {
+                    throw RoutingErrors.badShardAwareId(model, id, "its bucket " + bucket + " maps to no shard");
+                }
+                return shard;
+            default:
+                throw RoutingErrors.idNotRoutable(model, id);
+        }
+    }
+
+    private String shardOfNormalizedKey(String entityName, Object key) {
+        String shard;
+        try {
+            shard = resolver.shardOf(key);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw RoutingErrors.resolverRejected(entityName, key, resolver.name(), e);
+        }
+        if (shard == null) {
+            throw RoutingErrors.noShardForKey(entityName, key, resolver.name(), shardIds);
+        }
+        return shard;
+    }
+}
