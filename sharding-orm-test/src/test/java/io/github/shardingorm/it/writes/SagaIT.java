@@ -20,8 +20,8 @@ import io.github.shardingorm.saga.SagaOutcome;
 import io.github.shardingorm.saga.SagaResult;
 import io.github.shardingorm.saga.SagaState;
 import io.github.shardingorm.saga.SagaStatus;
-import io.github.shardingorm.test.PostgresShards;
-import io.github.shardingorm.test.ShardDatabases;
+import io.github.shardingorm.test.PostgresServerGroup;
+import io.github.shardingorm.test.PostgresServers;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,11 +34,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Sagas, reference tables and the start-up checks on 3 shard databases of the shared server
- * (which has {@code max_prepared_transactions = 0}, so reference writes use the saga fallback and
- * {@code atomically} is refused). Every effect is checked straight through JDBC on every shard.
+ * Sagas, reference tables and the start-up checks on 3 shard databases of a private server with
+ * {@code max_prepared_transactions = 0} (so reference writes use the saga fallback and
+ * {@code atomically} is refused, whatever server the other tests use). Every effect is checked
+ * straight through JDBC on every shard.
  */
-@PostgresShards(count = 3)
+@PostgresServers(count = 1, settings = {"max_prepared_transactions=0"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SagaIT {
 
@@ -47,8 +48,8 @@ class SagaIT {
     private long nextKey = 10_000;
 
     @BeforeAll
-    void start(ShardDatabases databases) {
-        shards = WritesFixture.shards(databases);
+    void start(PostgresServerGroup servers) {
+        shards = WritesFixture.shardsOnServers(servers.servers(), 3, "saga");
         orm = WritesFixture.builder(shards)
                 .saga(WritesFixture.marks3())
                 .saga(transfer())
@@ -184,7 +185,7 @@ class SagaIT {
 
     @Test
     void referenceEntitiesAreCopiedToEveryShardAndJoinedLocally() throws SQLException {
-        assertFalse(orm.references().atomicWrites(), "the shared server has max_prepared_transactions=0: saga fallback");
+        assertFalse(orm.references().atomicWrites(), "the server has max_prepared_transactions=0: saga fallback");
         orm.references().save(new Country("DE", "Germany", 84));
         orm.references().save(new Country("FR", "France", 68));
         orm.references().save(new Country("DE", "Deutschland", 84));
