@@ -68,8 +68,24 @@ public interface ShardedPersistence extends AutoCloseable {
     /** Runs {@code work} in a transaction on the shard with id {@code shardId}. */
     <R> R fromTransactionOnShard(String shardId, Function<Session, R> work);
 
-    /** The shard that a shard-key value routes to. */
+    /**
+     * The shard that a shard-key value routes to, the key normalized by its own type (any
+     * integral type, String or UUID). Prefer {@link #shardOf(Class, Object)}, which also checks
+     * the key against the entity's key type.
+     *
+     * @throws ShardRoutingException when the key is null, of an unsupported type or routes to no shard
+     */
     String shardOf(Object key);
+
+    /**
+     * The shard that {@code key}, as the {@link ShardKey} of {@code entityClass}, routes to:
+     * {@code shardOf(User.class, "abc")} for a {@code Long}-keyed {@code User} throws instead of
+     * routing the string.
+     *
+     * @throws ShardRoutingException when the class is not a sharded entity, or the key is null, of
+     *         a type that does not fit the entity's key, or routes to no shard
+     */
+    String shardOf(Class<?> entityClass, Object key);
 
     /** The shard that an entity instance routes to (by its {@link ShardKey}). */
     String shardOfEntity(Object entity);

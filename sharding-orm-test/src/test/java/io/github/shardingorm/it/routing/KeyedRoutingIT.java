@@ -245,6 +245,22 @@ class KeyedRoutingIT {
         ShardRoutingException badBucket = assertThrows(ShardRoutingException.class, () -> posts.findById(idFromAnotherCluster));
         assertTrue(badBucket.getMessage().contains("bucket 5000"), badBucket.getMessage());
         assertThrows(ShardRoutingException.class, () -> posts.findById(-5L));
+
+        // findById(null) is a routing failure, as the README promises, for an id-is-key and a @ShardedId entity alike
+        ShardRoutingException nullId = assertThrows(ShardRoutingException.class, () -> users.findById(null));
+        assertTrue(nullId.getMessage().contains("User") && nullId.getMessage().contains("null"), nullId.getMessage());
+        assertThrows(ShardRoutingException.class, () -> posts.findById(null));
+        assertThrows(ShardRoutingException.class, () -> posts.deleteById(null));
+
+        // the typed shardOf checks the key against the entity's key type; the untyped one routes any supported key
+        ShardRoutingException typed = assertThrows(ShardRoutingException.class, () -> orm.shardOf(User.class, "abc"));
+        assertTrue(typed.getMessage().contains("User") && typed.getMessage().contains("java.lang.String"), typed.getMessage());
+        assertEquals("User", typed.getEntityName());
+        assertEquals(orm.shardOf(42L), orm.shardOf(User.class, 42L));
+        assertEquals(orm.shardOf(42L), orm.shardOf(Post.class, 42));
+        assertNotNull(orm.shardOf("abc"));
+        assertThrows(ShardRoutingException.class, () -> orm.shardOf(User.class, null));
+        assertThrows(ShardRoutingException.class, () -> orm.shardOf(String.class, 42L));
     }
 
     @Test

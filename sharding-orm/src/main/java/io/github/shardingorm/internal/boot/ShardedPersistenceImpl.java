@@ -87,6 +87,14 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     }
 
     @Override
+    public String shardOf(Class<?> entityClass, Object key) {
+        if (entityClass == null) {
+            throw new IllegalArgumentException("entityClass must not be null");
+        }
+        return router.shardOfKey(router.model(entityClass), key);
+    }
+
+    @Override
     public String shardOfEntity(Object entity) {
         return router.shardOfEntity(entity);
     }
