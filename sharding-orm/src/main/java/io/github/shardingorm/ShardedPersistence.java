@@ -47,6 +47,17 @@ public interface ShardedPersistence extends AutoCloseable {
     }
 
     /**
+     * The PostgreSQL DDL of the write-log tables ({@code shorm_saga}, {@code shorm_saga_step},
+     * {@code shorm_2pc_decision}), idempotent, one statement per element; also the classpath
+     * resource {@code META-INF/sharding-orm/write-log-postgresql.sql}. Every shard needs them when
+     * saga types are registered, {@link ReferenceTable} entities are configured or two-phase commit
+     * is used; schema actions CREATE and UPDATE create them, VALIDATE demands them only then.
+     */
+    static List<String> writeLogDdl() {
+        return io.github.shardingorm.internal.writes.WriteLogSchema.DDL;
+    }
+
+    /**
      * The repository of a sharded entity.
      *
      * @throws ShardRoutingException if {@code entityClass} is not one of the configured entities
