@@ -54,7 +54,7 @@ public interface ShardedPersistence extends AutoCloseable {
      * is used; schema actions CREATE and UPDATE create them, VALIDATE demands them only then.
      */
     static List<String> writeLogDdl() {
-        return io.github.shardingorm.internal.writes.WriteLogSchema.DDL;
+        return io.github.shardingorm.internal.boot.ShardedPersistenceBootstrap.writeLogDdl();
     }
 
     /**
