@@ -64,6 +64,20 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass);
 
+    /**
+     * Saves entities of any sharded types in one call, e.g. a user with its posts: every entity is
+     * routed by its own {@link ShardKey} before anything is written (a null or bad key, or an
+     * unmanaged type, anywhere in the batch writes nothing), then each shard's group (in the order
+     * given, so parents before their children) is saved in one transaction with JDBC batches, the
+     * shards in parallel, like {@link ShardedRepository#saveAll}. Atomic per shard, NOT across
+     * shards: if a shard fails, the exception names the shards that committed.
+     *
+     * @return the saved entities in the order given (for an existing row, its merged copy)
+     * @throws ShardRoutingException when an entity cannot be routed (nothing written)
+     * @throws IllegalArgumentException when {@code entities} or one of them is null (nothing written)
+     */
+    List<Object> saveAll(Iterable<?> entities);
+
     /** Runs {@code work} in a transaction on the shard of {@code key}; commits, or rolls back on any exception. */
     void inTransaction(Object key, Consumer<Session> work);
 

@@ -6,6 +6,7 @@ import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.jdbc.ShardPools;
+import io.github.shardingorm.internal.repository.SavesAcrossShards;
 import io.github.shardingorm.internal.repository.ShardedRepositoryImpl;
 import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.writes.CrossShardRuntime;
@@ -33,6 +34,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CrossShardRuntime writes;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
+    private final SavesAcrossShards saves;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
                            io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes) {
@@ -42,6 +44,12 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         this.sessions = sessions;
         this.queries = queries;
         this.writes = writes;
+        this.saves = new SavesAcrossShards(router, sessions, sessionFactory, queries);
+    }
+
+    @Override
+    public List<Object> saveAll(Iterable<?> entities) {
+        return saves.saveAll(entities);
     }
 
     @Override
@@ -49,7 +57,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass) {
         router.model(entityClass);
         return (ShardedRepository<T, ID>) repositories.computeIfAbsent(entityClass,
-                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries));
+                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries, saves));
     }
 
     @Override

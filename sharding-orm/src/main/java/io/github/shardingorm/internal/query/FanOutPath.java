@@ -32,7 +32,7 @@ final class FanOutPath {
         RowWindow window = RowWindow.of(shape.window(), options.parameters(), options.offset(), options.limit());
         int perShardMax = shape.isGrouped() ? -1 : window.perShardMax();
         ScatterGather.Outcome<List<Object[]>> outcome = runtime.scatter().run(targets, (shard, cancellation) ->
-                runtime.sessions().fromTransaction(shard, true, session -> {
+                runtime.sessions().fromReadOnlySession(shard, session -> {
                     cancellation.attach(session);
                     SelectionQuery<Object[]> q = session.createSelectionQuery(ShardStatement.fanOut(shape, options.after()));
                     q.setQueryPlanCacheable(true); // criteria plans are not cached by default; ours are reused on every call

@@ -164,6 +164,11 @@ public final class ShardedQueries implements AutoCloseable {
         return sum;
     }
 
+    /** The executor of fan-outs, also running the shards of a {@code saveAll} in parallel. */
+    public ScatterGather scatter() {
+        return scatter;
+    }
+
     public int parallelism() {
         return scatter.parallelism();
     }
