@@ -265,9 +265,21 @@ class SqmQueryAnalyzerTest {
 
     @Test
     void avgIsAskedAsSumAndCountPerShard() {
-        String sql = shardHql("select p.authorId, avg(p.score) from QPost p group by p.authorId");
+        String sql = shardHql("select p.category, avg(p.score) from QPost p group by p.category");
         assertTrue(sql.contains("sum(") && sql.contains("count(") && !sql.contains("avg("), sql);
-        assertTrue(sql.contains("group by p.authorId"), sql);
+        assertTrue(sql.contains("group by p.category"), sql);
+    }
+
+    /** Grouped by the shard key, every group is on one shard: the shards run the query as written and the merge only orders. */
+    @Test
+    void groupsByTheShardKeyAreComputedOrderedAndLimitedOnEachShard() {
+        String hql = "select p.authorId, avg(p.score), count(p) from QPost p group by p.authorId having count(p) > 2"
+                + " order by count(p) desc, p.authorId";
+        String sql = shardHql(hql);
+        assertTrue(sql.contains("avg(") && !sql.contains("sum(") && sql.contains("having") && sql.contains("order by count("), sql);
+        SelectShape shape = hashed.plan(hql, Object[].class).select();
+        assertTrue(!shape.isGrouped(), "merged as plain rows");
+        assertEquals(List.of(SortKey.of(2, true, null), SortKey.of(0, false, null)), shape.order());
     }
 
     @Test
@@ -279,7 +291,7 @@ class SqmQueryAnalyzerTest {
 
     @Test
     void havingAndOrderByOfGroupedQueriesAreLeftForTheMerge() {
-        String sql = shardHql("select p.authorId, count(p) from QPost p group by p.authorId having count(p) > 2 order by count(p) desc");
+        String sql = shardHql("select p.category, count(p) from QPost p group by p.category having count(p) > 2 order by count(p) desc");
         assertTrue(!sql.contains("having") && !sql.contains("order by"), sql);
     }
 
