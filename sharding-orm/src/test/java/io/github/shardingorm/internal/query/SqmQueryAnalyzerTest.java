@@ -270,6 +270,17 @@ class SqmQueryAnalyzerTest {
         assertTrue(sql.contains("group by p.category"), sql);
     }
 
+    @Test
+    void avgOfLengthCountsTheColumnSoThatEachShardEvaluatesLengthOnce() {
+        SelectShape shape = hashed.plan("select count(p), avg(length(p.body)) from QPost p", Object[].class).select();
+        var selections = shape.shardSelect().getQuerySpec().getSelectClause().getSelections();
+        assertEquals(3, selections.size(), "count, the AVG's sum and its count");
+        var avgCount = (org.hibernate.query.sqm.tree.expression.SqmFunction<?>) selections.get(2).getSelectableNode();
+        var counted = avgCount.getArguments().get(0);
+        assertTrue(counted instanceof org.hibernate.query.sqm.tree.domain.SqmPath<?> path
+                && path.getNavigablePath().getLocalName().equals("body"), "counts p.body, not length(p.body): " + counted);
+    }
+
     /** Grouped by the shard key, every group is on one shard: the shards run the query as written and the merge only orders. */
     @Test
     void groupsByTheShardKeyAreComputedOrderedAndLimitedOnEachShard() {

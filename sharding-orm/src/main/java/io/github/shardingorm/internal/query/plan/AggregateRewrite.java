@@ -93,7 +93,7 @@ final class AggregateRewrite {
                     analysis.rejectFanOut("avg(...) filter (...)", "not merged; use sum(...) filter and count(...) filter");
                 }
                 kind = MergeAggregate.Kind.AVG;
-                cols = new int[] {helperPartial(averagedSum(argument)), partial((SqmExpression<?>) cb.count(argument))};
+                cols = new int[] {helperPartial(averagedSum(argument)), partial((SqmExpression<?>) cb.count(countedFor(argument)))};
             }
             case "min", "max" -> {
                 kind = name.equals("min") ? MergeAggregate.Kind.MIN : MergeAggregate.Kind.MAX;
@@ -130,6 +130,24 @@ final class AggregateRewrite {
         partials.add(e);
         helpers.add(true);
         return partials.size() - 1;
+    }
+
+    /** Functions that are null exactly when their one argument is: counting the argument counts them. */
+    private static final java.util.Set<String> NULL_PRESERVING = java.util.Set.of("length", "character_length", "char_length",
+            "octet_length", "bit_length", "lower", "upper", "abs");
+
+    /**
+     * What the COUNT under an AVG counts: {@code avg(length(p.body))} counts {@code p.body}, which
+     * is null exactly when {@code length(p.body)} is, so that each shard evaluates the function
+     * once per row (for the sum), not twice.
+     */
+    private static SqmExpression<?> countedFor(SqmExpression<?> argument) {
+        if (argument instanceof SqmFunction<?> f && f.getArguments().size() == 1
+                && NULL_PRESERVING.contains(f.getFunctionName().toLowerCase(Locale.ROOT))
+                && f.getArguments().get(0) instanceof org.hibernate.query.sqm.tree.domain.SqmPath<?> path) {
+            return path;
+        }
+        return argument;
     }
 
     /**
