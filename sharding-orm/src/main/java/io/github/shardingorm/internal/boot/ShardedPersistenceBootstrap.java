@@ -11,7 +11,9 @@ import io.github.shardingorm.internal.id.ShardingRuntime;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.query.ShardedQueries;
 import io.github.shardingorm.internal.routing.EntityModelScanner;
+import io.github.shardingorm.internal.routing.BucketedHashStrategy;
 import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.topology.TopologyRuntime;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import io.github.shardingorm.internal.writes.CrossShardRuntime;
 import io.github.shardingorm.internal.writes.FaultInjector;
@@ -48,6 +50,7 @@ import org.slf4j.LoggerFactory;
  *   <li>start ONE Hibernate SessionFactory whose tenants are the shards;</li>
  *   <li>apply the schema action to every shard, including the write-log tables ({@code shorm_saga},
  *       {@code shorm_saga_step}, {@code shorm_2pc_decision}); check prepared-transaction support;</li>
+ *   <li>read (or create) the stored topology and start following it ({@code internal.topology});</li>
  *   <li>start cross-shard writes: sagas, two-phase commit, and recovery (first pass at once).</li>
  * </ol>
  */
@@ -69,6 +72,7 @@ public final class ShardedPersistenceBootstrap {
         ShardPools pools = ShardPools.create(configuration.shards(), configuration.pools());
         SessionFactoryImplementor sessionFactory = null;
         ShardedQueries queries = null;
+        TopologyRuntime topology = null;
         try {
             List<Throwable> causes = new ArrayList<>();
             pools.checkReachable(problems, causes);
@@ -86,6 +90,10 @@ public final class ShardedPersistenceBootstrap {
                     !router.referenceClasses().isEmpty(), configuration.schemaAction(),
                     pools, configuration.shardIds(), problems, causes);
             throwIfProblems(problems, causes);
+            topology = TopologyRuntime.start(configuration.schemaAction(), configuration.topology(), configuration.shards(), pools,
+                    router, configuration.routing().strategy() instanceof BucketedHashStrategy b && b.isExplicit(),
+                    shardedTables(sessionFactory, configuration, router), problems, causes);
+            throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
             ShardSessions sessions = new ShardSessions(sessionFactory);
@@ -93,8 +101,11 @@ public final class ShardedPersistenceBootstrap {
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
                     pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
-            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes);
+            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology);
         } catch (RuntimeException e) {
+            if (topology != null) {
+                topology.close();
+            }
             if (queries != null) {
                 queries.close();
             }
@@ -134,6 +145,20 @@ public final class ShardedPersistenceBootstrap {
                 bucketed, bucketCount, problems);
         return resolver == null ? null : new ShardRouter(resolver, models, configuration.shardIds(),
                 EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy);
+    }
+
+    /** The tables of the sharded entities (those the fence trigger goes on while their buckets move). */
+    private static List<String> shardedTables(SessionFactoryImplementor sessionFactory, ShardingConfiguration configuration,
+                                              ShardRouter router) {
+        java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+        for (Class<?> entity : configuration.entities()) {
+            if (router.modelOrNull(entity) != null) {
+                for (java.io.Serializable space : sessionFactory.getMappingMetamodel().getEntityDescriptor(entity).getPropertySpaces()) {
+                    tables.add(space.toString());
+                }
+            }
+        }
+        return List.copyOf(tables);
     }
 
     private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools) {

@@ -8,6 +8,9 @@ import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.repository.ShardedRepositoryImpl;
 import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.topology.TopologyRuntime;
+import io.github.shardingorm.internal.topology.TopologyService;
+import io.github.shardingorm.routing.Topology;
 import io.github.shardingorm.internal.writes.CrossShardRuntime;
 import io.github.shardingorm.routing.ShardMap;
 import io.github.shardingorm.saga.Sagas;
@@ -33,9 +36,12 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CrossShardRuntime writes;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
+    private final TopologyRuntime topology;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
-                           io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes) {
+                           io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes,
+                           TopologyRuntime topology) {
+        this.topology = topology;
         this.sessionFactory = sessionFactory;
         this.pools = pools;
         this.router = router;
@@ -103,7 +109,25 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public void replaceShardMap(ShardMap next) {
-        bucketed("replaceShardMap()").replaceShardMap(next);
+        BucketedShardResolver resolver = bucketed("replaceShardMap()");
+        TopologyService service = topology.service();
+        if (service == null) {
+            resolver.replaceShardMap(next);
+        } else {
+            java.util.Objects.requireNonNull(next, "next");
+            service.replaceMap(next, (current, map) -> { });
+        }
+    }
+
+    @Override
+    public Topology topology() {
+        bucketed("topology()");
+        return topology.topology(router);
+    }
+
+    /** Internal: the stored topology's service (the resharding mover's API), or null when the topology is in memory. */
+    public TopologyService topologyService() {
+        return topology.service();
     }
 
     private BucketedShardResolver bucketed(String operation) {
@@ -174,6 +198,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            topology.close();
             writes.close();
             queries.close();
             try {

@@ -47,6 +47,9 @@ public final class ShardingConfigurationBuilder {
     private Long sagaBackoffMillis;
     private Long sagaLeaseMillis;
     private Long recoveryIntervalMillis;
+    private Long topologyPollMillis;
+    private Long topologyStaleAfterMillis;
+    private Long fenceWaitMillis;
 
     ShardingConfigurationBuilder() {
     }
@@ -188,6 +191,24 @@ public final class ShardingConfigurationBuilder {
 
     // ------------------------------------------------------------------ build
 
+    /** How often the stored topology is polled when no notification arrives. */
+    public ShardingConfigurationBuilder topologyPollInterval(Duration interval) {
+        topologyPollMillis = onceMillis(topologyPollMillis, interval, 10, "topology poll interval");
+        return this;
+    }
+
+    /** After how long without reading the stored topology writes are refused. */
+    public ShardingConfigurationBuilder topologyStaleAfter(Duration bound) {
+        topologyStaleAfterMillis = onceMillis(topologyStaleAfterMillis, bound, 100, "topology stale-after");
+        return this;
+    }
+
+    /** How long a fence waits for older transactions. */
+    public ShardingConfigurationBuilder fenceWait(Duration wait) {
+        fenceWaitMillis = onceMillis(fenceWaitMillis, wait, 0, "fence wait");
+        return this;
+    }
+
     /** The configuration, with {@link Defaults} for every value not given. Not validated yet. */
     public ShardingConfiguration build() {
         WriteSettings writeDefaults = WriteSettings.DEFAULTS;
@@ -211,7 +232,10 @@ public final class ShardingConfigurationBuilder {
                                 writeDefaults.maxBackoffMillis(),
                                 or(sagaLeaseMillis, writeDefaults.leaseMillis()),
                                 or(recoveryIntervalMillis, writeDefaults.recoveryIntervalMillis()),
-                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))));
+                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))),
+                new TopologySettings(or(topologyPollMillis, TopologySettings.DEFAULTS.pollIntervalMillis()),
+                        or(topologyStaleAfterMillis, TopologySettings.DEFAULTS.staleAfterMillis()),
+                        or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis())));
     }
 
     private static <V> V or(V value, V otherwise) {
