@@ -186,6 +186,28 @@ public final class ShardedPersistenceBuilder {
     }
 
     /**
+     * How often the stored topology is polled when no notification arrives; a new version reaches
+     * this instance within it at the latest (a notification brings it at once); default 250 ms.
+     * See {@link ShardingSettings#TOPOLOGY_POLL_INTERVAL}.
+     */
+    public ShardedPersistenceBuilder topologyPollInterval(Duration interval) {
+        checkNotBuilt();
+        configuration.topologyPollInterval(interval);
+        return this;
+    }
+
+    /**
+     * After how long without a successful read of the stored topology this instance refuses writes
+     * ({@link ShardTopologyUnavailableException}) rather than route by a possibly stale map; default 5 s.
+     * See {@link ShardingSettings#TOPOLOGY_STALE_AFTER}.
+     */
+    public ShardedPersistenceBuilder topologyStaleAfter(Duration bound) {
+        checkNotBuilt();
+        configuration.topologyStaleAfter(bound);
+        return this;
+    }
+
+    /**
      * Validates the whole configuration, starts one pool per shard, checks every shard can be
      * reached, starts Hibernate and applies the schema action to every shard.
      *

@@ -16,7 +16,7 @@ public final class TopologySchema {
     /** The schema of the topology tables. */
     public static final String SCHEMA = "sharding_orm";
     /** The SQLState the fence raises. */
-    public static final String FENCE_SQLSTATE = "SHF01";
+    public static final String FENCE_SQLSTATE = io.github.shardingorm.internal.jdbc.FenceErrors.SQLSTATE;
     /** The trigger's name on each fenced table. */
     static final String TRIGGER = "shorm_fence";
     /** The notification channel of new versions. */
