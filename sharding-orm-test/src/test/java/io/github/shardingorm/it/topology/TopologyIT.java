@@ -76,19 +76,118 @@ class TopologyIT {
         try (ShardedPersistence second = build(SchemaAction.VALIDATE, null)) {
             assertEquals(t.clusterId(), second.topology().clusterId());
             assertEquals(2, first.topology().instances().size(), first.topology().toString());
-            ShardMap next = first.shardMap().reassign(0, 3, "s1");
+            TopologyService mover = ((ShardedPersistenceImpl) first).topologyService();
             long start = System.nanoTime();
-            first.replaceShardMap(next);
-            while (second.shardMap().version() < next.version()) {
+            Topology moving = mover.beginMove(Set.of(0), "s0", "s1");
+            while (second.topology().version() < moving.version()) {
                 assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "the second instance did not follow within 1 s");
+                Thread.sleep(5);
+            }
+            assertEquals(new BucketState(BucketState.Phase.MOVING, "s0", "s1"), second.topology().stateOf(0));
+            mover.abortMove(Set.of(0));
+
+            ShardMap next = ShardMap.builder(BUCKETS).version(first.topology().version() + 1)
+                    .assign(0, 3, "s1").assign(4, BUCKETS / 2 - 1, "s0").assign(BUCKETS / 2, BUCKETS - 1, "s1").build();
+            first.replaceShardMap(next); // empty buckets: allowed
+            assertEquals("s1", second.shardMap().shardOf(0), "the move completed only after the second instance followed");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (second.topology().version() < first.topology().version()) {
+                assertTrue(System.nanoTime() < deadline, "the second instance did not follow within 1 s");
                 Thread.sleep(5);
             }
             assertEquals(next.ranges(), second.shardMap().ranges());
         }
+        long version = first.topology().version();
+        first.close();
+        first = null;
         try (ShardedPersistence restarted = build(SchemaAction.UPDATE, null)) {
-            assertEquals(2, restarted.shardMap().version(), "the stored map wins over the generated version 1");
+            assertEquals(version, restarted.shardMap().version(), "the stored map wins over the generated version 1");
             assertEquals("s1", restarted.shardMap().shardOf(0));
         }
+    }
+
+    @Test
+    void replaceShardMapRefusesToStrandRowsAndNamesTheBucketsAndCounts() throws Exception {
+        long key = keyInBucket(first.shardMap(), "s0");
+        int bucket = bucketOf(key);
+        first.repository(User.class).save(new User(key, "stays"));
+        first.repository(User.class).save(new User(keysInBucket(bucket, key, 1)[0], "stays too"));
+        ShardMap next = first.shardMap().reassign(bucket, bucket, "s1");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> first.replaceShardMap(next));
+        assertTrue(e.getMessage().contains(bucket + "=2"), e.getMessage());
+        assertEquals("s0", first.shardMap().shardOf(bucket), "nothing changed");
+        assertEquals(BucketState.SERVING, first.topology().stateOf(bucket));
+        assertEquals(0, count(shards.byId("s0"), "select count(*) from pg_trigger where tgname = 'shorm_fence'"));
+        first.repository(User.class).save(new User(key, "still writable"));
+    }
+
+    @Test
+    void concurrentMixedShardSaveAllDuringMapChangesStrandsNoAcknowledgedRow() throws Exception {
+        java.util.concurrent.ConcurrentLinkedQueue<Long> acknowledged = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Thread> writers = new java.util.ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    java.util.List<User> batch = new java.util.ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        batch.add(new User(next.getAndIncrement(), "w"));
+                    }
+                    try {
+                        first.repository(User.class).saveAll(batch); // mixed-shard: 20 keys over both shards
+                        batch.forEach(u -> acknowledged.add(u.getId()));
+                    } catch (io.github.shardingorm.ShardingException e) {
+                        // retryable: the fence refused one shard's group (the groups of other shards may have committed)
+                        if (!(e instanceof ShardTopologyChangedException || e.getCause() instanceof ShardTopologyChangedException)) {
+                            throw e;
+                        }
+                        refused.incrementAndGet();
+                    }
+                }
+            });
+            t.start();
+            writers.add(t);
+        }
+        int changed = 0;
+        int refusedChanges = 0;
+        try {
+            for (int round = 0; round < 6; round++) {
+                Thread.sleep(100);
+                ShardMap current = first.shardMap();
+                int b = (round * 7) % BUCKETS;
+                String to = current.shardOf(b).equals("s0") ? "s1" : "s0";
+                try {
+                    first.replaceShardMap(current.reassign(b, b, to));
+                    changed++;
+                } catch (IllegalStateException rows) {
+                    refusedChanges++;
+                }
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : writers) {
+                t.join();
+            }
+        }
+        assertTrue(acknowledged.size() > 100, "writers made progress: " + acknowledged.size());
+        for (long id : acknowledged) {
+            assertTrue(first.repository(User.class).findById(id, id).isPresent(), "acknowledged user " + id + " is where the map says");
+        }
+        ShardMap finalMap = first.shardMap();
+        int stranded = 0;
+        for (ShardDatabase db : shards) {
+            try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select id from users")) {
+                while (rs.next()) {
+                    if (!finalMap.shardOf(bucketOf(rs.getLong(1))).equals(db.id())) {
+                        stranded++;
+                    }
+                }
+            }
+        }
+        assertEquals(0, stranded, "rows on a shard the map does not point to (changes " + changed + ", refused " + refusedChanges
+                + ", retryable batches " + refused + ")");
     }
 
     @Test
@@ -172,12 +271,14 @@ class TopologyIT {
     @Test
     void startUpRefusesAConflictingMapAnotherClusterAndOtherBucketCountsWritingNothing() throws Exception {
         first.replaceShardMap(first.shardMap().reassign(0, 0, "s1"));
+        long stored = first.topology().version();
         first.close();
         first = null;
-        ShardMap explicit = ShardMap.builder(BUCKETS).version(2).assign(0, BUCKETS - 1, "s0").build();
+        ShardMap explicit = ShardMap.builder(BUCKETS).version(stored).assign(0, BUCKETS - 1, "s0").build();
         ShardingConfigurationException conflict = assertThrows(ShardingConfigurationException.class,
                 () -> build(SchemaAction.UPDATE, explicit).close());
-        assertTrue(conflict.getMessage().contains("version 2") && conflict.getMessage().contains("conflicts"), conflict.getMessage());
+        assertTrue(conflict.getMessage().contains("(version " + stored + ")") && conflict.getMessage().contains("conflicts"),
+                conflict.getMessage());
 
         ShardingConfigurationException buckets = assertThrows(ShardingConfigurationException.class, () -> {
             ShardedPersistenceBuilder b = builder(SchemaAction.UPDATE).bucketCount(128);
@@ -190,7 +291,7 @@ class TopologyIT {
         ShardingConfigurationException cluster = assertThrows(ShardingConfigurationException.class,
                 () -> build(SchemaAction.UPDATE, null).close());
         assertTrue(cluster.getMessage().contains("different clusters"), cluster.getMessage());
-        assertEquals(2L, queryLong(shards.byId("s0"), "select version from sharding_orm.topology"), "nothing written");
+        assertEquals(stored, queryLong(shards.byId("s0"), "select version from sharding_orm.topology"), "nothing written");
         assertEquals(0, count(shards.byId("s0"), "select count(*) from sharding_orm.instance"));
     }
 

@@ -7,7 +7,9 @@ import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
 import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
+import io.github.shardingorm.internal.id.NodeIdClaim;
 import io.github.shardingorm.internal.id.ShardingRuntime;
+import java.util.function.LongSupplier;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.query.ShardedQueries;
 import io.github.shardingorm.internal.routing.EntityModelScanner;
@@ -78,7 +80,10 @@ public final class ShardedPersistenceBootstrap {
             pools.checkReachable(problems, causes);
             throwIfProblems(problems, causes);
 
-            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools);
+            Object injectedClock = configuration.sessions().hibernateProperties().get(ShardingRuntime.CLOCK_PROPERTY);
+            LongSupplier clock = injectedClock instanceof LongSupplier c ? c : System::currentTimeMillis;
+            NodeIdClaim claim = NodeIdClaim.fixed(configuration.routing().nodeId());
+            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock);
             MetadataSources sources = new MetadataSources(registry);
             configuration.entities().forEach(sources::addAnnotatedClass);
             Metadata metadata = sources.buildMetadata();
@@ -92,7 +97,8 @@ public final class ShardedPersistenceBootstrap {
             throwIfProblems(problems, causes);
             topology = TopologyRuntime.start(configuration.schemaAction(), configuration.topology(), configuration.shards(), pools,
                     router, configuration.routing().strategy() instanceof BucketedHashStrategy b && b.isExplicit(),
-                    shardedTables(sessionFactory, configuration, router), problems, causes);
+                    shardedTables(sessionFactory, configuration, router), claim,
+                    configuration.routing().nodeIdGiven() ? configuration.routing().nodeId() : null, clock, problems, causes);
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
@@ -161,7 +167,8 @@ public final class ShardedPersistenceBootstrap {
         return List.copyOf(tables);
     }
 
-    private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools) {
+    private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools,
+                                                           NodeIdClaim claim, LongSupplier clock) {
         BootstrapServiceRegistry bootstrap = new BootstrapServiceRegistryBuilder()
                 .applyIntegrator(new ShardingIntegrator(router))
                 .build();
@@ -174,7 +181,7 @@ public final class ShardedPersistenceBootstrap {
         builder.applySettings(configuration.sessions().hibernateProperties());
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver());
-        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, configuration.routing().nodeId(), System::currentTimeMillis));
+        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, claim, clock));
         return builder.build();
     }
 

@@ -90,4 +90,6 @@ public final class Defaults {
     public static final long TOPOLOGY_STALE_AFTER_MILLIS = 5_000;
     /** {@code sharding.topology.fence-wait}: how long a fence waits for older transactions. */
     public static final long FENCE_WAIT_MILLIS = 30_000;
+    /** {@code sharding.node-id.lease}: a node-id lease not renewed for this long may be taken by another instance. */
+    public static final long NODE_LEASE_MILLIS = 10_000;
 }

@@ -50,6 +50,7 @@ public final class ShardingConfigurationBuilder {
     private Long topologyPollMillis;
     private Long topologyStaleAfterMillis;
     private Long fenceWaitMillis;
+    private Long nodeLeaseMillis;
 
     ShardingConfigurationBuilder() {
     }
@@ -203,6 +204,12 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    /** How long a node-id lease lives without renewal. */
+    public ShardingConfigurationBuilder nodeLease(Duration lease) {
+        nodeLeaseMillis = onceMillis(nodeLeaseMillis, lease, 1000, "node-id lease");
+        return this;
+    }
+
     /** How long a fence waits for older transactions. */
     public ShardingConfigurationBuilder fenceWait(Duration wait) {
         fenceWaitMillis = onceMillis(fenceWaitMillis, wait, 0, "fence wait");
@@ -218,7 +225,7 @@ public final class ShardingConfigurationBuilder {
                 or(schemaAction, Defaults.SCHEMA_ACTION),
                 new RoutingSettings(strategy != null ? strategy : Defaults.strategy(),
                         or(bucketCount, Defaults.BUCKET_COUNT),
-                        or(nodeId, Defaults.NODE_ID)),
+                        or(nodeId, Defaults.NODE_ID), nodeId != null),
                 new PoolSettings(connectionTimeout != null ? connectionTimeout.toMillis() : Defaults.CONNECTION_TIMEOUT_MILLIS,
                         or(maximumPoolSize, Defaults.MAXIMUM_POOL_SIZE),
                         minimumIdle != null ? minimumIdle : Defaults.MINIMUM_IDLE,
@@ -235,7 +242,8 @@ public final class ShardingConfigurationBuilder {
                                 or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))),
                 new TopologySettings(or(topologyPollMillis, TopologySettings.DEFAULTS.pollIntervalMillis()),
                         or(topologyStaleAfterMillis, TopologySettings.DEFAULTS.staleAfterMillis()),
-                        or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis())));
+                        or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis()),
+                        or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())));
     }
 
     private static <V> V or(V value, V otherwise) {

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -38,14 +37,17 @@ final class TopologyFollower implements AutoCloseable {
     private final TopologyGuc guc;
     private final ShardDefinition home;
     private final long pollMillis;
-    private final String instanceId = UUID.randomUUID().toString();
+    private final String instanceId;
+    private volatile NodeLeases leases;
     private final String description;
     private final Thread thread;
     private volatile boolean running = true;
     private Connection listener;
     private long failingSince;
 
-    TopologyFollower(TopologyStore store, TopologyService service, TopologyGuc guc, ShardDefinition home, long pollMillis) {
+    TopologyFollower(TopologyStore store, TopologyService service, TopologyGuc guc, ShardDefinition home, long pollMillis,
+                     String instanceId) {
+        this.instanceId = instanceId;
         this.store = store;
         this.service = service;
         this.guc = guc;
@@ -56,8 +58,9 @@ final class TopologyFollower implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    String instanceId() {
-        return instanceId;
+    /** Renews the node-id lease with every heartbeat. */
+    void leases(NodeLeases nodeLeases) {
+        this.leases = nodeLeases;
     }
 
     void start() {
@@ -89,18 +92,56 @@ final class TopologyFollower implements AutoCloseable {
         }
     }
 
-    /** Reads every shard's version; adopts the highest when newer; heartbeats. */
+    /**
+     * Reads every shard's version and adopts the highest when newer. A read counts as successful
+     * when at least one shard answered: a shard that is down must not stop writes to the others
+     * (and a stale map cannot write to a moved bucket's old owner anyway: its fence refuses).
+     * Then heartbeats on the home shard (a failure there is logged, not counted).
+     */
     void refresh() throws SQLException {
-        long highest = store.highestVersion();
-        if (highest > service.current().version()) {
-            Topology t = store.readHighest();
+        List<SQLException> failures = new ArrayList<>();
+        java.util.Map<String, Long> versions = store.versions(failures);
+        if (versions.isEmpty()) {
+            SQLException all = new SQLException("no shard answered the topology poll");
+            failures.forEach(all::addSuppressed);
+            throw all;
+        }
+        String best = null;
+        long highest = 0;
+        for (java.util.Map.Entry<String, Long> e : versions.entrySet()) {
+            if (e.getValue() > highest) {
+                highest = e.getValue();
+                best = e.getKey();
+            }
+        }
+        if (best != null && highest > service.current().version()) {
+            Topology t = store.read(best);
             if (t != null) {
                 service.adopt(t);
             }
         }
         guc.readSucceeded();
-        heartbeat(service.current().version());
+        if (!failures.isEmpty() && System.nanoTime() - lastPartialWarning > 10_000_000_000L) {
+            lastPartialWarning = System.nanoTime();
+            LOG.warn("topology poll: {} of {} shards did not answer (routing on by the others): {}", failures.size(),
+                    store.shards().size(), failures.get(0).getMessage());
+        }
+        try {
+            heartbeat(service.current().version());
+            NodeLeases l = leases;
+            if (l != null) {
+                l.renew();
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (System.nanoTime() - lastHeartbeatWarning > 10_000_000_000L) {
+                lastHeartbeatWarning = System.nanoTime();
+                LOG.warn("topology heartbeat failed: {}", e.getMessage());
+            }
+        }
     }
+
+    private long lastPartialWarning;
+    private long lastHeartbeatWarning;
 
     private void waitForNotification() throws SQLException {
         if (listener == null) {
@@ -200,6 +241,10 @@ final class TopologyFollower implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeListener();
+        NodeLeases l = leases;
+        if (l != null) {
+            l.release();
+        }
         try (Connection c = store.connection(store.home())) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM sharding_orm.instance WHERE instance_id = ?")) {
                 ps.setString(1, instanceId);

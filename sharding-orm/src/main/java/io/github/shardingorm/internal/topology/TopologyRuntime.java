@@ -1,6 +1,9 @@
 package io.github.shardingorm.internal.topology;
 
 import io.github.shardingorm.SchemaAction;
+import io.github.shardingorm.ShardingConfigurationException;
+import io.github.shardingorm.internal.id.NodeIdClaim;
+import java.util.function.LongSupplier;
 import io.github.shardingorm.internal.config.ShardDefinition;
 import io.github.shardingorm.internal.config.TopologySettings;
 import io.github.shardingorm.internal.jdbc.ShardPools;
@@ -25,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Start-up of the stored topology, and what runs it afterwards (service, follower, checkout hook).
  *
  * <h2>Design note: when the topology is stored</h2>
- * Only bucketed strategies have a map to store. The schema action decides the tables:
+ * Only bucketed strategies on PostgreSQL shards have a map to store (other databases, e.g. the
+ * samples' H2: in memory, as before). The schema action decides the tables:
  * <ul>
  *   <li>{@code CREATE}: the {@code sharding_orm} schema is dropped and re-created on every shard
  *       (CREATE drops the user's tables too: a fresh cluster, with the configured map);</li>
@@ -46,6 +50,9 @@ import org.slf4j.LoggerFactory;
 public final class TopologyRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopologyRuntime.class);
+
+    /** How far ahead of the id clock a node-id lease reserves time (renewed with every heartbeat). */
+    static final long NODE_RESERVATION_WINDOW_MILLIS = 2_000;
 
     private final TopologyService service;
     private final TopologyFollower follower;
@@ -82,6 +89,7 @@ public final class TopologyRuntime implements AutoCloseable {
      */
     public static TopologyRuntime start(SchemaAction action, TopologySettings settings, List<ShardDefinition> shards,
                                         ShardPools pools, ShardRouter router, boolean explicitMap, List<String> shardedTables,
+                                        NodeIdClaim claim, Integer requestedNodeId, LongSupplier clock,
                                         List<String> problems, List<Throwable> causes) {
         TopologyRuntime off = new TopologyRuntime(null, null, pools);
         if (!router.isBucketed()) {
@@ -93,6 +101,12 @@ public final class TopologyRuntime implements AutoCloseable {
         TopologyStore store = new TopologyStore(pools, ascending);
         int before = problems.size();
         try {
+            List<String> notPostgres = notPostgres(store);
+            if (!notPostgres.isEmpty()) {
+                LOG.info("sharding-orm: shards {} are not PostgreSQL: the shard map is kept in memory (no stored topology,"
+                        + " no following, no fence, node ids by hand)", notPostgres);
+                return off;
+            }
             if (!prepareSchema(action, store, shardedTables, problems)) {
                 if (problems.size() == before) {
                     LOG.info("sharding-orm: the shards have no '{}' schema and the schema action is {}: the shard map is kept"
@@ -108,9 +122,21 @@ public final class TopologyRuntime implements AutoCloseable {
             TopologyGuc guc = new TopologyGuc(settings.staleAfterMillis());
             guc.readSucceeded();
             TopologyService service = new TopologyService(store, router, guc, shardedTables, settings.fenceWaitMillis(), initial);
-            TopologyFollower follower = new TopologyFollower(store, service, guc, byId.get(store.home()), settings.pollIntervalMillis());
+            String instanceId = UUID.randomUUID().toString();
+            NodeLeases leases = new NodeLeases(store, instanceId, settings.nodeLeaseMillis(), NODE_RESERVATION_WINDOW_MILLIS, clock, claim);
+            try {
+                leases.acquire(requestedNodeId);
+            } catch (ShardingConfigurationException e) {
+                problems.addAll(e.getProblems());
+                return off;
+            }
+            TopologyFollower follower = new TopologyFollower(store, service, guc, byId.get(store.home()), settings.pollIntervalMillis(),
+                    instanceId);
+            follower.leases(leases);
             pools.checkoutHook(guc);
             follower.start();
+            service.instances(() -> follower.instances(settings.staleAfterMillis()),
+                    settings.staleAfterMillis() + 2 * settings.pollIntervalMillis());
             TopologyRuntime runtime = new TopologyRuntime(service, follower, pools);
             runtime.settingsStaleAfter = settings.staleAfterMillis();
             LOG.info("sharding-orm topology: cluster {}, version {}, stored in {} shards (home '{}')", initial.clusterId(),
@@ -121,6 +147,18 @@ public final class TopologyRuntime implements AutoCloseable {
             causes.add(e);
             return off;
         }
+    }
+
+    private static List<String> notPostgres(TopologyStore store) throws SQLException {
+        List<String> others = new ArrayList<>();
+        for (String shard : store.shards()) {
+            try (Connection c = store.connection(shard)) {
+                if (!"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+                    others.add(shard);
+                }
+            }
+        }
+        return others;
     }
 
     /** @return whether the topology is stored (tables present or created) */

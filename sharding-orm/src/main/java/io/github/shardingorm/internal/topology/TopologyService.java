@@ -211,32 +211,142 @@ public final class TopologyService {
         }, dropFence(sources));
     }
 
+    /** Counts the rows of the sharded entities per bucket on one shard (by hashing keys in Java). */
+    @FunctionalInterface
+    public interface RowCounter {
+        Map<Integer, Long> count(String shard, Set<Integer> buckets);
+    }
+
     /**
-     * Publishes a new placement for SERVING buckets ({@code replaceShardMap}); its version must be
-     * higher than the current one.
+     * A new placement ({@code replaceShardMap}), safe by default: only buckets that hold no rows
+     * change shard. The buckets that change go through the mover's steps (begin, fence: no write
+     * reaches their old shard from then on, so the count below cannot go stale), their rows are
+     * counted on the old shard, and then either the move completes (no rows: the buckets map to
+     * their new shard, the fence is dropped once every live instance follows the new version) or
+     * it is aborted and the change refused, listing the buckets that hold rows.
      *
      * @throws IllegalArgumentException when the version is not higher or the bucket count differs
-     * @throws IllegalStateException    when a bucket whose placement changes is moving
+     * @throws IllegalStateException    when a bucket that changes is moving, or holds rows
      */
-    public Topology replaceMap(ShardMap map, java.util.function.BiConsumer<Topology, ShardMap> check) {
-        return change("replaceShardMap to version " + map.version(), t -> {
-            if (map.version() <= t.version()) {
-                throw new IllegalArgumentException("new shard map version " + map.version()
-                        + " must be higher than the current topology version " + t.version());
-            }
-            if (map.bucketCount() != t.map().bucketCount()) {
-                throw new IllegalArgumentException("new shard map version " + map.version() + " has " + map.bucketCount()
-                        + " buckets but the cluster has " + t.map().bucketCount());
-            }
-            for (int b = 0; b < map.bucketCount(); b++) {
-                if (!map.shardOf(b).equals(t.map().shardOf(b)) && t.stateOf(b).phase() != Phase.SERVING) {
+    public Topology replaceMap(ShardMap map, RowCounter counter) {
+        synchronized (replaceLock) {
+            return replaceMapLocked(map, counter);
+        }
+    }
+
+    private final Object replaceLock = new Object();
+
+    private Topology replaceMapLocked(ShardMap map, RowCounter counter) {
+        Topology t = current;
+        if (map.version() <= t.version()) {
+            throw new IllegalArgumentException("new shard map version " + map.version()
+                    + " must be higher than the current topology version " + t.version());
+        }
+        if (map.bucketCount() != t.map().bucketCount()) {
+            throw new IllegalArgumentException("new shard map version " + map.version() + " has " + map.bucketCount()
+                    + " buckets but the cluster has " + t.map().bucketCount());
+        }
+        for (String shard : map.shards()) {
+            router.checkShard(shard);
+        }
+        Map<String, Map<String, Set<Integer>>> moves = new TreeMap<>(); // from -> to -> buckets
+        Set<Integer> changed = new TreeSet<>();
+        for (int b = 0; b < map.bucketCount(); b++) {
+            String from = t.map().shardOf(b);
+            String to = map.shardOf(b);
+            if (!from.equals(to)) {
+                if (t.stateOf(b).phase() != Phase.SERVING) {
                     throw new IllegalStateException("replaceShardMap: bucket " + b + " is " + t.stateOf(b)
-                            + "; finish or abort the move first");
+                            + "; finish or abort that move first");
                 }
+                moves.computeIfAbsent(from, k -> new TreeMap<>()).computeIfAbsent(to, k -> new TreeSet<>()).add(b);
+                changed.add(b);
             }
-            check.accept(t, map);
-            return new Topology(t.clusterId(), map.version(), map, t.moving(), List.of(), true);
-        }, null);
+        }
+        if (changed.isEmpty()) {
+            return change("replaceShardMap to version " + map.version() + " (same placement)",
+                    x -> new Topology(x.clusterId(), Math.max(map.version(), x.version() + 1),
+                            rebuild(x.map(), Math.max(map.version(), x.version() + 1)), x.moving(), List.of(), true), null);
+        }
+        moves.forEach((from, byTarget) -> byTarget.forEach((to, buckets) -> beginMove(buckets, from, to)));
+        Map<Integer, Long> rows = new TreeMap<>();
+        try {
+            fence(changed);
+            moves.forEach((from, byTarget) -> {
+                Set<Integer> mine = new TreeSet<>();
+                byTarget.values().forEach(mine::addAll);
+                counter.count(from, mine).forEach((b, n) -> {
+                    if (n > 0) {
+                        rows.put(b, n);
+                    }
+                });
+            });
+        } catch (RuntimeException e) {
+            abortQuietly(changed, e);
+            throw e;
+        }
+        if (!rows.isEmpty()) {
+            abortQuietly(changed, null);
+            throw new IllegalStateException("replaceShardMap to version " + map.version() + " refused: it would strand rows in "
+                    + rows.size() + " bucket(s) that change shard, bucket=rows " + rows
+                    + " (move them with online resharding, or change only empty buckets)");
+        }
+        Topology done = completeMove(changed);
+        awaitInstancesAt(done.version());
+        Topology released = releaseFence(changed);
+        if (released.version() < map.version()) {
+            released = change("replaceShardMap to version " + map.version(),
+                    x -> new Topology(x.clusterId(), map.version(), rebuild(x.map(), map.version()), x.moving(), List.of(), true), null);
+        }
+        return released;
+    }
+
+    private void abortQuietly(Set<Integer> buckets, RuntimeException failure) {
+        try {
+            abortMove(buckets);
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private static ShardMap rebuild(ShardMap map, long version) {
+        ShardMap.Builder b = ShardMap.builder(map.bucketCount()).version(version);
+        map.ranges().forEach(r -> b.assign(r.from(), r.toInclusive(), r.shard()));
+        return b.build();
+    }
+
+    /** Instances whose heartbeat is this fresh count as live (the others refuse writes by now). */
+    private volatile java.util.function.Supplier<List<Topology.Instance>> instances = List::of;
+    private volatile long instanceWaitMillis = 5_000;
+
+    void instances(java.util.function.Supplier<List<Topology.Instance>> live, long waitMillis) {
+        this.instances = live;
+        this.instanceWaitMillis = waitMillis;
+    }
+
+    /**
+     * Waits until every live instance reports {@code version} or later (bounded: an instance that
+     * cannot follow for the staleness bound refuses writes on its own).
+     */
+    public void awaitInstancesAt(long version) {
+        long deadline = System.nanoTime() + instanceWaitMillis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            boolean behind = instances.get().stream().anyMatch(i -> i.version() < version);
+            if (!behind) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("instances still behind topology version {} after {} ms: {}", version, instanceWaitMillis, instances.get());
     }
 
     /** Installs {@code next} when it is newer than the current topology; then tells the listeners. */

@@ -8,7 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -49,19 +51,32 @@ final class TopologyStore {
         return c;
     }
 
-    /** The highest version stored by any shard (0 when none stores one); every shard must answer. */
-    long highestVersion() throws SQLException {
-        long max = 0;
+    /** The version each shard answered with, in shard order; a shard that fails is left out and its failure added. */
+    Map<String, Long> versions(List<SQLException> failures) {
+        Map<String, Long> versions = new LinkedHashMap<>();
         for (String shard : shards) {
             try (Connection c = connection(shard)) {
                 try {
-                    max = Math.max(max, TopologyRows.version(c));
+                    versions.put(shard, TopologyRows.version(c));
                 } finally {
                     c.rollback();
                 }
+            } catch (SQLException e) {
+                failures.add(new SQLException("shard '" + shard + "': " + e.getMessage(), e.getSQLState(), e));
             }
         }
-        return max;
+        return versions;
+    }
+
+    /** The topology stored by {@code shard}, or null when it stores none. */
+    Topology read(String shard) throws SQLException {
+        try (Connection c = connection(shard)) {
+            try {
+                return TopologyRows.read(c);
+            } finally {
+                c.rollback();
+            }
+        }
     }
 
     /** The topology of the shard that stores the highest version, or null when none stores one. */
