@@ -16,9 +16,10 @@ import java.util.function.LongSupplier;
 /**
  * A JVM of {@link NodeIdIT}: one sharding-orm instance on one shard (node id leased, never
  * configured unless asked) inserting posts with {@code @ShardedId} ids for ONE owner, in batches
- * of 50. Arguments: {@code url user owner count clockOffsetMillis leaseMillis requestedNodeId}
- * ({@code count} 0 = until killed; {@code requestedNodeId} -1 = lease a free one). Prints
- * {@code NODE n}, {@code READY}, then {@code INSERTED n FAILED f MAXID id} and {@code DONE}.
+ * of 50. Arguments: {@code url user owner count clockOffsetMillis leaseMillis requestedNodeId [holdFile]}
+ * ({@code count} 0 = until killed; {@code requestedNodeId} -1 = lease a free one; with
+ * {@code holdFile} the instance stays open, lease held, until that file exists). Prints
+ * {@code NODE n}, {@code READY}, then {@code INSERTED n FAILED f MAXID id}, {@code HOLDING} and {@code DONE}.
  */
 public final class NodeIdChild {
 
@@ -36,6 +37,7 @@ public final class NodeIdChild {
         LongSupplier clock = () -> System.currentTimeMillis() + offset;
         ShardedPersistenceBuilder builder = ShardedPersistence.builder().shard("s0", url, user, "")
                 .entities(User.class, Post.class).schema(SchemaAction.VALIDATE).maximumPoolSize(1)
+                .connectionTimeout(Duration.ofSeconds(60)) // 20 JVMs start at once on a small machine
                 .nodeIdLease(Duration.ofMillis(lease)).hibernateProperty(ShardingRuntime.CLOCK_PROPERTY, clock);
         if (requested >= 0) {
             builder.nodeId(requested);
@@ -72,6 +74,15 @@ public final class NodeIdChild {
                 System.out.flush();
             }
             System.out.println("INSERTED " + inserted + " FAILED " + failed + " MAXID " + maxId);
+            if (args.length > 7) {
+                System.out.println("HOLDING");
+                System.out.flush();
+                java.nio.file.Path hold = java.nio.file.Path.of(args[7]);
+                long deadline = System.currentTimeMillis() + 300_000;
+                while (!java.nio.file.Files.exists(hold) && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+            }
         }
         System.out.println("DONE");
         System.out.flush();

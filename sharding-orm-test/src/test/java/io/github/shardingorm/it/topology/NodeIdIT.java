@@ -40,12 +40,12 @@ class NodeIdIT {
 
     @Test
     void twoJvmsInsertingForOneOwnerNeverCollide(PostgresServerGroup servers) throws Exception {
-        run(servers.servers().get(0), 2, 2000);
+        run(servers.servers().get(0), 2, 1000);
     }
 
     @Test
     void twentyJvmsInsertingForOneOwnerNeverCollide(PostgresServerGroup servers) throws Exception {
-        run(servers.servers().get(0), 20, 200);
+        run(servers.servers().get(0), 20, 100);
     }
 
     @Test
@@ -81,12 +81,22 @@ class NodeIdIT {
         Path logs = Files.createDirectories(Path.of("target", "node-id-child"));
         List<Process> children = new ArrayList<>();
         List<File> files = new ArrayList<>();
+        Path hold = logs.resolve(db + ".release");
+        Files.deleteIfExists(hold);
         try {
             for (int i = 0; i < jvms; i++) {
                 File log = logs.resolve(db + "-" + i + ".log").toFile();
+                Files.deleteIfExists(log.toPath());
                 files.add(log);
-                children.add(child(server, db, each, 0, 10_000, -1, log));
+                // a long lease: on an overloaded machine a renewal may lag; here every JVM holds its lease at once
+                children.add(child(server, db, each, 0, 120_000, -1, log, hold.toString()));
             }
+            for (int i = 0; i < jvms; i++) {
+                Process p = children.get(i);
+                File log = files.get(i);
+                assertTrue(await(240_000, () -> !p.isAlive() || read(log).contains("HOLDING")), () -> log + ": " + read(log));
+            }
+            Files.createFile(hold); // all JVMs have inserted and still hold their leases: release them
             for (Process p : children) {
                 assertTrue(p.waitFor(180, TimeUnit.SECONDS), "child finished");
             }
@@ -99,7 +109,7 @@ class NodeIdIT {
             assertTrue(out.contains("DONE") && out.contains("INSERTED " + each + " FAILED 0 "), f + ": " + out);
             nodes.add(nodeOf(out));
         }
-        assertEquals(jvms, nodes.size(), "every JVM leased its own node id: " + nodes);
+        assertEquals(jvms, nodes.size(), "JVMs holding their leases at the same time have distinct node ids: " + nodes);
         assertEquals((long) jvms * each, count(server, db, "select count(*) from posts"));
         assertEquals((long) jvms * each, count(server, db, "select count(distinct id) from posts"));
     }
@@ -112,12 +122,13 @@ class NodeIdIT {
         return db;
     }
 
-    private static Process child(PostgresServer server, String db, int count, long clockOffset, long leaseMillis, int node, File log)
-            throws Exception {
+    private static Process child(PostgresServer server, String db, int count, long clockOffset, long leaseMillis, int node, File log,
+                                 String... hold) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                 NodeIdChild.class.getName(), server.jdbcUrl(db), server.username(), "42", String.valueOf(count),
                 String.valueOf(clockOffset), String.valueOf(leaseMillis), String.valueOf(node)));
+        command.addAll(List.of(hold));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     }
 

@@ -157,13 +157,24 @@ public final class ShardedPersistenceBootstrap {
     private static List<String> shardedTables(SessionFactoryImplementor sessionFactory, ShardingConfiguration configuration,
                                               ShardRouter router) {
         java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+        java.util.Set<String> shardedEntityNames = new java.util.HashSet<>();
         for (Class<?> entity : configuration.entities()) {
             if (router.modelOrNull(entity) != null) {
-                for (java.io.Serializable space : sessionFactory.getMappingMetamodel().getEntityDescriptor(entity).getPropertySpaces()) {
+                var persister = sessionFactory.getMappingMetamodel().getEntityDescriptor(entity);
+                shardedEntityNames.add(persister.getEntityName());
+                for (java.io.Serializable space : persister.getPropertySpaces()) {
                     tables.add(space.toString());
                 }
             }
         }
+        // element collections and join tables of sharded entities live with their owner
+        sessionFactory.getMappingMetamodel().forEachCollectionDescriptor(collection -> {
+            if (shardedEntityNames.contains(collection.getOwnerEntityPersister().getEntityName())) {
+                for (String space : collection.getCollectionSpaces()) {
+                    tables.add(space);
+                }
+            }
+        });
         return List.copyOf(tables);
     }
 
