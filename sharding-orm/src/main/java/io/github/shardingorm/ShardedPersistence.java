@@ -127,12 +127,22 @@ public interface ShardedPersistence extends AutoCloseable {
 
     /**
      * Replaces the shard map at run time: same bucket count, higher version, only configured shards.
-     * Moving the rows of the reassigned buckets is the caller's job (online resharding comes later).
+     * With the stored topology the new map is written to every shard and every instance follows it
+     * within a second. Moving the rows of the reassigned buckets is the caller's job (online resharding comes later).
      *
      * @throws UnsupportedOperationException when the strategy is not bucketed
      * @throws IllegalArgumentException when the new map is not acceptable
      */
     void replaceShardMap(ShardMap next);
+
+    /**
+     * The shared topology this instance routes by: cluster id, version, shard map, the state of
+     * every bucket that is moving, and the instances that follow it (their heartbeats). When the
+     * topology is not stored (see the README, "Topology"), an in-memory one of this JVM only.
+     *
+     * @throws UnsupportedOperationException when the strategy is not bucketed
+     */
+    io.github.shardingorm.routing.Topology topology();
 
     /**
      * Sagas: start registered saga types, read their status, list those needing attention.

@@ -45,13 +45,27 @@ public final class ConfigurationValidator {
                 problems.add("duplicate shard id '" + shard.id() + "'");
             }
         }
-        Set<String> urls = new HashSet<>();
+        java.util.Map<ShardDefinition, DatabaseIdentity> databases = new java.util.LinkedHashMap<>();
         for (ShardDefinition shard : configuration.shards()) {
-            if (shard.jdbcUrl() != null && !shard.jdbcUrl().isBlank() && !urls.add(shard.jdbcUrl())) {
-                problems.add("shard '" + shard.id() + "' uses the same JDBC URL as another shard ("
-                        + JdbcUrls.mask(shard.jdbcUrl())
-                        + "): two shards in one database would see each other's rows");
+            if (shard.jdbcUrl() == null || shard.jdbcUrl().isBlank()) {
+                continue;
             }
+            DatabaseIdentity identity = DatabaseIdentity.of(shard.jdbcUrl());
+            for (java.util.Map.Entry<ShardDefinition, DatabaseIdentity> earlier : databases.entrySet()) {
+                if (shard.jdbcUrl().equals(earlier.getKey().jdbcUrl())) {
+                    problems.add("shard '" + shard.id() + "' uses the same JDBC URL as another shard ("
+                            + JdbcUrls.mask(shard.jdbcUrl())
+                            + "): two shards in one database would see each other's rows");
+                    break;
+                }
+                if (identity != null && identity.sameAs(earlier.getValue())) {
+                    problems.add("shard '" + shard.id() + "' (" + JdbcUrls.mask(shard.jdbcUrl()) + ") is the same database as shard '"
+                            + earlier.getKey().id() + "' (" + JdbcUrls.mask(earlier.getKey().jdbcUrl()) + "): " + identity
+                            + "; two shards in one database would see each other's rows");
+                    break;
+                }
+            }
+            databases.put(shard, identity);
         }
         for (String shardId : configuration.pools().maximumPoolSizes().keySet()) {
             if (!seen.contains(shardId)) {

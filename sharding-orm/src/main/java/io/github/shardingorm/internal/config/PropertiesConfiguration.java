@@ -164,13 +164,22 @@ public final class PropertiesConfiguration {
             if (interval != null) {
                 builder.recoveryInterval(Duration.ofMillis(interval));
             }
+            Integer poll = integer(p, ShardingSettings.TOPOLOGY_POLL_INTERVAL, problems);
+            Integer stale = integer(p, ShardingSettings.TOPOLOGY_STALE_AFTER, problems);
+            if (poll != null) {
+                builder.topologyPollInterval(Duration.ofMillis(poll));
+            }
+            if (stale != null) {
+                builder.topologyStaleAfter(Duration.ofMillis(stale));
+            }
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
     }
 
     private static boolean known(String key, List<String> shardIds) {
-        if (ShardingSettings.QUERY_PARALLELISM.equals(key)) {
+        if (ShardingSettings.QUERY_PARALLELISM.equals(key) || ShardingSettings.TOPOLOGY_POLL_INTERVAL.equals(key)
+                || ShardingSettings.TOPOLOGY_STALE_AFTER.equals(key)) {
             return true;
         }
         if (List.of(ShardingSettings.TWO_PHASE_COMMIT, ShardingSettings.TWO_PHASE_GRACE, ShardingSettings.SAGA_MAX_ATTEMPTS,
