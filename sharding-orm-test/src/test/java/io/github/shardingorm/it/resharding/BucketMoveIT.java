@@ -1,0 +1,113 @@
+package io.github.shardingorm.it.resharding;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.shardingorm.internal.resharding.BucketMove;
+import io.github.shardingorm.internal.resharding.BucketSet;
+import io.github.shardingorm.internal.resharding.MoveOptions;
+import io.github.shardingorm.resharding.ReshardingPhase;
+import io.github.shardingorm.test.PostgresServerGroup;
+import io.github.shardingorm.test.PostgresServers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ten moves between three shards (adding a shard, rebalancing, emptying one) while four writers
+ * insert, update and delete with a ledger of every acknowledged write. After each move: every row
+ * is on the shard its bucket maps to (direct SQL on every shard), none is on two shards, every
+ * acknowledged write is there and no deleted row is; no slot, publication, replica-identity
+ * change or move mark is left. Prints the write latency of the moved buckets and of the others.
+ */
+@PostgresServers(count = 2, settings = {"wal_level=logical", "max_replication_slots=10", "max_wal_senders=10",
+        "fsync=off", "synchronous_commit=off", "full_page_writes=off"})
+class BucketMoveIT {
+
+    private static final int USERS = 10_000;
+
+    @Test
+    void tenMovesUnderWritersLoseNothingAndDuplicateNothing(PostgresServerGroup servers) throws Exception {
+        List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 3, "moves");
+        String[] owners = new String[ReshardFixture.BUCKETS];
+        for (int b = 0; b < owners.length; b++) {
+            owners[b] = b < 32 ? "s0" : "s1";
+        }
+        GuardTopology topology = new GuardTopology(shards.get(0), shards, ReshardFixture.BUCKETS);
+        topology.create(owners);
+        ReshardFixture.load(shards, owners, USERS);
+        LedgerWriters.Ledger ledger = LedgerWriters.Ledger.loaded(USERS);
+        Random random = new Random(20261201L);
+        List<Double> movedP99 = new ArrayList<>();
+        List<Double> movedMax = new ArrayList<>();
+        long nextId = 1_000_000;
+        for (int move = 0; move < 10; move++) {
+            String[] now = topology.owners();
+            String source = move == 0 ? "s0" : move == 1 ? "s1" : pickSource(now, random);
+            String target = move < 2 ? "s2" : pickTarget(source, random);
+            List<Integer> owned = new ArrayList<>();
+            for (int b = 0; b < now.length; b++) {
+                if (now[b].equals(source)) {
+                    owned.add(b);
+                }
+            }
+            int take = Math.min(owned.size(), 4 + random.nextInt(5));
+            Set<Integer> buckets = new TreeSet<>(owned.subList(0, take));
+            BucketMove mover = new BucketMove(new BucketMove.Spec("m" + move, def(shards, source), def(shards, target),
+                    new BucketSet(ReshardFixture.BUCKETS, buckets), ReshardFixture.TABLES), topology,
+                    MoveOptions.DEFAULTS.withChunkRows(5_000), null);
+            LedgerWriters writers = new LedgerWriters(shards, topology, 4, ledger, true);
+            writers.start(nextId, move);
+            nextId += 1_000_000;
+            Thread.sleep(300);
+            long from = System.nanoTime();
+            ReshardingPhase end = mover.run();
+            long to = System.nanoTime();
+            Thread.sleep(300);
+            writers.close();
+            assertEquals(ReshardingPhase.COMPLETED, end);
+            String[] after = topology.owners();
+            for (int b : buckets) {
+                assertEquals(target, after[b], "bucket " + b + " owner after the move");
+            }
+            Map<String, Map<Long, Integer>> found = ReshardFixture.checkPlacement(shards, after);
+            assertEquals(ledger.users(), found.get("users"), "users after move " + move);
+            assertEquals(ledger.posts(), found.get("posts"), "posts after move " + move);
+            assertEquals(List.of(), ReshardFixture.leftovers(shards), "left behind after move " + move);
+            assertEquals(List.of(), topology.notServing(), "buckets left moving after move " + move);
+            double[] moved = LedgerWriters.latencies(writers.ops(), from, to, buckets, true);
+            double[] others = LedgerWriters.latencies(writers.ops(), from, to, buckets, false);
+            System.out.printf("move %d %s %s->%s: %,d acknowledged writes, %d refused attempts; moved buckets %s; others %s%n",
+                    move, buckets, source, target, writers.acknowledged.get(), writers.refused.get(),
+                    LedgerWriters.describe(moved), LedgerWriters.describe(others));
+            movedP99.add(moved[1]);
+            movedMax.add(moved[2]);
+            assertTrue(writers.acknowledged.get() > 0, "the writers wrote during the move");
+        }
+        System.out.println("moved buckets' write latency over the 10 moves: p99 " + movedP99 + " max " + movedMax);
+    }
+
+    private static String pickSource(String[] owners, Random random) {
+        List<String> candidates = new ArrayList<>();
+        for (String s : List.of("s0", "s1", "s2")) {
+            if (java.util.Arrays.stream(owners).filter(s::equals).count() >= 4) {
+                candidates.add(s);
+            }
+        }
+        return candidates.get(random.nextInt(candidates.size()));
+    }
+
+    private static String pickTarget(String source, Random random) {
+        List<String> others = new ArrayList<>(List.of("s0", "s1", "s2"));
+        others.remove(source);
+        return others.get(random.nextInt(others.size()));
+    }
+
+    static io.github.shardingorm.internal.config.ShardDefinition def(List<ReshardFixture.Shard> shards, String id) {
+        return shards.stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow().definition();
+    }
+}
