@@ -91,6 +91,48 @@ class BucketMoveIT {
         System.out.println("moved buckets' write latency over the 10 moves: p99 " + movedP99 + " max " + movedMax);
     }
 
+    @Test
+    void rollbackAtEachStepBeforeTheSwitchGivesEverythingBack(PostgresServerGroup servers) throws Exception {
+        List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 2, "rollback");
+        String[] owners = new String[ReshardFixture.BUCKETS];
+        for (int b = 0; b < owners.length; b++) {
+            owners[b] = b < 32 ? "s0" : "s1";
+        }
+        GuardTopology topology = new GuardTopology(shards.get(0), shards, ReshardFixture.BUCKETS);
+        topology.create(owners);
+        ReshardFixture.load(shards, owners, 5_000);
+        LedgerWriters.Ledger ledger = LedgerWriters.Ledger.loaded(5_000);
+        long nextId = 1_000_000;
+        int round = 0;
+        for (ReshardingPhase stopAt : List.of(ReshardingPhase.COPYING, ReshardingPhase.CATCHING_UP)) {
+            Set<Integer> buckets = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6));
+            BucketMove[] mover = new BucketMove[1];
+            mover[0] = new BucketMove(new BucketMove.Spec("rb" + round, def(shards, "s0"), def(shards, "s1"),
+                    new BucketSet(ReshardFixture.BUCKETS, buckets), ReshardFixture.TABLES), topology,
+                    MoveOptions.DEFAULTS.withChunkRows(300).withThrottle(3_000), p -> {
+                        if (p.phase() == stopAt && (stopAt != ReshardingPhase.COPYING || p.rowsCopied() > 0)) {
+                            mover[0].stop();
+                        }
+                    });
+            LedgerWriters writers = new LedgerWriters(shards, topology, 4, ledger, true);
+            writers.start(nextId, round);
+            nextId += 1_000_000;
+            assertEquals(stopAt, mover[0].run(), "stopped in the step asked");
+            assertTrue(ReshardFixture.count(shards.get(1), "SELECT count(*) FROM users") > 0 || stopAt == ReshardingPhase.COPYING);
+            mover[0].rollback();
+            Thread.sleep(200);
+            writers.close();
+            assertEquals(ReshardingPhase.ROLLED_BACK, mover[0].recordedPhase());
+            Map<String, Map<Long, Integer>> found = ReshardFixture.checkPlacement(shards, topology.owners());
+            assertEquals(ledger.users(), found.get("users"), "users after rollback in " + stopAt);
+            assertEquals(ledger.posts(), found.get("posts"), "posts after rollback in " + stopAt);
+            assertEquals(List.of(), ReshardFixture.leftovers(shards), "left behind after rollback in " + stopAt);
+            assertEquals(List.of(), topology.notServing(), "buckets left moving after rollback in " + stopAt);
+            System.out.printf("rollback in %s: %,d acknowledged writes kept%n", stopAt, writers.acknowledged.get());
+            round++;
+        }
+    }
+
     private static String pickSource(String[] owners, Random random) {
         List<String> candidates = new ArrayList<>();
         for (String s : List.of("s0", "s1", "s2")) {

@@ -191,7 +191,7 @@ final class LedgerWriters implements AutoCloseable {
             }
             c.rollback();
             refused.incrementAndGet();
-            if (++attempts > 20_000) {
+            if (++attempts > 60_000) {
                 throw new IllegalStateException("bucket " + bucket + " stayed unwritable on " + shard + " for " + attempts + " attempts");
             }
             Thread.sleep(1);

@@ -347,6 +347,10 @@ public final class BucketMove {
     }
 
     private void catchUpAndSwitch(Connection src, Connection tgt, List<TableShape> shapes) throws SQLException {
+        if (phase == ReshardingPhase.FENCED && switchedInTopology()) {
+            setPhase(tgt, ReshardingPhase.SWITCHED);
+            return;
+        }
         MoveJobStore.JobRow job = MoveJobStore.load(tgt, spec.moveId());
         CopyEpochs epochs = new CopyEpochs(MoveJobStore.epochs(tgt, spec.moveId()), MoveJobStore.chunks(tgt, spec.moveId()));
         ChangeApplier applier = new ChangeApplier(spec.buckets(), shapes, epochs);
@@ -453,6 +457,9 @@ public final class BucketMove {
             if (phase == ReshardingPhase.ROLLED_BACK) {
                 return;
             }
+            if (phase.canRollBack() && switchedInTopology()) {
+                setPhase(tgt, ReshardingPhase.SWITCHED);
+            }
             if (!phase.canRollBack()) {
                 throw new ReshardingException(spec.describe() + " is " + phase + ": the buckets already belong to "
                         + spec.target().id() + "; move them back with a new move instead");
@@ -538,6 +545,16 @@ public final class BucketMove {
             }
         }
         rowsEstimated = total * spec.buckets().size() / spec.buckets().bucketCount();
+    }
+
+    /** Whether the topology already points every moving bucket to the target (a crash after completeMove). */
+    private boolean switchedInTopology() {
+        for (int b : spec.buckets().buckets()) {
+            if (!spec.target().id().equals(topology.ownerOf(b))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<TableShape> reversed(List<TableShape> shapes) {
