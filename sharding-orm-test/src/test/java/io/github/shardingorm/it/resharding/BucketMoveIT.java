@@ -133,6 +133,43 @@ class BucketMoveIT {
         }
     }
 
+    @Test
+    void aRowThatDiffersStopsTheMoveBeforeTheSwitchNamingBucketTableAndKey(PostgresServerGroup servers) throws Exception {
+        List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 2, "verify");
+        String[] owners = new String[ReshardFixture.BUCKETS];
+        java.util.Arrays.fill(owners, "s0");
+        GuardTopology topology = new GuardTopology(shards.get(0), shards, ReshardFixture.BUCKETS);
+        topology.create(owners);
+        ReshardFixture.load(shards, owners, 2_000);
+        long victim = 1;
+        while (ReshardFixture.bucketOf(victim) != 3) {
+            victim++;
+        }
+        long id = victim;
+        BucketMove mover = new BucketMove(new BucketMove.Spec("bad", def(shards, "s0"), def(shards, "s1"),
+                new BucketSet(ReshardFixture.BUCKETS, List.of(3, 4)), ReshardFixture.TABLES), topology, MoveOptions.DEFAULTS, p -> {
+                    if (p.phase() == ReshardingPhase.CATCHING_UP) {
+                        try (var c = shards.get(1).connect(); var st = c.createStatement()) {
+                            st.executeUpdate("UPDATE users SET name = 'corrupted' WHERE id = " + id);
+                        } catch (java.sql.SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.shardingorm.resharding.ReshardingVerificationException.class, mover::run);
+
+        assertEquals(1, e.getMismatches().size(), e.getMessage());
+        assertTrue(e.getMismatches().get(0).startsWith("bucket 3, table public.users: source "), e.getMessage());
+        assertTrue(e.getMismatches().get(0).contains("(" + id + ") differs"), e.getMessage());
+        assertEquals(ReshardingPhase.ROLLED_BACK, mover.recordedPhase());
+        assertEquals("s0", topology.ownerOf(3));
+        assertEquals(0, ReshardFixture.count(shards.get(1), "SELECT count(*) FROM users"), "the target's copies are gone");
+        assertEquals(List.of(), ReshardFixture.leftovers(shards));
+        assertEquals(List.of(), topology.notServing());
+    }
+
     private static String pickSource(String[] owners, Random random) {
         List<String> candidates = new ArrayList<>();
         for (String s : List.of("s0", "s1", "s2")) {

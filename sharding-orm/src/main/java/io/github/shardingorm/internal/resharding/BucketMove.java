@@ -34,17 +34,19 @@ import org.slf4j.LoggerFactory;
  *       in one target transaction. A resumed copy takes a new snapshot from a temporary slot and goes
  *       on from the next chunk ({@link CopyEpochs} says which old changes the newer rows still need).</li>
  *   <li>CATCHING_UP: the slot's changes of the moving buckets applied ({@link CatchUpStream}) until
- *       nothing new arrives for a moment.</li>
+ *       caught up; then verified at one exact point without pausing anyone (a source snapshot at
+ *       LSN V from a temporary slot, the target applied to exactly V, per-bucket counts and
+ *       checksums compared), and caught up again.</li>
  *   <li>FENCED: {@code fence} (writes to the buckets refused on the source, older writers finished),
  *       a marker emitted into the source's WAL, changes applied up to the marker: the target now has
- *       every write the source ever accepted for these buckets. Optionally verified here, at a point
- *       where neither side changes. Then {@code completeMove}: the map points to the target.</li>
+ *       every write the source ever accepted for these buckets. Then {@code completeMove}: the map
+ *       points to the target.</li>
  *   <li>SWITCHED: slot and publication dropped; COMPLETED once the moved rows are deleted from the
  *       source (chunked, throttled).</li>
  * </ol>
  * Rollback, at any step before SWITCHED: {@code abortMove}, slot and publication dropped, the
  * target's copies deleted. Only the writes of the moving buckets pause, from {@code fence} to
- * {@code completeMove}: the marker's round trip plus the last batch (plus verification if on).
+ * {@code completeMove}: the marker's round trip plus the last batch.
  */
 public final class BucketMove {
 
@@ -365,6 +367,14 @@ public final class BucketMove {
                         return;
                     }
                 }
+                if (options.verifyBeforeSwitch()) {
+                    verifyAtAPoint(stream, src, tgt, shapes);
+                    while (!stream.catchUp(options.caughtUpMillis(), () -> stopRequested)) {
+                        if (stopRequested) {
+                            return;
+                        }
+                    }
+                }
                 changesApplied = job.changesApplied() + stream.changesApplied();
                 lagBytes = Math.max(0, SourceObjects.currentLsn(src) - stream.appliedLsn());
                 report();
@@ -394,16 +404,39 @@ public final class BucketMove {
                 tgt.setAutoCommit(true);
             }
         }
-        if (options.verifyAtSwitch()) {
-            List<String> mismatches = MoveVerifier.compare(src, tgt, shapes, spec.buckets());
-            if (!mismatches.isEmpty()) {
-                rollback();
-                throw new ReshardingVerificationException(spec.describe(), mismatches);
-            }
-        }
         topology.completeMove(spec.buckets().buckets());
         setPhase(tgt, ReshardingPhase.SWITCHED);
         LOG.info("{}: switched; {} changes applied", spec.describe(), changesApplied);
+    }
+
+    /**
+     * Verification at one exact point without pausing any writer: a snapshot of the source at
+     * LSN V (a temporary slot's), the target brought to exactly V (every transaction committed
+     * before V applied, none after), then both compared per bucket. A mismatch rolls the move back.
+     */
+    private void verifyAtAPoint(CatchUpStream stream, Connection src, Connection tgt, List<TableShape> shapes) throws SQLException {
+        List<String> mismatches;
+        try (Connection at = PgConnections.open(spec.source())) {
+            try (SourceObjects.ExportedSnapshot snapshot = SourceObjects.createSlot(spec.source(),
+                    spec.slot() + "_v" + System.currentTimeMillis() % 100000, true)) {
+                at.setAutoCommit(false);
+                at.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                try (Statement st = at.createStatement()) {
+                    st.execute("SET TRANSACTION SNAPSHOT " + TableShape.literal(snapshot.snapshotName()));
+                }
+                snapshot.close();
+                SourceObjects.emitMarker(src, "verify:" + spec.moveId());
+                stream.applyUntilLsn(snapshot.consistentLsn(), options.markerTimeoutMillis(), () -> stopRequested);
+            }
+            mismatches = MoveVerifier.compare(at, tgt, shapes, spec.buckets());
+            at.commit();
+            tgt.commit();
+        }
+        if (!mismatches.isEmpty()) {
+            rollback();
+            throw new ReshardingVerificationException(spec.describe(), mismatches);
+        }
+        LOG.info("{}: verified, source and target equal per bucket", spec.describe());
     }
 
     private void dropSourceObjects(Connection src, List<TableShape> shapes, String identityChanged) throws SQLException {

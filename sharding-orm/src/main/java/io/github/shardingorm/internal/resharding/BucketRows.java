@@ -84,9 +84,12 @@ final class BucketRows {
         void row(Object key, List<String> pk, long hash);
     }
 
+    /** Scans in the connection's transaction when it has one (a snapshot to read at), else in its own. */
     private static void scan(Connection c, TableShape t, String extra, RowSink sink) throws SQLException {
         boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
+        if (auto) {
+            c.setAutoCommit(false);
+        }
         String sql = "SELECT " + TableShape.quote(t.keyColumn().name()) + "::text, " + t.pkAsText() + extra
                 + " FROM ONLY " + t.qualified() + " x";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -101,9 +104,13 @@ final class BucketRows {
                     sink.row(t.keyKind().fromText(rs.getString(1)), pk, extra.isEmpty() ? 0 : rs.getLong(n + 2));
                 }
             }
-            c.commit();
+            if (auto) {
+                c.commit();
+            }
         } finally {
-            c.setAutoCommit(auto);
+            if (auto) {
+                c.setAutoCommit(true);
+            }
         }
     }
 }

@@ -94,7 +94,7 @@ final class CatchUpStream implements AutoCloseable {
     boolean catchUp(long maxLagMillis, BooleanSupplier stop) throws SQLException {
         long drainedSince = -1;
         while (!stop.getAsBoolean()) {
-            ByteBuffer msg = stream.readPending();
+            ByteBuffer msg = next();
             if (msg == null) {
                 if (batchCommitLsn > applied) {
                     flush();
@@ -132,13 +132,58 @@ final class CatchUpStream implements AutoCloseable {
                 throw new SQLException("move " + jobId + ": the switch marker " + marker + " did not arrive within "
                         + timeoutMillis + " ms", "57014");
             }
-            ByteBuffer msg = stream.readPending();
+            ByteBuffer msg = next();
             if (msg == null) {
                 sleep(1);
                 continue;
             }
             handle(msg);
         }
+    }
+
+    /**
+     * Applies every transaction that committed before {@code lsn} and none after: stops at the
+     * first transaction committing at or after it (kept for later). The caller must make sure one
+     * such transaction comes (it emits a marker after taking {@code lsn}).
+     */
+    void applyUntilLsn(long lsn, long timeoutMillis, BooleanSupplier stop) throws SQLException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (true) {
+            if (stop.getAsBoolean()) {
+                throw new SQLException("move " + jobId + " stopped while applying up to its verification point");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SQLException("move " + jobId + ": changes up to the verification point "
+                        + LogSequenceNumber.valueOf(lsn) + " did not arrive within " + timeoutMillis + " ms", "57014");
+            }
+            ByteBuffer msg = next();
+            if (msg == null) {
+                sleep(1);
+                continue;
+            }
+            if (msg.get(msg.position()) == 'B' && msg.getLong(msg.position() + 1) >= lsn) {
+                ByteBuffer copy = ByteBuffer.allocate(msg.remaining());
+                copy.put(msg.duplicate());
+                copy.flip();
+                pushedBack = copy;
+                if (batchCommitLsn > applied || !batch.isEmpty()) {
+                    flush();
+                }
+                return;
+            }
+            handle(msg);
+        }
+    }
+
+    private ByteBuffer pushedBack;
+
+    private ByteBuffer next() throws SQLException {
+        if (pushedBack != null) {
+            ByteBuffer b = pushedBack;
+            pushedBack = null;
+            return b;
+        }
+        return stream.readPending();
     }
 
     private void handle(ByteBuffer msg) throws SQLException {

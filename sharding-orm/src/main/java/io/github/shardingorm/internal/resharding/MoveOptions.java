@@ -9,11 +9,11 @@ package io.github.shardingorm.internal.resharding;
  * @param caughtUpMillis     the catch-up counts as caught up (and the fence is taken) when all it received is applied
  *                           and the last change received is younger than this, or nothing came for this long
  * @param markerTimeoutMillis how long the fenced switch waits for its marker before giving up (and releasing the fence)
- * @param verifyAtSwitch     compare per-bucket counts and checksums while fenced, before switching
+ * @param verifyBeforeSwitch compare per-bucket counts and checksums at one point (source snapshot, target brought to it) before the fence
  * @param deleteSourceRows   delete the moved rows from the source right after the switch (else at {@code complete})
  */
 public record MoveOptions(int chunkRows, long rowsPerSecond, int batchChanges, long caughtUpMillis,
-                          long markerTimeoutMillis, boolean verifyAtSwitch, boolean deleteSourceRows) {
+                          long markerTimeoutMillis, boolean verifyBeforeSwitch, boolean deleteSourceRows) {
 
     public static final MoveOptions DEFAULTS = new MoveOptions(20_000, 0, 2_000, 100, 30_000, true, true);
 
@@ -24,18 +24,18 @@ public record MoveOptions(int chunkRows, long rowsPerSecond, int batchChanges, l
     }
 
     public MoveOptions withChunkRows(int rows) {
-        return new MoveOptions(rows, rowsPerSecond, batchChanges, caughtUpMillis, markerTimeoutMillis, verifyAtSwitch, deleteSourceRows);
+        return new MoveOptions(rows, rowsPerSecond, batchChanges, caughtUpMillis, markerTimeoutMillis, verifyBeforeSwitch, deleteSourceRows);
     }
 
     public MoveOptions withThrottle(long perSecond) {
-        return new MoveOptions(chunkRows, perSecond, batchChanges, caughtUpMillis, markerTimeoutMillis, verifyAtSwitch, deleteSourceRows);
+        return new MoveOptions(chunkRows, perSecond, batchChanges, caughtUpMillis, markerTimeoutMillis, verifyBeforeSwitch, deleteSourceRows);
     }
 
-    public MoveOptions withVerifyAtSwitch(boolean verify) {
+    public MoveOptions withVerifyBeforeSwitch(boolean verify) {
         return new MoveOptions(chunkRows, rowsPerSecond, batchChanges, caughtUpMillis, markerTimeoutMillis, verify, deleteSourceRows);
     }
 
     public MoveOptions withDeleteSourceRows(boolean delete) {
-        return new MoveOptions(chunkRows, rowsPerSecond, batchChanges, caughtUpMillis, markerTimeoutMillis, verifyAtSwitch, delete);
+        return new MoveOptions(chunkRows, rowsPerSecond, batchChanges, caughtUpMillis, markerTimeoutMillis, verifyBeforeSwitch, delete);
     }
 }
