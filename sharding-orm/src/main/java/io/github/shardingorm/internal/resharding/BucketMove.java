@@ -8,15 +8,12 @@ import io.github.shardingorm.resharding.ReshardingProgress;
 import io.github.shardingorm.resharding.ReshardingRefusedException;
 import io.github.shardingorm.resharding.ReshardingVerificationException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class BucketMove {
 
     private static final Logger LOG = LoggerFactory.getLogger(BucketMove.class);
-    private static final Pattern MOVE_ID = Pattern.compile("[a-z0-9_]{1,40}");
 
     /** What to move. */
     public record Spec(String moveId, ShardDefinition source, ShardDefinition target, BucketSet buckets, List<MovedTable> tables) {
@@ -111,59 +107,7 @@ public final class BucketMove {
 
     /** Every reason the move cannot start; empty when it can. Opens connections, creates nothing. */
     public List<String> check() {
-        List<String> problems = new ArrayList<>();
-        if (!MOVE_ID.matcher(spec.moveId()).matches()) {
-            problems.add("move id '" + spec.moveId() + "' must be 1-40 of a-z, 0-9, '_' (it names the slot)");
-        }
-        if (spec.source().id().equals(spec.target().id())) {
-            problems.add("source and target are the same shard " + spec.source().id());
-        }
-        if (spec.tables().isEmpty()) {
-            problems.add("no tables to move");
-        }
-        if (spec.buckets().bucketCount() != topology.bucketCount()) {
-            problems.add("the move has " + spec.buckets().bucketCount() + " buckets but the map has " + topology.bucketCount());
-        } else {
-            List<Integer> foreign = new ArrayList<>();
-            List<Integer> moving = new ArrayList<>();
-            for (int b : spec.buckets().buckets()) {
-                if (!spec.source().id().equals(topology.ownerOf(b))) {
-                    foreign.add(b);
-                }
-                if (topology.isMoving(b)) {
-                    moving.add(b);
-                }
-            }
-            if (!foreign.isEmpty()) {
-                problems.add("buckets " + BucketSet.describe(foreign) + " are not owned by the source " + spec.source().id());
-            }
-            if (!moving.isEmpty()) {
-                problems.add("buckets " + BucketSet.describe(moving) + " are already moving (another job holds them)");
-            }
-        }
-        try (Connection src = PgConnections.open(spec.source())) {
-            MoveCatalog.checkSource(src, spec.source().id(), problems);
-            try (Connection tgt = PgConnections.open(spec.target())) {
-                MoveCatalog.checkTarget(tgt, spec.target().id(), problems);
-                for (MovedTable table : spec.tables()) {
-                    TableShape s = MoveCatalog.shape(src, spec.source().id(), table, problems);
-                    TableShape t = MoveCatalog.shape(tgt, spec.target().id(), table, problems);
-                    if (s != null && t != null) {
-                        MoveCatalog.checkSameColumns(s, t, spec.target().id(), problems);
-                        char identity = SourceObjects.identity(src, s);
-                        if (identity == 'n' || identity == 'i') {
-                            problems.add("table " + s.displayName() + " has REPLICA IDENTITY " + (identity == 'n' ? "NOTHING" : "USING INDEX")
-                                    + " on the source; a move needs DEFAULT or FULL");
-                        }
-                    }
-                }
-            } catch (SQLException e) {
-                problems.add("target " + PgConnections.describe(spec.target()) + " cannot be used: " + e.getMessage());
-            }
-        } catch (SQLException e) {
-            problems.add("source " + PgConnections.describe(spec.source()) + " cannot be used: " + e.getMessage());
-        }
-        return problems;
+        return MovePreconditions.check(spec, topology);
     }
 
     // ------------------------------------------------------------------ run
@@ -197,9 +141,9 @@ public final class BucketMove {
             changesApplied = job.changesApplied();
             phase = job.phase();
             List<TableShape> shapes = shapes(src);
-            estimate(src, shapes);
+            rowsEstimated = MoveCatalog.estimateRows(src, shapes, spec.buckets());
             report();
-            trySetReplicaRole(tgt);
+            PgConnections.trySetReplicaRole(tgt, spec.describe());
             if (phase == ReshardingPhase.CREATED) {
                 prepare(src, tgt, shapes);
             }
@@ -361,7 +305,7 @@ public final class BucketMove {
         try (CatchUpStream stream = new CatchUpStream(spec.moveId(), spec.source(), spec.slot(), spec.publication(),
                 job.appliedLsn(), tgt, applier, options.batchChanges())) {
             if (phase == ReshardingPhase.CATCHING_UP) {
-                while (!stream.catchUp(options.caughtUpMillis(), () -> stopRequested)) {
+                while (!stream.catchUp(options.caughtUpMillis(), src, () -> stopRequested)) {
                     if (stopRequested) {
                         changesApplied = job.changesApplied() + stream.changesApplied();
                         return;
@@ -369,7 +313,7 @@ public final class BucketMove {
                 }
                 if (options.verifyBeforeSwitch()) {
                     verifyAtAPoint(stream, src, tgt, shapes);
-                    while (!stream.catchUp(options.caughtUpMillis(), () -> stopRequested)) {
+                    while (!stream.catchUp(options.caughtUpMillis(), src, () -> stopRequested)) {
                         if (stopRequested) {
                             return;
                         }
@@ -446,7 +390,7 @@ public final class BucketMove {
     }
 
     private void deleteSourceRows(Connection src, Connection tgt, List<TableShape> shapes) throws SQLException {
-        trySetReplicaRole(src);
+        PgConnections.trySetReplicaRole(src, spec.describe());
         for (TableShape t : reversed(shapes)) {
             BucketRows.delete(src, t, spec.buckets(), 1000, options.rowsPerSecond());
         }
@@ -500,7 +444,7 @@ public final class BucketMove {
             List<TableShape> shapes = shapes(src);
             topology.abortMove(spec.buckets().buckets());
             dropSourceObjects(src, shapes, job.identityChanged());
-            trySetReplicaRole(tgt);
+            PgConnections.trySetReplicaRole(tgt, spec.describe());
             for (TableShape t : reversed(shapes)) {
                 BucketRows.delete(tgt, t, spec.buckets(), 1000, 0);
             }
@@ -566,20 +510,6 @@ public final class BucketMove {
         }
     }
 
-    private void estimate(Connection src, List<TableShape> shapes) throws SQLException {
-        long total = 0;
-        for (TableShape t : shapes) {
-            try (PreparedStatement ps = src.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
-                ps.setString(1, t.qualified());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    total += rs.getLong(1);
-                }
-            }
-        }
-        rowsEstimated = total * spec.buckets().size() / spec.buckets().bucketCount();
-    }
-
     /** Whether the topology already points every moving bucket to the target (a crash after completeMove). */
     private boolean switchedInTopology() {
         for (int b : spec.buckets().buckets()) {
@@ -594,15 +524,5 @@ public final class BucketMove {
         List<TableShape> r = new ArrayList<>(shapes);
         java.util.Collections.reverse(r);
         return r;
-    }
-
-    /** Skips triggers and foreign-key checks while copying and applying (superuser only; else the table order matters). */
-    private void trySetReplicaRole(Connection c) {
-        try (Statement st = c.createStatement()) {
-            st.execute("SET session_replication_role = replica");
-        } catch (SQLException e) {
-            LOG.info("{}: cannot set session_replication_role=replica ({}); tables are copied parents first, in the order given",
-                    spec.describe(), e.getMessage());
-        }
     }
 }

@@ -30,6 +30,9 @@ final class CatchUpStream implements AutoCloseable {
     /** The prefix of the marker messages the mover emits on the source at the switch. */
     static final String MARKER_PREFIX = "shorm_reshard";
 
+    /** The prefix of the lag probes (non-transactional messages) of the catch-up. */
+    static final String PROBE_PREFIX = "shorm_reshard_probe";
+
     /** 2000-01-01 (PostgreSQL's epoch) in Unix microseconds. */
     private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
 
@@ -86,35 +89,53 @@ final class CatchUpStream implements AutoCloseable {
     }
 
     /**
-     * Reads and applies until caught up: everything received is applied and either the last
-     * transaction received committed less than {@code maxLagMillis} ago (by this JVM's clock) or
-     * nothing arrived for {@code maxLagMillis}; or until {@code stop} says so. Returns whether it
-     * is caught up.
+     * Reads and applies until caught up, or until {@code stop} says so; returns whether it is.
+     *
+     * <p>Caught up means: a probe (a non-transactional logical message) written into the source's
+     * WAL came back through the stream, everything before it is applied, and either the round trip
+     * took at most {@code maxLagMillis} or at most {@value #SMALL_BACKLOG} kept changes came ahead of it. Decoding delivers every transaction that committed before the probe ahead of it, so
+     * this measures the real lag, however big a transaction is and whatever other databases of the
+     * server write; "nothing arrived for a while" would be fooled by a large transaction still
+     * being decoded, and cut over with a backlog behind the fence.
      */
-    boolean catchUp(long maxLagMillis, BooleanSupplier stop) throws SQLException {
-        long drainedSince = -1;
+    boolean catchUp(long maxLagMillis, Connection source, BooleanSupplier stop) throws SQLException {
         while (!stop.getAsBoolean()) {
+            if (probeOut == null) {
+                probeOut = jobId + ":" + (++probes);
+                probeSentNanos = System.nanoTime();
+                keptAtProbe = keptTotal;
+                SourceObjects.emitProbe(source, probeOut);
+            }
             ByteBuffer msg = next();
             if (msg == null) {
                 if (batchCommitLsn > applied) {
                     flush();
                 }
-                long now = System.nanoTime();
-                if (drainedSince < 0) {
-                    drainedSince = now;
-                }
-                long lagMicros = System.currentTimeMillis() * 1000 - lastCommitMicros;
-                if (batchCommitLsn <= applied && (lagMicros < maxLagMillis * 1000 || now - drainedSince > maxLagMillis * 1_000_000L)) {
-                    return true;
-                }
                 sleep(1);
                 continue;
             }
-            drainedSince = -1;
             handle(msg);
+            if (probeBack) {
+                probeBack = false;
+                probeOut = null;
+                flush();
+                if (System.nanoTime() - probeSentNanos <= maxLagMillis * 1_000_000L || keptTotal - keptAtProbe <= SMALL_BACKLOG) {
+                    return true;
+                }
+            }
         }
         return false;
     }
+
+    private String probeOut;
+    private boolean probeBack;
+    private long probeSentNanos;
+    private long probes;
+    private long keptAtProbe;
+    private long keptTotal;
+
+    /** A backlog this small behind a probe is applied within one batch, however slow the round trip. */
+    private static final long SMALL_BACKLOG = 200;
 
     /** Commit time (Unix microseconds) of the last transaction received. */
     long lastCommitMicros() {
@@ -209,12 +230,16 @@ final class CatchUpStream implements AutoCloseable {
         } else if (m instanceof PgOutput.Relation r) {
             applier.relation(r);
         } else if (m instanceof PgOutput.LogicalMessage lm) {
-            if (MARKER_PREFIX.equals(lm.prefix()) && !txSkipped) {
+            if (!lm.transactional()) {
+                if (PROBE_PREFIX.equals(lm.prefix()) && lm.content().equals(probeOut)) {
+                    probeBack = true;
+                }
+            } else if (MARKER_PREFIX.equals(lm.prefix()) && !txSkipped) {
                 txHasMarker = true;
                 pendingMarker = lm.content();
             }
         } else if (!txSkipped) {
-            applier.apply(m, txCommitLsn, tx);
+            keptTotal += applier.apply(m, txCommitLsn, tx);
         }
     }
 

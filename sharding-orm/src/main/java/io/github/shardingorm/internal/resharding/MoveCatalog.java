@@ -140,4 +140,19 @@ final class MoveCatalog {
                     + target.pkNames() + ") on target shard " + targetId);
         }
     }
+
+    /** The catalog's estimate of the rows of the moving buckets (statistics, spread evenly over the buckets). */
+    static long estimateRows(Connection c, List<TableShape> shapes, BucketSet buckets) throws SQLException {
+        long total = 0;
+        for (TableShape t : shapes) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+                ps.setString(1, t.qualified());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total += rs.getLong(1);
+                }
+            }
+        }
+        return total * buckets.size() / buckets.bucketCount();
+    }
 }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import org.postgresql.PGProperty;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mover's own connections, outside the application's pools (a long copy must not hold a
@@ -56,5 +57,15 @@ final class PgConnections {
         }
         p.setProperty("ApplicationName", "sharding-orm mover");
         return p;
+    }
+
+    /** Skips triggers and foreign-key checks while copying and applying (superuser only; else the table order matters). */
+    static void trySetReplicaRole(Connection c, String what) {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET session_replication_role = replica");
+        } catch (SQLException e) {
+            LoggerFactory.getLogger(PgConnections.class).info("{}: cannot set session_replication_role=replica ({}); tables are"
+                    + " copied parents first, in the order given", what, e.getMessage());
+        }
     }
 }

@@ -166,6 +166,15 @@ final class SourceObjects {
         }
     }
 
+    /** Writes a lag probe into the source's WAL (not transactional: decoded where it is written). */
+    static void emitProbe(Connection source, String probe) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)")) {
+            ps.setString(1, CatchUpStream.PROBE_PREFIX);
+            ps.setString(2, probe);
+            ps.executeQuery().close();
+        }
+    }
+
     /** Emits the switch marker into the source's WAL, after every write to the fenced buckets. */
     static void emitMarker(Connection source, String marker) throws SQLException {
         try (PreparedStatement ps = source.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
