@@ -4,6 +4,8 @@ import io.github.shardingorm.ShardingConfigurationException;
 import io.github.shardingorm.internal.config.ConfigurationValidator;
 import io.github.shardingorm.internal.config.ShardingConfiguration;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
+import io.github.shardingorm.internal.hibernate.ShardContext;
+import io.github.shardingorm.internal.hibernate.ShardCurrentSessionContext;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
 import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
@@ -74,7 +76,8 @@ public final class ShardedPersistenceBootstrap {
             pools.checkReachable(problems, causes);
             throwIfProblems(problems, causes);
 
-            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools);
+            ShardContext context = new ShardContext();
+            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, context);
             MetadataSources sources = new MetadataSources(registry);
             configuration.entities().forEach(sources::addAnnotatedClass);
             Metadata metadata = sources.buildMetadata();
@@ -88,7 +91,7 @@ public final class ShardedPersistenceBootstrap {
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
-            ShardSessions sessions = new ShardSessions(sessionFactory);
+            ShardSessions sessions = new ShardSessions(sessionFactory, context);
             queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism());
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
@@ -136,7 +139,8 @@ public final class ShardedPersistenceBootstrap {
                 EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy);
     }
 
-    private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools) {
+    private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools,
+                                                           ShardContext context) {
         BootstrapServiceRegistry bootstrap = new BootstrapServiceRegistryBuilder()
                 .applyIntegrator(new ShardingIntegrator(router))
                 .build();
@@ -146,9 +150,11 @@ public final class ShardedPersistenceBootstrap {
         builder.applySetting(BatchSettings.ORDER_UPDATES, true);
         builder.applySetting(SchemaToolingSettings.HBM2DDL_HALT_ON_ERROR, true);
         builder.applySetting(org.hibernate.cfg.JdbcSettings.CONNECTION_PROVIDER_DISABLES_AUTOCOMMIT, true);
+        // getCurrentSession() returns the thread's scope or template session unless the user chose a context.
+        builder.applySetting(org.hibernate.cfg.AvailableSettings.CURRENT_SESSION_CONTEXT_CLASS, ShardCurrentSessionContext.class.getName());
         builder.applySettings(configuration.sessions().hibernateProperties());
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
-        builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver());
+        builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver(context));
         builder.addService(ShardingRuntime.class, new ShardingRuntime(router, configuration.routing().nodeId(), System::currentTimeMillis));
         return builder.build();
     }

@@ -82,6 +82,11 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     }
 
     @Override
+    public io.github.shardingorm.ShardScope bind(Object key) {
+        return sessions.context().bind(router.shardOfKey(key), key);
+    }
+
+    @Override
     public String shardOf(Object key) {
         return router.shardOfKey(key);
     }

@@ -62,7 +62,7 @@ public final class ShardedQueries implements AutoCloseable {
         if (!(sessionFactory.getJdbcServices().getDialect() instanceof PostgreSQLDialect)) {
             return null;
         }
-        return sessions.fromTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
+        return sessions.fromOwnTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
                 "select datcollate from pg_database where datname = current_database()", String.class).getSingleResult());
     }
 
@@ -128,6 +128,7 @@ public final class ShardedQueries implements AutoCloseable {
             }
         }
         List<String> shards = targets.of(plan, parameters);
+        sessions.context().checkTargets(shards, () -> "executeUpdate [" + hql + "]");
         ScatterGather.Outcome<Integer> outcome = scatter.run(shards, (shard, cancellation) ->
                 sessions.fromTransaction(shard, false, session -> {
                     cancellation.attach(session);
@@ -143,6 +144,7 @@ public final class ShardedQueries implements AutoCloseable {
         if (nativeSql == null || nativeSql.isBlank()) {
             throw new IllegalArgumentException("SQL must not be null or blank");
         }
+        sessions.context().checkTargets(targets.all(), () -> "executeOnAllShards [" + nativeSql + "]");
         ScatterGather.Outcome<Integer> outcome = scatter.run(targets.all(), (shard, cancellation) ->
                 sessions.fromTransaction(shard, false, session -> {
                     cancellation.attach(session);

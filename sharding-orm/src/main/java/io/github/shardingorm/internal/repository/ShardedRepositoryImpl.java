@@ -106,6 +106,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
             positionsByShard.computeIfAbsent(router.shardOfEntity(entity), s -> new ArrayList<>()).add(input.size());
             input.add(entity);
         }
+        sessions.context().checkTargets(positionsByShard.keySet(), () -> "saveAll of " + model.entityName());
         List<S> result = new ArrayList<>(input);
         List<String> committed = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> group : positionsByShard.entrySet()) {
@@ -149,6 +150,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
             idsByShard.computeIfAbsent(router.shardOfId(model, id), s -> new ArrayList<>()).add(id);
             order.add(id);
         }
+        sessions.context().checkTargets(idsByShard.keySet(), () -> "findAllById of " + model.entityName());
         Map<Object, T> found = new HashMap<>();
         idsByShard.forEach((shard, shardIds) -> sessions.fromTransaction(shard, true, s -> {
             List<T> loaded = s.findMultiple(entityClass, shardIds);
