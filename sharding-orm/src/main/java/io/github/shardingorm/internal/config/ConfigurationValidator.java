@@ -1,20 +1,18 @@
 package io.github.shardingorm.internal.config;
 
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+import java.util.regex.Pattern;
 
 /**
- * Checks a {@link ShardingConfiguration} as a whole: bean constraints through Hibernate Validator,
- * then the rules that span fields. Returns problems instead of throwing, so start-up can report
+ * Checks a {@link ShardingConfiguration} as a whole: each value's range (plain code, reported as
+ * {@code path: message (was: value)}, sorted by path), then the rules that span fields.
+ * Deliberately without Bean Validation: a validator the library brought would switch on validation
+ * of the user's own entities in every SessionFactory of the JVM (Hibernate's {@code AUTO} mode),
+ * and it cost a third of a second of start-up. Returns problems instead of throwing, so start-up can report
  * them together with the strategy's and the entities' problems.
  */
 public final class ConfigurationValidator {
@@ -30,15 +28,7 @@ public final class ConfigurationValidator {
 
     public static List<String> validate(ShardingConfiguration configuration) {
         List<String> problems = new ArrayList<>();
-        try (ValidatorFactory factory = Validation.byDefaultProvider().configure()
-                .messageInterpolator(new ParameterMessageInterpolator(Set.of(Locale.ROOT), Locale.ROOT, false))
-                .buildValidatorFactory()) {
-            Validator validator = factory.getValidator();
-            validator.validate(configuration).stream()
-                    .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                    .map(ConfigurationValidator::describe)
-                    .forEach(problems::add);
-        }
+        problems.addAll(valueProblems(configuration));
         Set<String> seen = new HashSet<>();
         for (ShardDefinition shard : configuration.shards()) {
             if (shard.id() != null && !seen.add(shard.id())) {
@@ -81,8 +71,79 @@ public final class ConfigurationValidator {
         return problems;
     }
 
-    private static String describe(ConstraintViolation<ShardingConfiguration> v) {
-        String path = v.getPropertyPath().toString();
-        return path + ": " + v.getMessage() + (path.endsWith("password") ? "" : " (was: " + v.getInvalidValue() + ")");
+    private static final Pattern SHARD_ID = Pattern.compile("[A-Za-z0-9_-]{1,63}");
+
+    private record Problem(String path, String message, Object value, boolean showValue) {
+        String describe() {
+            return path + ": " + message + (showValue ? " (was: " + value + ")" : "");
+        }
+    }
+
+    /** Each value's own range; what Bean Validation constraints on the records used to check. */
+    private static List<String> valueProblems(ShardingConfiguration c) {
+        List<Problem> found = new ArrayList<>();
+        if (c.shards().isEmpty()) {
+            found.add(new Problem("shards", "at least one shard must be configured", c.shards(), true));
+        }
+        for (int i = 0; i < c.shards().size(); i++) {
+            ShardDefinition shard = c.shards().get(i);
+            String path = "shards[" + i + "]";
+            if (shard.id() == null || shard.id().isBlank()) {
+                found.add(new Problem(path + ".id", "shard id must not be blank", shard.id(), true));
+            }
+            if (shard.id() != null && !SHARD_ID.matcher(shard.id()).matches()) {
+                found.add(new Problem(path + ".id", "shard id must be 1-63 letters, digits, '_' or '-'", shard.id(), true));
+            }
+            if (!shard.userManaged() && (shard.jdbcUrl() == null || shard.jdbcUrl().isBlank())) {
+                found.add(new Problem(path + ".jdbcUrl", "JDBC URL must not be blank", JdbcUrls.mask(shard.jdbcUrl()), true));
+            }
+        }
+        if (c.entities().isEmpty()) {
+            found.add(new Problem("entities", "at least one entity class must be configured", c.entities(), true));
+        }
+        notNull(found, "schemaAction", c.schemaAction());
+        if (notNull(found, "routing", c.routing())) {
+            notNull(found, "routing.strategy", c.routing().strategy());
+            range(found, "routing.bucketCount", c.routing().bucketCount(), 1, 65536, "bucket count");
+            if (c.routing().nodeId() < 0 || c.routing().nodeId() > 31) {
+                found.add(new Problem("routing.nodeId", "node id must be between 0 and 31", c.routing().nodeId(), true));
+            }
+        }
+        if (notNull(found, "pools", c.pools())) {
+            if (c.pools().connectionTimeoutMillis() < 250) {
+                found.add(new Problem("pools.connectionTimeoutMillis", "connection timeout must be at least 250 ms",
+                        c.pools().connectionTimeoutMillis(), true));
+            }
+            range(found, "pools.maximumPoolSize", c.pools().maximumPoolSize(), 1, 1000, "maximum pool size");
+            if (c.pools().minimumIdle() != null && c.pools().minimumIdle() < 0) {
+                found.add(new Problem("pools.minimumIdle", "minimum idle must be >= 0", c.pools().minimumIdle(), true));
+            }
+        }
+        if (notNull(found, "sessions", c.sessions())) {
+            range(found, "sessions.jdbcBatchSize", c.sessions().jdbcBatchSize(), 1, 10000, "JDBC batch size");
+        }
+        if (notNull(found, "queries", c.queries()) && (c.queries().parallelism() < 1 || c.queries().parallelism() > 1024)) {
+            found.add(new Problem("queries.parallelism", "query parallelism must be between 1 and 1024", c.queries().parallelism(), true));
+        }
+        if (notNull(found, "writes", c.writes())) {
+            notNull(found, "writes.mode", c.writes().mode());
+            notNull(found, "writes.settings", c.writes().settings());
+        }
+        return found.stream().sorted(Comparator.comparing(Problem::path)).map(Problem::describe).toList();
+    }
+
+    private static boolean notNull(List<Problem> found, String path, Object value) {
+        if (value == null) {
+            found.add(new Problem(path, "must not be null", null, false));
+        }
+        return value != null;
+    }
+
+    private static void range(List<Problem> found, String path, long value, long min, long max, String what) {
+        if (value < min) {
+            found.add(new Problem(path, what + " must be at least " + min, value, true));
+        } else if (value > max) {
+            found.add(new Problem(path, what + " must be at most " + max, value, true));
+        }
     }
 }

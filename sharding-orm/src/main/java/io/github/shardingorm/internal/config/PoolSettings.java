@@ -1,7 +1,5 @@
 package io.github.shardingorm.internal.config;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.util.Map;
 
 /**
@@ -15,12 +13,8 @@ import java.util.Map;
  * @param minimumIdles            per-shard minimum idle connections
  */
 public record PoolSettings(
-        @Min(value = 250, message = "connection timeout must be at least 250 ms")
         long connectionTimeoutMillis,
-        @Min(value = 1, message = "maximum pool size must be at least 1")
-        @Max(value = 1000, message = "maximum pool size must be at most 1000")
         int maximumPoolSize,
-        @Min(value = 0, message = "minimum idle must be >= 0")
         Integer minimumIdle,
         Map<String, Integer> maximumPoolSizes,
         Map<String, Integer> minimumIdles) {

@@ -1,9 +1,6 @@
 package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.SchemaAction;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
 /**
@@ -26,16 +23,14 @@ import java.util.List;
  * @param writes       writes across shards: sagas, two-phase commit, recovery
  */
 public record ShardingConfiguration(
-        @NotEmpty(message = "at least one shard must be configured")
-        List<@Valid ShardDefinition> shards,
-        @NotEmpty(message = "at least one entity class must be configured")
+        List<ShardDefinition> shards,
         List<Class<?>> entities,
-        @NotNull SchemaAction schemaAction,
-        @NotNull @Valid RoutingSettings routing,
-        @NotNull @Valid PoolSettings pools,
-        @NotNull @Valid SessionSettings sessions,
-        @NotNull @Valid QuerySettings queries,
-        @NotNull @Valid CrossShardWrites writes) {
+        SchemaAction schemaAction,
+        RoutingSettings routing,
+        PoolSettings pools,
+        SessionSettings sessions,
+        QuerySettings queries,
+        CrossShardWrites writes) {
 
     public ShardingConfiguration {
         shards = List.copyOf(shards);
