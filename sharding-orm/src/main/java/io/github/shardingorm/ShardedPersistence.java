@@ -189,8 +189,22 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     void executeOnAllShards(String nativeSql);
 
-    /** The single Hibernate SessionFactory; open sessions with {@code withOptions().tenantIdentifier(shardId)}. */
+    /**
+     * The single Hibernate SessionFactory (also this unit's {@code EntityManagerFactory}): inside a
+     * {@link #bind(Object) scope}, {@code createEntityManager()} / {@code openSession()} /
+     * {@code getCurrentSession()} work on the bound shard; anywhere, {@code withOptions().tenantIdentifier(shardId)}.
+     * {@code unwrap(ShardedPersistence.class)} returns this unit; {@code close()} closes it.
+     */
     SessionFactory sessionFactory();
+
+    /**
+     * This unit as {@code type}: itself, its {@code EntityManagerFactory} / {@code SessionFactory}
+     * (the one {@link #sessionFactory()} returns, which unwraps back to this unit), or anything
+     * Hibernate's SessionFactory unwraps to.
+     *
+     * @throws jakarta.persistence.PersistenceException when it cannot be unwrapped to {@code type}
+     */
+    <T> T unwrap(Class<T> type);
 
     /** Closes the SessionFactory and every shard pool. Idempotent. */
     @Override

@@ -60,6 +60,7 @@ public final class ConfigurationValidator {
                 problems.add("minimum idle of shard '" + shardId + "' must be >= 0 but was " + idle);
             }
         });
+        poolPropertyProblems(configuration, seen, problems);
         for (String key : configuration.sessions().hibernateProperties().keySet()) {
             for (String reserved : RESERVED_PREFIXES) {
                 if (key.startsWith(reserved)) {
@@ -69,6 +70,51 @@ public final class ConfigurationValidator {
             }
         }
         return problems;
+    }
+
+    /**
+     * HikariCP properties: each must be a HikariCP setting of the right type (tried on a scratch
+     * configuration, so nothing connects), not one sharding-orm sets itself, and for a known shard
+     * whose pool sharding-orm runs (a user's DataSource is configured by the user).
+     */
+    private static void poolPropertyProblems(ShardingConfiguration c, Set<String> shardIds, List<String> problems) {
+        if (c.pools() == null) {
+            return;
+        }
+        c.pools().properties().forEach((name, value) -> poolProperty("pool property '" + name + "'", name, value, problems));
+        c.pools().shardProperties().forEach((shard, properties) -> {
+            if (!shardIds.contains(shard)) {
+                problems.add("pool properties " + properties.keySet() + " set for unknown shard '" + shard + "' (configured: " + shardIds + ")");
+                return;
+            }
+            boolean userManaged = c.shards().stream().anyMatch(d -> shard.equals(d.id()) && d.userManaged());
+            if (userManaged) {
+                problems.add("pool properties " + properties.keySet() + " set for shard '" + shard + "', whose DataSource is the user's:"
+                        + " configure that pool directly");
+                return;
+            }
+            properties.forEach((name, value) -> poolProperty("pool property '" + name + "' of shard '" + shard + "'", name, value, problems));
+        });
+    }
+
+    private static void poolProperty(String what, String name, Object value, List<String> problems) {
+        if (PoolSettings.RESERVED_PROPERTIES.contains(name)) {
+            problems.add(what + " is set by sharding-orm itself: use the shard definition and the pool settings"
+                    + " (maximumPoolSize, minimumIdle, connectionTimeout) instead");
+            return;
+        }
+        java.util.Properties one = new java.util.Properties();
+        one.put(name, value);
+        try {
+            com.zaxxer.hikari.util.PropertyElf.setTargetFromProperties(new com.zaxxer.hikari.HikariConfig(), one);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            problems.add(what + " is not accepted by HikariCP: " + (root.getMessage() != null ? root.getMessage() : root.toString())
+                    + (name.toLowerCase().contains("password") ? "" : " (was: " + value + ")"));
+        }
     }
 
     private static final Pattern SHARD_ID = Pattern.compile("[A-Za-z0-9_-]{1,63}");
