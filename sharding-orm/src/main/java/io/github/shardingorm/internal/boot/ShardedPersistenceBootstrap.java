@@ -136,7 +136,8 @@ public final class ShardedPersistenceBootstrap {
         Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(configuration.entities(),
                 bucketed, bucketCount, problems);
         return resolver == null ? null : new ShardRouter(resolver, models, configuration.shardIds(),
-                EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy);
+                EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy,
+                o -> o instanceof org.hibernate.proxy.HibernateProxy p ? p.getHibernateLazyInitializer().getInternalIdentifier() : null);
     }
 
     private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools,
