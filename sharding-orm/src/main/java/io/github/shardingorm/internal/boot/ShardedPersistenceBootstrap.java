@@ -4,6 +4,8 @@ import io.github.shardingorm.ShardingConfigurationException;
 import io.github.shardingorm.internal.config.ConfigurationValidator;
 import io.github.shardingorm.internal.config.ShardingConfiguration;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
+import io.github.shardingorm.internal.hibernate.ShardContext;
+import io.github.shardingorm.internal.hibernate.ShardCurrentSessionContext;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
 import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
@@ -88,7 +90,8 @@ public final class ShardedPersistenceBootstrap {
             Object injectedClock = configuration.sessions().hibernateProperties().get(ShardingRuntime.CLOCK_PROPERTY);
             LongSupplier clock = injectedClock instanceof LongSupplier c ? c : System::currentTimeMillis;
             NodeIdClaim claim = NodeIdClaim.fixed(configuration.routing().nodeId());
-            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock);
+            ShardContext context = new ShardContext();
+            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock, context);
             MetadataSources sources = new MetadataSources(registry);
             configuration.entities().forEach(sources::addAnnotatedClass);
             Metadata metadata = sources.buildMetadata();
@@ -107,7 +110,7 @@ public final class ShardedPersistenceBootstrap {
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
-            ShardSessions sessions = new ShardSessions(sessionFactory);
+            ShardSessions sessions = new ShardSessions(sessionFactory, context);
             queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism());
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
@@ -155,7 +158,8 @@ public final class ShardedPersistenceBootstrap {
         Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(configuration.entities(),
                 bucketed, bucketCount, problems);
         return resolver == null ? null : new ShardRouter(resolver, models, configuration.shardIds(),
-                EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy);
+                EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy,
+                o -> o instanceof org.hibernate.proxy.HibernateProxy p ? p.getHibernateLazyInitializer().getInternalIdentifier() : null);
     }
 
     /** The tables of the sharded entities (those the fence trigger goes on while their buckets move). */
@@ -184,7 +188,7 @@ public final class ShardedPersistenceBootstrap {
     }
 
     private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools,
-                                                           NodeIdClaim claim, LongSupplier clock) {
+                                                           NodeIdClaim claim, LongSupplier clock, ShardContext context) {
         BootstrapServiceRegistry bootstrap = new BootstrapServiceRegistryBuilder()
                 .applyIntegrator(new ShardingIntegrator(router))
                 .build();
@@ -194,9 +198,11 @@ public final class ShardedPersistenceBootstrap {
         builder.applySetting(BatchSettings.ORDER_UPDATES, true);
         builder.applySetting(SchemaToolingSettings.HBM2DDL_HALT_ON_ERROR, true);
         builder.applySetting(org.hibernate.cfg.JdbcSettings.CONNECTION_PROVIDER_DISABLES_AUTOCOMMIT, true);
+        // getCurrentSession() returns the thread's scope or template session unless the user chose a context.
+        builder.applySetting(org.hibernate.cfg.AvailableSettings.CURRENT_SESSION_CONTEXT_CLASS, ShardCurrentSessionContext.class.getName());
         builder.applySettings(configuration.sessions().hibernateProperties());
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
-        builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver());
+        builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver(context));
         builder.addService(ShardingRuntime.class, new ShardingRuntime(router, claim, clock));
         return builder.build();
     }

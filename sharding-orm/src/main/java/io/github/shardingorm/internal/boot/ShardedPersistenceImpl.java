@@ -30,6 +30,7 @@ import org.hibernate.SessionFactory;
 public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     private final SessionFactory sessionFactory;
+    private final SessionFactory handle;
     private final ShardPools pools;
     private final ShardRouter router;
     private final ShardSessions sessions;
@@ -45,6 +46,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
                            TopologyRuntime topology) {
         this.topology = topology;
         this.sessionFactory = sessionFactory;
+        this.handle = ShardedSessionFactoryHandle.of((org.hibernate.engine.spi.SessionFactoryImplementor) sessionFactory, this);
         this.pools = pools;
         this.router = router;
         this.sessions = sessions;
@@ -93,6 +95,11 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public <R> R fromTransactionOnShard(String shardId, Function<Session, R> work) {
         router.checkShard(shardId);
         return sessions.fromTransaction(shardId, false, work);
+    }
+
+    @Override
+    public io.github.shardingorm.ShardScope bind(Object key) {
+        return sessions.context().bind(router.shardOfKey(key), key);
     }
 
     @Override
@@ -210,7 +217,26 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public SessionFactory sessionFactory() {
-        return sessionFactory;
+        return handle;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) {
+        if (type == null) {
+            throw new IllegalArgumentException("type must not be null");
+        }
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        if (type.isInstance(handle)) {
+            return type.cast(handle);
+        }
+        try {
+            return sessionFactory.unwrap(type);
+        } catch (jakarta.persistence.PersistenceException e) {
+            throw new jakarta.persistence.PersistenceException("A ShardedPersistence unwraps to itself, its EntityManagerFactory /"
+                    + " SessionFactory, and what Hibernate's SessionFactory unwraps to; not to " + type.getName(), e);
+        }
     }
 
     /** Internal: the router (for tests and later capabilities). */

@@ -1,9 +1,6 @@
 package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.spi.ShardingStrategy;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 
 /**
  * How keys find their shard.
@@ -15,12 +12,8 @@ import jakarta.validation.constraints.NotNull;
  * @param nodeIdGiven whether the node id was configured (rather than the default)
  */
 public record RoutingSettings(
-        @NotNull ShardingStrategy strategy,
-        @Min(value = 1, message = "bucket count must be at least 1")
-        @Max(value = 65536, message = "bucket count must be at most 65536")
+        ShardingStrategy strategy,
         int bucketCount,
-        @Min(value = 0, message = "node id must be between 0 and 31")
-        @Max(value = 31, message = "node id must be between 0 and 31")
         int nodeId,
         boolean nodeIdGiven) {
 

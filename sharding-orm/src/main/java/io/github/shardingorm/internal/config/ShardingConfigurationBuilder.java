@@ -34,6 +34,8 @@ public final class ShardingConfigurationBuilder {
     private Integer minimumIdle;
     private final Map<String, Integer> maximumPoolSizes = new LinkedHashMap<>();
     private final Map<String, Integer> minimumIdles = new LinkedHashMap<>();
+    private final Map<String, Object> poolProperties = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> shardPoolProperties = new LinkedHashMap<>();
     // sessions
     private Integer jdbcBatchSize;
     private final Map<String, Object> hibernateProperties = new LinkedHashMap<>();
@@ -61,6 +63,14 @@ public final class ShardingConfigurationBuilder {
         Objects.requireNonNull(id, "shard id");
         Objects.requireNonNull(jdbcUrl, () -> "JDBC URL of shard '" + id + "'");
         shards.add(new ShardDefinition(id, jdbcUrl, username, password));
+        return this;
+    }
+
+    /** A shard whose connections come from the user's own DataSource (its pool is the user's: not configured or closed here). */
+    public ShardingConfigurationBuilder shard(String id, javax.sql.DataSource dataSource) {
+        Objects.requireNonNull(id, "shard id");
+        Objects.requireNonNull(dataSource, () -> "DataSource of shard '" + id + "'");
+        shards.add(new ShardDefinition(id, null, null, null, dataSource));
         return this;
     }
 
@@ -117,6 +127,23 @@ public final class ShardingConfigurationBuilder {
     public ShardingConfigurationBuilder minimumIdle(String shardId, int idle) {
         Objects.requireNonNull(shardId, "shard id");
         minimumIdles.put(shardId, once(minimumIdles.get(shardId), idle, "minimum idle of shard '" + shardId + "'"));
+        return this;
+    }
+
+    /** A HikariCP property of every pool sharding-orm runs (by HikariCP's property name). */
+    public ShardingConfigurationBuilder poolProperty(String name, Object value) {
+        Objects.requireNonNull(name, "pool property name");
+        Objects.requireNonNull(value, () -> "value of pool property " + name);
+        poolProperties.put(name, value);
+        return this;
+    }
+
+    /** A HikariCP property of one shard's pool, over the global ones. */
+    public ShardingConfigurationBuilder poolProperty(String shardId, String name, Object value) {
+        Objects.requireNonNull(shardId, "shard id");
+        Objects.requireNonNull(name, "pool property name");
+        Objects.requireNonNull(value, () -> "value of pool property " + name + " of shard '" + shardId + "'");
+        shardPoolProperties.computeIfAbsent(shardId, k -> new LinkedHashMap<>()).put(name, value);
         return this;
     }
 
@@ -229,7 +256,7 @@ public final class ShardingConfigurationBuilder {
                 new PoolSettings(connectionTimeout != null ? connectionTimeout.toMillis() : Defaults.CONNECTION_TIMEOUT_MILLIS,
                         or(maximumPoolSize, Defaults.MAXIMUM_POOL_SIZE),
                         minimumIdle != null ? minimumIdle : Defaults.MINIMUM_IDLE,
-                        maximumPoolSizes, minimumIdles),
+                        maximumPoolSizes, minimumIdles, poolProperties, shardPoolProperties),
                 new SessionSettings(or(jdbcBatchSize, Defaults.JDBC_BATCH_SIZE), hibernateProperties),
                 new QuerySettings(queryParallelism != null ? queryParallelism : Defaults.queryParallelism(shards.size())),
                 new CrossShardWrites(new ArrayList<>(sagas.values()), or(twoPhaseCommit, Defaults.TWO_PHASE_COMMIT),

@@ -1,7 +1,5 @@
 package io.github.shardingorm.internal.config;
 
-import jakarta.validation.constraints.Min;
-
 /**
  * The stored topology (issue 11).
  *
@@ -13,10 +11,10 @@ import jakarta.validation.constraints.Min;
  * @param nodeLeaseMillis    how long a node-id lease lives without renewal (renewed with every poll)
  */
 public record TopologySettings(
-        @Min(value = 10, message = "topology poll interval must be at least 10 ms") long pollIntervalMillis,
-        @Min(value = 100, message = "topology stale-after must be at least 100 ms") long staleAfterMillis,
-        @Min(value = 0, message = "fence wait must be at least 0 ms") long fenceWaitMillis,
-        @Min(value = 1000, message = "node-id lease must be at least 1000 ms") long nodeLeaseMillis) {
+        long pollIntervalMillis,
+        long staleAfterMillis,
+        long fenceWaitMillis,
+        long nodeLeaseMillis) {
 
     /** Every default, from {@link Defaults}. */
     public static final TopologySettings DEFAULTS = new TopologySettings(Defaults.TOPOLOGY_POLL_INTERVAL_MILLIS,

@@ -29,6 +29,7 @@ public final class ShardRouter {
     private final List<String> entityNames;
     private final Set<Class<?>> referenceClasses;
     private final UnaryOperator<Object> unproxy;
+    private final UnaryOperator<Object> proxyIdentifier;
     private final ClassValue<Class<?>> referenceByRuntimeClass = new ClassValue<>() {
         @Override
         protected Class<?> computeValue(Class<?> type) {
@@ -64,8 +65,18 @@ public final class ShardRouter {
      */
     public ShardRouter(ShardResolver resolver, Map<Class<?>, ShardedEntityModel> models, List<String> shardIds,
                        Set<Class<?>> referenceClasses, UnaryOperator<Object> unproxy) {
+        this(resolver, models, shardIds, referenceClasses, unproxy, o -> null);
+    }
+
+    /**
+     * @param proxyIdentifier the id of a lazy proxy without initializing it, or null when the instance is no proxy
+     *                        (reads the key of an entity whose {@code @ShardKey} is its {@code @ManyToOne} parent)
+     */
+    public ShardRouter(ShardResolver resolver, Map<Class<?>, ShardedEntityModel> models, List<String> shardIds,
+                       Set<Class<?>> referenceClasses, UnaryOperator<Object> unproxy, UnaryOperator<Object> proxyIdentifier) {
         this.referenceClasses = Set.copyOf(referenceClasses);
         this.unproxy = unproxy;
+        this.proxyIdentifier = proxyIdentifier;
         this.resolver = resolver;
         this.models = Map.copyOf(models);
         this.shardIds = List.copyOf(shardIds);
@@ -159,11 +170,23 @@ public final class ShardRouter {
 
     /** The normalized key of an entity instance; throws when it is null. */
     public Object keyOf(ShardedEntityModel model, Object entity) {
-        Object raw = model.key().read(unproxy.apply(entity));
+        Object raw = keyFromAttribute(model, model.key().read(unproxy.apply(entity)));
         if (raw == null) {
             throw RoutingErrors.nullKey(model);
         }
         return raw instanceof Long ? raw : model.keyType().normalize(raw);
+    }
+
+    /**
+     * The raw key held by a value of the key attribute: the value itself, or for a key that is the
+     * {@code @ManyToOne} parent, the parent's id (read off a lazy proxy without initializing it); null when null.
+     */
+    public Object keyFromAttribute(ShardedEntityModel model, Object attributeValue) {
+        if (!model.keyIsAssociation() || attributeValue == null) {
+            return attributeValue;
+        }
+        Object id = proxyIdentifier.apply(attributeValue);
+        return id != null ? id : model.parentId().read(unproxy.apply(attributeValue));
     }
 
     /** The shard of an entity instance. */
