@@ -1,6 +1,7 @@
 package io.github.shardingorm.internal.boot;
 
 import io.github.shardingorm.ShardingConfigurationException;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.config.ConfigurationValidator;
 import io.github.shardingorm.internal.config.ShardingConfiguration;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
@@ -8,6 +9,7 @@ import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
 import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
 import io.github.shardingorm.internal.id.ShardingRuntime;
+import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.query.ShardedQueries;
 import io.github.shardingorm.internal.routing.EntityModelScanner;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.hibernate.Hibernate;
 import org.hibernate.boot.Metadata;
+import org.hibernate.boot.MetadataBuilder;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.BootstrapServiceRegistry;
 import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
@@ -45,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *       scan the entities, collecting problems; stop if there are any;</li>
  *   <li>start one pool per shard and check every shard is reachable (in parallel, within the
  *       connection timeout); stop if any is not;</li>
- *   <li>start ONE Hibernate SessionFactory whose tenants are the shards;</li>
+ *   <li>start ONE Hibernate SessionFactory whose tenants are the shards, with its caches (checked for
+ *       shard safety, one invalidation listener per shard: {@code CacheRuntime});</li>
  *   <li>apply the schema action to every shard, including the write-log tables ({@code shorm_saga},
  *       {@code shorm_saga_step}, {@code shorm_2pc_decision}); check prepared-transaction support;</li>
  *   <li>start cross-shard writes: sagas, two-phase commit, and recovery (first pass at once).</li>
@@ -62,6 +66,7 @@ public final class ShardedPersistenceBootstrap {
     public static ShardedPersistenceImpl start(ShardingConfiguration configuration) {
         List<String> problems = new ArrayList<>(ConfigurationValidator.validate(configuration));
         ShardRouter router = bindRouting(configuration, problems);
+        CacheRuntime cache = CacheRuntime.create(configuration, problems);
         if (!problems.isEmpty()) {
             throw new ShardingConfigurationException(problems);
         }
@@ -74,11 +79,15 @@ public final class ShardedPersistenceBootstrap {
             pools.checkReachable(problems, causes);
             throwIfProblems(problems, causes);
 
-            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools);
+            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, cache);
             MetadataSources sources = new MetadataSources(registry);
             configuration.entities().forEach(sources::addAnnotatedClass);
-            Metadata metadata = sources.buildMetadata();
+            MetadataBuilder metadataBuilder = sources.getMetadataBuilder();
+            cache.applyMetadata(metadataBuilder);
+            Metadata metadata = metadataBuilder.build();
             sessionFactory = (SessionFactoryImplementor) metadata.buildSessionFactory();
+            cache.start(sessionFactory, router, new ShardJdbc(pools), problems, causes);
+            throwIfProblems(problems, causes);
 
             SchemaActions.apply(configuration.schemaAction(), metadata, sessionFactory, pools,
                     configuration.shardIds(), problems, causes);
@@ -93,8 +102,9 @@ public final class ShardedPersistenceBootstrap {
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
                     pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
-            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes);
+            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, cache);
         } catch (RuntimeException e) {
+            cache.close();
             if (queries != null) {
                 queries.close();
             }
@@ -136,9 +146,11 @@ public final class ShardedPersistenceBootstrap {
                 EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy);
     }
 
-    private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools) {
+    private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools,
+                                                           CacheRuntime cache) {
         BootstrapServiceRegistry bootstrap = new BootstrapServiceRegistryBuilder()
                 .applyIntegrator(new ShardingIntegrator(router))
+                .applyIntegrator(cache.integrator())
                 .build();
         StandardServiceRegistryBuilder builder = new StandardServiceRegistryBuilder(bootstrap);
         builder.applySetting(BatchSettings.STATEMENT_BATCH_SIZE, configuration.sessions().jdbcBatchSize());
@@ -147,6 +159,7 @@ public final class ShardedPersistenceBootstrap {
         builder.applySetting(SchemaToolingSettings.HBM2DDL_HALT_ON_ERROR, true);
         builder.applySetting(org.hibernate.cfg.JdbcSettings.CONNECTION_PROVIDER_DISABLES_AUTOCOMMIT, true);
         builder.applySettings(configuration.sessions().hibernateProperties());
+        cache.applySettings(builder);
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver());
         builder.addService(ShardingRuntime.class, new ShardingRuntime(router, configuration.routing().nodeId(), System::currentTimeMillis));

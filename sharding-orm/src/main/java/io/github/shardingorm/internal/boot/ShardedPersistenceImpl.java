@@ -4,6 +4,7 @@ import io.github.shardingorm.CrossShardSessions;
 import io.github.shardingorm.ReferenceTables;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedRepository;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.repository.ShardedRepositoryImpl;
@@ -33,9 +34,11 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CrossShardRuntime writes;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
+    private final CacheRuntime cache;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
-                           io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes) {
+                           io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes, CacheRuntime cache) {
+        this.cache = cache;
         this.sessionFactory = sessionFactory;
         this.pools = pools;
         this.router = router;
@@ -49,7 +52,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass) {
         router.model(entityClass);
         return (ShardedRepository<T, ID>) repositories.computeIfAbsent(entityClass,
-                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries));
+                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries, cache));
     }
 
     @Override
@@ -135,6 +138,19 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return writes;
     }
 
+    /**
+     * Internal: the caches; resharding calls {@code cache().evictBuckets(shard, buckets)} before it
+     * releases a moved bucket's fence.
+     */
+    public CacheRuntime cache() {
+        return cache;
+    }
+
+    @Override
+    public io.github.shardingorm.cache.CacheStatistics cacheStatistics() {
+        return cache.statistics();
+    }
+
     @Override
     public Sagas sagas() {
         return writes.sagas();
@@ -174,6 +190,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            cache.close();
             writes.close();
             queries.close();
             try {

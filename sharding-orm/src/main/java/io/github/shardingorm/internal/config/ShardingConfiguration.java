@@ -24,6 +24,7 @@ import java.util.List;
  * @param sessions     the Hibernate SessionFactory
  * @param queries      queries across shards
  * @param writes       writes across shards: sagas, two-phase commit, recovery
+ * @param cache        the second-level cache and the cache-aside of keyed reads (issue 16)
  */
 public record ShardingConfiguration(
         @NotEmpty(message = "at least one shard must be configured")
@@ -35,11 +36,20 @@ public record ShardingConfiguration(
         @NotNull @Valid PoolSettings pools,
         @NotNull @Valid SessionSettings sessions,
         @NotNull @Valid QuerySettings queries,
-        @NotNull @Valid CrossShardWrites writes) {
+        @NotNull @Valid CrossShardWrites writes,
+        @NotNull io.github.shardingorm.cache.CacheConfig cache) {
 
     public ShardingConfiguration {
         shards = List.copyOf(shards);
         entities = List.copyOf(entities);
+    }
+
+    /** A configuration that caches nothing. */
+    public ShardingConfiguration(List<ShardDefinition> shards, List<Class<?>> entities, SchemaAction schemaAction,
+                                 RoutingSettings routing, PoolSettings pools, SessionSettings sessions,
+                                 QuerySettings queries, CrossShardWrites writes) {
+        this(shards, entities, schemaAction, routing, pools, sessions, queries, writes,
+                io.github.shardingorm.cache.CacheConfig.disabled());
     }
 
     /** A builder that takes every value left unset from {@link Defaults}. */

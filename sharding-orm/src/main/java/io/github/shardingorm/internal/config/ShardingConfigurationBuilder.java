@@ -47,6 +47,8 @@ public final class ShardingConfigurationBuilder {
     private Long sagaBackoffMillis;
     private Long sagaLeaseMillis;
     private Long recoveryIntervalMillis;
+    // caches
+    private io.github.shardingorm.cache.CacheConfig cache;
 
     ShardingConfigurationBuilder() {
     }
@@ -186,6 +188,13 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    // ------------------------------------------------------------------ caches
+
+    public ShardingConfigurationBuilder cache(io.github.shardingorm.cache.CacheConfig config) {
+        cache = once(cache, config, "cache configuration");
+        return this;
+    }
+
     // ------------------------------------------------------------------ build
 
     /** The configuration, with {@link Defaults} for every value not given. Not validated yet. */
@@ -211,7 +220,8 @@ public final class ShardingConfigurationBuilder {
                                 writeDefaults.maxBackoffMillis(),
                                 or(sagaLeaseMillis, writeDefaults.leaseMillis()),
                                 or(recoveryIntervalMillis, writeDefaults.recoveryIntervalMillis()),
-                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))));
+                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))),
+                or(cache, io.github.shardingorm.cache.CacheConfig.disabled()));
     }
 
     private static <V> V or(V value, V otherwise) {

@@ -2,6 +2,7 @@ package io.github.shardingorm.internal.repository;
 
 import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.ShardingException;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
@@ -26,10 +27,13 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     private final ShardRouter router;
     private final ShardSessions sessions;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
+    /** The cache-aside of findById, or null when this entity's reads are not cached. */
+    private final CacheRuntime cache;
 
     public ShardedRepositoryImpl(Class<T> entityClass, ShardRouter router, ShardSessions sessions,
-                                 io.github.shardingorm.internal.query.ShardedQueries queries) {
+                                 io.github.shardingorm.internal.query.ShardedQueries queries, CacheRuntime cache) {
         this.queries = queries;
+        this.cache = cache != null && cache.cachesFindById(entityClass) ? cache : null;
         this.entityClass = entityClass;
         this.model = router.model(entityClass);
         this.router = router;
@@ -129,13 +133,22 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     @Override
     public Optional<T> findById(ID id) {
         String shard = router.shardOfId(model, id);
-        return sessions.fromTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
+        return findOnShard(shard, id);
     }
 
     @Override
     public Optional<T> findById(Object key, ID id) {
         requireNonNull(id, "id");
         String shard = router.shardOfKey(model, key);
+        return findOnShard(shard, id);
+    }
+
+    /** A keyed read: through the cache-aside when configured (a hit opens no session), else on the shard. */
+    private Optional<T> findOnShard(String shard, ID id) {
+        if (cache != null) {
+            return Optional.ofNullable(cache.findById(entityClass, shard, id,
+                    () -> sessions.fromTransaction(shard, true, s -> s.find(entityClass, id))));
+        }
         return sessions.fromTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
     }
 
