@@ -180,7 +180,7 @@ public final class CacheConfig {
         public Builder entity(Class<?> entityClass) {
             Objects.requireNonNull(entityClass, "entity class");
             if (entities.containsKey(entityClass)) {
-                throw new IllegalStateException("entity " + entityClass.getName() + " was already cached");
+                throw alreadyCached(entityClass);
             }
             entities.put(entityClass, null);
             return this;
@@ -194,12 +194,16 @@ public final class CacheConfig {
             Objects.requireNonNull(entityClass, "entity class");
             Region region = new Region(maximumEntries, timeToLive);
             if (entities.containsKey(entityClass)) {
-                throw new IllegalStateException("entity " + entityClass.getName() + " was already cached with "
-                        + (entities.get(entityClass) == null ? "the default region" : entities.get(entityClass)));
+                throw alreadyCached(entityClass);
             }
             entities.put(entityClass, region);
             region(entityClass.getName(), maximumEntries, timeToLive);
             return this;
+        }
+
+        private IllegalStateException alreadyCached(Class<?> entityClass) {
+            return new IllegalStateException("entity " + entityClass.getName() + " was already cached with "
+                    + (entities.get(entityClass) == null ? "the default region" : entities.get(entityClass)));
         }
 
         /**

@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.ShardedPersistence;
+import io.github.shardingorm.ShardingConfigurationException;
+import io.github.shardingorm.cache.CacheConfig;
 import io.github.shardingorm.it.cache.model.Account;
+import io.github.shardingorm.it.cache.model.Ledger;
 import io.github.shardingorm.test.PostgresShards;
 import io.github.shardingorm.test.ShardDatabases;
 import java.time.Duration;
@@ -92,6 +95,14 @@ class CacheInvalidationIT {
         a.<Account, Long>repository(Account.class).deleteById(o0, 1L);
         await(BOUND, "b to see the delete of a", () -> findBalance(b, o0, 1) == null);
         assertEquals(null, sessionBalance(b, o0, 1));
+    }
+
+    @Test
+    void startUpRefusesAnEntityCachedNonstrictAndACacheAsideEntityWithAnAssociation() {
+        ShardingConfigurationException e = assertThrows(ShardingConfigurationException.class, () -> CacheFixture.builder(databases, SchemaAction.NONE)
+                .entities(Ledger.class).cache(CacheConfig.builder().secondLevel().cacheAside(Ledger.class).build()).build());
+        assertTrue(e.getMessage().contains("entity " + Ledger.class.getName() + " is cached NONSTRICT_READ_WRITE"), e.getMessage());
+        assertTrue(e.getMessage().contains("cache-aside entity " + Ledger.class.getName() + " has attribute 'parent'"), e.getMessage());
     }
 
     @Test

@@ -65,6 +65,8 @@ public final class CacheRuntime implements AutoCloseable {
     private final WriteCapture capture = new WriteCapture(this);
     private final Map<String, CacheAside> asides = new ConcurrentHashMap<>();
     private final Map<String, InvalidationListener> listeners = new ConcurrentHashMap<>();
+    /** Per shard, the region factory's timestamp of its last flush: loads of older transactions put nothing. */
+    private final Map<String, Long> flushedAt = new ConcurrentHashMap<>();
     private volatile SessionFactoryImplementor sessionFactory;
     private volatile InvalidationApplier applier;
     private volatile ShardJdbc jdbc;
@@ -100,7 +102,7 @@ public final class CacheRuntime implements AutoCloseable {
             builder.applySetting(CacheSettings.USE_QUERY_CACHE, false);
             return;
         }
-        regionFactory = ShardSafeRegionFactory.create(config, counters, instanceId, storages, this::listening);
+        regionFactory = ShardSafeRegionFactory.create(config, counters, instanceId, storages, this::listening, this::flushedAt);
         builder.applySetting(CacheSettings.CACHE_REGION_FACTORY, regionFactory);
         builder.applySetting(CacheSettings.USE_SECOND_LEVEL_CACHE, true);
         builder.applySetting(CacheSettings.USE_QUERY_CACHE, config.queryCache());
@@ -231,23 +233,26 @@ public final class CacheRuntime implements AutoCloseable {
         }
     }
 
+    /** The second-level entries first, then the cache-aside (which loads through them): see {@link InvalidationApplier}. */
     void evictBucketsLocally(String shard, Set<Integer> buckets) {
-        asides.values().forEach(a -> a.evictBuckets(shard, buckets));
+        if (regionFactory != null) {
+            flushedAt.put(shard, regionFactory.nextTimestamp());
+        }
         storages.forEach(s -> s.evictShard(shard));
+        asides.values().forEach(a -> a.evictBuckets(shard, buckets));
     }
 
     /** Every cached entry of a shard: after a listener lost its connection and after it reconnected. */
     void flushShard(String shard) {
+        if (regionFactory != null) {
+            flushedAt.put(shard, regionFactory.nextTimestamp());
+        }
         storages.forEach(s -> s.evictShard(shard));
         asides.values().forEach(a -> a.invalidateShard(shard));
     }
 
     /** Every entry of one entity (and its collections) on one shard. */
     void flushEntity(EntityPersister persister, String shard) {
-        CacheAside aside = asides.get(persister.getEntityName());
-        if (aside != null) {
-            aside.invalidateShard(shard);
-        }
         Set<String> regions = new java.util.HashSet<>();
         if (persister.canWriteToCache()) {
             regions.add(persister.getCacheAccessStrategy().getRegion().getName());
@@ -258,6 +263,10 @@ public final class CacheRuntime implements AutoCloseable {
             }
         });
         storages.stream().filter(s -> regions.contains(s.region())).forEach(s -> s.evictShard(shard));
+        CacheAside aside = asides.get(persister.getEntityName());
+        if (aside != null) {
+            aside.invalidateShard(shard);
+        }
     }
 
     void afterLocalCommit(String shard, Collection<Invalidation> invalidations) {
@@ -304,6 +313,11 @@ public final class CacheRuntime implements AutoCloseable {
 
     String ownerOfRole(String role) {
         return sessionFactory.getMappingMetamodel().getCollectionDescriptor(role).getOwnerEntityPersister().getEntityName();
+    }
+
+    long flushedAt(String shard) {
+        Long at = shard == null ? null : flushedAt.get(shard);
+        return at == null ? Long.MIN_VALUE : at;
     }
 
     /** Whether a shard's invalidations reach this instance now (always, without invalidation across instances). */

@@ -21,6 +21,10 @@ import org.hibernate.persister.entity.EntityPersister;
  * whose transaction started before (its read may predate the write), which is the lease of the
  * second-level cache; a loader that started later read after the commit. Query results are
  * invalidated through the timestamps of the tables written, as for a local write.
+ *
+ * <p>Order matters: the second-level entry is locked out before the cache-aside entry is removed,
+ * because a cache-aside miss loads through the second-level cache (found the other way round, a
+ * reader could take a new lease, read the old second-level entry and put it back).
  */
 final class InvalidationApplier {
 
@@ -42,13 +46,15 @@ final class InvalidationApplier {
                     case ENTITY -> {
                         EntityPersister p = model.findEntityDescriptor(i.name());
                         if (p != null) {
-                            runtime.asideInvalidate(p.getEntityName(), shard, i.id());
+                            // the second-level entry first: a cache-aside miss after this reads through it, and must
+                            // not find the old value there and put it back under a fresh lease
                             if (p.canWriteToCache()) {
                                 lockOut(p.getCacheAccessStrategy(), p.getCacheAccessStrategy().generateCacheKey(i.id(), p, sessionFactory, shard), session, shard);
                             }
                             if (p.hasNaturalIdCache()) {
                                 sessionFactory.getCache().evictNaturalIdData(p.getEntityName());
                             }
+                            runtime.asideInvalidate(p.getEntityName(), shard, i.id());
                             spaces.addAll(List.of(p.getPropertySpaces()));
                         }
                     }

@@ -119,7 +119,7 @@ final class InvalidationListener implements AutoCloseable {
                         handle(n.getParameter());
                     }
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | LinkageError | AssertionError e) {
                 if (closed) {
                     break;
                 }

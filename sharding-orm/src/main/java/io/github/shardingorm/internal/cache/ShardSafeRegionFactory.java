@@ -43,11 +43,13 @@ final class ShardSafeRegionFactory extends JCacheRegionFactory {
     private final String instanceId;
     private final List<ShardStorage> storages;
     private final java.util.function.Predicate<String> listening;
+    private final java.util.function.ToLongFunction<String> flushedAt;
 
     private ShardSafeRegionFactory(CacheConfig config, CacheCounters counters, String instanceId, List<ShardStorage> storages,
-                                   java.util.function.Predicate<String> listening) {
+                                   java.util.function.Predicate<String> listening, java.util.function.ToLongFunction<String> flushedAt) {
         super(DefaultCacheKeysFactory.INSTANCE);
         this.listening = listening;
+        this.flushedAt = flushedAt;
         this.config = config;
         this.counters = counters;
         this.instanceId = instanceId;
@@ -60,8 +62,9 @@ final class ShardSafeRegionFactory extends JCacheRegionFactory {
      * unless caching is on.
      */
     static org.hibernate.cache.spi.RegionFactory create(CacheConfig config, CacheCounters counters, String instanceId,
-                                                        List<ShardStorage> storages, java.util.function.Predicate<String> listening) {
-        return new ShardSafeRegionFactory(config, counters, instanceId, storages, listening);
+                                                        List<ShardStorage> storages, java.util.function.Predicate<String> listening,
+                                                        java.util.function.ToLongFunction<String> flushedAt) {
+        return new ShardSafeRegionFactory(config, counters, instanceId, storages, listening, flushedAt);
     }
 
     /** The cache manager of a started factory made by {@link #create}. */
@@ -92,21 +95,21 @@ final class ShardSafeRegionFactory extends JCacheRegionFactory {
     protected DomainDataStorageAccess createDomainDataStorageAccess(DomainDataRegionConfig regionConfig,
                                                                     DomainDataRegionBuildingContext buildingContext) {
         String name = regionConfig.getRegionName();
-        return track(new ShardStorage(name, getOrCreateCache(name, buildingContext.getSessionFactory()), counters, false, listening));
+        return track(new ShardStorage(name, getOrCreateCache(name, buildingContext.getSessionFactory()), counters, false, listening, flushedAt));
     }
 
     @Override
     protected StorageAccess createQueryResultsRegionStorageAccess(String regionName, SessionFactoryImplementor sessionFactory) {
         String name = defaultRegionName(regionName, sessionFactory, DEFAULT_QUERY_RESULTS_REGION_UNQUALIFIED_NAME,
                 LEGACY_QUERY_RESULTS_REGION_UNQUALIFIED_NAMES);
-        return track(new ShardStorage(name, getOrCreateCache(name, sessionFactory), counters, true, listening));
+        return track(new ShardStorage(name, getOrCreateCache(name, sessionFactory), counters, true, listening, flushedAt));
     }
 
     @Override
     protected StorageAccess createTimestampsRegionStorageAccess(String regionName, SessionFactoryImplementor sessionFactory) {
         String name = defaultRegionName(regionName, sessionFactory, DEFAULT_UPDATE_TIMESTAMPS_REGION_UNQUALIFIED_NAME,
                 LEGACY_UPDATE_TIMESTAMPS_REGION_UNQUALIFIED_NAMES);
-        return track(new ShardStorage(name, getOrCreateCache(name, sessionFactory), counters, false, listening));
+        return track(new ShardStorage(name, getOrCreateCache(name, sessionFactory), counters, false, listening, flushedAt));
     }
 
     private ShardStorage track(ShardStorage storage) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import javax.cache.Cache;
 import org.hibernate.cache.internal.CacheKeyImplementation;
 import org.hibernate.cache.internal.NaturalIdCacheKey;
@@ -35,13 +36,26 @@ final class ShardStorage implements DomainDataStorageAccess {
     private final CacheCounters counters;
     private final boolean shardScoped;
     private final Predicate<String> listening;
+    private final ToLongFunction<String> flushedAt;
 
-    ShardStorage(String region, Cache<Object, Object> cache, CacheCounters counters, boolean shardScoped, Predicate<String> listening) {
+    ShardStorage(String region, Cache<Object, Object> cache, CacheCounters counters, boolean shardScoped, Predicate<String> listening,
+                 ToLongFunction<String> flushedAt) {
         this.region = region;
         this.cache = cache;
         this.counters = counters;
         this.shardScoped = shardScoped;
         this.listening = listening;
+        this.flushedAt = flushedAt;
+    }
+
+    /**
+     * Whether a value loaded by this session may be put: the shard is listening, and the session's
+     * transaction started after the shard was last flushed (a read from before the flush may
+     * predate a write whose notification was lost).
+     */
+    private boolean mayPut(String shard, SharedSessionContractImplementor session) {
+        return listening.test(shard) && (session == null
+                || session.getCacheTransactionSynchronization().getCachingTimestamp() > flushedAt.applyAsLong(shard));
     }
 
     String region() {
@@ -96,7 +110,7 @@ final class ShardStorage implements DomainDataStorageAccess {
     @Override
     public void putFromLoad(Object key, Object value, SharedSessionContractImplementor session) {
         Object k = scoped(key, session);
-        if (listening.test(shardOf(k, session))) {
+        if (mayPut(shardOf(k, session), session)) {
             putScoped(k, value, session);
         }
     }
@@ -104,7 +118,7 @@ final class ShardStorage implements DomainDataStorageAccess {
     @Override
     public void putIntoCache(Object key, Object value, SharedSessionContractImplementor session) {
         Object k = scoped(key, session);
-        if (shardScoped && !listening.test(shardOf(k, session))) {
+        if (shardScoped && !mayPut(shardOf(k, session), session)) {
             return; // query results read while no invalidation can reach them
         }
         putScoped(k, value, session);
