@@ -94,6 +94,7 @@ public class CacheBenchmark {
                     .applySetting(CacheSettings.CACHE_REGION_FACTORY, "jcache")
                     .applySetting("hibernate.javax.cache.provider", "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider")
                     .applySetting("hibernate.javax.cache.missing_cache_strategy", "create")
+                    .applySetting("hibernate.generate_statistics", true)
                     .build();
             var metadata = new MetadataSources(registry).addAnnotatedClass(BenchUser.class).getMetadataBuilder();
             metadata.applyCacheRegionDefinition(new CacheRegionDefinition(CacheRegionDefinition.CacheRegionType.ENTITY,
@@ -120,6 +121,15 @@ public class CacheBenchmark {
             if (read(id) == null) {
                 throw new IllegalStateException(cache + ": pre-loaded user " + id + " not found");
             }
+        }
+        if (plain != null) {
+            long before = plain.getStatistics().getSecondLevelCacheHitCount();
+            read(1);
+            if (plain.getStatistics().getSecondLevelCacheHitCount() != before + 1) {
+                throw new IllegalStateException("plain Hibernate's read of a cached user did not hit its second-level cache: "
+                        + plain.getStatistics());
+            }
+            plain.getStatistics().setStatisticsEnabled(false);
         }
     }
 

@@ -106,6 +106,34 @@ class CacheInvalidationIT {
     }
 
     @Test
+    void evictBucketsEvictsTheMovedBucketsHereAndInTheOtherInstance() {
+        long inMoved = seed("s0", 5, 500);
+        long stays = inMoved + 1;
+        var router = ((io.github.shardingorm.internal.boot.ShardedPersistenceImpl) a).router();
+        while (!a.shardOf(stays).equals("s0") || router.bucketed().bucketOf(stays) == router.bucketed().bucketOf(inMoved)) {
+            stays++;
+        }
+        long staysOwner = stays;
+        a.inTransaction(staysOwner, s -> s.persist(new Account(6L, staysOwner, "stays", 600)));
+        for (ShardedPersistence orm : List.of(a, b)) {
+            assertEquals(500L, findBalance(orm, inMoved, 5));
+            assertEquals(600L, findBalance(orm, staysOwner, 6));
+        }
+        long bEvictions = stats(b, ASIDE, "s0").evictions();
+        long aEvictions = stats(a, ASIDE, "s0").evictions();
+        cache(a).evictBuckets("s0", java.util.Set.of(router.bucketed().bucketOf(inMoved)));
+        assertEquals(aEvictions + 1, stats(a, ASIDE, "s0").evictions(), "a evicted the moved bucket's entry at once");
+        await(BOUND, "b to evict the moved bucket's entry", () -> stats(b, ASIDE, "s0").evictions() == bEvictions + 1);
+        for (ShardedPersistence orm : List.of(a, b)) {
+            long misses = stats(orm, ASIDE, "s0").misses();
+            assertEquals(600L, findBalance(orm, staysOwner, 6));
+            assertEquals(misses, stats(orm, ASIDE, "s0").misses(), "the entry of a bucket that did not move is still cached");
+            assertEquals(500L, findBalance(orm, inMoved, 5));
+            assertEquals(misses + 1, stats(orm, ASIDE, "s0").misses(), "the moved bucket's entry is read from the shard again");
+        }
+    }
+
+    @Test
     void aRolledBackWriteInvalidatesNothing() throws Exception {
         long o0 = seed("s0", 2, 200);
         assertEquals(200L, findBalance(b, o0, 2));

@@ -185,7 +185,13 @@ class CacheRaceIT {
                 return null;
             }));
         }
-        Thread.sleep(Long.getLong("cache.race.millis", 3000));
+        // at least 3 s and 200 writes (a busy machine writes slowly), at most 30 s
+        long started = System.nanoTime();
+        long minimum = TimeUnit.MILLISECONDS.toNanos(Long.getLong("cache.race.millis", 3000));
+        while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30)
+                && (System.nanoTime() - started < minimum || writes.get() < 200 || reads.get() < 2000)) {
+            Thread.sleep(20);
+        }
         stop.set(true);
         for (Future<?> t : tasks) {
             t.get(30, TimeUnit.SECONDS);

@@ -31,7 +31,7 @@ import org.hibernate.type.Type;
  * <p>While the shard's invalidation listener is down ({@code listening} false) a miss reads the shard
  * and puts nothing: a write in another instance could not reach this cache.
  */
-final class CacheAside {
+public final class CacheAside {
 
     record Key(String shard, Object id) {
     }
@@ -52,6 +52,7 @@ final class CacheAside {
     private final CacheCounters counters;
     private final Cache<Key, Object> cache;
     private final ConcurrentMap<Key, Object> map;
+    private final ConcurrentMap<String, CacheCounters.Counts> countsByShard = new java.util.concurrent.ConcurrentHashMap<>();
 
     CacheAside(EntityPersister persister, SessionFactoryImplementor sessionFactory, CacheConfig.Region size,
                ToIntFunction<Object> bucketOf, Predicate<String> listening, CacheCounters counters) {
@@ -70,14 +71,19 @@ final class CacheAside {
         return region;
     }
 
+    private CacheCounters.Counts countsOf(String shard) {
+        CacheCounters.Counts c = countsByShard.get(shard);
+        return c != null ? c : countsByShard.computeIfAbsent(shard, s -> counters.of(region, s));
+    }
+
     /**
      * The entity with this id on this shard: from the cache, or loaded by {@code loader} (which reads
      * the shard and may return null) and put under a lease.
      */
-    Object find(String shard, Object id, Supplier<Object> loader) {
+    public Object find(String shard, Object id, Supplier<?> loader) {
         Key key = new Key(shard, id);
         Object entry = map.get(key);
-        CacheCounters.Counts counts = counters.of(region, shard);
+        CacheCounters.Counts counts = countsOf(shard);
         if (entry instanceof Value v) {
             counts.hits.increment();
             return copy(v.snapshot());

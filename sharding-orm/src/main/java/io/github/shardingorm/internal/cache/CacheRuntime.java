@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.hibernate.boot.CacheRegionDefinition;
 import org.hibernate.boot.Metadata;
@@ -188,16 +187,12 @@ public final class CacheRuntime implements AutoCloseable {
 
     // ------------------------------------------------------------------ keyed reads
 
-    /** Whether {@code findById} of this entity goes through the cache-aside. */
-    public boolean cachesFindById(Class<?> entityClass) {
-        return !asides.isEmpty() && sessionFactory != null
-                && asides.containsKey(sessionFactory.getMappingMetamodel().getEntityDescriptor(entityClass).getEntityName());
-    }
-
-    /** The entity from the cache-aside, or loaded by {@code loader} (null when absent) and put under a lease. */
-    public <T> T findById(Class<T> entityClass, String shard, Object id, Supplier<T> loader) {
-        CacheAside aside = asides.get(sessionFactory.getMappingMetamodel().getEntityDescriptor(entityClass).getEntityName());
-        return entityClass.cast(aside.find(shard, id, loader::get));
+    /** The cache-aside of {@code findById} of this entity, or null when its reads are not cached. */
+    public CacheAside findByIdCache(Class<?> entityClass) {
+        if (asides.isEmpty() || sessionFactory == null) {
+            return null;
+        }
+        return asides.get(sessionFactory.getMappingMetamodel().getEntityDescriptor(entityClass).getEntityName());
     }
 
     // ------------------------------------------------------------------ invalidation

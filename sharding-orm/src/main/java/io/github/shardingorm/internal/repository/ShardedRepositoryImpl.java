@@ -2,6 +2,7 @@ package io.github.shardingorm.internal.repository;
 
 import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.ShardingException;
+import io.github.shardingorm.internal.cache.CacheAside;
 import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.routing.ShardRouter;
@@ -28,12 +29,12 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     private final ShardSessions sessions;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
     /** The cache-aside of findById, or null when this entity's reads are not cached. */
-    private final CacheRuntime cache;
+    private final CacheAside cache;
 
     public ShardedRepositoryImpl(Class<T> entityClass, ShardRouter router, ShardSessions sessions,
                                  io.github.shardingorm.internal.query.ShardedQueries queries, CacheRuntime cache) {
         this.queries = queries;
-        this.cache = cache != null && cache.cachesFindById(entityClass) ? cache : null;
+        this.cache = cache == null ? null : cache.findByIdCache(entityClass);
         this.entityClass = entityClass;
         this.model = router.model(entityClass);
         this.router = router;
@@ -146,8 +147,8 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     /** A keyed read: through the cache-aside when configured (a hit opens no session), else on the shard. */
     private Optional<T> findOnShard(String shard, ID id) {
         if (cache != null) {
-            return Optional.ofNullable(cache.findById(entityClass, shard, id,
-                    () -> sessions.fromTransaction(shard, true, s -> s.find(entityClass, id))));
+            return Optional.ofNullable(entityClass.cast(cache.find(shard, id,
+                    () -> sessions.fromTransaction(shard, true, s -> s.find(entityClass, id)))));
         }
         return sessions.fromTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
     }
