@@ -134,6 +134,21 @@ class CacheInvalidationIT {
     }
 
     @Test
+    void aBulkUpdateThroughTheUnitFlushesTheCachesOfEveryInstance() {
+        long o1 = seed("s1", 7, 700);
+        for (ShardedPersistence orm : List.of(a, b)) {
+            assertEquals(700L, findBalance(orm, o1, 7));
+            assertEquals(700L, sessionBalance(orm, o1, 7));
+        }
+        assertEquals(1L, a.executeUpdate("update CachedAccount a set a.balance = 777 where a.id = :id and a.owner = :o",
+                java.util.Map.of("id", 7L, "o", o1)));
+        assertEquals(777L, findBalance(a, o1, 7), "the writing instance flushed its caches");
+        assertEquals(777L, sessionBalance(a, o1, 7));
+        await(BOUND, "b to flush after a's bulk update", () -> Long.valueOf(777).equals(findBalance(b, o1, 7)));
+        assertEquals(777L, sessionBalance(b, o1, 7));
+    }
+
+    @Test
     void aRolledBackWriteInvalidatesNothing() throws Exception {
         long o0 = seed("s0", 2, 200);
         assertEquals(200L, findBalance(b, o0, 2));

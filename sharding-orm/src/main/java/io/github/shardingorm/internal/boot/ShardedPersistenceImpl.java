@@ -195,12 +195,20 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public long executeUpdate(String jpql, Map<String, ?> parameters) {
-        return queries.executeUpdate(jpql, parameters);
+        try {
+            return queries.executeUpdate(jpql, parameters);
+        } finally {
+            cache.afterBulkWrite(); // rows changed without entity events: flush every cache, here and elsewhere
+        }
     }
 
     @Override
     public void executeOnAllShards(String nativeSql) {
-        queries.executeOnAllShards(nativeSql);
+        try {
+            queries.executeOnAllShards(nativeSql);
+        } finally {
+            cache.afterBulkWrite();
+        }
     }
 
     @Override

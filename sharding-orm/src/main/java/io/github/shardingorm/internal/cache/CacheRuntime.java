@@ -215,20 +215,46 @@ public final class CacheRuntime implements AutoCloseable {
             lines.add(list.length() < Invalidation.MAX_PAYLOAD_BYTES - 100
                     ? new Invalidation(Invalidation.Kind.BUCKETS, list, null).line()
                     : new Invalidation(Invalidation.Kind.ALL, null, null).line());
-            jdbc.autoCommit(shard, "send cache eviction of " + buckets.size() + " buckets", c -> {
-                try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
-                    for (String payload : Invalidation.payloads(instanceId, lines)) {
-                        ps.setString(1, Defaults.CACHE_CHANNEL);
-                        ps.setString(2, payload);
-                        ps.execute();
-                    }
-                }
-                return null;
-            });
+            notifyShard(shard, lines, "an eviction of " + buckets.size() + " buckets");
         }
     }
 
     /** The second-level entries first, then the cache-aside (which loads through them): see {@link InvalidationApplier}. */
+    /**
+     * After a bulk write ({@code orm.executeUpdate}, {@code orm.executeOnAllShards}): rows changed
+     * without entity events, so every shard's cached entries are flushed here and, by a notification
+     * sent after the bulk write (it commits shard by shard), in every other instance. A failure to
+     * notify a shard is logged: the other instances keep their entries of it until they expire.
+     */
+    public void afterBulkWrite() {
+        if (!config.enabled()) {
+            return;
+        }
+        for (ShardDefinition shard : shards) {
+            flushShard(shard.id());
+            if (invalidation) {
+                try {
+                    notifyShard(shard.id(), List.of(new Invalidation(Invalidation.Kind.ALL, null, null).line()), "a bulk write");
+                } catch (RuntimeException e) {
+                    LOG.warn("could not send the cache flush after a bulk write to shard '{}'", shard.id(), e);
+                }
+            }
+        }
+    }
+
+    private void notifyShard(String shard, List<String> lines, String what) {
+        jdbc.autoCommit(shard, "send cache invalidations of " + what, c -> {
+            try (PreparedStatement ps = c.prepareStatement("select pg_notify(?, ?)")) {
+                for (String payload : Invalidation.payloads(instanceId, lines)) {
+                    ps.setString(1, Defaults.CACHE_CHANNEL);
+                    ps.setString(2, payload);
+                    ps.execute();
+                }
+            }
+            return null;
+        });
+    }
+
     void evictBucketsLocally(String shard, Set<Integer> buckets) {
         if (regionFactory != null) {
             flushedAt.put(shard, regionFactory.nextTimestamp());
