@@ -53,6 +53,8 @@ public final class ShardingConfigurationBuilder {
     private Long topologyStaleAfterMillis;
     private Long fenceWaitMillis;
     private Long nodeLeaseMillis;
+    // caches
+    private io.github.shardingorm.cache.CacheConfig cache;
 
     ShardingConfigurationBuilder() {
     }
@@ -217,6 +219,13 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    // ------------------------------------------------------------------ caches
+
+    public ShardingConfigurationBuilder cache(io.github.shardingorm.cache.CacheConfig config) {
+        cache = once(cache, config, "cache configuration");
+        return this;
+    }
+
     // ------------------------------------------------------------------ build
 
     /** How often the stored topology is polled when no notification arrives. */
@@ -270,7 +279,8 @@ public final class ShardingConfigurationBuilder {
                 new TopologySettings(or(topologyPollMillis, TopologySettings.DEFAULTS.pollIntervalMillis()),
                         or(topologyStaleAfterMillis, TopologySettings.DEFAULTS.staleAfterMillis()),
                         or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis()),
-                        or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())));
+                        or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())),
+                or(cache, io.github.shardingorm.cache.CacheConfig.disabled()));
     }
 
     private static <V> V or(V value, V otherwise) {
