@@ -160,6 +160,19 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     void executeOnAllShards(String nativeSql);
 
+    /**
+     * Per-shard statistics: operations, errors, latency percentiles, the sliding-window shares and
+     * hot-shard flags, the hottest buckets, and rows per sharded table estimated from the catalog
+     * ({@code pg_class.reltuples}). Needs no metrics library. A shard that cannot be reached has no
+     * row counts.
+     *
+     * @throws IllegalStateException when statistics were turned off
+     */
+    io.github.shardingorm.metrics.ShardingStatistics statistics();
+
+    /** Like {@link #statistics()}, with exact row counts ({@code count(*)} per table and shard) when {@code exactRowCounts}. */
+    io.github.shardingorm.metrics.ShardingStatistics statistics(boolean exactRowCounts);
+
     /** The single Hibernate SessionFactory; open sessions with {@code withOptions().tenantIdentifier(shardId)}. */
     SessionFactory sessionFactory();
 

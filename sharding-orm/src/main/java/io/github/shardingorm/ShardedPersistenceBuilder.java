@@ -186,6 +186,43 @@ public final class ShardedPersistenceBuilder {
     }
 
     /**
+     * Whether per-shard statistics ({@link ShardedPersistence#statistics()}) and hot-shard detection
+     * are kept; on by default. Off, nothing is recorded unless a Micrometer registry is bound.
+     */
+    public ShardedPersistenceBuilder statistics(boolean on) {
+        checkNotBuilt();
+        configuration.statistics(on);
+        return this;
+    }
+
+    /** The sliding window over which hot shards are detected; default 60 s, at least 1 s. */
+    public ShardedPersistenceBuilder hotShardWindow(Duration window) {
+        checkNotBuilt();
+        configuration.hotShardWindow(window);
+        return this;
+    }
+
+    /**
+     * Turns the routing log on: logger {@code io.github.shardingorm.routing-log} (INFO) prints each
+     * statement, the shards it went to and why; bind values are shown only with {@code showParameters}.
+     */
+    public ShardedPersistenceBuilder routingLog(boolean on, boolean showParameters) {
+        checkNotBuilt();
+        configuration.routingLog(on, showParameters);
+        return this;
+    }
+
+    /**
+     * How long completed and compensated sagas stay in the saga log before the recovery loop deletes
+     * them; default 7 days, {@link Duration#ZERO} keeps them for ever.
+     */
+    public ShardedPersistenceBuilder sagaRetention(Duration retention) {
+        checkNotBuilt();
+        configuration.sagaRetention(retention);
+        return this;
+    }
+
+    /**
      * Validates the whole configuration, starts one pool per shard, checks every shard can be
      * reached, starts Hibernate and applies the schema action to every shard.
      *

@@ -8,6 +8,9 @@ import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.repository.ShardedRepositoryImpl;
 import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.stats.Instrumentation;
+import io.github.shardingorm.internal.stats.StatisticsRecorder;
+import io.github.shardingorm.metrics.ShardingStatistics;
 import io.github.shardingorm.internal.writes.CrossShardRuntime;
 import io.github.shardingorm.routing.ShardMap;
 import io.github.shardingorm.saga.Sagas;
@@ -33,9 +36,14 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CrossShardRuntime writes;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
+    private final Instrumentation instrumentation;
+    private final RowCounts rowCounts;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
-                           io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes) {
+                           io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes,
+                           Instrumentation instrumentation, RowCounts rowCounts) {
+        this.instrumentation = instrumentation;
+        this.rowCounts = rowCounts;
         this.sessionFactory = sessionFactory;
         this.pools = pools;
         this.router = router;
@@ -135,6 +143,26 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return writes;
     }
 
+    /** Internal: where the engine reports (statistics, and listeners such as the Micrometer binding). */
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
+    @Override
+    public ShardingStatistics statistics() {
+        return statistics(false);
+    }
+
+    @Override
+    public ShardingStatistics statistics(boolean exactRowCounts) {
+        StatisticsRecorder recorder = instrumentation.statistics();
+        if (recorder == null) {
+            throw new IllegalStateException("statistics are off (ShardedPersistenceBuilder.statistics(false) or "
+                    + io.github.shardingorm.ShardingSettings.STATISTICS + "=false)");
+        }
+        return recorder.snapshot(rowCounts.count(router.shardIds(), exactRowCounts), exactRowCounts);
+    }
+
     @Override
     public Sagas sagas() {
         return writes.sagas();
@@ -176,6 +204,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         if (closed.compareAndSet(false, true)) {
             writes.close();
             queries.close();
+            instrumentation.close();
             try {
                 sessionFactory.close();
             } finally {

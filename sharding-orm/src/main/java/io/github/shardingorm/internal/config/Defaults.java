@@ -81,4 +81,17 @@ public final class Defaults {
     public static final long SAGA_LEASE_MILLIS = 15_000;
     /** {@code sharding.recovery-interval}. */
     public static final long RECOVERY_INTERVAL_MILLIS = 5_000;
+
+    // ------------------------------------------------------------------ observability
+
+    /** {@code sharding.statistics}. */
+    public static final boolean STATISTICS = true;
+    /** {@code sharding.statistics.hot-window}. */
+    public static final long HOT_WINDOW_MILLIS = 60_000;
+    /** {@code sharding.routing-log}. */
+    public static final boolean ROUTING_LOG = false;
+    /** {@code sharding.routing-log.parameters}. */
+    public static final boolean ROUTING_LOG_PARAMETERS = false;
+    /** {@code sharding.saga.retention}: 7 days. */
+    public static final long SAGA_RETENTION_MILLIS = 7L * 24 * 3600 * 1000;
 }

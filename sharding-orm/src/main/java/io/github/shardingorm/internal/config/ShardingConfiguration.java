@@ -24,6 +24,7 @@ import java.util.List;
  * @param sessions     the Hibernate SessionFactory
  * @param queries      queries across shards
  * @param writes       writes across shards: sagas, two-phase commit, recovery
+ * @param observability statistics, hot shards, routing log, saga-log retention
  */
 public record ShardingConfiguration(
         @NotEmpty(message = "at least one shard must be configured")
@@ -35,7 +36,8 @@ public record ShardingConfiguration(
         @NotNull @Valid PoolSettings pools,
         @NotNull @Valid SessionSettings sessions,
         @NotNull @Valid QuerySettings queries,
-        @NotNull @Valid CrossShardWrites writes) {
+        @NotNull @Valid CrossShardWrites writes,
+        @NotNull ObservabilitySettings observability) {
 
     public ShardingConfiguration {
         shards = List.copyOf(shards);

@@ -47,6 +47,12 @@ public final class ShardingConfigurationBuilder {
     private Long sagaBackoffMillis;
     private Long sagaLeaseMillis;
     private Long recoveryIntervalMillis;
+    // observability
+    private Boolean statistics;
+    private Long hotWindowMillis;
+    private Boolean routingLog;
+    private Boolean routingLogParameters;
+    private Long sagaRetentionMillis;
 
     ShardingConfigurationBuilder() {
     }
@@ -186,6 +192,29 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    // ------------------------------------------------------------------ observability
+
+    public ShardingConfigurationBuilder statistics(boolean on) {
+        statistics = once(statistics, on, "statistics");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder hotShardWindow(Duration window) {
+        hotWindowMillis = onceMillis(hotWindowMillis, window, 1000, "hot-shard window");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder routingLog(boolean on, boolean showParameters) {
+        routingLog = once(routingLog, on, "routing log");
+        routingLogParameters = showParameters;
+        return this;
+    }
+
+    public ShardingConfigurationBuilder sagaRetention(Duration retention) {
+        sagaRetentionMillis = onceMillis(sagaRetentionMillis, retention, 0, "saga retention");
+        return this;
+    }
+
     // ------------------------------------------------------------------ build
 
     /** The configuration, with {@link Defaults} for every value not given. Not validated yet. */
@@ -211,7 +240,10 @@ public final class ShardingConfigurationBuilder {
                                 writeDefaults.maxBackoffMillis(),
                                 or(sagaLeaseMillis, writeDefaults.leaseMillis()),
                                 or(recoveryIntervalMillis, writeDefaults.recoveryIntervalMillis()),
-                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))));
+                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))),
+                new ObservabilitySettings(or(statistics, Defaults.STATISTICS), or(hotWindowMillis, Defaults.HOT_WINDOW_MILLIS),
+                        or(routingLog, Defaults.ROUTING_LOG), or(routingLogParameters, Defaults.ROUTING_LOG_PARAMETERS),
+                        or(sagaRetentionMillis, Defaults.SAGA_RETENTION_MILLIS)));
     }
 
     private static <V> V or(V value, V otherwise) {

@@ -3,6 +3,8 @@ package io.github.shardingorm.internal.hibernate;
 import io.github.shardingorm.ShardUnavailableException;
 import io.github.shardingorm.internal.jdbc.ConnectionFailures;
 import io.github.shardingorm.internal.jdbc.ShardUnavailableSqlException;
+import io.github.shardingorm.internal.stats.Instrumentation;
+import io.github.shardingorm.internal.stats.OperationKind;
 import java.sql.SQLException;
 import java.util.function.Function;
 import org.hibernate.Session;
@@ -13,40 +15,67 @@ import org.hibernate.Transaction;
  * Opens sessions on one shard and runs work in them: a transaction that commits, or rolls back
  * on any exception; the thread's shard binding always cleared in {@code finally}; failures to
  * reach the shard turned into {@link ShardUnavailableException} naming it, with the driver's
- * exception kept as the cause.
+ * exception kept as the cause. Every run is one operation for the statistics and meters
+ * ({@link Instrumentation}): its shard, kind, duration and outcome.
  */
 public final class ShardSessions {
 
     private final SessionFactory sessionFactory;
+    private final Instrumentation instrumentation;
 
     public ShardSessions(SessionFactory sessionFactory) {
-        this.sessionFactory = sessionFactory;
+        this(sessionFactory, Instrumentation.off());
     }
 
+    public ShardSessions(SessionFactory sessionFactory, Instrumentation instrumentation) {
+        this.sessionFactory = sessionFactory;
+        this.instrumentation = instrumentation;
+    }
+
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
+    /** A transaction counted as a keyed read ({@code readOnly}) or write. */
     public <R> R fromTransaction(String shard, boolean readOnly, Function<Session, R> work) {
+        return fromTransaction(shard, readOnly, readOnly ? OperationKind.READ : OperationKind.WRITE, work);
+    }
+
+    public <R> R fromTransaction(String shard, boolean readOnly, OperationKind kind, Function<Session, R> work) {
+        long started = instrumentation.start();
+        R result;
         try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
              Session session = open(shard, readOnly)) {
             Transaction tx = session.beginTransaction();
             try {
-                R result = work.apply(session);
+                result = work.apply(session);
                 tx.commit();
-                return result;
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(tx, e);
                 throw e;
             }
         } catch (RuntimeException e) {
-            throw translate(shard, e);
+            RuntimeException translated = translate(shard, e);
+            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, translated);
+            throw translated;
         }
+        instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
+        return result;
     }
 
     public <R> R fromSession(String shard, Function<Session, R> work) {
+        long started = instrumentation.start();
+        R result;
         try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
              Session session = open(shard, false)) {
-            return work.apply(session);
+            result = work.apply(session);
         } catch (RuntimeException e) {
-            throw translate(shard, e);
+            RuntimeException translated = translate(shard, e);
+            instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, translated);
+            throw translated;
         }
+        instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, null);
+        return result;
     }
 
     /** The id of an entity instance (null when it has none yet), without opening a session. */

@@ -4,6 +4,7 @@ import io.github.shardingorm.internal.query.exec.ScatterGather;
 import io.github.shardingorm.internal.query.exec.ShardCursors;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
 import io.github.shardingorm.internal.query.statement.ShardStatement;
+import io.github.shardingorm.internal.stats.OperationKind;
 import io.github.shardingorm.query.ShardedResult;
 import java.util.Collections;
 import java.util.Iterator;
@@ -24,7 +25,7 @@ final class DirectPath {
 
     static <R> ShardedResult<R> list(QueryRuntime runtime, QueryPlan plan, Class<R> resultType, QueryOptions options, String shard) {
         ScatterGather.Outcome<List<R>> outcome = runtime.scatter().run(List.of(shard), (s, cancellation) ->
-                runtime.sessions().fromTransaction(s, true, session -> {
+                runtime.sessions().fromTransaction(s, true, OperationKind.QUERY, session -> {
                     cancellation.attach(session);
                     SelectionQuery<R> q = ShardStatement.direct(plan, resultType, session);
                     options.parameters().bindTo(q, null);
@@ -38,6 +39,7 @@ final class DirectPath {
                     return q.getResultList();
                 }), options.timeout(), options.policy(), plan.hql());
         List<R> rows = outcome.results().getOrDefault(shard, List.of());
+        runtime.sessions().instrumentation().fanOut(1, outcome.missing().size(), 0, 0);
         return new ShardedResult<>(rows, Set.of(shard), outcome.missing());
     }
 

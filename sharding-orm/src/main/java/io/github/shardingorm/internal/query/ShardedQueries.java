@@ -3,6 +3,7 @@ package io.github.shardingorm.internal.query;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.stats.OperationKind;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.query.exec.ScatterGather;
 import io.github.shardingorm.internal.query.exec.ShardTargets;
@@ -46,7 +47,15 @@ public final class ShardedQueries implements AutoCloseable {
     private final ShardTargets targets;
     private final QueryRuntime runtime;
 
+    private final RoutingLog routingLog;
+
     public ShardedQueries(SessionFactoryImplementor sessionFactory, ShardRouter router, ShardSessions sessions, int parallelism) {
+        this(sessionFactory, router, sessions, parallelism, RoutingLog.off());
+    }
+
+    public ShardedQueries(SessionFactoryImplementor sessionFactory, ShardRouter router, ShardSessions sessions, int parallelism,
+                          RoutingLog routingLog) {
+        this.routingLog = routingLog;
         this.sessionFactory = sessionFactory;
         this.router = router;
         this.sessions = sessions;
@@ -54,7 +63,7 @@ public final class ShardedQueries implements AutoCloseable {
         this.scatter = new ScatterGather(parallelism);
         this.targets = new ShardTargets(router);
         this.runtime = new QueryRuntime(targets, sessions, sessionFactory, scatter,
-                new RowMerge(new TextOrder(this::shardCollation), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())));
+                new RowMerge(new TextOrder(this::shardCollation), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())), routingLog);
     }
 
     /** The collation of the first shard's database (all shards are expected to share it); null unless PostgreSQL. */
@@ -128,8 +137,9 @@ public final class ShardedQueries implements AutoCloseable {
             }
         }
         List<String> shards = targets.of(plan, parameters);
+        routingLog.log(plan, parameters, targets.all(), shards, "as written");
         ScatterGather.Outcome<Integer> outcome = scatter.run(shards, (shard, cancellation) ->
-                sessions.fromTransaction(shard, false, session -> {
+                sessions.fromTransaction(shard, false, OperationKind.BULK, session -> {
                     cancellation.attach(session);
                     MutationQuery q = session.createMutationQuery(hql);
                     parameters.bindTo(q, null);
@@ -144,7 +154,7 @@ public final class ShardedQueries implements AutoCloseable {
             throw new IllegalArgumentException("SQL must not be null or blank");
         }
         ScatterGather.Outcome<Integer> outcome = scatter.run(targets.all(), (shard, cancellation) ->
-                sessions.fromTransaction(shard, false, session -> {
+                sessions.fromTransaction(shard, false, OperationKind.BULK, session -> {
                     cancellation.attach(session);
                     return session.createNativeMutationQuery(nativeSql).executeUpdate();
                 }), null, FailurePolicy.PARTIAL, nativeSql);

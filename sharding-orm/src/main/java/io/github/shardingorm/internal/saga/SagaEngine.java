@@ -116,6 +116,7 @@ public final class SagaEngine {
             throw new SagaException("Cannot start saga '" + saga.type() + "': its log row could not be written on shard '" + home
                     + "': " + e.getMessage() + ". No step ran.", saga.type(), id, e);
         }
+        events().sagaTransition(saga.type(), SagaState.RUNNING);
         return drive(home, saga, id, args, SagaState.RUNNING, 0, 0, null, true);
     }
 
@@ -274,7 +275,11 @@ public final class SagaEngine {
     private boolean record(String home, RuntimeSaga saga, UUID id, SagaState state, int step, int attempts, String failure,
                            String lastError, long retryInMillis) {
         try {
-            return log.update(home, id, owner, state, step, attempts, failure, lastError, settings.leaseMillis(), retryInMillis);
+            boolean recorded = log.update(home, id, owner, state, step, attempts, failure, lastError, settings.leaseMillis(), retryInMillis);
+            if (recorded && (state.isFinal() || state == SagaState.COMPENSATING && failure != null)) {
+                events().sagaTransition(saga.type(), state);
+            }
+            return recorded;
         } catch (ShardingException e) {
             throw new SagaException("saga " + id + " (" + saga.type() + "): could not record " + state + " at step " + step
                     + " in shorm_saga on shard '" + home + "': " + e.getMessage() + ". Recovery resumes the saga from its log.",
@@ -357,5 +362,13 @@ public final class SagaEngine {
     /** Sagas not yet final, on every shard, oldest first (at most 1000). */
     public List<SagaStatus> unfinished() {
         return log.list(EnumSet.of(SagaState.RUNNING, SagaState.COMPENSATING), 1000);
+    }
+
+    private static final io.github.shardingorm.internal.stats.Instrumentation NO_EVENTS = io.github.shardingorm.internal.stats.Instrumentation.off();
+
+    /** Where transitions are reported (none when the sessions are a test's mock). */
+    private io.github.shardingorm.internal.stats.Instrumentation events() {
+        io.github.shardingorm.internal.stats.Instrumentation i = sessions.instrumentation();
+        return i != null ? i : NO_EVENTS;
     }
 }

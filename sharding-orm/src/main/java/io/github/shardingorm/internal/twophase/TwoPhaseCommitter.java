@@ -148,9 +148,11 @@ public final class TwoPhaseCommitter {
                 index++;
             }
             faults.at(Point.PREPARED, txid, index);
+            events().twoPhase("prepared");
             String decision = decide(coordinator, txid, "commit", String.join(",", shards));
             decided = true;
             if (!"commit".equals(decision)) {
+                events().twoPhase("rolled_back");
                 rollbackPrepared(txid, coordinator, prepared);
                 throw new ShardingException("Atomic transaction " + txid + " across shards " + shards
                         + " was rolled back: recovery aborted it while it was prepared (it took longer than the "
@@ -172,11 +174,13 @@ public final class TwoPhaseCommitter {
                             txid, shard, e.getMessage());
                 }
             }
+            events().twoPhase("committed");
             if (all) {
                 forget(coordinator, txid);
             }
         } catch (RuntimeException e) {
             if (!decided) {
+                events().twoPhase("rolled_back");
                 for (Map.Entry<String, Transaction> t : txs.entrySet()) {
                     if (!prepared.contains(t.getKey()) && t.getValue().isActive()) {
                         try {
@@ -347,6 +351,7 @@ public final class TwoPhaseCommitter {
         }
         boolean commit = "commit".equals(decision);
         finish(shard, gid, commit);
+        events().twoPhase(commit ? "in_doubt_committed" : "in_doubt_rolled_back");
         LOG.info("two-phase recovery: {} '{}' on shard '{}'", commit ? "committed" : "rolled back", gid, shard);
         return true;
     }
@@ -434,4 +439,12 @@ public final class TwoPhaseCommitter {
         }
     }
 
+
+    private static final io.github.shardingorm.internal.stats.Instrumentation NO_EVENTS = io.github.shardingorm.internal.stats.Instrumentation.off();
+
+    /** Where transitions are reported (none when the sessions are a test's mock). */
+    private io.github.shardingorm.internal.stats.Instrumentation events() {
+        io.github.shardingorm.internal.stats.Instrumentation i = sessions.instrumentation();
+        return i != null ? i : NO_EVENTS;
+    }
 }
