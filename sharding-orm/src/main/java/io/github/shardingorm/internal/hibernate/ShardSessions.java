@@ -36,6 +36,11 @@ public final class ShardSessions {
         return instrumentation;
     }
 
+    /** The same sessions, not counted in statistics or meters: for the library's own metadata reads. */
+    public ShardSessions uncounted() {
+        return new ShardSessions(sessionFactory, Instrumentation.off());
+    }
+
     /** A transaction counted as a keyed read ({@code readOnly}) or write. */
     public <R> R fromTransaction(String shard, boolean readOnly, Function<Session, R> work) {
         return fromTransaction(shard, readOnly, readOnly ? OperationKind.READ : OperationKind.WRITE, work);

@@ -71,7 +71,7 @@ public final class ShardedQueries implements AutoCloseable {
         if (!(sessionFactory.getJdbcServices().getDialect() instanceof PostgreSQLDialect)) {
             return null;
         }
-        return sessions.fromTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
+        return sessions.uncounted().fromTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
                 "select datcollate from pg_database where datname = current_database()", String.class).getSingleResult());
     }
 
