@@ -8,6 +8,7 @@ import io.github.shardingorm.saga.SagaArguments;
 import io.github.shardingorm.saga.SagaException;
 import io.github.shardingorm.saga.SagaOutcome;
 import io.github.shardingorm.saga.SagaResult;
+import io.github.shardingorm.saga.RetryDirection;
 import io.github.shardingorm.saga.SagaState;
 import io.github.shardingorm.saga.SagaStatus;
 import java.util.ArrayList;
@@ -345,6 +346,88 @@ public final class SagaEngine {
             LOG.warn("saga recovery: saga {} ({}) could not be resumed now: {}", id, row.type(), e.getMessage());
         }
         return true;
+    }
+
+    // ------------------------------------------------------------------ operator actions
+
+    /** Resets a saga needing attention and drives it now, forward or compensating. */
+    public SagaStatus retry(UUID id, RetryDirection direction) {
+        SagaStatus status = needsAttention(id, "retry");
+        if (!registry.containsKey(status.type())) {
+            throw new SagaException("saga " + id + " is of type '" + status.type() + "', which this instance has not registered;"
+                    + " retry it where the type is registered", status.type(), id, null);
+        }
+        String shard = status.coordinatorShard();
+        if (direction == RetryDirection.FORWARD && log.failureOf(shard, id) != null) {
+            throw new SagaException("saga " + id + " (" + status.type() + ") gave up while compensating (" + log.failureOf(shard, id)
+                    + "); retry it with COMPENSATE", status.type(), id, null);
+        }
+        SagaState to = direction == RetryDirection.FORWARD ? SagaState.RUNNING : SagaState.COMPENSATING;
+        if (!log.reopen(shard, id, to, null)) {
+            throw new SagaException("saga " + id + " no longer needs attention (another operator or instance acted)", status.type(), id, null);
+        }
+        LOG.info("saga {} ({}): operator retry {} from step {}", id, status.type(), direction, status.step());
+        resume(shard, id);
+        return log.status(id);
+    }
+
+    /** Marks a saga needing attention as resolved by hand. */
+    public SagaStatus resolve(UUID id, String note) {
+        if (note == null) {
+            throw new IllegalArgumentException("note must not be null");
+        }
+        SagaStatus status = needsAttention(id, "resolve");
+        if (!log.reopen(status.coordinatorShard(), id, SagaState.RESOLVED, "resolved by an operator: " + note)) {
+            throw new SagaException("saga " + id + " no longer needs attention (another operator or instance acted)", status.type(), id, null);
+        }
+        events().sagaTransition(status.type(), SagaState.RESOLVED);
+        LOG.info("saga {} ({}): resolved by an operator: {}", id, status.type(), note);
+        return log.status(id);
+    }
+
+    private SagaStatus needsAttention(UUID id, String action) {
+        if (id == null) {
+            throw new IllegalArgumentException("saga id must not be null");
+        }
+        SagaStatus status = log.status(id);
+        if (status == null) {
+            throw new SagaException("cannot " + action + " saga " + id + ": there is no such saga in the saga log", null, id, null);
+        }
+        if (status.state() != SagaState.FAILED_NEEDS_ATTENTION) {
+            throw new SagaException("cannot " + action + " saga " + id + " (" + status.type() + "): it is " + status.state()
+                    + ", not FAILED_NEEDS_ATTENTION", status.type(), id, null);
+        }
+        return status;
+    }
+
+    /**
+     * Deletes finished sagas older than {@code ageMillis}, with their step fences (on every shard,
+     * first, so that a crash midway leaves only finished rows without fences, which the next purge
+     * deletes), {@code batch} per shard at a time, at most {@code maxBatches} rounds.
+     *
+     * @return the number of saga rows deleted
+     */
+    public int purgeFinished(long ageMillis, int batch, int maxBatches) {
+        int deleted = 0;
+        for (String shard : shardIds) {
+            for (int round = 0; round < maxBatches; round++) {
+                List<UUID> ids = log.finishedBefore(shard, ageMillis, batch);
+                if (ids.isEmpty()) {
+                    break;
+                }
+                for (String fenceShard : shardIds) {
+                    log.deleteFences(fenceShard, ids);
+                }
+                deleted += log.deleteFinished(shard, ids);
+                if (ids.size() < batch) {
+                    break;
+                }
+            }
+        }
+        if (deleted > 0) {
+            LOG.info("saga log retention: deleted {} finished sagas older than {} ms", deleted, ageMillis);
+        }
+        return deleted;
     }
 
     // ------------------------------------------------------------------ status

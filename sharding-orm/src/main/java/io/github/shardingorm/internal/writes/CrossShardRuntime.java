@@ -91,7 +91,8 @@ public final class CrossShardRuntime implements AutoCloseable {
 
     /** Builds the runtime and starts recovery (first pass at once, in the background). */
     public static CrossShardRuntime start(CrossShardWrites writes, String twoPhaseUnavailable, SessionFactoryImplementor sessionFactory,
-                                          ShardPools pools, ShardRouter router, ShardSessions sessions, FaultInjector faults) {
+                                          ShardPools pools, ShardRouter router, ShardSessions sessions, FaultInjector faults,
+                                          long sagaRetentionMillis) {
         List<String> shardIds = router.shardIds();
         ShardJdbc jdbc = new ShardJdbc(pools);
         RuntimeSaga referenceSaga = referenceSaga(shardIds);
@@ -121,7 +122,8 @@ public final class CrossShardRuntime implements AutoCloseable {
             }
         });
         boolean sagasCanExist = !writes.sagas().isEmpty() || !router.referenceClasses().isEmpty();
-        RecoveryLoop recovery = new RecoveryLoop(engine, sagasCanExist, twoPhase, writes.settings().recoveryIntervalMillis());
+        RecoveryLoop recovery = new RecoveryLoop(engine, sagasCanExist, twoPhase, writes.settings().recoveryIntervalMillis(),
+                sagaRetentionMillis);
         LOG.info("cross-shard writes: {} saga types, two-phase commit {}", writes.sagas().size(),
                 twoPhaseUnavailable == null ? "available" : "unavailable (" + twoPhaseUnavailable + ")");
         return new CrossShardRuntime(twoPhase, references, recovery, new CrossShardSagas(engine, recovery));
