@@ -118,6 +118,9 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     void atomically(java.util.Collection<?> keys, Consumer<CrossShardSessions> work);
 
+    /** Operator actions on two-phase-commit transactions left in doubt: list, commit, roll back (see {@link InDoubtTransactions}). */
+    InDoubtTransactions inDoubtTransactions();
+
     /** Reads and writes of {@link ReferenceTable} entities (copied to every shard). */
     ReferenceTables references();
 

@@ -227,4 +227,44 @@ class TwoPhaseCommitIT {
         }
         assertEquals(List.of(), WritesFixture.preparedLeft(shards));
     }
+
+    // ------------------------------------------------------------------ operator actions on in-doubt transactions
+
+    /** Leaves one atomic transaction in doubt by crashing its coordinator at {@code point}; returns its txid. */
+    private String inDoubtAfterCrashAt(Point point, String group) throws Exception {
+        try (ShardedPersistence crashing = build(new Faults(point, -1), Duration.ZERO).build()) {
+            WritesFixture.awaitFirstRecoveryPass(crashing);
+            assertThrows(Faults.SimulatedCrash.class, () -> writeMarks(crashing, group));
+        }
+        List<io.github.shardingorm.InDoubtTransaction> inDoubt = orm.inDoubtTransactions().list();
+        assertEquals(1, inDoubt.size(), inDoubt::toString);
+        assertEquals(java.util.Set.of("s0", "s1", "s2"), inDoubt.get(0).preparedOn().keySet());
+        return inDoubt.get(0).txid();
+    }
+
+    @Test
+    void anInDoubtTransactionWithoutDecisionIsListedAndRolledBackByHand() throws Exception {
+        String group = UUID.randomUUID().toString();
+        String txid = inDoubtAfterCrashAt(Point.TWO_PHASE_PREPARED, group);
+        assertEquals(null, orm.inDoubtTransactions().list().get(0).decision());
+        orm.inDoubtTransactions().rollback(txid);
+        assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+        assertEquals(List.of(), orm.inDoubtTransactions().list());
+        assertEquals(List.of(), WritesFixture.marksOf(shards, group));
+        assertThrows(IllegalArgumentException.class, () -> orm.inDoubtTransactions().commit(txid), "nothing left to commit");
+    }
+
+    @Test
+    void anInDoubtTransactionDecidedCommitCannotBeRolledBackAndIsCommittedByHand() throws Exception {
+        String group = UUID.randomUUID().toString();
+        String txid = inDoubtAfterCrashAt(Point.TWO_PHASE_DECIDED, group);
+        assertEquals("commit", orm.inDoubtTransactions().list().get(0).decision());
+        io.github.shardingorm.ShardingException refused = assertThrows(io.github.shardingorm.ShardingException.class,
+                () -> orm.inDoubtTransactions().rollback(txid));
+        assertTrue(refused.getMessage().contains("logged decision") && refused.getMessage().contains("commit"), refused.getMessage());
+        assertEquals(3, WritesFixture.preparedLeft(shards).size(), "a refused action changes nothing");
+        orm.inDoubtTransactions().commit(txid);
+        assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+        assertEquals(List.of("s0:0", "s1:1", "s2:2"), WritesFixture.marksOf(shards, group));
+    }
 }

@@ -175,6 +175,11 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     }
 
     @Override
+    public io.github.shardingorm.InDoubtTransactions inDoubtTransactions() {
+        return writes.inDoubt();
+    }
+
+    @Override
     public ReferenceTables references() {
         return writes.references();
     }

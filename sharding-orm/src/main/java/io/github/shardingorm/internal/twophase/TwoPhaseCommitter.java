@@ -226,7 +226,7 @@ public final class TwoPhaseCommitter {
     }
 
     /** Inserts {@code wanted} unless a decision exists; returns the decision that holds. */
-    private String decide(String coordinator, String txid, String wanted, String participants) {
+    String decide(String coordinator, String txid, String wanted, String participants) {
         return jdbc.fromTransaction(coordinator, "logging the " + wanted + " decision of atomic transaction " + txid, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO shorm_2pc_decision (txid, decision, participants)"
                     + " VALUES (?, ?, ?) ON CONFLICT (txid) DO NOTHING")) {
@@ -241,7 +241,7 @@ public final class TwoPhaseCommitter {
         });
     }
 
-    private static String decisionOf(java.sql.Connection c, String txid) throws java.sql.SQLException {
+    static String decisionOf(java.sql.Connection c, String txid) throws java.sql.SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT decision FROM shorm_2pc_decision WHERE txid = ?")) {
             ps.setString(1, txid);
             try (ResultSet rs = ps.executeQuery()) {
@@ -250,7 +250,7 @@ public final class TwoPhaseCommitter {
         }
     }
 
-    private void forget(String coordinator, String txid) {
+    void forget(String coordinator, String txid) {
         try {
             jdbc.fromTransaction(coordinator, "forgetting atomic transaction " + txid, c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM shorm_2pc_decision WHERE txid = ? AND decision = 'commit'")) {
@@ -267,7 +267,7 @@ public final class TwoPhaseCommitter {
      * COMMIT / ROLLBACK PREPARED. A gid that no longer exists (SQLState 42704) was resolved by
      * someone else acting on the same logged decision, so it counts as done.
      */
-    private void finish(String shard, String gid, boolean commit) {
+    void finish(String shard, String gid, boolean commit) {
         jdbc.autoCommit(shard, (commit ? "COMMIT" : "ROLLBACK") + " PREPARED '" + gid + "'", c -> {
             try (Statement st = c.createStatement()) {
                 st.execute((commit ? "COMMIT" : "ROLLBACK") + " PREPARED '" + gid + "'");

@@ -42,6 +42,7 @@ public final class CrossShardRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CrossShardRuntime.class);
 
     private final TwoPhaseCommitter twoPhase;
+    private io.github.shardingorm.InDoubtTransactions inDoubt;
     private final ReferenceWriter references;
     private final RecoveryLoop recovery;
     private final Sagas sagas;
@@ -126,7 +127,9 @@ public final class CrossShardRuntime implements AutoCloseable {
                 sagaRetentionMillis);
         LOG.info("cross-shard writes: {} saga types, two-phase commit {}", writes.sagas().size(),
                 twoPhaseUnavailable == null ? "available" : "unavailable (" + twoPhaseUnavailable + ")");
-        return new CrossShardRuntime(twoPhase, references, recovery, new CrossShardSagas(engine, recovery));
+        CrossShardRuntime runtime = new CrossShardRuntime(twoPhase, references, recovery, new CrossShardSagas(engine, recovery));
+        runtime.inDoubt = new io.github.shardingorm.internal.twophase.InDoubtOperations(twoPhase, jdbc, shardIds);
+        return runtime;
     }
 
     /** The built-in forward-only saga of reference writes: step {@code i} writes on shard {@code i}. */
@@ -161,6 +164,11 @@ public final class CrossShardRuntime implements AutoCloseable {
 
     public TwoPhaseCommitter twoPhase() {
         return twoPhase;
+    }
+
+    /** Operator actions on in-doubt two-phase-commit transactions. */
+    public io.github.shardingorm.InDoubtTransactions inDoubt() {
+        return inDoubt;
     }
 
     public ReferenceWriter references() {
