@@ -223,6 +223,16 @@ public final class ShardedPersistenceBuilder {
     }
 
     /**
+     * Adds a hook called at every boundary of a saga and of a two-phase commit (see
+     * {@link io.github.shardingorm.spi.CrossShardWriteListener}); listeners run in the order added.
+     */
+    public ShardedPersistenceBuilder crossShardWriteListener(io.github.shardingorm.spi.CrossShardWriteListener listener) {
+        checkNotBuilt();
+        configuration.crossShardWriteListener(listener);
+        return this;
+    }
+
+    /**
      * Validates the whole configuration, starts one pool per shard, checks every shard can be
      * reached, starts Hibernate and applies the schema action to every shard.
      *

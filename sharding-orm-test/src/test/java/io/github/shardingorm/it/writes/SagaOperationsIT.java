@@ -15,6 +15,7 @@ import io.github.shardingorm.saga.SagaOutcome;
 import io.github.shardingorm.saga.SagaResult;
 import io.github.shardingorm.saga.SagaState;
 import io.github.shardingorm.saga.SagaStatus;
+import io.github.shardingorm.spi.CrossShardWriteListener;
 import io.github.shardingorm.test.PostgresShards;
 import io.github.shardingorm.test.ShardDatabases;
 import java.sql.Connection;
@@ -184,6 +185,36 @@ class SagaOperationsIT {
             Map<String, String[]> rows = WritesFixture.sagaRows(shards);
             assertFalse(rows.containsKey(old.toString()), "older than the 2-day retention: deleted by the start-up pass");
             assertTrue(rows.containsKey(recent.toString()));
+        }
+    }
+
+    @Test
+    void theListenerSeesEveryStepBoundary_andAFaultItThrowsCompensatesTheSaga(ShardDatabases databases) throws Exception {
+        List<Shard> shards = WritesFixture.shards(databases);
+        List<String> trace = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicBoolean inject = new AtomicBoolean();
+        CrossShardWriteListener listener = (boundary, type, id, step) -> {
+            trace.add(boundary + ":" + step);
+            if (inject.get() && boundary == CrossShardWriteListener.Boundary.SAGA_BEFORE_STEP && step == 2) {
+                throw new IllegalStateException("injected by the test's listener");
+            }
+        };
+        try (ShardedPersistence orm = WritesFixture.builder(shards).saga(WritesFixture.marks3()).sagaRetries(2, Duration.ofMillis(10))
+                .crossShardWriteListener(listener).build()) {
+            WritesFixture.awaitFirstRecoveryPass(orm);
+            String op = UUID.randomUUID().toString();
+            assertEquals(SagaOutcome.COMPLETED, orm.sagas().start(WritesFixture.MARKS3, args(orm, op)).outcome());
+            assertEquals(List.of("SAGA_BEFORE_STEP:0", "SAGA_AFTER_STEP:0", "SAGA_BEFORE_STEP:1", "SAGA_AFTER_STEP:1",
+                    "SAGA_BEFORE_STEP:2", "SAGA_AFTER_STEP:2"), trace);
+            trace.clear();
+            inject.set(true);
+            String faulty = UUID.randomUUID().toString();
+            SagaResult r = orm.sagas().start(WritesFixture.MARKS3, args(orm, faulty));
+            assertEquals(SagaOutcome.COMPENSATED, r.outcome(), r::toString);
+            assertTrue(r.reason().contains("injected by the test's listener"), r.reason());
+            assertEquals(List.of(), WritesFixture.marksOf(shards, faulty));
+            assertTrue(trace.containsAll(List.of("SAGA_BEFORE_COMPENSATION:1", "SAGA_AFTER_COMPENSATION:1",
+                    "SAGA_BEFORE_COMPENSATION:0", "SAGA_AFTER_COMPENSATION:0")), trace::toString);
         }
     }
 

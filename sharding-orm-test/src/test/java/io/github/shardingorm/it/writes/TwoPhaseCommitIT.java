@@ -228,6 +228,32 @@ class TwoPhaseCommitIT {
         assertEquals(List.of(), WritesFixture.preparedLeft(shards));
     }
 
+    @Test
+    void theListenerSeesEveryTwoPhaseBoundary_andAFaultBeforeTheDecisionRollsBackEveryShard() throws Exception {
+        List<String> trace = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean failAfterPrepare = new java.util.concurrent.atomic.AtomicBoolean();
+        io.github.shardingorm.spi.CrossShardWriteListener listener = (boundary, type, id, step) -> {
+            trace.add(boundary + ":" + step);
+            if (failAfterPrepare.get() && boundary == io.github.shardingorm.spi.CrossShardWriteListener.Boundary.TWO_PHASE_AFTER_PREPARE) {
+                throw new IllegalStateException("injected after prepare");
+            }
+        };
+        try (ShardedPersistence traced = build(null, Duration.ZERO).crossShardWriteListener(listener).build()) {
+            WritesFixture.awaitFirstRecoveryPass(traced);
+            trace.clear();
+            String group = UUID.randomUUID().toString();
+            writeMarks(traced, group);
+            assertEquals(List.of("TWO_PHASE_BEFORE_PREPARE:-1", "TWO_PHASE_AFTER_PREPARE:3", "TWO_PHASE_DECISION_LOGGED:-1",
+                    "TWO_PHASE_AFTER_COMMIT:0", "TWO_PHASE_AFTER_COMMIT:1", "TWO_PHASE_AFTER_COMMIT:2"), trace);
+            failAfterPrepare.set(true);
+            String failed = UUID.randomUUID().toString();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> writeMarks(traced, failed));
+            assertEquals("injected after prepare", e.getMessage());
+            assertEquals(List.of(), WritesFixture.marksOf(shards, failed));
+            assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+        }
+    }
+
     // ------------------------------------------------------------------ operator actions on in-doubt transactions
 
     /** Leaves one atomic transaction in doubt by crashing its coordinator at {@code point}; returns its txid. */

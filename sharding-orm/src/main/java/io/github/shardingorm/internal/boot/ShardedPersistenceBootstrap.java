@@ -103,7 +103,8 @@ public final class ShardedPersistenceBootstrap {
                     RoutingLog.of(configuration.observability()));
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
-                    pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE,
+                    pools, router, sessions, (faults instanceof FaultInjector f ? f : FaultInjector.NONE)
+                            .with(configuration.observability().writeListeners()),
                     configuration.observability().sagaRetentionMillis());
             RowCounts rows = new RowCounts(pools, shardedTables(sessionFactory, router, configuration.entities()));
             return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, instrumentation, rows);

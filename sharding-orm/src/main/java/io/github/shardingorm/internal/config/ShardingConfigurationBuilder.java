@@ -53,6 +53,7 @@ public final class ShardingConfigurationBuilder {
     private Boolean routingLog;
     private Boolean routingLogParameters;
     private Long sagaRetentionMillis;
+    private final List<io.github.shardingorm.spi.CrossShardWriteListener> writeListeners = new ArrayList<>();
 
     ShardingConfigurationBuilder() {
     }
@@ -215,6 +216,11 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    public ShardingConfigurationBuilder crossShardWriteListener(io.github.shardingorm.spi.CrossShardWriteListener listener) {
+        writeListeners.add(Objects.requireNonNull(listener, "cross-shard write listener"));
+        return this;
+    }
+
     // ------------------------------------------------------------------ build
 
     /** The configuration, with {@link Defaults} for every value not given. Not validated yet. */
@@ -243,7 +249,7 @@ public final class ShardingConfigurationBuilder {
                                 or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))),
                 new ObservabilitySettings(or(statistics, Defaults.STATISTICS), or(hotWindowMillis, Defaults.HOT_WINDOW_MILLIS),
                         or(routingLog, Defaults.ROUTING_LOG), or(routingLogParameters, Defaults.ROUTING_LOG_PARAMETERS),
-                        or(sagaRetentionMillis, Defaults.SAGA_RETENTION_MILLIS)));
+                        or(sagaRetentionMillis, Defaults.SAGA_RETENTION_MILLIS), writeListeners));
     }
 
     private static <V> V or(V value, V otherwise) {

@@ -135,6 +135,7 @@ public final class TwoPhaseCommitter {
             for (Session s : open.values()) {
                 s.flush();
             }
+            faults.at(Point.BEFORE_PREPARE, txid, -1);
             int index = 0;
             for (Map.Entry<String, Session> e : open.entrySet()) {
                 String gid = gid(txid, coordinator, e.getKey());
@@ -164,6 +165,7 @@ public final class TwoPhaseCommitter {
             for (String shard : prepared) {
                 try {
                     finish(shard, gid(txid, coordinator, shard), true);
+                    faults.at(Point.COMMITTED, txid, committed);
                     committed++;
                     if (committed == 1) {
                         faults.at(Point.ONE_COMMITTED, txid, 0);
