@@ -43,6 +43,8 @@ class WithoutMicrometerTest {
                 .entities(Note.class)
                 .schema(SchemaAction.CREATE)
                 .twoPhaseCommit(TwoPhaseCommitMode.DISABLED)
+                .maximumPoolSize(2)
+                .connectionTimeout(java.time.Duration.ofSeconds(30)) // a loaded CI machine opens H2 slowly
                 .build()) {
             ShardedRepository<Note, Long> notes = orm.repository(Note.class);
             for (long id = 1; id <= 20; id++) {
