@@ -218,6 +218,42 @@ class SagaOperationsIT {
         }
     }
 
+    @Test
+    void theAdminCommandLineListsAndResolvesSagasFromThePropertiesFile(ShardDatabases databases) throws Exception {
+        List<Shard> shards = WritesFixture.shards(databases);
+        SagaResult r;
+        try (ShardedPersistence orm = open(shards, Duration.ZERO)) {
+            WritesFixture.awaitFirstRecoveryPass(orm);
+            r = needingAttention(orm, UUID.randomUUID().toString());
+        }
+        Map<String, String> properties = new HashMap<>();
+        properties.put("sharding.shards", "s0,s1,s2");
+        for (Shard s : shards) {
+            properties.put("sharding.shard." + s.id() + ".url", s.url());
+            properties.put("sharding.shard." + s.id() + ".username", s.user());
+            if (s.password() != null) {
+                properties.put("sharding.shard." + s.id() + ".password", s.password());
+            }
+        }
+        properties.put("sharding.entities", WriteMark.class.getName());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream o = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        java.io.PrintStream e = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+
+        assertEquals(0, io.github.shardingorm.ShardingAdmin.run(properties, List.of("sagas"), o, e), err::toString);
+        assertTrue(out.toString().contains(r.id() + "  " + FLAKY) && out.toString().contains("is broken"), out::toString);
+        assertEquals(0, io.github.shardingorm.ShardingAdmin.run(properties, List.of("resolve", r.id().toString(), "fixed", "by", "hand"), o, e),
+                err::toString);
+        assertEquals(SagaState.RESOLVED.name(), WritesFixture.sagaRows(shards).get(r.id().toString())[0]);
+        assertEquals(1, io.github.shardingorm.ShardingAdmin.run(properties, List.of("resolve", r.id().toString(), "again"), o, e),
+                "resolving twice fails");
+        assertTrue(err.toString().contains("it is RESOLVED"), err::toString);
+        assertEquals(2, io.github.shardingorm.ShardingAdmin.run(properties, List.of("frobnicate"), o, e));
+        assertEquals(0, io.github.shardingorm.ShardingAdmin.run(properties, List.of("in-doubt"), o, e), err::toString);
+        assertTrue(out.toString().contains("0 transactions in doubt"), out::toString);
+    }
+
     private static void insertRunning(Shard shard, UUID id) throws SQLException {
         try (Connection c = shard.connect(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO shorm_saga (id, type, arguments, state, step) VALUES (?, 'another-app', '{}', 'RUNNING', 1)")) {
