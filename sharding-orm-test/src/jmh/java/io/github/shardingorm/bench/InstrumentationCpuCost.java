@@ -16,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * CPU time per call of each part of the keyed path's instrumentation, measured with the thread's CPU
  * clock rather than wall time (on a loaded shared machine wall time mostly measures waiting for a
  * core). One thread, 1,000,000 calls per part and round, five rounds; uniform random buckets over
- * 4096 (the sketch's worst case: nearly every offer replaces its smallest counter). The command is
+ * 4096 (the sketch's worst case: nearly every offer replaces its smallest counter); and the cost of one
+ * Micrometer timer record (what the bound registry adds per operation). The command is
  * in docs/benchmarks.md (issue 15).
  */
 public final class InstrumentationCpuCost {
@@ -36,6 +37,8 @@ public final class InstrumentationCpuCost {
         Instrumentation on = new Instrumentation(new StatisticsRecorder(shards, Duration.ofSeconds(60), true, System::nanoTime));
         Instrumentation off = Instrumentation.off();
         SpaceSaving sketch = new SpaceSaving(128);
+        io.micrometer.core.instrument.Timer timer = io.micrometer.core.instrument.Timer.builder("db.client.operation.duration")
+                .tag("shard", "s0").register(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         LatencyHistogram histogram = new LatencyHistogram();
         long sink = 0;
         for (int round = 0; round < 5; round++) {
@@ -66,9 +69,13 @@ public final class InstrumentationCpuCost {
                 sink += started;
             }
             long t5 = cpu();
+            for (int i = 0; i < CALLS; i++) {
+                timer.record(i, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            long t6 = cpu();
             System.out.printf(Locale.ROOT, "round %d, ns per call: sketch offer %d, histogram record %d, operation start+finished %d,"
-                            + " keyRouted %d, everything off %d%n", round, (t1 - t0) / CALLS, (t2 - t1) / CALLS, (t3 - t2) / CALLS,
-                    (t4 - t3) / CALLS, (t5 - t4) / CALLS);
+                            + " keyRouted %d, everything off %d, a Micrometer timer record %d%n", round, (t1 - t0) / CALLS, (t2 - t1) / CALLS,
+                    (t3 - t2) / CALLS, (t4 - t3) / CALLS, (t5 - t4) / CALLS, (t6 - t5) / CALLS);
         }
         if (sink == 42) {
             System.out.println();
