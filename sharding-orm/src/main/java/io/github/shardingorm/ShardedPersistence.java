@@ -47,11 +47,36 @@ public interface ShardedPersistence extends AutoCloseable {
     }
 
     /**
+     * The PostgreSQL DDL of the write-log tables ({@code shorm_saga}, {@code shorm_saga_step},
+     * {@code shorm_2pc_decision}), idempotent, one statement per element; also the classpath
+     * resource {@code META-INF/sharding-orm/write-log-postgresql.sql}. Every shard needs them when
+     * saga types are registered, {@link ReferenceTable} entities are configured or two-phase commit
+     * is used; schema actions CREATE and UPDATE create them, VALIDATE demands them only then.
+     */
+    static List<String> writeLogDdl() {
+        return io.github.shardingorm.internal.boot.ShardedPersistenceBootstrap.writeLogDdl();
+    }
+
+    /**
      * The repository of a sharded entity.
      *
      * @throws ShardRoutingException if {@code entityClass} is not one of the configured entities
      */
     <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass);
+
+    /**
+     * Saves entities of any sharded types in one call, e.g. a user with its posts: every entity is
+     * routed by its own {@link ShardKey} before anything is written (a null or bad key, or an
+     * unmanaged type, anywhere in the batch writes nothing), then each shard's group (in the order
+     * given, so parents before their children) is saved in one transaction with JDBC batches, the
+     * shards in parallel, like {@link ShardedRepository#saveAll}. Atomic per shard, NOT across
+     * shards: if a shard fails, the exception names the shards that committed.
+     *
+     * @return the saved entities in the order given (for an existing row, its merged copy)
+     * @throws ShardRoutingException when an entity cannot be routed (nothing written)
+     * @throws IllegalArgumentException when {@code entities} or one of them is null (nothing written)
+     */
+    List<Object> saveAll(Iterable<?> entities);
 
     /** Runs {@code work} in a transaction on the shard of {@code key}; commits, or rolls back on any exception. */
     void inTransaction(Object key, Consumer<Session> work);
@@ -68,8 +93,24 @@ public interface ShardedPersistence extends AutoCloseable {
     /** Runs {@code work} in a transaction on the shard with id {@code shardId}. */
     <R> R fromTransactionOnShard(String shardId, Function<Session, R> work);
 
-    /** The shard that a shard-key value routes to. */
+    /**
+     * The shard that a shard-key value routes to, the key normalized by its own type (any
+     * integral type, String or UUID). Prefer {@link #shardOf(Class, Object)}, which also checks
+     * the key against the entity's key type.
+     *
+     * @throws ShardRoutingException when the key is null, of an unsupported type or routes to no shard
+     */
     String shardOf(Object key);
+
+    /**
+     * The shard that {@code key}, as the {@link ShardKey} of {@code entityClass}, routes to:
+     * {@code shardOf(User.class, "abc")} for a {@code Long}-keyed {@code User} throws instead of
+     * routing the string.
+     *
+     * @throws ShardRoutingException when the class is not a sharded entity, or the key is null, of
+     *         a type that does not fit the entity's key, or routes to no shard
+     */
+    String shardOf(Class<?> entityClass, Object key);
 
     /** The shard that an entity instance routes to (by its {@link ShardKey}). */
     String shardOfEntity(Object entity);

@@ -63,6 +63,11 @@ public final class ShardedPersistenceBootstrap {
     private ShardedPersistenceBootstrap() {
     }
 
+    /** The write-log tables' DDL, for {@code ShardedPersistence.writeLogDdl()}. */
+    public static List<String> writeLogDdl() {
+        return io.github.shardingorm.internal.writes.WriteLogSchema.DDL;
+    }
+
     /** Starts a persistence unit; {@link ShardingConfigurationException} lists every problem found. */
     public static ShardedPersistenceImpl start(ShardingConfiguration configuration) {
         List<String> problems = new ArrayList<>(ConfigurationValidator.validate(configuration));

@@ -6,6 +6,7 @@ import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.jdbc.ShardPools;
+import io.github.shardingorm.internal.repository.SavesAcrossShards;
 import io.github.shardingorm.internal.repository.ShardedRepositoryImpl;
 import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.topology.TopologyRuntime;
@@ -37,6 +38,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final CrossShardRuntime writes;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
     private final TopologyRuntime topology;
+    private final SavesAcrossShards saves;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
                            io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes,
@@ -48,6 +50,12 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         this.sessions = sessions;
         this.queries = queries;
         this.writes = writes;
+        this.saves = new SavesAcrossShards(router, sessions, sessionFactory, queries);
+    }
+
+    @Override
+    public List<Object> saveAll(Iterable<?> entities) {
+        return saves.saveAll(entities);
     }
 
     @Override
@@ -55,7 +63,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass) {
         router.model(entityClass);
         return (ShardedRepository<T, ID>) repositories.computeIfAbsent(entityClass,
-                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries));
+                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries, saves));
     }
 
     @Override
@@ -90,6 +98,14 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     @Override
     public String shardOf(Object key) {
         return router.shardOfKey(key);
+    }
+
+    @Override
+    public String shardOf(Class<?> entityClass, Object key) {
+        if (entityClass == null) {
+            throw new IllegalArgumentException("entityClass must not be null");
+        }
+        return router.shardOfKey(router.model(entityClass), key);
     }
 
     @Override

@@ -151,6 +151,23 @@ public final class ShardPools implements AutoCloseable {
         return c;
     }
 
+    /**
+     * A read-only connection in auto-commit, for reads outside a transaction: each statement
+     * commits itself, so nothing is left to COMMIT or ROLL BACK when it goes back (pgjdbc switches
+     * auto-commit locally when no transaction is open, and HikariCP restores the pool's mode).
+     */
+    public Connection autoCommitReadConnection(String shardId) throws SQLException {
+        Connection c = acquire(shardId, false);
+        try {
+            c.setAutoCommit(true);
+            c.setReadOnly(true);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
     public String firstShard() {
         return primaries.keySet().iterator().next();
     }

@@ -24,7 +24,7 @@ final class DirectPath {
 
     static <R> ShardedResult<R> list(QueryRuntime runtime, QueryPlan plan, Class<R> resultType, QueryOptions options, String shard) {
         ScatterGather.Outcome<List<R>> outcome = runtime.scatter().run(List.of(shard), (s, cancellation) ->
-                runtime.sessions().fromTransaction(s, true, session -> {
+                runtime.sessions().fromReadOnlySession(s, session -> {
                     cancellation.attach(session);
                     SelectionQuery<R> q = ShardStatement.direct(plan, resultType, session);
                     options.parameters().bindTo(q, null);

@@ -207,7 +207,7 @@ public final class ShardRouter {
     /** The shard an id routes to on its own; throws when the id cannot route alone. */
     public String shardOfId(ShardedEntityModel model, Object id) {
         if (id == null) {
-            throw new IllegalArgumentException("id of " + model.entityName() + " must not be null");
+            throw RoutingErrors.nullId(model);
         }
         switch (model.idRouting()) {
             case ID_IS_KEY:
