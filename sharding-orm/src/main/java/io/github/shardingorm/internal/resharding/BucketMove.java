@@ -465,6 +465,34 @@ public final class BucketMove {
         }
     }
 
+    /** Rows and bytes of the moving buckets, estimated from the source's catalog statistics. */
+    public long[] estimate() {
+        try (Connection src = PgConnections.open(spec.source())) {
+            List<TableShape> shapes = shapes(src);
+            return new long[] {MoveCatalog.estimateRows(src, shapes, spec.buckets()), MoveCatalog.estimateBytes(src, shapes, spec.buckets())};
+        } catch (SQLException e) {
+            throw new ReshardingException(spec.describe() + ": estimating its size failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the move (phase CREATED) on its target if it is not recorded yet, so a restart finds it. */
+    public void record() {
+        try (Connection tgt = PgConnections.open(spec.target())) {
+            MoveJobStore.ensureTables(tgt);
+            if (MoveJobStore.load(tgt, spec.moveId()) == null) {
+                MoveJobStore.insert(tgt, new MoveJobStore.JobRow(spec.moveId(), spec.source().id(), spec.target().id(),
+                        spec.buckets().bucketCount(), spec.buckets().toText(), spec.tables(), spec.slot(), spec.publication(),
+                        ReshardingPhase.CREATED, 0, "", 0, 0, null));
+            }
+        } catch (SQLException e) {
+            throw new ReshardingException(spec.describe() + ": recording it failed: " + e.getMessage(), e);
+        }
+    }
+
+    public MoveOptions options() {
+        return options;
+    }
+
     /** The recorded phase, or null when the move was never started. */
     public ReshardingPhase recordedPhase() {
         try (Connection tgt = PgConnections.open(spec.target())) {
