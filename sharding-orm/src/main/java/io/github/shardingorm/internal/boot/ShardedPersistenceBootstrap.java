@@ -115,7 +115,9 @@ public final class ShardedPersistenceBootstrap {
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
                     pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
-            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology);
+            ShardedPersistenceImpl orm = new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology);
+            ReshardingWiring.wire(orm, configuration, sessionFactory, router, topology);
+            return orm;
         } catch (RuntimeException e) {
             if (topology != null) {
                 topology.close();

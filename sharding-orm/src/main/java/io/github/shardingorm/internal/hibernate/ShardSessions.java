@@ -170,8 +170,12 @@ public final class ShardSessions {
      * every other exception unchanged.
      */
     public static RuntimeException translate(String shard, RuntimeException e) {
-        if (e instanceof ShardUnavailableException) {
+        if (e instanceof ShardUnavailableException || e instanceof io.github.shardingorm.ShardTopologyChangedException) {
             return e;
+        }
+        RuntimeException fenced = io.github.shardingorm.internal.jdbc.FenceErrors.find(shard, e);
+        if (fenced != null) {
+            return fenced;
         }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ShardUnavailableSqlException u) {

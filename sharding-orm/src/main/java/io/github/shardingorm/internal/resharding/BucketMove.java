@@ -391,9 +391,11 @@ public final class BucketMove {
 
     private void deleteSourceRows(Connection src, Connection tgt, List<TableShape> shapes) throws SQLException {
         PgConnections.trySetReplicaRole(src, spec.describe());
+        topology.prepareSourceSession(src);
         for (TableShape t : reversed(shapes)) {
             BucketRows.delete(src, t, spec.buckets(), 1000, options.rowsPerSecond());
         }
+        topology.released(spec.buckets().buckets());
         setPhase(tgt, ReshardingPhase.COMPLETED);
     }
 
