@@ -505,6 +505,20 @@ public final class BucketMove {
         }
     }
 
+    /** Progress as recorded on the target (for a move this instance is not running), or null when never started. */
+    public ReshardingProgress recordedProgress() {
+        try (Connection tgt = PgConnections.open(spec.target())) {
+            MoveJobStore.JobRow job = MoveJobStore.tablesExist(tgt) ? MoveJobStore.load(tgt, spec.moveId()) : null;
+            if (job == null) {
+                return null;
+            }
+            return new ReshardingProgress(spec.moveId(), spec.source().id(), spec.target().id(), spec.buckets().toText(), job.phase(),
+                    job.rowsCopied(), -1, -1, job.changesApplied(), -1, 0, -1);
+        } catch (SQLException e) {
+            throw new ReshardingException(spec.describe() + ": reading its state failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The latest progress of this instance (phase as last seen). */
     public ReshardingProgress progress() {
         double seconds = copyStartedNanos == 0 ? 0 : (System.nanoTime() - copyStartedNanos) / 1e9;

@@ -65,6 +65,7 @@ final class ReshardingRun implements ReshardingJob {
     private volatile BucketMove current;
     private volatile RuntimeException failure;
     private volatile boolean stopped;
+    private volatile List<BucketMove> running;
 
     ReshardingRun(String id, List<BucketMove> moves, MoveTopology topology, MoveOptions options) {
         this.id = id;
@@ -81,7 +82,15 @@ final class ReshardingRun implements ReshardingJob {
     @Override
     public List<ReshardingProgress> progress() {
         List<ReshardingProgress> all = new ArrayList<>();
-        moves.forEach(m -> all.add(m.progress()));
+        List<BucketMove> live = running;
+        for (int i = 0; i < moves.size(); i++) {
+            if (live != null) {
+                all.add(live.get(i).progress());
+            } else {
+                ReshardingProgress recorded = moves.get(i).recordedProgress();
+                all.add(recorded != null ? recorded : moves.get(i).progress());
+            }
+        }
         return all;
     }
 
@@ -107,6 +116,7 @@ final class ReshardingRun implements ReshardingJob {
         for (BucketMove m : moves) {
             runs.add(new BucketMove(m.spec(), topology, m.options(), listener));
         }
+        running = runs;
         Thread t = new Thread(() -> {
             try {
                 for (BucketMove m : runs) {
