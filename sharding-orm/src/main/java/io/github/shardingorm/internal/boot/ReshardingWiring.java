@@ -61,6 +61,22 @@ final class ReshardingWiring {
             }
             tables.add(new MovedTable(table, columns.get(0)));
         }
+        List<String> collections = new ArrayList<>();
+        Set<String> owners = new java.util.HashSet<>();
+        for (Class<?> entity : configuration.entities()) {
+            if (router.modelOrNull(entity) != null) {
+                owners.add(sessionFactory.getMappingMetamodel().getEntityDescriptor(entity).getEntityName());
+            }
+        }
+        sessionFactory.getMappingMetamodel().forEachCollectionDescriptor(collection -> {
+            if (owners.contains(collection.getOwnerEntityPersister().getEntityName())) {
+                collections.add("collection " + collection.getRole() + " (table " + String.join(", ", collection.getCollectionSpaces())
+                        + ") has no shard-key column; moving element collections and join tables is not supported yet");
+            }
+        });
+        if (!collections.isEmpty()) {
+            throw new io.github.shardingorm.resharding.ReshardingRefusedException("resharding", collections);
+        }
         return List.copyOf(tables);
     }
 }
