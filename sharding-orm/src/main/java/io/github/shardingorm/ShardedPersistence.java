@@ -174,6 +174,14 @@ public interface ShardedPersistence extends AutoCloseable {
     io.github.shardingorm.routing.Topology topology();
 
     /**
+     * Online resharding: move buckets between shards while the application reads and writes
+     * (see {@link io.github.shardingorm.resharding.Resharding} and the README, "Online resharding").
+     *
+     * @throws UnsupportedOperationException when the strategy is not bucketed or the topology is not stored
+     */
+    io.github.shardingorm.resharding.Resharding resharding();
+
+    /**
      * Sagas: start registered saga types, read their status, list those needing attention.
      * See {@link io.github.shardingorm.saga.Sagas}.
      */

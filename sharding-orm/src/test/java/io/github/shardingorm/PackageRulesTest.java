@@ -50,8 +50,8 @@ class PackageRulesTest {
             "reference",  "config routing hibernate",              // ... and reference writes, none using another
             "writes",     "config routing jdbc hibernate saga twophase reference stats", // the runtime composing the three
             "topology",   "config routing jdbc id",                // the stored topology: map, bucket states, fence, following
-            "resharding", "config",                                // the bucket mover: plain JDBC and pgjdbc's COPY and replication, no Hibernate
-            "boot",       "config routing jdbc hibernate id query repository writes topology cache stats", // start-up: everything but Micrometer
+            "resharding", "config topology",                       // the bucket mover: plain JDBC and pgjdbc's COPY and replication, no Hibernate
+            "boot",       "config routing jdbc hibernate id query repository writes topology cache stats resharding", // start-up: everything but Micrometer
             "metrics",    "config stats jdbc boot");               // the Micrometer binding: the only floor that knows Micrometer
 
     /** Hibernate is wired in one place; these packages must not know it. */

@@ -138,7 +138,10 @@ public final class ShardedPersistenceBootstrap {
                             .with(configuration.observability().writeListeners()),
                     configuration.observability().sagaRetentionMillis());
             RowCounts rows = new RowCounts(pools, rootTables(sessionFactory, router, configuration.entities()));
-            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology, cache, instrumentation, rows);
+            ShardedPersistenceImpl orm = new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology,
+                    cache, instrumentation, rows);
+            ReshardingWiring.wire(orm, configuration, sessionFactory, router, topology);
+            return orm;
         } catch (RuntimeException e) {
             cache.close();
             instrumentation.close();

@@ -212,6 +212,24 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return topology.topology(router);
     }
 
+    private volatile io.github.shardingorm.resharding.Resharding resharding;
+    private volatile String reshardingUnavailable = "online resharding needs a bucketed strategy and the stored topology";
+
+    /** Set by start-up: the resharding service, or why there is none. */
+    void resharding(io.github.shardingorm.resharding.Resharding service, String unavailable) {
+        this.resharding = service;
+        this.reshardingUnavailable = unavailable;
+    }
+
+    @Override
+    public io.github.shardingorm.resharding.Resharding resharding() {
+        io.github.shardingorm.resharding.Resharding r = resharding;
+        if (r == null) {
+            throw new UnsupportedOperationException(reshardingUnavailable);
+        }
+        return r;
+    }
+
     /** Internal: the stored topology's service (the resharding mover's API), or null when the topology is in memory. */
     public TopologyService topologyService() {
         return topology.service();
