@@ -47,11 +47,36 @@ public interface ShardedPersistence extends AutoCloseable {
     }
 
     /**
+     * The PostgreSQL DDL of the write-log tables ({@code shorm_saga}, {@code shorm_saga_step},
+     * {@code shorm_2pc_decision}), idempotent, one statement per element; also the classpath
+     * resource {@code META-INF/sharding-orm/write-log-postgresql.sql}. Every shard needs them when
+     * saga types are registered, {@link ReferenceTable} entities are configured or two-phase commit
+     * is used; schema actions CREATE and UPDATE create them, VALIDATE demands them only then.
+     */
+    static List<String> writeLogDdl() {
+        return io.github.shardingorm.internal.boot.ShardedPersistenceBootstrap.writeLogDdl();
+    }
+
+    /**
      * The repository of a sharded entity.
      *
      * @throws ShardRoutingException if {@code entityClass} is not one of the configured entities
      */
     <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass);
+
+    /**
+     * Saves entities of any sharded types in one call, e.g. a user with its posts: every entity is
+     * routed by its own {@link ShardKey} before anything is written (a null or bad key, or an
+     * unmanaged type, anywhere in the batch writes nothing), then each shard's group (in the order
+     * given, so parents before their children) is saved in one transaction with JDBC batches, the
+     * shards in parallel, like {@link ShardedRepository#saveAll}. Atomic per shard, NOT across
+     * shards: if a shard fails, the exception names the shards that committed.
+     *
+     * @return the saved entities in the order given (for an existing row, its merged copy)
+     * @throws ShardRoutingException when an entity cannot be routed (nothing written)
+     * @throws IllegalArgumentException when {@code entities} or one of them is null (nothing written)
+     */
+    List<Object> saveAll(Iterable<?> entities);
 
     /**
      * Runs {@code work} in a transaction on the shard of {@code key}; commits, or rolls back on any exception.
@@ -97,8 +122,24 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     ShardScope bind(Object key);
 
-    /** The shard that a shard-key value routes to. */
+    /**
+     * The shard that a shard-key value routes to, the key normalized by its own type (any
+     * integral type, String or UUID). Prefer {@link #shardOf(Class, Object)}, which also checks
+     * the key against the entity's key type.
+     *
+     * @throws ShardRoutingException when the key is null, of an unsupported type or routes to no shard
+     */
     String shardOf(Object key);
+
+    /**
+     * The shard that {@code key}, as the {@link ShardKey} of {@code entityClass}, routes to:
+     * {@code shardOf(User.class, "abc")} for a {@code Long}-keyed {@code User} throws instead of
+     * routing the string.
+     *
+     * @throws ShardRoutingException when the class is not a sharded entity, or the key is null, of
+     *         a type that does not fit the entity's key, or routes to no shard
+     */
+    String shardOf(Class<?> entityClass, Object key);
 
     /** The shard that an entity instance routes to (by its {@link ShardKey}). */
     String shardOfEntity(Object entity);
@@ -115,12 +156,22 @@ public interface ShardedPersistence extends AutoCloseable {
 
     /**
      * Replaces the shard map at run time: same bucket count, higher version, only configured shards.
-     * Moving the rows of the reassigned buckets is the caller's job (online resharding comes later).
+     * With the stored topology the new map is written to every shard and every instance follows it
+     * within a second. Moving the rows of the reassigned buckets is the caller's job (online resharding comes later).
      *
      * @throws UnsupportedOperationException when the strategy is not bucketed
      * @throws IllegalArgumentException when the new map is not acceptable
      */
     void replaceShardMap(ShardMap next);
+
+    /**
+     * The shared topology this instance routes by: cluster id, version, shard map, the state of
+     * every bucket that is moving, and the instances that follow it (their heartbeats). When the
+     * topology is not stored (see the README, "Topology"), an in-memory one of this JVM only.
+     *
+     * @throws UnsupportedOperationException when the strategy is not bucketed
+     */
+    io.github.shardingorm.routing.Topology topology();
 
     /**
      * Sagas: start registered saga types, read their status, list those needing attention.

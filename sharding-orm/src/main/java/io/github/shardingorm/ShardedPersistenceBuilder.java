@@ -162,7 +162,11 @@ public final class ShardedPersistenceBuilder {
         return this;
     }
 
-    /** This JVM's node id (0..31) for {@link ShardedId}; default 0. */
+    /**
+     * This JVM's node id (0..31) for {@link ShardedId}. With the stored topology (see the README)
+     * leave it unset: a free node id is leased; a configured one is still leased and refused when a
+     * live instance holds it. Without the stored topology: default 0, unchecked.
+     */
     public ShardedPersistenceBuilder nodeId(int nodeId) {
         checkNotBuilt();
         configuration.nodeId(nodeId);
@@ -243,6 +247,38 @@ public final class ShardedPersistenceBuilder {
     public ShardedPersistenceBuilder recoveryInterval(Duration interval) {
         checkNotBuilt();
         configuration.recoveryInterval(interval);
+        return this;
+    }
+
+    /**
+     * How often the stored topology is polled when no notification arrives; a new version reaches
+     * this instance within it at the latest (a notification brings it at once); default 250 ms.
+     * See {@link ShardingSettings#TOPOLOGY_POLL_INTERVAL}.
+     */
+    public ShardedPersistenceBuilder topologyPollInterval(Duration interval) {
+        checkNotBuilt();
+        configuration.topologyPollInterval(interval);
+        return this;
+    }
+
+    /**
+     * After how long without a successful read of the stored topology this instance refuses writes
+     * ({@link ShardTopologyUnavailableException}) rather than route by a possibly stale map; default 5 s.
+     * See {@link ShardingSettings#TOPOLOGY_STALE_AFTER}.
+     */
+    public ShardedPersistenceBuilder topologyStaleAfter(Duration bound) {
+        checkNotBuilt();
+        configuration.topologyStaleAfter(bound);
+        return this;
+    }
+
+    /**
+     * How long this instance's node-id lease lives without renewal (renewed with every topology
+     * poll); a killed instance's node id is free again after it; default 10 s.
+     */
+    public ShardedPersistenceBuilder nodeIdLease(Duration lease) {
+        checkNotBuilt();
+        configuration.nodeLease(lease);
         return this;
     }
 

@@ -154,4 +154,17 @@ public interface ShardingSettings {
      * 1 runs the shards one after another. Default: two per shard, at least 4, at most 64.
      */
     String QUERY_PARALLELISM = "sharding.query.parallelism";
+
+    /**
+     * Milliseconds between two polls of the stored topology's version when no notification
+     * arrives (LISTEN/NOTIFY brings a new version at once; the poll bounds the delay when a
+     * notification is lost). Default 250, minimum 10.
+     */
+    String TOPOLOGY_POLL_INTERVAL = "sharding.topology.poll-interval";
+
+    /**
+     * Milliseconds without a successful read of the stored topology after which this instance
+     * refuses writes ({@code ShardTopologyUnavailableException}); reads go on. Default 5000, minimum 100.
+     */
+    String TOPOLOGY_STALE_AFTER = "sharding.topology.stale-after";
 }

@@ -9,11 +9,15 @@ import io.github.shardingorm.internal.hibernate.ShardCurrentSessionContext;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
 import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
+import io.github.shardingorm.internal.id.NodeIdClaim;
 import io.github.shardingorm.internal.id.ShardingRuntime;
+import java.util.function.LongSupplier;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.query.ShardedQueries;
 import io.github.shardingorm.internal.routing.EntityModelScanner;
+import io.github.shardingorm.internal.routing.BucketedHashStrategy;
 import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.topology.TopologyRuntime;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import io.github.shardingorm.internal.writes.CrossShardRuntime;
 import io.github.shardingorm.internal.writes.FaultInjector;
@@ -50,6 +54,7 @@ import org.slf4j.LoggerFactory;
  *   <li>start ONE Hibernate SessionFactory whose tenants are the shards;</li>
  *   <li>apply the schema action to every shard, including the write-log tables ({@code shorm_saga},
  *       {@code shorm_saga_step}, {@code shorm_2pc_decision}); check prepared-transaction support;</li>
+ *   <li>read (or create) the stored topology and start following it ({@code internal.topology});</li>
  *   <li>start cross-shard writes: sagas, two-phase commit, and recovery (first pass at once).</li>
  * </ol>
  */
@@ -58,6 +63,11 @@ public final class ShardedPersistenceBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedPersistenceBootstrap.class);
 
     private ShardedPersistenceBootstrap() {
+    }
+
+    /** The write-log tables' DDL, for {@code ShardedPersistence.writeLogDdl()}. */
+    public static List<String> writeLogDdl() {
+        return io.github.shardingorm.internal.writes.WriteLogSchema.DDL;
     }
 
     /** Starts a persistence unit; {@link ShardingConfigurationException} lists every problem found. */
@@ -71,13 +81,17 @@ public final class ShardedPersistenceBootstrap {
         ShardPools pools = ShardPools.create(configuration.shards(), configuration.pools());
         SessionFactoryImplementor sessionFactory = null;
         ShardedQueries queries = null;
+        TopologyRuntime topology = null;
         try {
             List<Throwable> causes = new ArrayList<>();
             pools.checkReachable(problems, causes);
             throwIfProblems(problems, causes);
 
+            Object injectedClock = configuration.sessions().hibernateProperties().get(ShardingRuntime.CLOCK_PROPERTY);
+            LongSupplier clock = injectedClock instanceof LongSupplier c ? c : System::currentTimeMillis;
+            NodeIdClaim claim = NodeIdClaim.fixed(configuration.routing().nodeId());
             ShardContext context = new ShardContext();
-            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, context);
+            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock, context);
             MetadataSources sources = new MetadataSources(registry);
             configuration.entities().forEach(sources::addAnnotatedClass);
             Metadata metadata = sources.buildMetadata();
@@ -89,6 +103,11 @@ public final class ShardedPersistenceBootstrap {
                     !router.referenceClasses().isEmpty(), configuration.schemaAction(),
                     pools, configuration.shardIds(), problems, causes);
             throwIfProblems(problems, causes);
+            topology = TopologyRuntime.start(configuration.schemaAction(), configuration.topology(), configuration.shards(), pools,
+                    router, configuration.routing().strategy() instanceof BucketedHashStrategy b && b.isExplicit(),
+                    shardedTables(sessionFactory, configuration, router), claim,
+                    configuration.routing().nodeIdGiven() ? configuration.routing().nodeId() : null, clock, problems, causes);
+            throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
             ShardSessions sessions = new ShardSessions(sessionFactory, context);
@@ -96,8 +115,11 @@ public final class ShardedPersistenceBootstrap {
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
                     pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
-            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes);
+            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology);
         } catch (RuntimeException e) {
+            if (topology != null) {
+                topology.close();
+            }
             if (queries != null) {
                 queries.close();
             }
@@ -140,8 +162,33 @@ public final class ShardedPersistenceBootstrap {
                 o -> o instanceof org.hibernate.proxy.HibernateProxy p ? p.getHibernateLazyInitializer().getInternalIdentifier() : null);
     }
 
+    /** The tables of the sharded entities (those the fence trigger goes on while their buckets move). */
+    private static List<String> shardedTables(SessionFactoryImplementor sessionFactory, ShardingConfiguration configuration,
+                                              ShardRouter router) {
+        java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+        java.util.Set<String> shardedEntityNames = new java.util.HashSet<>();
+        for (Class<?> entity : configuration.entities()) {
+            if (router.modelOrNull(entity) != null) {
+                var persister = sessionFactory.getMappingMetamodel().getEntityDescriptor(entity);
+                shardedEntityNames.add(persister.getEntityName());
+                for (java.io.Serializable space : persister.getPropertySpaces()) {
+                    tables.add(space.toString());
+                }
+            }
+        }
+        // element collections and join tables of sharded entities live with their owner
+        sessionFactory.getMappingMetamodel().forEachCollectionDescriptor(collection -> {
+            if (shardedEntityNames.contains(collection.getOwnerEntityPersister().getEntityName())) {
+                for (String space : collection.getCollectionSpaces()) {
+                    tables.add(space);
+                }
+            }
+        });
+        return List.copyOf(tables);
+    }
+
     private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools,
-                                                           ShardContext context) {
+                                                           NodeIdClaim claim, LongSupplier clock, ShardContext context) {
         BootstrapServiceRegistry bootstrap = new BootstrapServiceRegistryBuilder()
                 .applyIntegrator(new ShardingIntegrator(router))
                 .build();
@@ -156,7 +203,7 @@ public final class ShardedPersistenceBootstrap {
         builder.applySettings(configuration.sessions().hibernateProperties());
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver(context));
-        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, configuration.routing().nodeId(), System::currentTimeMillis));
+        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, claim, clock));
         return builder.build();
     }
 

@@ -35,13 +35,27 @@ public final class ConfigurationValidator {
                 problems.add("duplicate shard id '" + shard.id() + "'");
             }
         }
-        Set<String> urls = new HashSet<>();
+        java.util.Map<ShardDefinition, DatabaseIdentity> databases = new java.util.LinkedHashMap<>();
         for (ShardDefinition shard : configuration.shards()) {
-            if (shard.jdbcUrl() != null && !shard.jdbcUrl().isBlank() && !urls.add(shard.jdbcUrl())) {
-                problems.add("shard '" + shard.id() + "' uses the same JDBC URL as another shard ("
-                        + JdbcUrls.mask(shard.jdbcUrl())
-                        + "): two shards in one database would see each other's rows");
+            if (shard.jdbcUrl() == null || shard.jdbcUrl().isBlank()) {
+                continue;
             }
+            DatabaseIdentity identity = DatabaseIdentity.of(shard.jdbcUrl());
+            for (java.util.Map.Entry<ShardDefinition, DatabaseIdentity> earlier : databases.entrySet()) {
+                if (shard.jdbcUrl().equals(earlier.getKey().jdbcUrl())) {
+                    problems.add("shard '" + shard.id() + "' uses the same JDBC URL as another shard ("
+                            + JdbcUrls.mask(shard.jdbcUrl())
+                            + "): two shards in one database would see each other's rows");
+                    break;
+                }
+                if (identity != null && identity.sameAs(earlier.getValue())) {
+                    problems.add("shard '" + shard.id() + "' (" + JdbcUrls.mask(shard.jdbcUrl()) + ") is the same database as shard '"
+                            + earlier.getKey().id() + "' (" + JdbcUrls.mask(earlier.getKey().jdbcUrl()) + "): " + identity
+                            + "; two shards in one database would see each other's rows");
+                    break;
+                }
+            }
+            databases.put(shard, identity);
         }
         for (String shardId : configuration.pools().maximumPoolSizes().keySet()) {
             if (!seen.contains(shardId)) {
@@ -171,11 +185,23 @@ public final class ConfigurationValidator {
         if (notNull(found, "queries", c.queries()) && (c.queries().parallelism() < 1 || c.queries().parallelism() > 1024)) {
             found.add(new Problem("queries.parallelism", "query parallelism must be between 1 and 1024", c.queries().parallelism(), true));
         }
+        if (notNull(found, "topology", c.topology())) {
+            atLeast(found, "topology.pollIntervalMillis", c.topology().pollIntervalMillis(), 10, "topology poll interval must be at least 10 ms");
+            atLeast(found, "topology.staleAfterMillis", c.topology().staleAfterMillis(), 100, "topology stale-after must be at least 100 ms");
+            atLeast(found, "topology.fenceWaitMillis", c.topology().fenceWaitMillis(), 0, "fence wait must be at least 0 ms");
+            atLeast(found, "topology.nodeLeaseMillis", c.topology().nodeLeaseMillis(), 1000, "node-id lease must be at least 1000 ms");
+        }
         if (notNull(found, "writes", c.writes())) {
             notNull(found, "writes.mode", c.writes().mode());
             notNull(found, "writes.settings", c.writes().settings());
         }
         return found.stream().sorted(Comparator.comparing(Problem::path)).map(Problem::describe).toList();
+    }
+
+    private static void atLeast(List<Problem> found, String path, long value, long min, String message) {
+        if (value < min) {
+            found.add(new Problem(path, message, value, true));
+        }
     }
 
     private static boolean notNull(List<Problem> found, String path, Object value) {

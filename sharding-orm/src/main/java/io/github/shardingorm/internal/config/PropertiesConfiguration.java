@@ -233,13 +233,22 @@ public final class PropertiesConfiguration {
             if (interval != null) {
                 builder.recoveryInterval(Duration.ofMillis(interval));
             }
+            Integer poll = integer(p, ShardingSettings.TOPOLOGY_POLL_INTERVAL, problems);
+            Integer stale = integer(p, ShardingSettings.TOPOLOGY_STALE_AFTER, problems);
+            if (poll != null) {
+                builder.topologyPollInterval(Duration.ofMillis(poll));
+            }
+            if (stale != null) {
+                builder.topologyStaleAfter(Duration.ofMillis(stale));
+            }
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
     }
 
     private static boolean known(String key, List<String> shardIds) {
-        if (ShardingSettings.QUERY_PARALLELISM.equals(key) || key.startsWith(ShardingSettings.POOL_PREFIX)) {
+        if (ShardingSettings.QUERY_PARALLELISM.equals(key) || ShardingSettings.TOPOLOGY_POLL_INTERVAL.equals(key)
+                || ShardingSettings.TOPOLOGY_STALE_AFTER.equals(key) || key.startsWith(ShardingSettings.POOL_PREFIX)) {
             return true;
         }
         if (List.of(ShardingSettings.ENTITY_PACKAGES, ShardingSettings.STRATEGY_RANGES, ShardingSettings.STRATEGY_DIRECTORY,

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The whole configuration of a sharded persistence unit, immutable. Built by
  * {@link ShardingConfigurationBuilder} (which takes every value left unset from {@link Defaults}),
- * checked as a whole by {@link ConfigurationValidator} (the constraints below through Hibernate
- * Validator, then the rules across fields), and handed to start-up.
+ * checked as a whole by {@link ConfigurationValidator} (each value's range in plain code,
+ * then the rules across fields), and handed to start-up.
  *
  * <p>One component per concern, each a small record. A new concern (health checks, replicas,
  * metrics, caches, topology, resharding) adds its record beside these, one component here, its
@@ -21,6 +21,7 @@ import java.util.List;
  * @param sessions     the Hibernate SessionFactory
  * @param queries      queries across shards
  * @param writes       writes across shards: sagas, two-phase commit, recovery
+ * @param topology     the stored topology: polling, staleness bound, fence wait
  */
 public record ShardingConfiguration(
         List<ShardDefinition> shards,
@@ -30,7 +31,8 @@ public record ShardingConfiguration(
         PoolSettings pools,
         SessionSettings sessions,
         QuerySettings queries,
-        CrossShardWrites writes) {
+        CrossShardWrites writes,
+        TopologySettings topology) {
 
     public ShardingConfiguration {
         shards = List.copyOf(shards);

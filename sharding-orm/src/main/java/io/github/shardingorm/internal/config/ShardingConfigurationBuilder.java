@@ -49,6 +49,10 @@ public final class ShardingConfigurationBuilder {
     private Long sagaBackoffMillis;
     private Long sagaLeaseMillis;
     private Long recoveryIntervalMillis;
+    private Long topologyPollMillis;
+    private Long topologyStaleAfterMillis;
+    private Long fenceWaitMillis;
+    private Long nodeLeaseMillis;
 
     ShardingConfigurationBuilder() {
     }
@@ -215,6 +219,30 @@ public final class ShardingConfigurationBuilder {
 
     // ------------------------------------------------------------------ build
 
+    /** How often the stored topology is polled when no notification arrives. */
+    public ShardingConfigurationBuilder topologyPollInterval(Duration interval) {
+        topologyPollMillis = onceMillis(topologyPollMillis, interval, 10, "topology poll interval");
+        return this;
+    }
+
+    /** After how long without reading the stored topology writes are refused. */
+    public ShardingConfigurationBuilder topologyStaleAfter(Duration bound) {
+        topologyStaleAfterMillis = onceMillis(topologyStaleAfterMillis, bound, 100, "topology stale-after");
+        return this;
+    }
+
+    /** How long a node-id lease lives without renewal. */
+    public ShardingConfigurationBuilder nodeLease(Duration lease) {
+        nodeLeaseMillis = onceMillis(nodeLeaseMillis, lease, 1000, "node-id lease");
+        return this;
+    }
+
+    /** How long a fence waits for older transactions. */
+    public ShardingConfigurationBuilder fenceWait(Duration wait) {
+        fenceWaitMillis = onceMillis(fenceWaitMillis, wait, 0, "fence wait");
+        return this;
+    }
+
     /** The configuration, with {@link Defaults} for every value not given. Not validated yet. */
     public ShardingConfiguration build() {
         WriteSettings writeDefaults = WriteSettings.DEFAULTS;
@@ -224,7 +252,7 @@ public final class ShardingConfigurationBuilder {
                 or(schemaAction, Defaults.SCHEMA_ACTION),
                 new RoutingSettings(strategy != null ? strategy : Defaults.strategy(),
                         or(bucketCount, Defaults.BUCKET_COUNT),
-                        or(nodeId, Defaults.NODE_ID)),
+                        or(nodeId, Defaults.NODE_ID), nodeId != null),
                 new PoolSettings(connectionTimeout != null ? connectionTimeout.toMillis() : Defaults.CONNECTION_TIMEOUT_MILLIS,
                         or(maximumPoolSize, Defaults.MAXIMUM_POOL_SIZE),
                         minimumIdle != null ? minimumIdle : Defaults.MINIMUM_IDLE,
@@ -238,7 +266,11 @@ public final class ShardingConfigurationBuilder {
                                 writeDefaults.maxBackoffMillis(),
                                 or(sagaLeaseMillis, writeDefaults.leaseMillis()),
                                 or(recoveryIntervalMillis, writeDefaults.recoveryIntervalMillis()),
-                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))));
+                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))),
+                new TopologySettings(or(topologyPollMillis, TopologySettings.DEFAULTS.pollIntervalMillis()),
+                        or(topologyStaleAfterMillis, TopologySettings.DEFAULTS.staleAfterMillis()),
+                        or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis()),
+                        or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())));
     }
 
     private static <V> V or(V value, V otherwise) {

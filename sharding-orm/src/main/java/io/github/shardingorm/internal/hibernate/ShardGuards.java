@@ -75,6 +75,7 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
         if (!keyShard.equals(sessionShard)) {
             throw RoutingErrors.wrongShard(model, key, keyShard, sessionShard, operation);
         }
+        router.checkNotFenced(model, entity, sessionShard);
     }
 
     @Override

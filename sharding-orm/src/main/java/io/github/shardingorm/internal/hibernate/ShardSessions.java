@@ -59,7 +59,8 @@ public final class ShardSessions {
 
     /** Runs {@code work} in a transaction of its own on {@code shard}, whatever surrounds it. */
     public <R> R fromOwnTransaction(String shard, boolean readOnly, Function<Session, R> work) {
-        try (Session session = open(shard, readOnly);
+        try (ShardConnectionProvider.ReadMode transactional = ShardConnectionProvider.transactionalReads();
+             Session session = open(shard, readOnly);
              ShardContext.Binding binding = context.work(shard, session)) {
             Transaction tx = session.beginTransaction();
             try {
@@ -73,6 +74,28 @@ public final class ShardSessions {
                 rollbackQuietly(tx, e);
                 throw e;
             }
+        } catch (RuntimeException e) {
+            throw translate(shard, e);
+        }
+    }
+
+    /**
+     * A keyed read the way plain Hibernate reads outside a transaction: a read-only session on an
+     * auto-commit connection, so that the read costs its statements and no {@code BEGIN}/{@code
+     * COMMIT} round trip (a read-only transaction's COMMIT was ~40 % of a point read). Each
+     * statement sees its own snapshot; work that needs one snapshot for several statements uses
+     * {@link #fromTransaction} with {@code readOnly}. Inside a surrounding transaction on the same
+     * shard the read joins it (it sees that transaction's writes); on another shard it is refused.
+     */
+    public <R> R fromReadOnlySession(String shard, Function<Session, R> work) {
+        Session joined = context.joinable(shard, () -> null);
+        if (joined != null) {
+            return joined(joined, work);
+        }
+        try (ShardConnectionProvider.ReadMode autoCommit = ShardConnectionProvider.autoCommitReads();
+             Session session = open(shard, true);
+             ShardContext.Binding binding = context.work(shard, session)) {
+            return work.apply(session);
         } catch (RuntimeException e) {
             throw translate(shard, e);
         }

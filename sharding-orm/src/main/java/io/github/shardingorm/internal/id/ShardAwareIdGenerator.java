@@ -46,7 +46,7 @@ public final class ShardAwareIdGenerator implements BeforeExecutionGenerator {
             found = null;
         }
         this.runtime = found;
-        this.sequence = new ShardAwareIdSequence(found == null ? 0 : found.nodeId(),
+        this.sequence = new ShardAwareIdSequence(found == null ? NodeIdClaim.fixed(0) : found.claim(),
                 found == null ? System::currentTimeMillis : found.clock());
     }
 

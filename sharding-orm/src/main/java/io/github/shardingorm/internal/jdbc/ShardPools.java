@@ -30,6 +30,22 @@ public final class ShardPools implements AutoCloseable {
     private final Map<String, DataSource> primaries;
     private final Map<String, String> maskedUrls;
     private final long connectionTimeoutMillis;
+    private volatile CheckoutHook checkoutHook;
+
+    /** Runs on every connection handed out (the stored topology's session version and staleness check). */
+    @FunctionalInterface
+    public interface CheckoutHook {
+        /**
+         * @param forWrite false for {@link #readOnlyConnection}
+         * @throws SQLException to refuse the connection (it is closed)
+         */
+        void onCheckout(String shardId, Connection connection, boolean forWrite) throws SQLException;
+    }
+
+    /** Installs the checkout hook (null: none). */
+    public void checkoutHook(CheckoutHook hook) {
+        this.checkoutHook = hook;
+    }
     private final java.util.Set<String> owned;
 
     private ShardPools(Map<String, DataSource> primaries, java.util.Set<String> owned, Map<String, String> maskedUrls,
@@ -114,6 +130,28 @@ public final class ShardPools implements AutoCloseable {
     }
 
     public Connection connection(String shardId) throws SQLException {
+        return acquire(shardId, true);
+    }
+
+    private Connection acquire(String shardId, boolean forWrite) throws SQLException {
+        Connection c = rawConnection(shardId);
+        CheckoutHook hook = checkoutHook;
+        if (hook != null) {
+            try {
+                hook.onCheckout(shardId, c, forWrite);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.close();
+                } catch (SQLException close) {
+                    e.addSuppressed(close);
+                }
+                throw e;
+            }
+        }
+        return c;
+    }
+
+    private Connection rawConnection(String shardId) throws SQLException {
         DataSource pool = primaries.get(shardId);
         if (pool == null) {
             throw new SQLException("unknown shard '" + shardId + "' (shards: " + primaries.keySet() + ")", "08001");
@@ -129,8 +167,25 @@ public final class ShardPools implements AutoCloseable {
 
     /** A read-only connection for the shard; from the primary until replica pools exist. */
     public Connection readOnlyConnection(String shardId) throws SQLException {
-        Connection c = connection(shardId);
+        Connection c = acquire(shardId, false);
         try {
+            c.setReadOnly(true);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * A read-only connection in auto-commit, for reads outside a transaction: each statement
+     * commits itself, so nothing is left to COMMIT or ROLL BACK when it goes back (pgjdbc switches
+     * auto-commit locally when no transaction is open, and HikariCP restores the pool's mode).
+     */
+    public Connection autoCommitReadConnection(String shardId) throws SQLException {
+        Connection c = acquire(shardId, false);
+        try {
+            c.setAutoCommit(true);
             c.setReadOnly(true);
         } catch (SQLException e) {
             c.close();

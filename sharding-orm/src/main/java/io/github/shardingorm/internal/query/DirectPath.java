@@ -30,7 +30,7 @@ final class DirectPath {
             return new ShardedResult<>(statement(plan, resultType, options, joined).getResultList(), Set.of(shard), java.util.Map.of());
         }
         ScatterGather.Outcome<List<R>> outcome = runtime.scatter().run(List.of(shard), (s, cancellation) ->
-                runtime.sessions().fromTransaction(s, true, session -> {
+                runtime.sessions().fromReadOnlySession(s, session -> {
                     cancellation.attach(session);
                     return statement(plan, resultType, options, session).getResultList();
                 }), options.timeout(), options.policy(), plan.hql());

@@ -84,6 +84,35 @@ public final class ShardRouter {
         this.entityNames = models.values().stream().map(ShardedEntityModel::entityName).toList();
     }
 
+    /** Buckets in the final stage of a move (FENCED), or null when none: writes to them are refused. */
+    private volatile boolean[] fenced;
+
+    /** Sets the FENCED buckets (null: none); the stored topology's follower calls this. */
+    public void fence(boolean[] fencedBuckets) {
+        this.fenced = fencedBuckets;
+    }
+
+    /**
+     * Refuses a write of {@code entity} when its bucket is FENCED (the final stage of a move):
+     * costs one volatile read while nothing is fenced.
+     *
+     * @throws io.github.shardingorm.ShardTopologyChangedException naming the bucket (retryable)
+     */
+    public void checkNotFenced(ShardedEntityModel model, Object entity, String shard) {
+        boolean[] f = fenced;
+        if (f == null || !isBucketed()) {
+            return;
+        }
+        int bucket = bucketOfEntity(model, entity);
+        if (bucket < f.length && f[bucket]) {
+            long version = bucketed().shardMap().version();
+            throw new io.github.shardingorm.ShardTopologyChangedException(shard, List.of(bucket), version, version + 1,
+                    "bucket " + bucket + " of " + model.entityName() + " (key " + keyOf(model, entity) + ") is in the final stage of"
+                            + " a move away from shard '" + shard + "' at topology version " + version
+                            + "; writes to it wait for version " + (version + 1) + " (retry the transaction)", null);
+        }
+    }
+
     /** The {@code @ReferenceTable} entity classes. */
     public Set<Class<?>> referenceClasses() {
         return referenceClasses;
@@ -201,7 +230,7 @@ public final class ShardRouter {
     /** The shard an id routes to on its own; throws when the id cannot route alone. */
     public String shardOfId(ShardedEntityModel model, Object id) {
         if (id == null) {
-            throw new IllegalArgumentException("id of " + model.entityName() + " must not be null");
+            throw RoutingErrors.nullId(model);
         }
         switch (model.idRouting()) {
             case ID_IS_KEY:
