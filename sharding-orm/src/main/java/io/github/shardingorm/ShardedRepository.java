@@ -88,6 +88,23 @@ public interface ShardedRepository<T, ID> {
     long count();
 
     /**
+     * The first {@code limit} rows of ALL shards in the order given: an explicit fan-out, one
+     * {@code select ... order by ... limit} per shard in parallel, merged exactly (like {@link #count()}).
+     *
+     * @param orderBy attributes with an optional direction, e.g. {@code "createdAt desc, id"}; end with a
+     *                unique attribute (the id) for a deterministic order
+     * @param limit   the number of rows, at least 1
+     * @throws IllegalArgumentException when {@code orderBy} is not a list of attribute names with asc/desc
+     */
+    List<T> findAll(String orderBy, int limit);
+
+    /**
+     * Every row of ALL shards in the order given, streamed (one cursor per shard, merged as read);
+     * close the stream. See {@link #findAll(String, int)} for {@code orderBy}.
+     */
+    java.util.stream.Stream<T> streamAll(String orderBy);
+
+    /**
      * A JPQL/HQL query whose rows are this entity ({@code select p from Post p where ...}): routed
      * when it pins the shard key, else run on every shard and merged. See
      * {@link io.github.shardingorm.query.ShardedQuery}.

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedPersistenceBuilder;
 import io.github.shardingorm.saga.SagaOutcome;
@@ -15,10 +14,10 @@ import io.github.shardingorm.samples.social.Post;
 import io.github.shardingorm.samples.social.SeedData;
 import io.github.shardingorm.samples.social.SocialService;
 import io.github.shardingorm.samples.social.User;
-import io.github.shardingorm.test.PostgresShardSupport;
 import io.github.shardingorm.test.ShardDatabase;
 import io.github.shardingorm.test.ShardDatabases;
-import io.github.shardingorm.test.ShardPlacement;
+import io.github.shardingorm.test.ShardedPersistenceConfigurer;
+import io.github.shardingorm.test.ShardedPersistenceTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,16 +29,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The social app's use cases on 4 real PostgreSQL shards, each answer checked against what the
- * seeded data says it must be (computed in memory), and every row checked to sit on its shard.
+ * seeded data says it must be (computed in memory), and every row checked to sit on its shard (by
+ * {@code @ShardedPersistenceTest}, after every test). The unit is the test support's, bent by a
+ * configurer to register the app's sagas.
  */
+@ShardedPersistenceTest(shards = 4, configurer = SocialServiceIT.SocialUnit.class,
+        properties = "jakarta.persistence.validation.mode=NONE")
 class SocialServiceIT {
+
+    /** The social app's entities and sagas, as the app registers them. */
+    static final class SocialUnit implements ShardedPersistenceConfigurer {
+        @Override
+        public void configure(ShardedPersistenceBuilder builder) {
+            builder.entities(SocialService.entities());
+            SocialService.sagas().forEach(builder::saga);
+        }
+    }
 
     private static ShardDatabases shards;
     private static ShardedPersistence orm;
@@ -48,14 +58,9 @@ class SocialServiceIT {
     private static final Map<Long, List<Long>> FOLLOWEES = new HashMap<>();
 
     @BeforeAll
-    static void seed() {
-        shards = PostgresShardSupport.createDatabases(4);
-        ShardedPersistenceBuilder builder = ShardedPersistence.builder();
-        for (ShardDatabase db : shards) {
-            builder.shard(db.id(), db.jdbcUrl(), db.username(), db.password());
-        }
-        SocialService.sagas().forEach(builder::saga);
-        orm = builder.entities(SocialService.entities()).schema(SchemaAction.CREATE).maximumPoolSize(4).build();
+    static void seed(ShardedPersistence unit, ShardDatabases databases) {
+        shards = databases;
+        orm = unit;
         social = new SocialService(orm);
         SeedData seed = new SeedData(11, 300);
         SeedData.COUNTRIES.forEach(c -> orm.references().save(new Country(c.getCode(), c.getName())));
@@ -66,21 +71,6 @@ class SocialServiceIT {
             assertEquals(SagaOutcome.COMPLETED, social.follow(pair[0], pair[1], SeedData.START).outcome());
             FOLLOWEES.computeIfAbsent(pair[0], k -> new ArrayList<>()).add(pair[1]);
         }
-    }
-
-    @AfterAll
-    static void close() {
-        if (orm != null) {
-            orm.close();
-        }
-        if (shards != null) {
-            shards.close();
-        }
-    }
-
-    @AfterEach
-    void everyRowSitsOnItsShard() {
-        ShardPlacement.check(orm, shards).assertAllPlaced();
     }
 
     @Test

@@ -38,11 +38,21 @@ public @interface ShardedPersistenceTest {
     /** Number of shard databases, named {@code s0..s{n-1}}. */
     int shards() default 4;
 
-    /** The entity classes. */
-    Class<?>[] entities();
+    /** The entity classes (a {@link #configurer()} may add more). */
+    Class<?>[] entities() default {};
 
     /** Schema action applied to every shard at start. */
     SchemaAction schema() default SchemaAction.CREATE;
+
+    /**
+     * Settings as {@code key=value}: {@code hibernate.*} and {@code jakarta.persistence.*} go to
+     * Hibernate (e.g. {@code "jakarta.persistence.validation.mode=CALLBACK"}), {@code sharding.pool.*}
+     * to every pool.
+     */
+    String[] properties() default {};
+
+    /** Bends the unit further before it is built: sagas, a strategy, reference tables, any builder setting. */
+    Class<? extends ShardedPersistenceConfigurer> configurer() default ShardedPersistenceConfigurer.None.class;
 
     /** Whether to run the placement check after each test. */
     boolean checkPlacement() default true;

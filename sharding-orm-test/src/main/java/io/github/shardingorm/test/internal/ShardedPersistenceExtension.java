@@ -6,6 +6,7 @@ import io.github.shardingorm.test.PostgresShardSupport;
 import io.github.shardingorm.test.ShardDatabase;
 import io.github.shardingorm.test.ShardDatabases;
 import io.github.shardingorm.test.ShardPlacement;
+import io.github.shardingorm.test.ShardedPersistenceConfigurer;
 import io.github.shardingorm.test.ShardedPersistenceTest;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -66,6 +67,18 @@ public final class ShardedPersistenceExtension implements BeforeAllCallback, Aft
                 key -> start(found.annotation()), Scope.class);
     }
 
+    private static ShardedPersistenceConfigurer configurer(ShardedPersistenceTest settings) {
+        Class<? extends ShardedPersistenceConfigurer> type = settings.configurer();
+        try {
+            java.lang.reflect.Constructor<? extends ShardedPersistenceConfigurer> constructor = type.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return constructor.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("@ShardedPersistenceTest configurer " + type.getName()
+                    + " needs a no-argument constructor: " + e, e);
+        }
+    }
+
     private static Scope start(ShardedPersistenceTest settings) {
         ShardDatabases databases = PostgresShardSupport.createDatabases(settings.shards());
         try {
@@ -73,7 +86,22 @@ public final class ShardedPersistenceExtension implements BeforeAllCallback, Aft
             for (ShardDatabase db : databases) {
                 builder.shard(db.id(), db.jdbcUrl(), db.username(), db.password());
             }
-            ShardedPersistence orm = builder.entities(settings.entities()).schema(settings.schema()).maximumPoolSize(4).build();
+            builder.entities(settings.entities()).schema(settings.schema()).maximumPoolSize(4);
+            for (String property : settings.properties()) {
+                int eq = property.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("@ShardedPersistenceTest properties are key=value, but one is '" + property + "'");
+                }
+                String key = property.substring(0, eq).trim();
+                String value = property.substring(eq + 1).trim();
+                if (key.startsWith("sharding.pool.")) {
+                    builder.poolProperty(key.substring("sharding.pool.".length()), value);
+                } else {
+                    builder.hibernateProperty(key, value);
+                }
+            }
+            configurer(settings).configure(builder);
+            ShardedPersistence orm = builder.build();
             return new Scope(databases, orm);
         } catch (RuntimeException e) {
             databases.close();

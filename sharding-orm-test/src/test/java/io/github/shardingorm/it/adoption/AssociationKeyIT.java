@@ -154,6 +154,21 @@ class AssociationKeyIT {
     }
 
     @Test
+    void findAllIsAnExplicitFanOutWithSortAndLimit() {
+        var books = orm.repository(Book.class);
+        List<Long> expected = oracle.fromTransaction(s -> s.createSelectionQuery("from Book b order by b.title desc, b.id", Book.class)
+                .setMaxResults(10).getResultList().stream().map(Book::getId).toList());
+        assertEquals(expected, books.findAll("title desc, id", 10).stream().map(Book::getId).toList());
+        List<Long> all = oracle.fromTransaction(s -> s.createSelectionQuery("from Book b order by b.id", Book.class)
+                .getResultList().stream().map(Book::getId).toList());
+        try (var stream = books.streamAll("id")) {
+            assertEquals(all, stream.map(Book::getId).toList());
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> books.findAll("title; drop table books", 5));
+        assertTrue(bad.getMessage().contains("Book") && bad.getMessage().contains("title; drop table books"), bad.getMessage());
+    }
+
+    @Test
     void aJoinThatIsNotCoLocatedIsRefusedInTheUsersOwnWords() {
         UnsupportedShardQueryException aliased = assertThrows(UnsupportedShardQueryException.class,
                 () -> orm.query("select r from Review r join r.book bk order by r.id", Review.class).list());

@@ -8,7 +8,7 @@ import org.hibernate.event.service.spi.EventListenerRegistry;
 import org.hibernate.event.spi.EventType;
 import org.hibernate.integrator.spi.Integrator;
 
-/** Registers {@link ShardGuards} with the SessionFactory's event listeners. */
+/** Registers {@link ShardGuards} (and {@link StatelessGuards} for stateless sessions) with the SessionFactory's event listeners. */
 public final class ShardingIntegrator implements Integrator {
 
     /**
@@ -32,5 +32,10 @@ public final class ShardingIntegrator implements Integrator {
         listeners.prependListeners(EventType.MERGE, guards);
         listeners.appendListeners(EventType.FLUSH_ENTITY, guards);
         listeners.prependListeners(EventType.DELETE, guards);
+        StatelessGuards stateless = new StatelessGuards(router);
+        listeners.prependListeners(EventType.PRE_INSERT, stateless);
+        listeners.prependListeners(EventType.PRE_UPDATE, stateless);
+        listeners.prependListeners(EventType.PRE_UPSERT, stateless);
+        listeners.prependListeners(EventType.PRE_DELETE, stateless);
     }
 }

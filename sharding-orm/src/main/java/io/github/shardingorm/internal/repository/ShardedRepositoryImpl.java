@@ -182,6 +182,35 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
         return router.shardOfEntity(entity);
     }
 
+    private static final java.util.regex.Pattern ORDER_BY = java.util.regex.Pattern.compile(
+            "\\s*[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*(\\s+(?i:asc|desc))?\\s*");
+
+    @Override
+    public List<T> findAll(String orderBy, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
+        }
+        return queries.query(selectAllOrderedBy(orderBy), entityClass).limit(limit).list();
+    }
+
+    @Override
+    public java.util.stream.Stream<T> streamAll(String orderBy) {
+        return queries.query(selectAllOrderedBy(orderBy), entityClass).stream();
+    }
+
+    private String selectAllOrderedBy(String orderBy) {
+        requireNonNull(orderBy, "orderBy");
+        StringBuilder order = new StringBuilder();
+        for (String part : orderBy.split(",")) {
+            if (!ORDER_BY.matcher(part).matches()) {
+                throw new IllegalArgumentException("orderBy of " + model.entityName() + " must list attributes with asc/desc, e.g."
+                        + " \"createdAt desc, id\", but has '" + part.trim() + "'");
+            }
+            order.append(order.length() == 0 ? "" : ", ").append("e.").append(part.trim());
+        }
+        return "select e from " + model.entityName() + " e order by " + order;
+    }
+
     @Override
     public long count() {
         return queries.query("select count(e) from " + model.entityName() + " e", Long.class).single().orElse(0L);
