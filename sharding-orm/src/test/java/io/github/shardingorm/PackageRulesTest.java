@@ -48,11 +48,13 @@ class PackageRulesTest {
             "twophase",   "config routing jdbc hibernate stats",   // ... two-phase commit ...
             "reference",  "config routing hibernate",              // ... and reference writes, none using another
             "writes",     "config routing jdbc hibernate saga twophase reference stats", // the runtime composing the three
-            "boot",       "config routing jdbc hibernate id query repository writes stats", // start-up: everything but Micrometer
+            "topology",   "config routing jdbc id",                // the stored topology: map, bucket states, fence, following
+            "resharding", "config",                                // the bucket mover: plain JDBC and pgjdbc's COPY and replication, no Hibernate
+            "boot",       "config routing jdbc hibernate id query repository writes topology stats", // start-up: everything but Micrometer
             "metrics",    "config stats jdbc boot");               // the Micrometer binding: the only floor that knows Micrometer
 
     /** Hibernate is wired in one place; these packages must not know it. */
-    private static final Set<String> WITHOUT_HIBERNATE = Set.of("config", "routing", "jdbc");
+    private static final Set<String> WITHOUT_HIBERNATE = Set.of("config", "routing", "jdbc", "resharding");
 
     /**
      * The API reaches internals through one door: the builder hands the configuration

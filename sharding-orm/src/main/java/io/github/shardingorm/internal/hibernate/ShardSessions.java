@@ -1,12 +1,14 @@
 package io.github.shardingorm.internal.hibernate;
 
 import io.github.shardingorm.ShardUnavailableException;
+import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.internal.jdbc.ConnectionFailures;
 import io.github.shardingorm.internal.jdbc.ShardUnavailableSqlException;
 import io.github.shardingorm.internal.stats.Instrumentation;
 import io.github.shardingorm.internal.stats.OperationKind;
 import java.sql.SQLException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
@@ -15,72 +17,188 @@ import org.hibernate.Transaction;
  * Opens sessions on one shard and runs work in them: a transaction that commits, or rolls back
  * on any exception; the thread's shard binding always cleared in {@code finally}; failures to
  * reach the shard turned into {@link ShardUnavailableException} naming it, with the driver's
- * exception kept as the cause. Every run is one operation for the statistics and meters
- * ({@link Instrumentation}): its shard, kind, duration and outcome.
+ * exception kept as the cause.
+ *
+ * <p>Transactions compose ({@link ShardContext}): {@link #fromTransaction} and {@link #fromSession}
+ * called while this thread's innermost session has an active transaction join it on the same shard
+ * (no commit of their own; a failure marks it rollback-only) and are refused on another shard. The
+ * library's own machinery (sagas, two-phase commit, reference copies) uses {@link #fromOwnTransaction},
+ * which never joins.
+ *
+ * <p>Every session or transaction of its own is one operation for the statistics and meters
+ * ({@link Instrumentation}): its shard, kind, duration and outcome. A call that joins a surrounding
+ * transaction is part of that operation and is not counted again.
  */
 public final class ShardSessions {
 
     private final SessionFactory sessionFactory;
+    private final ShardContext context;
     private final Instrumentation instrumentation;
 
-    public ShardSessions(SessionFactory sessionFactory) {
-        this(sessionFactory, Instrumentation.off());
+    public ShardSessions(SessionFactory sessionFactory, ShardContext context) {
+        this(sessionFactory, context, Instrumentation.off());
     }
 
-    public ShardSessions(SessionFactory sessionFactory, Instrumentation instrumentation) {
+    public ShardSessions(SessionFactory sessionFactory, ShardContext context, Instrumentation instrumentation) {
         this.sessionFactory = sessionFactory;
+        this.context = context;
         this.instrumentation = instrumentation;
+        context.attach(sessionFactory);
     }
 
+    /** The same sessions, not counted (for the library's own metadata reads). */
+    private ShardSessions(ShardSessions counted) {
+        this.sessionFactory = counted.sessionFactory;
+        this.context = counted.context;
+        this.instrumentation = Instrumentation.off();
+    }
+
+    /** Where operations are reported. */
     public Instrumentation instrumentation() {
         return instrumentation;
     }
 
     /** The same sessions, not counted in statistics or meters: for the library's own metadata reads. */
     public ShardSessions uncounted() {
-        return new ShardSessions(sessionFactory, Instrumentation.off());
+        return new ShardSessions(this);
     }
 
-    /** A transaction counted as a keyed read ({@code readOnly}) or write. */
+    /** The thread's shard context. */
+    public ShardContext context() {
+        return context;
+    }
+
+    /** Runs {@code work} in a transaction on {@code shard}, joining a surrounding one on the same shard. */
     public <R> R fromTransaction(String shard, boolean readOnly, Function<Session, R> work) {
         return fromTransaction(shard, readOnly, readOnly ? OperationKind.READ : OperationKind.WRITE, work);
     }
 
+    /** As {@link #fromTransaction(String, boolean, Function)}, counted as {@code kind}. */
     public <R> R fromTransaction(String shard, boolean readOnly, OperationKind kind, Function<Session, R> work) {
+        Session joined = context.joinable(shard, () -> null);
+        if (joined != null) {
+            return joined(joined, work);
+        }
+        return fromOwnTransaction(shard, readOnly, kind, work);
+    }
+
+    /**
+     * The session a call on {@code shard} would join (the surrounding transaction's), or null.
+     *
+     * @throws io.github.shardingorm.ShardRoutingException when a surrounding transaction is on another shard
+     */
+    public Session joinable(String shard, Supplier<String> what) {
+        return context.joinable(shard, what);
+    }
+
+    /** Runs {@code work} in a transaction of its own on {@code shard}, whatever surrounds it. */
+    public <R> R fromOwnTransaction(String shard, boolean readOnly, Function<Session, R> work) {
+        return fromOwnTransaction(shard, readOnly, readOnly ? OperationKind.READ : OperationKind.WRITE, work);
+    }
+
+    private <R> R fromOwnTransaction(String shard, boolean readOnly, OperationKind kind, Function<Session, R> work) {
         long started = instrumentation.start();
         R result;
-        try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
-             Session session = open(shard, readOnly)) {
+        try (ShardConnectionProvider.ReadMode transactional = ShardConnectionProvider.transactionalReads();
+             Session session = open(shard, readOnly);
+             ShardContext.Binding binding = context.work(shard, session)) {
             Transaction tx = session.beginTransaction();
             try {
                 result = work.apply(session);
+                if (tx.getRollbackOnly()) {
+                    throw rolledBack(shard, session);
+                }
                 tx.commit();
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(tx, e);
                 throw e;
             }
         } catch (RuntimeException e) {
-            RuntimeException translated = translate(shard, e);
-            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, translated);
-            throw translated;
+            throw counted(shard, kind, started, translate(shard, e));
         }
         instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
         return result;
     }
 
-    public <R> R fromSession(String shard, Function<Session, R> work) {
+    private RuntimeException counted(String shard, OperationKind kind, long started, RuntimeException failure) {
+        instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, failure);
+        return failure;
+    }
+
+    /**
+     * A keyed read the way plain Hibernate reads outside a transaction: a read-only session on an
+     * auto-commit connection, so that the read costs its statements and no {@code BEGIN}/{@code
+     * COMMIT} round trip (a read-only transaction's COMMIT was ~40 % of a point read). Each
+     * statement sees its own snapshot; work that needs one snapshot for several statements uses
+     * {@link #fromTransaction} with {@code readOnly}. Inside a surrounding transaction on the same
+     * shard the read joins it (it sees that transaction's writes); on another shard it is refused.
+     */
+    public <R> R fromReadOnlySession(String shard, Function<Session, R> work) {
+        return fromReadOnlySession(shard, OperationKind.READ, work);
+    }
+
+    /** As {@link #fromReadOnlySession(String, Function)}, counted as {@code kind}. */
+    public <R> R fromReadOnlySession(String shard, OperationKind kind, Function<Session, R> work) {
+        Session joined = context.joinable(shard, () -> null);
+        if (joined != null) {
+            return joined(joined, work);
+        }
         long started = instrumentation.start();
         R result;
-        try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
-             Session session = open(shard, false)) {
+        try (ShardConnectionProvider.ReadMode autoCommit = ShardConnectionProvider.autoCommitReads();
+             Session session = open(shard, true);
+             ShardContext.Binding binding = context.work(shard, session)) {
             result = work.apply(session);
         } catch (RuntimeException e) {
-            RuntimeException translated = translate(shard, e);
-            instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, translated);
-            throw translated;
+            throw counted(shard, kind, started, translate(shard, e));
+        }
+        instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
+        return result;
+    }
+
+    /** Runs {@code work} in a session on {@code shard} without a transaction of its own (joining a surrounding one). */
+    public <R> R fromSession(String shard, Function<Session, R> work) {
+        Session joined = context.joinable(shard, () -> null);
+        if (joined != null) {
+            return joined(joined, work);
+        }
+        long started = instrumentation.start();
+        R result;
+        try (Session session = open(shard, false);
+             ShardContext.Binding binding = context.work(shard, session)) {
+            result = work.apply(session);
+        } catch (RuntimeException e) {
+            throw counted(shard, OperationKind.WRITE, started, translate(shard, e));
         }
         instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, null);
         return result;
+    }
+
+    /** Session property: the first failure of a joined call, kept as the cause of the rollback it forces. */
+    private static final String JOINED_FAILURE = "io.github.shardingorm.joined-failure";
+
+    private static ShardingException rolledBack(String shard, Session session) {
+        Object cause = session.getProperties().get(JOINED_FAILURE);
+        return new ShardingException("The transaction on shard '" + shard + "' was rolled back: a repository call or query that"
+                + " joined it failed (marking it rollback-only), even though the failure was caught", cause instanceof Throwable t ? t : null);
+    }
+
+    private static <R> R joined(Session session, Function<Session, R> work) {
+        try {
+            return work.apply(session);
+        } catch (RuntimeException | Error e) {
+            try {
+                if (session.getTransaction().isActive()) {
+                    session.getTransaction().setRollbackOnly();
+                    if (session.getProperties().get(JOINED_FAILURE) == null) {
+                        session.setProperty(JOINED_FAILURE, e);
+                    }
+                }
+            } catch (RuntimeException markFailure) {
+                e.addSuppressed(markFailure);
+            }
+            throw e;
+        }
     }
 
     /** The id of an entity instance (null when it has none yet), without opening a session. */
