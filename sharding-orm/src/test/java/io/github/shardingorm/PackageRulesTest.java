@@ -43,14 +43,15 @@ class PackageRulesTest {
             "hibernate",  "config routing jdbc stats",             // Hibernate wiring: connection provider, guards, sessions
             "id",         "config routing",                        // the @ShardedId generator (Hibernate instantiates it)
             "query",      "config routing jdbc hibernate stats",   // queries across shards
-            "repository", "config routing hibernate query",        // keyed CRUD
+            "cache",      "config routing jdbc hibernate",         // second-level cache, cache-aside, invalidation (issue 16)
+            "repository", "config routing hibernate query cache",  // keyed CRUD
             "saga",       "config jdbc hibernate stats",           // sagas: three peers of cross-shard writes ...
             "twophase",   "config routing jdbc hibernate stats",   // ... two-phase commit ...
             "reference",  "config routing hibernate",              // ... and reference writes, none using another
             "writes",     "config routing jdbc hibernate saga twophase reference stats", // the runtime composing the three
             "topology",   "config routing jdbc id",                // the stored topology: map, bucket states, fence, following
             "resharding", "config",                                // the bucket mover: plain JDBC and pgjdbc's COPY and replication, no Hibernate
-            "boot",       "config routing jdbc hibernate id query repository writes topology stats", // start-up: everything but Micrometer
+            "boot",       "config routing jdbc hibernate id query repository writes topology cache stats", // start-up: everything but Micrometer
             "metrics",    "config stats jdbc boot");               // the Micrometer binding: the only floor that knows Micrometer
 
     /** Hibernate is wired in one place; these packages must not know it. */

@@ -4,6 +4,7 @@ import io.github.shardingorm.CrossShardSessions;
 import io.github.shardingorm.ReferenceTables;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedRepository;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.repository.SavesAcrossShards;
@@ -43,12 +44,14 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
     private final Instrumentation instrumentation;
     private final RowCounts rowCounts;
+    private final CacheRuntime cache;
     private final SavesAcrossShards saves;
     private final TopologyRuntime topology;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
                            io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes,
-                           TopologyRuntime topology, Instrumentation instrumentation, RowCounts rowCounts) {
+                           TopologyRuntime topology, CacheRuntime cache, Instrumentation instrumentation, RowCounts rowCounts) {
+        this.cache = cache;
         this.topology = topology;
         this.instrumentation = instrumentation;
         this.rowCounts = rowCounts;
@@ -72,7 +75,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass) {
         router.model(entityClass);
         return (ShardedRepository<T, ID>) repositories.computeIfAbsent(entityClass,
-                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries, saves));
+                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries, saves, cache));
     }
 
     @Override
@@ -281,6 +284,19 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return recorder.snapshot(rowCounts.count(router.shardIds(), exactRowCounts), exactRowCounts);
     }
 
+    /**
+     * Internal: the caches; resharding calls {@code cache().evictBuckets(shard, buckets)} before it
+     * releases a moved bucket's fence.
+     */
+    public CacheRuntime cache() {
+        return cache;
+    }
+
+    @Override
+    public io.github.shardingorm.cache.CacheStatistics cacheStatistics() {
+        return cache.statistics();
+    }
+
     @Override
     public Sagas sagas() {
         return writes.sagas();
@@ -314,18 +330,27 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public long executeUpdate(String jpql, Map<String, ?> parameters) {
-        return queries.executeUpdate(jpql, parameters);
+        try {
+            return queries.executeUpdate(jpql, parameters);
+        } finally {
+            cache.afterBulkWrite(); // rows changed without entity events: flush every cache, here and elsewhere
+        }
     }
 
     @Override
     public void executeOnAllShards(String nativeSql) {
-        queries.executeOnAllShards(nativeSql);
+        try {
+            queries.executeOnAllShards(nativeSql);
+        } finally {
+            cache.afterBulkWrite();
+        }
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             topology.close();
+            cache.close();
             writes.close();
             queries.close();
             instrumentation.close();

@@ -61,6 +61,8 @@ public final class ShardingConfigurationBuilder {
     private Long topologyStaleAfterMillis;
     private Long fenceWaitMillis;
     private Long nodeLeaseMillis;
+    // caches
+    private io.github.shardingorm.cache.CacheConfig cache;
 
     ShardingConfigurationBuilder() {
     }
@@ -253,6 +255,13 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    // ------------------------------------------------------------------ caches
+
+    public ShardingConfigurationBuilder cache(io.github.shardingorm.cache.CacheConfig config) {
+        cache = once(cache, config, "cache configuration");
+        return this;
+    }
+
     // ------------------------------------------------------------------ build
 
     /** How often the stored topology is polled when no notification arrives. */
@@ -307,6 +316,7 @@ public final class ShardingConfigurationBuilder {
                         or(topologyStaleAfterMillis, TopologySettings.DEFAULTS.staleAfterMillis()),
                         or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis()),
                         or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())),
+                or(cache, io.github.shardingorm.cache.CacheConfig.disabled()),
                 new ObservabilitySettings(or(statistics, Defaults.STATISTICS), or(hotWindowMillis, Defaults.HOT_WINDOW_MILLIS),
                         or(routingLog, Defaults.ROUTING_LOG), or(routingLogParameters, Defaults.ROUTING_LOG_PARAMETERS),
                         or(sagaRetentionMillis, Defaults.SAGA_RETENTION_MILLIS), writeListeners));
