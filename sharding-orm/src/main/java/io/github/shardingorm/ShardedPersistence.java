@@ -78,7 +78,15 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     List<Object> saveAll(Iterable<?> entities);
 
-    /** Runs {@code work} in a transaction on the shard of {@code key}; commits, or rolls back on any exception. */
+    /**
+     * Runs {@code work} in a transaction on the shard of {@code key}; commits, or rolls back on any exception.
+     *
+     * <p>Transactions compose: repository calls and {@link #query} inside {@code work} (or inside
+     * another transaction on this thread: a bound {@link ShardScope}'s) that run on the same shard
+     * join this session and transaction (same commit, same rollback); on another shard they throw
+     * {@link ShardRoutingException} naming both shards, before anything is written. Called inside a
+     * transaction on the same shard, this method itself joins it. JTA is not supported.
+     */
     void inTransaction(Object key, Consumer<Session> work);
 
     /** Like {@link #inTransaction(Object, Consumer)}, returning {@code work}'s result. */
@@ -92,6 +100,27 @@ public interface ShardedPersistence extends AutoCloseable {
 
     /** Runs {@code work} in a transaction on the shard with id {@code shardId}. */
     <R> R fromTransactionOnShard(String shardId, Function<Session, R> work);
+
+    /**
+     * Binds the shard of {@code key} to this thread until the scope is closed: inside it, plain
+     * Jakarta Persistence code ({@code sessionFactory().createEntityManager()}, {@code find},
+     * {@code persist}, JPQL, {@code getCurrentSession()}) runs on that shard. See {@link ShardScope}
+     * for nesting and threads.
+     *
+     * <pre>{@code
+     * try (ShardScope scope = orm.bind(42L)) {
+     *     Session session = orm.sessionFactory().getCurrentSession();   // == scope.session()
+     *     session.beginTransaction();
+     *     session.persist(new Post(42L, "hello"));
+     *     users.save(user42);            // joins the transaction: same commit or rollback
+     *     session.getTransaction().commit();
+     * }
+     * }</pre>
+     *
+     * @throws ShardRoutingException when the key is null or cannot be routed, or when this thread is
+     *         already bound to another shard (nothing is bound then)
+     */
+    ShardScope bind(Object key);
 
     /**
      * The shard that a shard-key value routes to, the key normalized by its own type (any
@@ -127,12 +156,22 @@ public interface ShardedPersistence extends AutoCloseable {
 
     /**
      * Replaces the shard map at run time: same bucket count, higher version, only configured shards.
-     * Moving the rows of the reassigned buckets is the caller's job (online resharding comes later).
+     * With the stored topology the new map is written to every shard and every instance follows it
+     * within a second. Moving the rows of the reassigned buckets is the caller's job (online resharding comes later).
      *
      * @throws UnsupportedOperationException when the strategy is not bucketed
      * @throws IllegalArgumentException when the new map is not acceptable
      */
     void replaceShardMap(ShardMap next);
+
+    /**
+     * The shared topology this instance routes by: cluster id, version, shard map, the state of
+     * every bucket that is moving, and the instances that follow it (their heartbeats). When the
+     * topology is not stored (see the README, "Topology"), an in-memory one of this JVM only.
+     *
+     * @throws UnsupportedOperationException when the strategy is not bucketed
+     */
+    io.github.shardingorm.routing.Topology topology();
 
     /**
      * Sagas: start registered saga types, read their status, list those needing attention.
@@ -201,8 +240,22 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     void executeOnAllShards(String nativeSql);
 
-    /** The single Hibernate SessionFactory; open sessions with {@code withOptions().tenantIdentifier(shardId)}. */
+    /**
+     * The single Hibernate SessionFactory (also this unit's {@code EntityManagerFactory}): inside a
+     * {@link #bind(Object) scope}, {@code createEntityManager()} / {@code openSession()} /
+     * {@code getCurrentSession()} work on the bound shard; anywhere, {@code withOptions().tenantIdentifier(shardId)}.
+     * {@code unwrap(ShardedPersistence.class)} returns this unit; {@code close()} closes it.
+     */
     SessionFactory sessionFactory();
+
+    /**
+     * This unit as {@code type}: itself, its {@code EntityManagerFactory} / {@code SessionFactory}
+     * (the one {@link #sessionFactory()} returns, which unwraps back to this unit), or anything
+     * Hibernate's SessionFactory unwraps to.
+     *
+     * @throws jakarta.persistence.PersistenceException when it cannot be unwrapped to {@code type}
+     */
+    <T> T unwrap(Class<T> type);
 
     /**
      * Hits, misses, puts and evictions of the caches configured with

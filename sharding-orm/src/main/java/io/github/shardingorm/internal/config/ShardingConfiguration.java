@@ -1,16 +1,13 @@
 package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.SchemaAction;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
 /**
  * The whole configuration of a sharded persistence unit, immutable. Built by
  * {@link ShardingConfigurationBuilder} (which takes every value left unset from {@link Defaults}),
- * checked as a whole by {@link ConfigurationValidator} (the constraints below through Hibernate
- * Validator, then the rules across fields), and handed to start-up.
+ * checked as a whole by {@link ConfigurationValidator} (each value's range in plain code,
+ * then the rules across fields), and handed to start-up.
  *
  * <p>One component per concern, each a small record. A new concern (health checks, replicas,
  * metrics, caches, topology, resharding) adds its record beside these, one component here, its
@@ -24,20 +21,20 @@ import java.util.List;
  * @param sessions     the Hibernate SessionFactory
  * @param queries      queries across shards
  * @param writes       writes across shards: sagas, two-phase commit, recovery
+ * @param topology     the stored topology: polling, staleness bound, fence wait
  * @param cache        the second-level cache and the cache-aside of keyed reads (issue 16)
  */
 public record ShardingConfiguration(
-        @NotEmpty(message = "at least one shard must be configured")
-        List<@Valid ShardDefinition> shards,
-        @NotEmpty(message = "at least one entity class must be configured")
+        List<ShardDefinition> shards,
         List<Class<?>> entities,
-        @NotNull SchemaAction schemaAction,
-        @NotNull @Valid RoutingSettings routing,
-        @NotNull @Valid PoolSettings pools,
-        @NotNull @Valid SessionSettings sessions,
-        @NotNull @Valid QuerySettings queries,
-        @NotNull @Valid CrossShardWrites writes,
-        @NotNull io.github.shardingorm.cache.CacheConfig cache) {
+        SchemaAction schemaAction,
+        RoutingSettings routing,
+        PoolSettings pools,
+        SessionSettings sessions,
+        QuerySettings queries,
+        CrossShardWrites writes,
+        TopologySettings topology,
+        io.github.shardingorm.cache.CacheConfig cache) {
 
     public ShardingConfiguration {
         shards = List.copyOf(shards);
@@ -47,8 +44,8 @@ public record ShardingConfiguration(
     /** A configuration that caches nothing. */
     public ShardingConfiguration(List<ShardDefinition> shards, List<Class<?>> entities, SchemaAction schemaAction,
                                  RoutingSettings routing, PoolSettings pools, SessionSettings sessions,
-                                 QuerySettings queries, CrossShardWrites writes) {
-        this(shards, entities, schemaAction, routing, pools, sessions, queries, writes,
+                                 QuerySettings queries, CrossShardWrites writes, TopologySettings topology) {
+        this(shards, entities, schemaAction, routing, pools, sessions, queries, writes, topology,
                 io.github.shardingorm.cache.CacheConfig.disabled());
     }
 

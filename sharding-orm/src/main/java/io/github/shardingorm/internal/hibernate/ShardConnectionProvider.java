@@ -44,21 +44,27 @@ public final class ShardConnectionProvider implements MultiTenantConnectionProvi
         return AUTO_COMMIT_READS.get() != null ? pools.autoCommitReadConnection(shard) : pools.readOnlyConnection(shard);
     }
 
+    /** Restores the thread's previous read mode when closed. */
+    interface ReadMode extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /**
      * Until the returned binding is closed, read-only connections this thread takes are in
      * auto-commit (Hibernate never toggles auto-commit here: the provider disables it, so a
      * read-only transaction keeps its own connection mode).
      */
-    static ShardTenantResolver.Binding autoCommitReads() {
+    static ReadMode autoCommitReads() {
         return readMode(Boolean.TRUE);
     }
 
     /** Until the returned binding is closed, read-only connections this thread takes are transactional again. */
-    static ShardTenantResolver.Binding transactionalReads() {
+    static ReadMode transactionalReads() {
         return readMode(null);
     }
 
-    private static ShardTenantResolver.Binding readMode(Boolean autoCommit) {
+    private static ReadMode readMode(Boolean autoCommit) {
         Boolean previous = AUTO_COMMIT_READS.get();
         if (previous == autoCommit) {
             return () -> { };

@@ -1,10 +1,12 @@
 package io.github.shardingorm.internal.hibernate;
 
 import io.github.shardingorm.ShardUnavailableException;
+import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.internal.jdbc.ConnectionFailures;
 import io.github.shardingorm.internal.jdbc.ShardUnavailableSqlException;
 import java.sql.SQLException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
@@ -14,22 +16,58 @@ import org.hibernate.Transaction;
  * on any exception; the thread's shard binding always cleared in {@code finally}; failures to
  * reach the shard turned into {@link ShardUnavailableException} naming it, with the driver's
  * exception kept as the cause.
+ *
+ * <p>Transactions compose ({@link ShardContext}): {@link #fromTransaction} and {@link #fromSession}
+ * called while this thread's innermost session has an active transaction join it on the same shard
+ * (no commit of their own; a failure marks it rollback-only) and are refused on another shard. The
+ * library's own machinery (sagas, two-phase commit, reference copies) uses {@link #fromOwnTransaction},
+ * which never joins.
  */
 public final class ShardSessions {
 
     private final SessionFactory sessionFactory;
+    private final ShardContext context;
 
-    public ShardSessions(SessionFactory sessionFactory) {
+    public ShardSessions(SessionFactory sessionFactory, ShardContext context) {
         this.sessionFactory = sessionFactory;
+        this.context = context;
+        context.attach(sessionFactory);
     }
 
+    /** The thread's shard context. */
+    public ShardContext context() {
+        return context;
+    }
+
+    /** Runs {@code work} in a transaction on {@code shard}, joining a surrounding one on the same shard. */
     public <R> R fromTransaction(String shard, boolean readOnly, Function<Session, R> work) {
-        try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
-             ShardTenantResolver.Binding transactional = ShardConnectionProvider.transactionalReads();
-             Session session = open(shard, readOnly)) {
+        Session joined = context.joinable(shard, () -> null);
+        if (joined != null) {
+            return joined(joined, work);
+        }
+        return fromOwnTransaction(shard, readOnly, work);
+    }
+
+    /**
+     * The session a call on {@code shard} would join (the surrounding transaction's), or null.
+     *
+     * @throws io.github.shardingorm.ShardRoutingException when a surrounding transaction is on another shard
+     */
+    public Session joinable(String shard, Supplier<String> what) {
+        return context.joinable(shard, what);
+    }
+
+    /** Runs {@code work} in a transaction of its own on {@code shard}, whatever surrounds it. */
+    public <R> R fromOwnTransaction(String shard, boolean readOnly, Function<Session, R> work) {
+        try (ShardConnectionProvider.ReadMode transactional = ShardConnectionProvider.transactionalReads();
+             Session session = open(shard, readOnly);
+             ShardContext.Binding binding = context.work(shard, session)) {
             Transaction tx = session.beginTransaction();
             try {
                 R result = work.apply(session);
+                if (tx.getRollbackOnly()) {
+                    throw rolledBack(shard, session);
+                }
                 tx.commit();
                 return result;
             } catch (RuntimeException | Error e) {
@@ -46,24 +84,61 @@ public final class ShardSessions {
      * auto-commit connection, so that the read costs its statements and no {@code BEGIN}/{@code
      * COMMIT} round trip (a read-only transaction's COMMIT was ~40 % of a point read). Each
      * statement sees its own snapshot; work that needs one snapshot for several statements uses
-     * {@link #fromTransaction} with {@code readOnly}.
+     * {@link #fromTransaction} with {@code readOnly}. Inside a surrounding transaction on the same
+     * shard the read joins it (it sees that transaction's writes); on another shard it is refused.
      */
     public <R> R fromReadOnlySession(String shard, Function<Session, R> work) {
-        try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
-             ShardTenantResolver.Binding autoCommit = ShardConnectionProvider.autoCommitReads();
-             Session session = open(shard, true)) {
+        Session joined = context.joinable(shard, () -> null);
+        if (joined != null) {
+            return joined(joined, work);
+        }
+        try (ShardConnectionProvider.ReadMode autoCommit = ShardConnectionProvider.autoCommitReads();
+             Session session = open(shard, true);
+             ShardContext.Binding binding = context.work(shard, session)) {
             return work.apply(session);
         } catch (RuntimeException e) {
             throw translate(shard, e);
         }
     }
 
+    /** Runs {@code work} in a session on {@code shard} without a transaction of its own (joining a surrounding one). */
     public <R> R fromSession(String shard, Function<Session, R> work) {
-        try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
-             Session session = open(shard, false)) {
+        Session joined = context.joinable(shard, () -> null);
+        if (joined != null) {
+            return joined(joined, work);
+        }
+        try (Session session = open(shard, false);
+             ShardContext.Binding binding = context.work(shard, session)) {
             return work.apply(session);
         } catch (RuntimeException e) {
             throw translate(shard, e);
+        }
+    }
+
+    /** Session property: the first failure of a joined call, kept as the cause of the rollback it forces. */
+    private static final String JOINED_FAILURE = "io.github.shardingorm.joined-failure";
+
+    private static ShardingException rolledBack(String shard, Session session) {
+        Object cause = session.getProperties().get(JOINED_FAILURE);
+        return new ShardingException("The transaction on shard '" + shard + "' was rolled back: a repository call or query that"
+                + " joined it failed (marking it rollback-only), even though the failure was caught", cause instanceof Throwable t ? t : null);
+    }
+
+    private static <R> R joined(Session session, Function<Session, R> work) {
+        try {
+            return work.apply(session);
+        } catch (RuntimeException | Error e) {
+            try {
+                if (session.getTransaction().isActive()) {
+                    session.getTransaction().setRollbackOnly();
+                    if (session.getProperties().get(JOINED_FAILURE) == null) {
+                        session.setProperty(JOINED_FAILURE, e);
+                    }
+                }
+            } catch (RuntimeException markFailure) {
+                e.addSuppressed(markFailure);
+            }
+            throw e;
         }
     }
 

@@ -153,6 +153,7 @@ public final class ShardedQueries implements AutoCloseable {
             }
         }
         List<String> shards = targets.of(plan, parameters);
+        sessions.context().checkTargets(shards, () -> "executeUpdate [" + hql + "]");
         ScatterGather.Outcome<Integer> outcome = scatter.run(shards, (shard, cancellation) ->
                 sessions.fromTransaction(shard, false, session -> {
                     cancellation.attach(session);
@@ -168,6 +169,7 @@ public final class ShardedQueries implements AutoCloseable {
         if (nativeSql == null || nativeSql.isBlank()) {
             throw new IllegalArgumentException("SQL must not be null or blank");
         }
+        sessions.context().checkTargets(targets.all(), () -> "executeOnAllShards [" + nativeSql + "]");
         ScatterGather.Outcome<Integer> outcome = scatter.run(targets.all(), (shard, cancellation) ->
                 sessions.fromTransaction(shard, false, session -> {
                     cancellation.attach(session);

@@ -65,6 +65,20 @@ final class BatchSave {
         if (positionsByShard.isEmpty()) {
             return result;
         }
+        // Transactions compose: inside a transaction on one shard, a batch for that shard joins it
+        // (on this thread, saved the careful way: a failed outright insert would poison it); a
+        // batch that touches another shard is refused before anything is written.
+        sessions.context().checkTargets(positionsByShard.keySet(), () -> "saveAll of " + input.size() + " " + what);
+        if (positionsByShard.size() == 1) {
+            String only = positionsByShard.keySet().iterator().next();
+            if (sessions.joinable(only, () -> "saveAll of " + what) != null) {
+                sessions.fromTransaction(only, false, session -> {
+                    saveCarefully(session, input, positionsByShard.get(only), result);
+                    return null;
+                });
+                return result;
+            }
+        }
         List<String> shards = new ArrayList<>(positionsByShard.keySet());
         ScatterGather.Outcome<Boolean> outcome = scatter.run(shards, (shard, cancellation) ->
                 saveGroup(shard, input, positionsByShard.get(shard), result), null, FailurePolicy.PARTIAL, "saveAll");

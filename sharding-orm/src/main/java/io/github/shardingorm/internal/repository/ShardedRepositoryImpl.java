@@ -109,6 +109,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
             idsByShard.computeIfAbsent(router.shardOfId(model, id), s -> new ArrayList<>()).add(id);
             order.add(id);
         }
+        sessions.context().checkTargets(idsByShard.keySet(), () -> "findAllById of " + model.entityName());
         Map<Object, T> found = new HashMap<>();
         idsByShard.forEach((shard, shardIds) -> sessions.fromReadOnlySession(shard, s -> {
             List<T> loaded = s.findMultiple(entityClass, shardIds);

@@ -106,11 +106,11 @@ class SqmQueryAnalyzerTest {
                 .addAnnotatedClass(QPost.class).addAnnotatedClass(QAuthor.class).addAnnotatedClass(QFollow.class)
                 .buildMetadata().buildSessionFactory();
         hashRouter = router(ShardingStrategies.hash(), true);
-        hashed = new ShardedQueries(sessionFactory, hashRouter, new ShardSessions(sessionFactory), 2);
+        hashed = new ShardedQueries(sessionFactory, hashRouter, new ShardSessions(sessionFactory, new io.github.shardingorm.internal.hibernate.ShardContext()), 2);
         ShardingStrategy range = ShardingStrategies.range()
                 .shard("s0", null, 100L).shard("s1", 100L, 200L).shard("s2", 200L, 300L).shard("s3", 300L, null).build();
         ShardRouter rangeRouter = router(range, false);
-        ranged = new ShardedQueries(sessionFactory, rangeRouter, new ShardSessions(sessionFactory), 2);
+        ranged = new ShardedQueries(sessionFactory, rangeRouter, new ShardSessions(sessionFactory, new io.github.shardingorm.internal.hibernate.ShardContext()), 2);
     }
 
     private static ShardRouter router(ShardingStrategy strategy, boolean bucketed) {
