@@ -38,8 +38,9 @@ class PackageRulesTest {
     private static final Map<String, Set<String>> FLOORS = floors(
             "config",     "",                                      // ground floor: the validated configuration and every default
             "routing",    "config",                                // the router and the strategies: no Hibernate, no JDBC
-            "jdbc",       "config",                                // pools and plain JDBC on one shard: no Hibernate
-            "hibernate",  "config routing jdbc",                   // Hibernate wiring: connection provider, guards, sessions
+            "health",     "config",                                // breakers, probes, lag samples of every database: no pools, no Hibernate
+            "jdbc",       "config health",                         // pools, replica choice and plain JDBC on one shard: no Hibernate
+            "hibernate",  "config routing jdbc health",                   // Hibernate wiring: connection provider, guards, sessions
             "id",         "config routing",                        // the @ShardedId generator (Hibernate instantiates it)
             "query",      "config routing jdbc hibernate",         // queries across shards
             "repository", "config routing hibernate query",        // keyed CRUD
@@ -50,7 +51,7 @@ class PackageRulesTest {
             "boot",       "config routing jdbc hibernate id query repository writes"); // start-up: everything
 
     /** Hibernate is wired in one place; these packages must not know it. */
-    private static final Set<String> WITHOUT_HIBERNATE = Set.of("config", "routing", "jdbc");
+    private static final Set<String> WITHOUT_HIBERNATE = Set.of("config", "routing", "jdbc", "health");
 
     /**
      * The API reaches internals through one door: the builder hands the configuration

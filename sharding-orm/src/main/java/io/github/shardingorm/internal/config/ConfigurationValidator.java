@@ -78,7 +78,36 @@ public final class ConfigurationValidator {
                 }
             }
         }
+        checkHealthAndReplicas(configuration, seen, urls, problems);
         return problems;
+    }
+
+    /** Per-shard deadlines name configured shards; replicas belong to configured shards, each URL once, never a shard's own. */
+    private static void checkHealthAndReplicas(ShardingConfiguration configuration, Set<String> shards, Set<String> urls,
+                                               List<String> problems) {
+        HealthSettings health = configuration.health();
+        for (String shardId : health.socketTimeouts().keySet()) {
+            if (!shards.contains(shardId)) {
+                problems.add("socket timeout set for unknown shard '" + shardId + "' (configured: " + shards + ")");
+            }
+        }
+        for (String shardId : health.statementTimeouts().keySet()) {
+            if (!shards.contains(shardId)) {
+                problems.add("statement timeout set for unknown shard '" + shardId + "' (configured: " + shards + ")");
+            }
+        }
+        Set<String> replicaUrls = new HashSet<>();
+        for (ReplicaDefinition replica : configuration.replicas().replicas()) {
+            if (!shards.contains(replica.shardId())) {
+                problems.add("replica " + JdbcUrls.mask(replica.jdbcUrl()) + " of unknown shard '" + replica.shardId()
+                        + "' (configured: " + shards + ")");
+            } else if (urls.contains(replica.jdbcUrl())) {
+                problems.add("replica of shard '" + replica.shardId() + "' uses the JDBC URL of a shard's primary ("
+                        + JdbcUrls.mask(replica.jdbcUrl()) + ")");
+            } else if (!replicaUrls.add(replica.jdbcUrl())) {
+                problems.add("replica " + JdbcUrls.mask(replica.jdbcUrl()) + " is configured twice");
+            }
+        }
     }
 
     private static String describe(ConstraintViolation<ShardingConfiguration> v) {

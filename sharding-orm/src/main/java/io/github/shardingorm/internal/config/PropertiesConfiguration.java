@@ -57,6 +57,7 @@ public final class PropertiesConfiguration {
             }
             Integer weight = integer(p, prefix + ShardingSettings.SHARD_WEIGHT, problems);
             weights.put(id, weight == null ? Defaults.SHARD_WEIGHT : weight);
+            HealthProperties.applyShard(p, id, builder, problems);
         }
         List<Class<?>> entities = new ArrayList<>();
         for (String name : list(p.get(ShardingSettings.ENTITIES))) {
@@ -122,6 +123,7 @@ public final class PropertiesConfiguration {
             }
         }
         applyCrossShardWrites(p, builder, problems);
+        HealthProperties.apply(p, builder, problems);
         p.forEach((k, v) -> {
             if (k.startsWith("hibernate.") || k.startsWith("jakarta.persistence.")) {
                 builder.hibernateProperty(k, v);
@@ -170,7 +172,7 @@ public final class PropertiesConfiguration {
     }
 
     private static boolean known(String key, List<String> shardIds) {
-        if (ShardingSettings.QUERY_PARALLELISM.equals(key)) {
+        if (ShardingSettings.QUERY_PARALLELISM.equals(key) || HealthProperties.known(key, shardIds)) {
             return true;
         }
         if (List.of(ShardingSettings.TWO_PHASE_COMMIT, ShardingSettings.TWO_PHASE_GRACE, ShardingSettings.SAGA_MAX_ATTEMPTS,

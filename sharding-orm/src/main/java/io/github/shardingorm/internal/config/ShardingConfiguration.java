@@ -24,6 +24,8 @@ import java.util.List;
  * @param sessions     the Hibernate SessionFactory
  * @param queries      queries across shards
  * @param writes       writes across shards: sagas, two-phase commit, recovery
+ * @param health       deadlines and circuit breakers
+ * @param replicas     read replicas and read routing
  */
 public record ShardingConfiguration(
         @NotEmpty(message = "at least one shard must be configured")
@@ -35,7 +37,9 @@ public record ShardingConfiguration(
         @NotNull @Valid PoolSettings pools,
         @NotNull @Valid SessionSettings sessions,
         @NotNull @Valid QuerySettings queries,
-        @NotNull @Valid CrossShardWrites writes) {
+        @NotNull @Valid CrossShardWrites writes,
+        @NotNull @Valid HealthSettings health,
+        @NotNull @Valid ReplicaSettings replicas) {
 
     public ShardingConfiguration {
         shards = List.copyOf(shards);

@@ -47,6 +47,8 @@ public final class ShardingConfigurationBuilder {
     private Long sagaBackoffMillis;
     private Long sagaLeaseMillis;
     private Long recoveryIntervalMillis;
+    // deadlines, health, replicas
+    private final HealthConfigurationBuilder health = new HealthConfigurationBuilder();
 
     ShardingConfigurationBuilder() {
     }
@@ -186,6 +188,13 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    // ------------------------------------------------------------------ deadlines, health, replicas
+
+    /** The setters of deadlines, breakers and replicas (their own builder, their own records). */
+    public HealthConfigurationBuilder health() {
+        return health;
+    }
+
     // ------------------------------------------------------------------ build
 
     /** The configuration, with {@link Defaults} for every value not given. Not validated yet. */
@@ -211,7 +220,9 @@ public final class ShardingConfigurationBuilder {
                                 writeDefaults.maxBackoffMillis(),
                                 or(sagaLeaseMillis, writeDefaults.leaseMillis()),
                                 or(recoveryIntervalMillis, writeDefaults.recoveryIntervalMillis()),
-                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))));
+                                or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))),
+                health.healthSettings(),
+                health.replicaSettings());
     }
 
     private static <V> V or(V value, V otherwise) {

@@ -3,20 +3,41 @@ package io.github.shardingorm.internal.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.shardingorm.ShardUnavailableException.PoolState;
+import io.github.shardingorm.ShardUnavailableException.Reason;
+import io.github.shardingorm.health.NodeRole;
+import io.github.shardingorm.health.ShardHealth;
+import io.github.shardingorm.internal.config.Defaults;
+import io.github.shardingorm.internal.config.HealthSettings;
 import io.github.shardingorm.internal.config.JdbcUrls;
 import io.github.shardingorm.internal.config.PoolSettings;
+import io.github.shardingorm.internal.config.ReplicaDefinition;
+import io.github.shardingorm.internal.config.ReplicaSettings;
 import io.github.shardingorm.internal.config.ShardDefinition;
+import io.github.shardingorm.internal.health.Failures;
+import io.github.shardingorm.internal.health.HealthMonitor;
+import io.github.shardingorm.internal.health.NodeMonitor;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HikariCP pool per shard. Read-only connections come from {@link #readOnlyConnection(String)},
- * which serves them from the primary today and is where per-shard replica pools plug in later.
+ * One HikariCP pool per shard primary and per replica, each with deadlines (pgjdbc
+ * {@code connectTimeout}/{@code loginTimeout} from the connection timeout, {@code socketTimeout},
+ * and {@code statement_timeout} as a startup option), and the circuit breaker of every database
+ * ({@link HealthMonitor}) in front of them.
+ *
+ * <p>{@link #connection(String)} is the primary: refused at once while the shard's breaker is
+ * open; a failure to get a connection is classified ({@link Failures}) and, unless it is the
+ * pool's own exhaustion, counted against the shard. {@link #readOnlyConnection(String)} asks
+ * {@link ReadRouter} which database serves the read.
  */
 public final class ShardPools implements AutoCloseable {
 
@@ -25,84 +46,174 @@ public final class ShardPools implements AutoCloseable {
     private final Map<String, HikariDataSource> primaries;
     private final Map<String, String> maskedUrls;
     private final long connectionTimeoutMillis;
+    private final HealthMonitor health;
+    private final Map<String, List<ReadRouter.Replica>> replicas;
+    private final ReadRouter reads;
 
-    private ShardPools(Map<String, HikariDataSource> primaries, Map<String, String> maskedUrls, long connectionTimeoutMillis) {
+    private ShardPools(Map<String, HikariDataSource> primaries, Map<String, String> maskedUrls, long connectionTimeoutMillis,
+                       HealthMonitor health, Map<String, List<ReadRouter.Replica>> replicas, ReplicaSettings replicaSettings) {
         this.primaries = primaries;
         this.maskedUrls = maskedUrls;
         this.connectionTimeoutMillis = connectionTimeoutMillis;
+        this.health = health;
+        this.replicas = replicas;
+        this.reads = new ReadRouter(this, replicas, replicaSettings, health);
     }
 
     /** Creates the pools without connecting (HikariCP's initialization does not fail fast); see {@link #checkReachable}. */
-    public static ShardPools create(List<ShardDefinition> shards, PoolSettings settings) {
+    public static ShardPools create(List<ShardDefinition> shards, PoolSettings settings, HealthSettings deadlines,
+                                    ReplicaSettings replicaSettings) {
         Map<String, HikariDataSource> pools = new LinkedHashMap<>();
         Map<String, String> urls = new LinkedHashMap<>();
+        Map<String, List<ReadRouter.Replica>> replicas = new LinkedHashMap<>();
+        List<HealthMonitor.Target> primaryTargets = new ArrayList<>();
+        List<HealthMonitor.Target> replicaTargets = new ArrayList<>();
         try {
             for (ShardDefinition shard : shards) {
-                HikariConfig hc = new HikariConfig();
-                hc.setPoolName("sharding-orm-" + shard.id());
-                hc.setJdbcUrl(shard.jdbcUrl());
-                if (shard.username() != null) {
-                    hc.setUsername(shard.username());
-                }
-                if (shard.password() != null) {
-                    hc.setPassword(shard.password());
-                }
-                hc.setMaximumPoolSize(settings.maximumPoolSize(shard.id()));
-                hc.setMinimumIdle(settings.minimumIdle(shard.id()));
-                hc.setConnectionTimeout(settings.connectionTimeoutMillis());
-                hc.setValidationTimeout(Math.min(settings.connectionTimeoutMillis(), 1000));
-                hc.setInitializationFailTimeout(-1);
-                hc.setAutoCommit(false);
-                pools.put(shard.id(), new HikariDataSource(hc));
+                HikariDataSource pool = new HikariDataSource(config("sharding-orm-" + shard.id(), shard.id(), shard.jdbcUrl(),
+                        shard.username(), shard.password(), settings, deadlines));
+                pools.put(shard.id(), pool);
                 urls.put(shard.id(), JdbcUrls.mask(shard.jdbcUrl()));
-                LOG.debug("shard {}: pool of {} connections for {}", shard.id(), hc.getMaximumPoolSize(), JdbcUrls.mask(shard.jdbcUrl()));
+                NodeMonitor monitor = new NodeMonitor(shard.id(), NodeRole.PRIMARY, JdbcUrls.mask(shard.jdbcUrl()),
+                        deadlines.failureThreshold(), System::currentTimeMillis);
+                // the outage broke the pooled connections: replace them rather than fail the first calls after healing
+                monitor.onHeal(() -> {
+                    HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+                    if (mx != null) {
+                        mx.softEvictConnections();
+                    }
+                    LOG.info("{} is UP again", monitor);
+                });
+                primaryTargets.add(new HealthMonitor.Target(monitor, shard.jdbcUrl(), shard.username(), shard.password()));
+                List<ReadRouter.Replica> list = new ArrayList<>();
+                int n = 0;
+                for (ReplicaDefinition r : replicaSettings.of(shard.id())) {
+                    n++;
+                    HikariDataSource replicaPool = new HikariDataSource(config("sharding-orm-" + shard.id() + "-replica" + n, shard.id(),
+                            r.jdbcUrl(), r.username(), r.password(), settings, deadlines));
+                    NodeMonitor rm = new NodeMonitor(shard.id(), NodeRole.REPLICA, JdbcUrls.mask(r.jdbcUrl()),
+                            deadlines.failureThreshold(), System::currentTimeMillis);
+                    rm.onHeal(() -> {
+                        HikariPoolMXBean mx = replicaPool.getHikariPoolMXBean();
+                        if (mx != null) {
+                            mx.softEvictConnections();
+                        }
+                        LOG.info("{} is UP again", rm);
+                    });
+                    list.add(new ReadRouter.Replica(rm, replicaPool, r));
+                    replicaTargets.add(new HealthMonitor.Target(rm, r.jdbcUrl(), r.username(), r.password()));
+                }
+                replicas.put(shard.id(), List.copyOf(list));
+                LOG.debug("shard {}: pool of {} connections for {}, {} replicas", shard.id(), pool.getMaximumPoolSize(),
+                        JdbcUrls.mask(shard.jdbcUrl()), list.size());
             }
         } catch (RuntimeException e) {
             pools.values().forEach(HikariDataSource::close);
+            replicas.values().forEach(l -> l.forEach(r -> r.pool().close()));
             throw e;
         }
-        return new ShardPools(pools, urls, settings.connectionTimeoutMillis());
+        HealthMonitor monitor = new HealthMonitor(primaryTargets, replicaTargets, deadlines.probeIntervalMillis(),
+                deadlines.probeTimeoutMillis(), Defaults.PROBE_MAX_BACKOFF_MILLIS);
+        return new ShardPools(pools, urls, settings.connectionTimeoutMillis(), monitor, replicas, replicaSettings);
     }
 
-    /** Tries one connection per shard in parallel; adds a problem per unreachable shard. */
+    private static HikariConfig config(String poolName, String shardId, String url, String username, String password,
+                                       PoolSettings settings, HealthSettings deadlines) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName(poolName);
+        hc.setJdbcUrl(url);
+        if (username != null) {
+            hc.setUsername(username);
+        }
+        if (password != null) {
+            hc.setPassword(password);
+        }
+        hc.setMaximumPoolSize(settings.maximumPoolSize(shardId));
+        hc.setMinimumIdle(settings.minimumIdle(shardId));
+        hc.setConnectionTimeout(settings.connectionTimeoutMillis());
+        hc.setValidationTimeout(Math.min(settings.connectionTimeoutMillis(), 1000));
+        hc.setInitializationFailTimeout(-1);
+        hc.setAutoCommit(false);
+        // deadlines: a parameter in the URL wins over these (pgjdbc reads the URL last)
+        int connectSeconds = Math.max(1, HealthSettings.seconds(settings.connectionTimeoutMillis()));
+        hc.addDataSourceProperty("connectTimeout", connectSeconds);
+        hc.addDataSourceProperty("loginTimeout", connectSeconds);
+        hc.addDataSourceProperty("socketTimeout", HealthSettings.seconds(deadlines.socketTimeoutMillis(shardId)));
+        long statementTimeout = deadlines.statementTimeoutMillis(shardId);
+        if (statementTimeout > 0) {
+            if (url.contains("options=")) {
+                hc.setConnectionInitSql("SET statement_timeout = " + statementTimeout);
+            } else {
+                hc.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout);
+            }
+        }
+        return hc;
+    }
+
+    /** Tries one connection per shard in parallel; adds a problem per unreachable shard. Then replicas, then starts the probes. */
     public void checkReachable(List<String> problems, List<Throwable> causes) {
-        Map<String, java.util.concurrent.CompletableFuture<Void>> checks = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Void>> checks = new LinkedHashMap<>();
         for (String shard : primaries.keySet()) {
-            checks.put(shard, java.util.concurrent.CompletableFuture.runAsync(() -> {
+            checks.put(shard, CompletableFuture.runAsync(() -> {
                 try (Connection c = primaries.get(shard).getConnection()) {
                     c.isValid(1);
                 } catch (SQLException e) {
-                    throw new java.util.concurrent.CompletionException(e);
+                    throw new CompletionException(e);
                 }
             }));
         }
         checks.forEach((shard, check) -> {
             try {
                 check.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 Throwable cause = e.getCause();
-                problems.add("shard '" + shard + "' (" + maskedUrls.get(shard) + ") is unreachable: " + rootMessage(cause));
+                String what = Failures.classify(cause) == Reason.AUTHENTICATION_FAILED ? "refused the credentials" : "is unreachable";
+                problems.add("shard '" + shard + "' (" + maskedUrls.get(shard) + ") " + what + ": " + Failures.describe(cause));
                 causes.add(cause);
             }
         });
+        if (problems.isEmpty()) {
+            ReplicaChecks.check(primaries, replicas, problems, causes);
+        }
+        if (problems.isEmpty()) {
+            health.start();
+        }
     }
 
+    /** A connection to the shard's primary; refused at once ({@link ShardUnavailableSqlException}) while its breaker is open. */
     public Connection connection(String shardId) throws SQLException {
         HikariDataSource pool = primaries.get(shardId);
         if (pool == null) {
             throw new SQLException("unknown shard '" + shardId + "' (shards: " + primaries.keySet() + ")", "08001");
         }
+        NodeMonitor monitor = health.primary(shardId);
+        if (monitor.isOpen()) {
+            throw refusal(monitor);
+        }
         try {
-            return pool.getConnection();
+            Connection c = pool.getConnection();
+            monitor.recordSuccess();
+            return c;
         } catch (SQLException e) {
-            throw new ShardUnavailableSqlException(shardId, "shard '" + shardId + "' (" + maskedUrls.get(shardId)
-                    + ") is unavailable: no connection within " + connectionTimeoutMillis + " ms ("
-                    + stats(pool) + "): " + rootMessage(e), e);
+            throw unavailable(monitor, pool, e);
         }
     }
 
-    /** A read-only connection for the shard; from the primary until replica pools exist. */
+    /** A read-only connection for the shard: a replica's or the primary's, as {@link ReadRouter} decides. */
     public Connection readOnlyConnection(String shardId) throws SQLException {
+        if (!primaries.containsKey(shardId)) {
+            throw new SQLException("unknown shard '" + shardId + "' (shards: " + primaries.keySet() + ")", "08001");
+        }
+        return reads.connection(shardId);
+    }
+
+    /** Gives back a connection of {@link #readOnlyConnection}. */
+    public void releaseReadOnly(Connection connection) throws SQLException {
+        reads.release(connection);
+    }
+
+    /** The primary's connection for a read, marked read-only. */
+    Connection primaryReadOnly(String shardId) throws SQLException {
         Connection c = connection(shardId);
         try {
             c.setReadOnly(true);
@@ -111,6 +222,54 @@ public final class ShardPools implements AutoCloseable {
             throw e;
         }
         return c;
+    }
+
+    /** Whether the shard has replicas (then writes record their commit position for read-your-writes). */
+    public boolean hasReplicas(String shardId) {
+        List<ReadRouter.Replica> list = replicas.get(shardId);
+        return list != null && !list.isEmpty();
+    }
+
+    /** The breaker of the shard's primary refuses calls: the exception to throw, else null. */
+    public ShardUnavailableSqlException refusalIfOpen(String shardId) {
+        NodeMonitor monitor = health.primary(shardId);
+        return monitor != null && monitor.isOpen() ? refusal(monitor) : null;
+    }
+
+    /** A call on the shard's primary failed in a way that may say it is sick (passive signal). */
+    public void recordFailure(String shardId, Throwable failure) {
+        NodeMonitor monitor = health.primary(shardId);
+        if (monitor != null && monitor.recordFailure(failure)) {
+            LOG.warn("{} is DOWN, its breaker is open: {}", monitor, monitor.lastError());
+        }
+    }
+
+    public List<ShardHealth> health() {
+        return health.snapshot();
+    }
+
+    static ShardUnavailableSqlException refusal(NodeMonitor m) {
+        return new ShardUnavailableSqlException(m.shardId(), m.lastReason(), m.since(), null,
+                m + " is DOWN since " + m.since() + ": its circuit breaker is open and refuses calls until a health probe succeeds;"
+                        + " last failure: " + m.lastError(), m.lastCause());
+    }
+
+    ShardUnavailableSqlException unavailable(NodeMonitor monitor, HikariDataSource pool, SQLException e) {
+        HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+        String shard = monitor.shardId();
+        if (e.getCause() == null && mx != null && mx.getActiveConnections() >= pool.getMaximumPoolSize()) {
+            PoolState state = new PoolState(mx.getActiveConnections(), mx.getIdleConnections(), mx.getThreadsAwaitingConnection(),
+                    pool.getMaximumPoolSize());
+            return new ShardUnavailableSqlException(shard, Reason.POOL_EXHAUSTED, null, state, monitor
+                    + ": pool exhausted, no connection within " + connectionTimeoutMillis + " ms (pool " + pool.getPoolName() + ": "
+                    + state + "); the application holds every connection: raise the maximum pool size or shorten transactions", e);
+        }
+        Reason reason = Failures.classify(e);
+        if (monitor.recordFailure(e)) {
+            LOG.warn("{} is DOWN, its breaker is open: {}", monitor, monitor.lastError());
+        }
+        return new ShardUnavailableSqlException(shard, reason, null, null, monitor + " is unavailable: no connection within "
+                + connectionTimeoutMillis + " ms (" + stats(pool) + "): " + Failures.describe(e), e);
     }
 
     public String firstShard() {
@@ -125,7 +284,7 @@ public final class ShardPools implements AutoCloseable {
         return primaries.get(shardId);
     }
 
-    private static String stats(HikariDataSource pool) {
+    static String stats(HikariDataSource pool) {
         HikariPoolMXBean mx = pool.getHikariPoolMXBean();
         if (mx == null) {
             return "pool " + pool.getPoolName() + " not started";
@@ -135,16 +294,13 @@ public final class ShardPools implements AutoCloseable {
     }
 
     static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String state = root instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
-        return root.getClass().getSimpleName() + ": " + root.getMessage() + state;
+        return Failures.describe(t);
     }
 
     @Override
     public void close() {
+        health.close();
         primaries.values().forEach(HikariDataSource::close);
+        replicas.values().forEach(l -> l.forEach(r -> r.pool().close()));
     }
 }

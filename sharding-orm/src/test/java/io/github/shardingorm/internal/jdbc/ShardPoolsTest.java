@@ -17,9 +17,9 @@ class ShardPoolsTest {
     }
 
     @Test
-    void rootMessage_ofANonSqlRoot_hasNoSqlState() {
+    void rootMessage_ofANonSqlRoot_keepsTheDriversSqlState() {
         Throwable wrapped = new SQLException("The connection attempt failed.", "08001", new ConnectException("Connection refused"));
-        assertEquals("ConnectException: Connection refused", ShardPools.rootMessage(wrapped));
+        assertEquals("ConnectException: Connection refused [SQLState 08001]", ShardPools.rootMessage(wrapped));
     }
 
     @Test
