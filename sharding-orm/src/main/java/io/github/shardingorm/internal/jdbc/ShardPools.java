@@ -117,7 +117,7 @@ public final class ShardPools implements AutoCloseable {
         return new ShardPools(pools, urls, settings.connectionTimeoutMillis(), monitor, replicas, replicaSettings);
     }
 
-    private static HikariConfig config(String poolName, String shardId, String url, String username, String password,
+    static HikariConfig config(String poolName, String shardId, String url, String username, String password,
                                        PoolSettings settings, HealthSettings deadlines) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(poolName);
@@ -135,10 +135,11 @@ public final class ShardPools implements AutoCloseable {
         hc.setInitializationFailTimeout(-1);
         hc.setAutoCommit(false);
         // deadlines: a parameter in the URL wins over these (pgjdbc reads the URL last)
-        int connectSeconds = Math.max(1, HealthSettings.seconds(settings.connectionTimeoutMillis()));
+        // (as strings: the driver reads java.util.Properties with getProperty, which ignores other values)
+        String connectSeconds = Integer.toString(Math.max(1, HealthSettings.seconds(settings.connectionTimeoutMillis())));
         hc.addDataSourceProperty("connectTimeout", connectSeconds);
         hc.addDataSourceProperty("loginTimeout", connectSeconds);
-        hc.addDataSourceProperty("socketTimeout", HealthSettings.seconds(deadlines.socketTimeoutMillis(shardId)));
+        hc.addDataSourceProperty("socketTimeout", Integer.toString(HealthSettings.seconds(deadlines.socketTimeoutMillis(shardId))));
         long statementTimeout = deadlines.statementTimeoutMillis(shardId);
         if (statementTimeout > 0) {
             if (url.contains("options=")) {
