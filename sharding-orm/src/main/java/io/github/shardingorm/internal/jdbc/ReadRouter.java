@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code PRIMARY}, or a shard without replicas: the primary.</li>
  *   <li>Round robin over the replicas that qualify: breaker closed, lag within the limit, sampled
  *       replay LSN at or past the token's position for the shard.</li>
- *   <li>A replica within the lag limit that replays past the token within the wait.</li>
+ *   <li>The replica within the lag limit closest to the token (highest sampled replay LSN), if it
+ *       replays past the token within the wait.</li>
  *   <li>{@code REPLICA_ONLY}: fail. {@code REPLICA_PREFERRED}: the primary, holding one of the
  *       shard's fallback permits until the connection is released, so that a replica outage
  *       cannot flood the primary; when none is free, or the primary's breaker is open: the
@@ -90,16 +91,20 @@ final class ReadRouter {
                 }
             }
         }
-        // 2. within the lag limit but behind the token at its last sample: wait a little for it
+        // 2. within the lag limit but behind the token at its last sample: wait a little for the one closest to it
         if (needed > 0 && settings.readYourWritesWaitMillis() > 0) {
+            Replica closest = null;
             for (int i = 0; i < n; i++) {
                 Replica r = list.get((start + i) % n);
-                if (!r.monitor().isOpen() && r.monitor().lagMillis(now, maxAge) <= maxLag) {
-                    Connection c = replicaPast(r, needed, settings.readYourWritesWaitMillis());
-                    if (c != null) {
-                        return c;
-                    }
-                    break;
+                if (!r.monitor().isOpen() && r.monitor().lagMillis(now, maxAge) <= maxLag
+                        && (closest == null || r.monitor().walLsn() > closest.monitor().walLsn())) {
+                    closest = r;
+                }
+            }
+            if (closest != null) {
+                Connection c = replicaPast(closest, needed, settings.readYourWritesWaitMillis());
+                if (c != null) {
+                    return c;
                 }
             }
         }
