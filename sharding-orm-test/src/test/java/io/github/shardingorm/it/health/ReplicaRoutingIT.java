@@ -177,10 +177,69 @@ class ReplicaRoutingIT {
         awaitReplicas(orm, 0);
     }
 
+    @Test
+    @Order(4)
+    void withNoReplicaQualifying_readsFallBackToThePrimaryWithinTheCap_beyondItFailFastOrReadStaleByPolicy() throws Exception {
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = startWriter(writing);
+        replicaA.setSetting("recovery_min_apply_delay", "2s");
+        replicaB.setSetting("recovery_min_apply_delay", "2s");
+        try (ShardedPersistence failFast = withReplicas(builder(Duration.ofMillis(500)))
+                     .primaryFallback(1, io.github.shardingorm.health.ReadFallback.FAIL).build();
+             ShardedPersistence stale = withReplicas(builder(Duration.ofMillis(500)))
+                     .primaryFallback(1, io.github.shardingorm.health.ReadFallback.STALE).maxStaleness(Duration.ofSeconds(30)).build()) {
+            awaitLag(failFast, replicaA, 1_000);
+            awaitLag(failFast, replicaB, 1_000);
+            awaitLag(stale, replicaA, 1_000);
+            awaitLag(stale, replicaB, 1_000);
+            for (ShardedPersistence unit : List.of(failFast, stale)) {
+                // one fallback read at a time: it holds the only permit while it runs
+                java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+                ExecutorService one = Executors.newSingleThreadExecutor();
+                Future<Integer> held = one.submit(() -> unit.fromReadOnlyTransaction(keys[0], s -> {
+                    int port = port(s);
+                    holding.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return port;
+                }));
+                try {
+                    assertTrue(holding.await(10, java.util.concurrent.TimeUnit.SECONDS));
+                    if (unit == failFast) {
+                        ShardUnavailableException e = assertThrows(ShardUnavailableException.class,
+                                () -> unit.fromReadOnlyTransaction(keys[0], ReplicaRoutingIT::port));
+                        assertEquals(ShardUnavailableException.Reason.REPLICAS_UNAVAILABLE, e.reason(), e.getMessage());
+                        assertTrue(e.getMessage().contains("'s0'") && e.getMessage().contains("permits"), e.getMessage());
+                    } else {
+                        int port = unit.fromReadOnlyTransaction(keys[0], ReplicaRoutingIT::port);
+                        assertTrue(port == replicaA.port() || port == replicaB.port(), "a stale read from a replica: " + port);
+                    }
+                    // the other shard has its own permit
+                    assertEquals(primary.port(), unit.fromReadOnlyTransaction(keys[1], ReplicaRoutingIT::port));
+                } finally {
+                    release.countDown();
+                    assertEquals(primary.port(), held.get(), "the fallback read was served by the primary");
+                    one.shutdown();
+                }
+                assertEquals(primary.port(), unit.fromReadOnlyTransaction(keys[0], ReplicaRoutingIT::port), "the permit is back");
+            }
+        } finally {
+            replicaA.setSetting("recovery_min_apply_delay", "0");
+            replicaB.setSetting("recovery_min_apply_delay", "0");
+            writing.set(false);
+            writer.join();
+        }
+        awaitReplicas(orm, 0);
+    }
+
     // ------------------------------------------------------------------ read-your-writes
 
     @Test
-    @Order(4)
+    @Order(5)
     void readYourWrites_100000WriteReadPairsUnderLag_noStaleRead_alsoAcrossInstancesByToken() throws Exception {
         replicaB.setSetting("recovery_min_apply_delay", "1500ms");
         int threads = 4;
@@ -258,7 +317,7 @@ class ReplicaRoutingIT {
     // ------------------------------------------------------------------ failover (kills the primary: last)
 
     @Test
-    @Order(5)
+    @Order(6)
     void withThePrimaryKilled_readsKeepSucceedingFromReplicas_writesFailFastNamingTheShard() throws Exception {
         awaitReplicas(orm, 0);
         primary.kill();
