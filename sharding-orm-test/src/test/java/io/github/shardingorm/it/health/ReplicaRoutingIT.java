@@ -144,6 +144,15 @@ class ReplicaRoutingIT {
         for (int i = 0; i < 20; i++) {
             assertEquals(primary.port(), orm.fromTransaction(keys[i % 2], ReplicaRoutingIT::port), "read-write work never goes to a replica");
         }
+        // queries and fan-outs: each shard's rows come from where that shard's read went
+        String byServer = "select u.id, function('inet_server_port') from User u order by u.id";
+        for (Object[] row : orm.query(byServer, Object[].class).list()) {
+            assertTrue(((Number) row[1]).intValue() != primary.port(), "a fan-out reads replicas by default: " + java.util.Arrays.toString(row));
+        }
+        for (Object[] row : orm.query(byServer, Object[].class).readFrom(ReadFrom.PRIMARY).list()) {
+            assertEquals(primary.port(), ((Number) row[1]).intValue(), "a fan-out with read-from PRIMARY");
+        }
+        assertEquals(2, orm.query(byServer, Object[].class).list().size(), "one row per shard");
     }
 
     @Test
