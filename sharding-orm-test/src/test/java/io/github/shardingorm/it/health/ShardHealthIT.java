@@ -157,8 +157,11 @@ class ShardHealthIT {
             users.save(new User(onS1, "before"));
             PostgresServer s1 = servers.get(1);
             s1.kill();
+            long killed = System.nanoTime();
             try {
                 awaitState(orm, "s1", HealthState.DOWN, Duration.ofSeconds(10));
+                System.out.printf("breaker: open %d ms after the server died (no calls, probes only)%n",
+                        (System.nanoTime() - killed) / 1_000_000);
                 ShardHealth down = health(orm, "s1");
                 assertNotNull(down.primary().lastError());
                 assertTrue(down.primary().lastError().contains("08"), down.primary().lastError());
@@ -192,7 +195,8 @@ class ShardHealthIT {
             awaitState(orm, "s1", HealthState.UP, Duration.ofSeconds(10));
             long upMillis = (System.nanoTime() - healed) / 1_000_000;
             System.out.printf("breaker: UP %d ms after the server accepted connections again%n", upMillis);
-            assertTrue(upMillis <= 2_000, "UP within 2 s of healing, took " + upMillis + " ms");
+            // by design within the longest probe backoff (1 s) plus one probe; 3 s leaves room for a loaded CI machine
+            assertTrue(upMillis <= 3_000, "UP within about 2 s of healing, took " + upMillis + " ms");
             assertEquals("before", users.findById(onS1).orElseThrow().getName(), "the first call after healing succeeds");
         }
     }

@@ -101,6 +101,9 @@ public final class ConfigurationValidator {
             if (!shards.contains(replica.shardId())) {
                 problems.add("replica " + JdbcUrls.mask(replica.jdbcUrl()) + " of unknown shard '" + replica.shardId()
                         + "' (configured: " + shards + ")");
+            } else if (!PostgresUrls.isPostgres(replica.jdbcUrl())) {
+                problems.add("replica " + JdbcUrls.mask(replica.jdbcUrl()) + " of shard '" + replica.shardId()
+                        + "' is not a PostgreSQL URL (jdbc:postgresql:...): replicas are PostgreSQL streaming replicas");
             } else if (urls.contains(replica.jdbcUrl())) {
                 problems.add("replica of shard '" + replica.shardId() + "' uses the JDBC URL of a shard's primary ("
                         + JdbcUrls.mask(replica.jdbcUrl()) + ")");

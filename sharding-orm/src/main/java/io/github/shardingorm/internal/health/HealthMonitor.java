@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * last sample, otherwise the age of its last replayed commit (an idle primary keeps a replica at 0;
  * a replica applying with a delay shows that delay).
  *
+ * <p>Another database than PostgreSQL (H2 in the samples) is probed with the driver's
+ * {@code isValid}: up or down, no role, no WAL position (replicas are PostgreSQL only).
+ *
  * <p>Timing: every probe interval while closed; after a failure at once again (50 ms), so that a
  * dead or hung server opens its breaker within about threshold x probe timeout; while open with a
  * backoff doubling from 100 ms to {@code maxBackoffMillis}, so that a healed server is {@code UP}
@@ -115,11 +118,13 @@ public final class HealthMonitor implements AutoCloseable {
     private final class Probe implements Runnable {
         private final Target target;
         private final NodeMonitor primaryOfReplica;
+        private final boolean postgres;
         private Connection connection;
         private long backoffMillis;
 
         Probe(Target target, NodeMonitor primaryOfReplica) {
             this.target = target;
+            this.postgres = io.github.shardingorm.internal.config.PostgresUrls.isPostgres(target.jdbcUrl());
             this.primaryOfReplica = primaryOfReplica;
         }
 
@@ -165,6 +170,14 @@ public final class HealthMonitor implements AutoCloseable {
             if (connection == null) {
                 connection = connect();
             }
+            if (!postgres) {
+                // another database (H2 in the samples): the driver's own validity check, no roles, no WAL
+                if (!connection.isValid((int) Math.max(1, (timeoutMillis + 999) / 1000))) {
+                    throw new SQLException(m + " did not answer the validity check within " + timeoutMillis + " ms", "08006");
+                }
+                m.probeSucceeded(System.nanoTime() - start);
+                return;
+            }
             boolean replica = m.role() == NodeRole.REPLICA;
             String sql = replica
                     ? "select pg_is_in_recovery(), coalesce(pg_last_wal_replay_lsn() - '0/0'::pg_lsn, 0)::bigint,"
@@ -202,14 +215,18 @@ public final class HealthMonitor implements AutoCloseable {
             if (target.password() != null) {
                 props.setProperty("password", target.password());
             }
-            String seconds = Integer.toString((int) Math.max(1, (timeoutMillis + 999) / 1000));
-            props.setProperty("connectTimeout", seconds);
-            props.setProperty("loginTimeout", seconds);
-            props.setProperty("socketTimeout", seconds);
-            props.setProperty("ApplicationName", "sharding-orm-health");
+            if (postgres) {
+                String seconds = Integer.toString((int) Math.max(1, (timeoutMillis + 999) / 1000));
+                props.setProperty("connectTimeout", seconds);
+                props.setProperty("loginTimeout", seconds);
+                props.setProperty("socketTimeout", seconds);
+                props.setProperty("ApplicationName", "sharding-orm-health");
+            }
             Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
             try {
-                c.setNetworkTimeout(DIRECT, (int) timeoutMillis);
+                if (postgres) {
+                    c.setNetworkTimeout(DIRECT, (int) timeoutMillis);
+                }
                 c.setAutoCommit(true);
             } catch (SQLException e) {
                 c.close();

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Chooses the database that serves one read-only connection of a shard.
@@ -52,7 +51,7 @@ final class ReadRouter {
     private final Map<String, List<Replica>> replicas;
     private final ReplicaSettings settings;
     private final HealthMonitor health;
-    private final Map<String, AtomicInteger> cursors = new LinkedHashMap<>();
+    private final ReplicaChoice choice;
     private final Map<String, Semaphore> fallbackPermits = new LinkedHashMap<>();
     private final Map<Connection, Semaphore> heldPermits = new ConcurrentHashMap<>();
 
@@ -61,36 +60,41 @@ final class ReadRouter {
         this.replicas = replicas;
         this.settings = settings;
         this.health = health;
-        replicas.keySet().forEach(shard -> {
-            cursors.put(shard, new AtomicInteger());
+        Map<String, List<NodeMonitor>> monitors = new LinkedHashMap<>();
+        replicas.forEach((shard, list) -> {
+            monitors.put(shard, list.stream().map(Replica::monitor).toList());
             fallbackPermits.put(shard, new Semaphore(settings.primaryFallbackPermits()));
         });
+        this.choice = new ReplicaChoice(monitors, settings, health.maxSampleAgeNanos());
     }
 
     Connection connection(String shard) throws SQLException {
+        int chosen = choice.choose(shard);
+        if (chosen == ReplicaChoice.PRIMARY) {
+            return pools.primaryReadOnly(shard);
+        }
         List<Replica> list = replicas.get(shard);
         ReadContext context = ReadContext.current();
         ReadFrom from = context.readFrom() != null ? context.readFrom() : settings.readFrom();
-        if (from == ReadFrom.PRIMARY || list == null || list.isEmpty()) {
-            return pools.primaryReadOnly(shard);
-        }
         long needed = context.tokenPosition(shard);
         long maxLag = context.maxLagMillis() >= 0 ? context.maxLagMillis() : settings.maxLagMillis();
         long now = System.nanoTime();
         long maxAge = health.maxSampleAgeNanos();
         int n = list.size();
-        int start = Math.floorMod(cursors.get(shard).getAndIncrement(), n);
-        // 1. a replica that qualifies on its last sample
-        for (int i = 0; i < n; i++) {
-            Replica r = list.get((start + i) % n);
-            NodeMonitor m = r.monitor();
-            if (!m.isOpen() && m.lagMillis(now, maxAge) <= maxLag && m.walLsn() >= needed) {
-                Connection c = replicaConnection(r);
-                if (c != null) {
-                    return c;
+        // 1. a replica that qualifies on its last sample (then the others in turn, should its pool give nothing)
+        if (chosen != ReplicaChoice.NONE) {
+            for (int i = 0; i < n; i++) {
+                Replica r = list.get((chosen + i) % n);
+                NodeMonitor m = r.monitor();
+                if (i == 0 || (!m.isOpen() && m.lagMillis(now, maxAge) <= maxLag && m.walLsn() >= needed)) {
+                    Connection c = replicaConnection(r);
+                    if (c != null) {
+                        return c;
+                    }
                 }
             }
         }
+        int start = Math.max(chosen, 0);
         // 2. within the lag limit but behind the token at its last sample: wait a little for the one closest to it
         if (needed > 0 && settings.readYourWritesWaitMillis() > 0) {
             Replica closest = null;

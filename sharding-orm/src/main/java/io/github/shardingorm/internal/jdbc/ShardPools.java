@@ -14,6 +14,7 @@ import io.github.shardingorm.internal.config.PoolSettings;
 import io.github.shardingorm.internal.config.ReplicaDefinition;
 import io.github.shardingorm.internal.config.ReplicaSettings;
 import io.github.shardingorm.internal.config.ShardDefinition;
+import io.github.shardingorm.internal.config.PostgresUrls;
 import io.github.shardingorm.internal.health.Failures;
 import io.github.shardingorm.internal.health.HealthMonitor;
 import io.github.shardingorm.internal.health.NodeMonitor;
@@ -134,6 +135,9 @@ public final class ShardPools implements AutoCloseable {
         hc.setValidationTimeout(Math.min(settings.connectionTimeoutMillis(), 1000));
         hc.setInitializationFailTimeout(-1);
         hc.setAutoCommit(false);
+        if (!PostgresUrls.isPostgres(url)) {
+            return hc; // deadlines and probes are PostgreSQL's (pgjdbc properties); other drivers reject unknown ones
+        }
         // deadlines: a parameter in the URL wins over these (pgjdbc reads the URL last)
         // (as strings: the driver reads java.util.Properties with getProperty, which ignores other values)
         String connectSeconds = Integer.toString(Math.max(1, HealthSettings.seconds(settings.connectionTimeoutMillis())));
@@ -249,7 +253,8 @@ public final class ShardPools implements AutoCloseable {
         return health.snapshot();
     }
 
-    static ShardUnavailableSqlException refusal(NodeMonitor m) {
+    /** The exception of a call refused by an open breaker (public for the routing benchmark). */
+    public static ShardUnavailableSqlException refusal(NodeMonitor m) {
         return new ShardUnavailableSqlException(m.shardId(), m.lastReason(), m.since(), null,
                 m + " is DOWN since " + m.since() + ": its circuit breaker is open and refuses calls until a health probe succeeds;"
                         + " last failure: " + m.lastError(), m.lastCause());
