@@ -47,13 +47,46 @@ public interface ShardedPersistence extends AutoCloseable {
     }
 
     /**
+     * The PostgreSQL DDL of the write-log tables ({@code shorm_saga}, {@code shorm_saga_step},
+     * {@code shorm_2pc_decision}), idempotent, one statement per element; also the classpath
+     * resource {@code META-INF/sharding-orm/write-log-postgresql.sql}. Every shard needs them when
+     * saga types are registered, {@link ReferenceTable} entities are configured or two-phase commit
+     * is used; schema actions CREATE and UPDATE create them, VALIDATE demands them only then.
+     */
+    static List<String> writeLogDdl() {
+        return io.github.shardingorm.internal.boot.ShardedPersistenceBootstrap.writeLogDdl();
+    }
+
+    /**
      * The repository of a sharded entity.
      *
      * @throws ShardRoutingException if {@code entityClass} is not one of the configured entities
      */
     <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass);
 
-    /** Runs {@code work} in a transaction on the shard of {@code key}; commits, or rolls back on any exception. */
+    /**
+     * Saves entities of any sharded types in one call, e.g. a user with its posts: every entity is
+     * routed by its own {@link ShardKey} before anything is written (a null or bad key, or an
+     * unmanaged type, anywhere in the batch writes nothing), then each shard's group (in the order
+     * given, so parents before their children) is saved in one transaction with JDBC batches, the
+     * shards in parallel, like {@link ShardedRepository#saveAll}. Atomic per shard, NOT across
+     * shards: if a shard fails, the exception names the shards that committed.
+     *
+     * @return the saved entities in the order given (for an existing row, its merged copy)
+     * @throws ShardRoutingException when an entity cannot be routed (nothing written)
+     * @throws IllegalArgumentException when {@code entities} or one of them is null (nothing written)
+     */
+    List<Object> saveAll(Iterable<?> entities);
+
+    /**
+     * Runs {@code work} in a transaction on the shard of {@code key}; commits, or rolls back on any exception.
+     *
+     * <p>Transactions compose: repository calls and {@link #query} inside {@code work} (or inside
+     * another transaction on this thread: a bound {@link ShardScope}'s) that run on the same shard
+     * join this session and transaction (same commit, same rollback); on another shard they throw
+     * {@link ShardRoutingException} naming both shards, before anything is written. Called inside a
+     * transaction on the same shard, this method itself joins it. JTA is not supported.
+     */
     void inTransaction(Object key, Consumer<Session> work);
 
     /** Like {@link #inTransaction(Object, Consumer)}, returning {@code work}'s result. */
@@ -76,8 +109,45 @@ public interface ShardedPersistence extends AutoCloseable {
     /** Runs {@code work} in a transaction on the shard with id {@code shardId}. */
     <R> R fromTransactionOnShard(String shardId, Function<Session, R> work);
 
-    /** The shard that a shard-key value routes to. */
+    /**
+     * Binds the shard of {@code key} to this thread until the scope is closed: inside it, plain
+     * Jakarta Persistence code ({@code sessionFactory().createEntityManager()}, {@code find},
+     * {@code persist}, JPQL, {@code getCurrentSession()}) runs on that shard. See {@link ShardScope}
+     * for nesting and threads.
+     *
+     * <pre>{@code
+     * try (ShardScope scope = orm.bind(42L)) {
+     *     Session session = orm.sessionFactory().getCurrentSession();   // == scope.session()
+     *     session.beginTransaction();
+     *     session.persist(new Post(42L, "hello"));
+     *     users.save(user42);            // joins the transaction: same commit or rollback
+     *     session.getTransaction().commit();
+     * }
+     * }</pre>
+     *
+     * @throws ShardRoutingException when the key is null or cannot be routed, or when this thread is
+     *         already bound to another shard (nothing is bound then)
+     */
+    ShardScope bind(Object key);
+
+    /**
+     * The shard that a shard-key value routes to, the key normalized by its own type (any
+     * integral type, String or UUID). Prefer {@link #shardOf(Class, Object)}, which also checks
+     * the key against the entity's key type.
+     *
+     * @throws ShardRoutingException when the key is null, of an unsupported type or routes to no shard
+     */
     String shardOf(Object key);
+
+    /**
+     * The shard that {@code key}, as the {@link ShardKey} of {@code entityClass}, routes to:
+     * {@code shardOf(User.class, "abc")} for a {@code Long}-keyed {@code User} throws instead of
+     * routing the string.
+     *
+     * @throws ShardRoutingException when the class is not a sharded entity, or the key is null, of
+     *         a type that does not fit the entity's key, or routes to no shard
+     */
+    String shardOf(Class<?> entityClass, Object key);
 
     /** The shard that an entity instance routes to (by its {@link ShardKey}). */
     String shardOfEntity(Object entity);
@@ -94,12 +164,22 @@ public interface ShardedPersistence extends AutoCloseable {
 
     /**
      * Replaces the shard map at run time: same bucket count, higher version, only configured shards.
-     * Moving the rows of the reassigned buckets is the caller's job (online resharding comes later).
+     * With the stored topology the new map is written to every shard and every instance follows it
+     * within a second. Moving the rows of the reassigned buckets is the caller's job (online resharding comes later).
      *
      * @throws UnsupportedOperationException when the strategy is not bucketed
      * @throws IllegalArgumentException when the new map is not acceptable
      */
     void replaceShardMap(ShardMap next);
+
+    /**
+     * The shared topology this instance routes by: cluster id, version, shard map, the state of
+     * every bucket that is moving, and the instances that follow it (their heartbeats). When the
+     * topology is not stored (see the README, "Topology"), an in-memory one of this JVM only.
+     *
+     * @throws UnsupportedOperationException when the strategy is not bucketed
+     */
+    io.github.shardingorm.routing.Topology topology();
 
     /**
      * Sagas: start registered saga types, read their status, list those needing attention.
@@ -197,8 +277,22 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     <R> R withConsistency(io.github.shardingorm.health.ConsistencyToken token, java.util.function.Supplier<R> work);
 
-    /** The single Hibernate SessionFactory; open sessions with {@code withOptions().tenantIdentifier(shardId)}. */
+    /**
+     * The single Hibernate SessionFactory (also this unit's {@code EntityManagerFactory}): inside a
+     * {@link #bind(Object) scope}, {@code createEntityManager()} / {@code openSession()} /
+     * {@code getCurrentSession()} work on the bound shard; anywhere, {@code withOptions().tenantIdentifier(shardId)}.
+     * {@code unwrap(ShardedPersistence.class)} returns this unit; {@code close()} closes it.
+     */
     SessionFactory sessionFactory();
+
+    /**
+     * This unit as {@code type}: itself, its {@code EntityManagerFactory} / {@code SessionFactory}
+     * (the one {@link #sessionFactory()} returns, which unwraps back to this unit), or anything
+     * Hibernate's SessionFactory unwraps to.
+     *
+     * @throws jakarta.persistence.PersistenceException when it cannot be unwrapped to {@code type}
+     */
+    <T> T unwrap(Class<T> type);
 
     /** Closes the SessionFactory and every shard pool. Idempotent. */
     @Override

@@ -75,6 +75,67 @@ public final class ShardedPersistenceBuilder {
         return this;
     }
 
+    /**
+     * Adds a shard whose connections come from a {@code DataSource} you manage (your own pool,
+     * a container's): sharding-orm neither configures nor closes it, takes connections with
+     * auto-commit off and gives them back as they came. Pool settings of this builder do not apply to it.
+     *
+     * @param id         the shard id, as for {@link #shard(String, String, String, String)}
+     * @param dataSource the shard's connections; not null
+     */
+    public ShardedPersistenceBuilder shard(String id, javax.sql.DataSource dataSource) {
+        checkNotBuilt();
+        configuration.shard(id, dataSource);
+        return this;
+    }
+
+    /**
+     * Sets a HikariCP property of every pool sharding-orm runs, by HikariCP's own property name:
+     * {@code maxLifetime}, {@code idleTimeout}, {@code keepaliveTime}, {@code leakDetectionThreshold}
+     * (milliseconds), {@code metricsTrackerFactory} (an instance, or a class name), {@code healthCheckRegistry},
+     * {@code connectionInitSql}, {@code dataSource.<driver property>}... Checked by {@link #build()}
+     * before anything connects: an unknown name or a value of the wrong type is a configuration problem;
+     * the settings sharding-orm owns ({@code jdbcUrl}, {@code username}, {@code password}, {@code poolName},
+     * {@code autoCommit}, {@code maximumPoolSize}, {@code minimumIdle}, {@code connectionTimeout}) are refused.
+     */
+    public ShardedPersistenceBuilder poolProperty(String name, Object value) {
+        checkNotBuilt();
+        configuration.poolProperty(name, value);
+        return this;
+    }
+
+    /** Sets a HikariCP property of one shard's pool, over {@link #poolProperty(String, Object)}. */
+    public ShardedPersistenceBuilder poolProperty(String shardId, String name, Object value) {
+        checkNotBuilt();
+        configuration.poolProperty(shardId, name, value);
+        return this;
+    }
+
+    /** HikariCP {@code maxLifetime} of every pool: a connection is retired after this long. */
+    public ShardedPersistenceBuilder maxLifetime(Duration maxLifetime) {
+        return poolProperty("maxLifetime", java.util.Objects.requireNonNull(maxLifetime, "max lifetime").toMillis());
+    }
+
+    /** HikariCP {@code idleTimeout} of every pool. */
+    public ShardedPersistenceBuilder idleTimeout(Duration idleTimeout) {
+        return poolProperty("idleTimeout", java.util.Objects.requireNonNull(idleTimeout, "idle timeout").toMillis());
+    }
+
+    /** HikariCP {@code keepaliveTime} of every pool. */
+    public ShardedPersistenceBuilder keepaliveTime(Duration keepaliveTime) {
+        return poolProperty("keepaliveTime", java.util.Objects.requireNonNull(keepaliveTime, "keepalive time").toMillis());
+    }
+
+    /** HikariCP {@code leakDetectionThreshold} of every pool: a connection held longer is logged as a possible leak. */
+    public ShardedPersistenceBuilder leakDetectionThreshold(Duration threshold) {
+        return poolProperty("leakDetectionThreshold", java.util.Objects.requireNonNull(threshold, "leak detection threshold").toMillis());
+    }
+
+    /** HikariCP's metrics tracker factory of every pool (e.g. Micrometer's {@code MicrometerMetricsTrackerFactory}). */
+    public ShardedPersistenceBuilder metricsTrackerFactory(com.zaxxer.hikari.metrics.MetricsTrackerFactory factory) {
+        return poolProperty("metricsTrackerFactory", java.util.Objects.requireNonNull(factory, "metrics tracker factory"));
+    }
+
     /** Overrides the maximum pool size of one shard (others use {@link #maximumPoolSize(int)}). */
     public ShardedPersistenceBuilder maximumPoolSize(String shardId, int size) {
         checkNotBuilt();
@@ -140,7 +201,11 @@ public final class ShardedPersistenceBuilder {
         return this;
     }
 
-    /** This JVM's node id (0..31) for {@link ShardedId}; default 0. */
+    /**
+     * This JVM's node id (0..31) for {@link ShardedId}. With the stored topology (see the README)
+     * leave it unset: a free node id is leased; a configured one is still leased and refused when a
+     * live instance holds it. Without the stored topology: default 0, unchecked.
+     */
     public ShardedPersistenceBuilder nodeId(int nodeId) {
         checkNotBuilt();
         configuration.nodeId(nodeId);
@@ -314,6 +379,38 @@ public final class ShardedPersistenceBuilder {
     public ShardedPersistenceBuilder maxStaleness(Duration staleness) {
         checkNotBuilt();
         configuration.health().maxStaleness(staleness);
+        return this;
+    }
+
+    /**
+     * How often the stored topology is polled when no notification arrives; a new version reaches
+     * this instance within it at the latest (a notification brings it at once); default 250 ms.
+     * See {@link ShardingSettings#TOPOLOGY_POLL_INTERVAL}.
+     */
+    public ShardedPersistenceBuilder topologyPollInterval(Duration interval) {
+        checkNotBuilt();
+        configuration.topologyPollInterval(interval);
+        return this;
+    }
+
+    /**
+     * After how long without a successful read of the stored topology this instance refuses writes
+     * ({@link ShardTopologyUnavailableException}) rather than route by a possibly stale map; default 5 s.
+     * See {@link ShardingSettings#TOPOLOGY_STALE_AFTER}.
+     */
+    public ShardedPersistenceBuilder topologyStaleAfter(Duration bound) {
+        checkNotBuilt();
+        configuration.topologyStaleAfter(bound);
+        return this;
+    }
+
+    /**
+     * How long this instance's node-id lease lives without renewal (renewed with every topology
+     * poll); a killed instance's node id is free again after it; default 10 s.
+     */
+    public ShardedPersistenceBuilder nodeIdLease(Duration lease) {
+        checkNotBuilt();
+        configuration.nodeLease(lease);
         return this;
     }
 

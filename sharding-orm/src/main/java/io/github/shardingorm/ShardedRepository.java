@@ -35,10 +35,13 @@ public interface ShardedRepository<T, ID> {
     <S extends T> S save(S entity);
 
     /**
-     * Saves several entities, grouped per shard: one transaction and JDBC batches per shard.
-     * Every entity is routed before anything is written, so a bad key writes nothing. Atomic per
+     * Saves several entities, grouped per shard: one transaction and JDBC batches per shard, the
+     * shards committing in parallel. Every entity is routed before anything is written, so a bad
+     * key writes nothing. Entities with assigned ids are inserted outright (no select); if one of
+     * them already exists, that shard's group is saved again, merging the existing rows. Atomic per
      * shard, NOT across shards: if one shard fails after another committed, the exception says
-     * which shards committed.
+     * which shards committed. For a batch of several entity types (a user and its posts), see
+     * {@link ShardedPersistence#saveAll}.
      *
      * @return the saved entities, in the order given
      */

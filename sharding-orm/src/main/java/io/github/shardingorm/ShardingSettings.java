@@ -42,12 +42,52 @@ public interface ShardingSettings {
     String ENTITIES = "sharding.entities";
 
     /**
+     * Packages (comma-separated) whose {@code @Entity} classes (top-level, sub-packages included)
+     * join {@link #ENTITIES}; sharded and {@code @ReferenceTable} entities alike.
+     */
+    String ENTITY_PACKAGES = "sharding.entity-packages";
+
+    /**
      * The sharding strategy: {@code hash} (default: bucketed hash over a uniform shard map),
-     * {@code consistent-hash} (with {@link #VIRTUAL_NODES}), or {@code weighted} (with
-     * per-shard {@link #SHARD_WEIGHT}). Range and directory strategies are configured with the
-     * builder.
+     * {@code consistent-hash} (with {@link #VIRTUAL_NODES}), {@code weighted} (with per-shard
+     * {@link #SHARD_WEIGHT}), {@code range} (with {@link #STRATEGY_RANGES}), {@code directory} (with
+     * {@link #STRATEGY_DIRECTORY}), or the class name of a {@code ShardingStrategy} (or of a
+     * {@code Supplier<ShardingStrategy>}) with a public no-argument constructor; in a map, also a
+     * strategy instance. An unknown name or class is a configuration problem; nothing starts.
      */
     String STRATEGY = "sharding.strategy";
+
+    /** Ranges of {@code sharding.strategy=range}: {@code s0:..1000, s1:1000..5000, s2:5000..} (lower inclusive, upper exclusive; integral or text bounds). */
+    String STRATEGY_RANGES = "sharding.strategy.ranges";
+
+    /** Entries of {@code sharding.strategy=directory}: {@code eu:s0, us:s1} (key value : shard). */
+    String STRATEGY_DIRECTORY = "sharding.strategy.directory";
+
+    /** The shard of keys absent from {@link #STRATEGY_DIRECTORY}; without it such keys are refused. */
+    String STRATEGY_DIRECTORY_DEFAULT = "sharding.strategy.directory.default";
+
+    /**
+     * Saga types: comma-separated class names of {@code Supplier<SagaDefinition>} with a public
+     * no-argument constructor; in a map, also a {@code SagaDefinition} or a collection of them.
+     */
+    String SAGAS = "sharding.sagas";
+
+    /**
+     * A HikariCP property of every pool sharding-orm runs: {@code sharding.pool.<HikariCP property>},
+     * e.g. {@code sharding.pool.maxLifetime=1800000}, {@code sharding.pool.leakDetectionThreshold=30000},
+     * {@code sharding.pool.metricsTrackerFactory=<class name or instance>}, {@code sharding.pool.dataSource.ApplicationName=shop}.
+     * Per shard: {@code sharding.shard.<id>.pool.<HikariCP property>}.
+     */
+    String POOL_PREFIX = "sharding.pool.";
+
+    /** Suffix of a shard's own HikariCP properties: {@code sharding.shard.<id>.pool.<HikariCP property>}. */
+    String SHARD_POOL_PREFIX = "pool.";
+
+    /**
+     * Suffix of a shard given as a {@code javax.sql.DataSource} instance the user manages (in a map
+     * passed to {@code fromProperties} or {@code Persistence.createEntityManagerFactory}); instead of url/username/password.
+     */
+    String SHARD_DATA_SOURCE = "datasource";
 
     /** Virtual nodes per shard for {@code consistent-hash}. Default 256. */
     String VIRTUAL_NODES = "sharding.strategy.virtual-nodes";
@@ -114,6 +154,19 @@ public interface ShardingSettings {
      * 1 runs the shards one after another. Default: two per shard, at least 4, at most 64.
      */
     String QUERY_PARALLELISM = "sharding.query.parallelism";
+
+    /**
+     * Milliseconds between two polls of the stored topology's version when no notification
+     * arrives (LISTEN/NOTIFY brings a new version at once; the poll bounds the delay when a
+     * notification is lost). Default 250, minimum 10.
+     */
+    String TOPOLOGY_POLL_INTERVAL = "sharding.topology.poll-interval";
+
+    /**
+     * Milliseconds without a successful read of the stored topology after which this instance
+     * refuses writes ({@code ShardTopologyUnavailableException}); reads go on. Default 5000, minimum 100.
+     */
+    String TOPOLOGY_STALE_AFTER = "sharding.topology.stale-after";
 
     // ------------------------------------------------------------------ deadlines, health, replicas (issue 14)
 

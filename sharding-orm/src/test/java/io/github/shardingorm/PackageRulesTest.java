@@ -48,10 +48,12 @@ class PackageRulesTest {
             "twophase",   "config routing jdbc hibernate",         // ... two-phase commit ...
             "reference",  "config routing hibernate",              // ... and reference writes, none using another
             "writes",     "config routing jdbc hibernate saga twophase reference", // the runtime composing the three
-            "boot",       "config routing jdbc hibernate id query repository writes"); // start-up: everything
+            "topology",   "config routing jdbc id",                // the stored topology: map, bucket states, fence, following
+            "resharding", "config",                                // the bucket mover: plain JDBC and pgjdbc's COPY and replication, no Hibernate
+            "boot",       "config routing jdbc hibernate id query repository writes topology"); // start-up: everything
 
     /** Hibernate is wired in one place; these packages must not know it. */
-    private static final Set<String> WITHOUT_HIBERNATE = Set.of("config", "routing", "jdbc", "health");
+    private static final Set<String> WITHOUT_HIBERNATE = Set.of("config", "routing", "jdbc", "health", "resharding");
 
     /**
      * The API reaches internals through one door: the builder hands the configuration

@@ -54,6 +54,11 @@ final class ShardedStack implements CrudStack {
         }));
     }
 
+    /** The persistence unit (for benchmarks that drive the topology). */
+    ShardedPersistence orm() {
+        return orm;
+    }
+
     @Override
     public void close() {
         orm.close();

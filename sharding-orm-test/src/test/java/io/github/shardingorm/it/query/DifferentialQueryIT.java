@@ -137,7 +137,10 @@ class DifferentialQueryIT {
     private static final String[] AGGREGATES = {"count(a)", "count(a.score)", "sum(a.score)", "min(a.score)", "max(a.score)",
             "avg(a.score)", "min(a.category)", "max(a.category)", "sum(a.price)", "avg(a.price)", "max(a.createdAt)",
             "count(distinct a.category)", "count(distinct a.authorId)", "count(distinct a.score)", "sum(a.score) * 2",
-            "count(a) - count(a.score)", "min(a.price)", "-max(a.createdAt)"};
+            "count(a) - count(a.score)", "min(a.price)", "-max(a.createdAt)",
+            // the mixed-type mix: widened sums, an AVG whose per-shard sum overflows int, AVG beside a written SUM
+            "sum(a.createdAt)", "avg(a.createdAt)", "avg(a.score * 10000000)", "sum(a.score * 10000000)", "avg(a.price * 3)",
+            "min(a.createdAt)", "max(a.score)"};
 
     private Case generate(Random r) {
         Map<String, Object> params = new LinkedHashMap<>();
@@ -368,6 +371,49 @@ class DifferentialQueryIT {
         }
     }
 
+    /**
+     * Merged aggregates carry exactly the Java types one database returns (COUNT Long, SUM of an
+     * integer Long, AVG Double, MIN/MAX the attribute's type), whichever query of the same shape
+     * ran before (the AVG's helper sum was once reused for a written SUM and typed it Integer), and
+     * an AVG whose per-shard sum exceeds int does not overflow.
+     */
+    @Test
+    void aggregateTypesDoNotDependOnWhatRanBefore(ShardedPersistence orm) {
+        List<String> queries = List.of(
+                "select avg(a.score), sum(a.score) from Article a",
+                "select sum(a.score), avg(a.score) from Article a",
+                "select sum(a.score) from Article a",
+                "select avg(a.score * 10000000), sum(a.score * 10000000), count(a.score) from Article a",
+                "select avg(a.createdAt), sum(a.createdAt), min(a.createdAt), max(a.score) from Article a",
+                "select avg(a.price), sum(a.price), min(a.price) from Article a",
+                "select a.category, avg(a.score), sum(a.score), max(a.score) from Article a group by a.category order by a.category nulls first");
+        List<String> twice = new ArrayList<>(queries);
+        List<String> reversed = new ArrayList<>(queries);
+        Collections.reverse(reversed);
+        twice.addAll(reversed);
+        for (String hql : twice) {
+            List<Object[]> expected;
+            try (Session s = oracle.openSession()) {
+                expected = s.createSelectionQuery(hql, Object[].class).getResultList();
+            }
+            assertEquals(typedRounded(expected), typedRounded(orm.query(hql, Object[].class).list()), hql);
+        }
+    }
+
+    /** Like {@link #typed} with doubles to 12 significant digits (the merge divides exact sums; PostgreSQL rounds its numeric). */
+    private static List<List<String>> typedRounded(List<Object[]> rows) {
+        List<List<String>> out = new ArrayList<>();
+        for (Object[] row : rows) {
+            List<String> values = new ArrayList<>();
+            for (Object v : row) {
+                values.add(v == null ? "NULL" : v.getClass().getSimpleName() + ":"
+                        + (v instanceof Double d ? String.format(Locale.ROOT, "%.12e", d) : v.toString()));
+            }
+            out.add(values);
+        }
+        return out;
+    }
+
     /** Rows as "Type:value" strings: equal only when the values and their Java types are. */
     private static List<List<String>> typed(List<Object[]> rows) {
         List<List<String>> out = new ArrayList<>();
@@ -404,14 +450,15 @@ class DifferentialQueryIT {
         if (v instanceof Article a) {
             return "Article#" + a.getId() + "/" + a.getCreatedAt() + "/" + a.getScore() + "/" + a.getCategory();
         }
+        // numbers carry their Java type: a merged result must be typed exactly as one database types it
         if (v instanceof BigDecimal d) {
-            return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+            return "BigDecimal:" + (d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString());
         }
         if (v instanceof Double || v instanceof Float) {
-            return String.format(Locale.ROOT, "%.10e", ((Number) v).doubleValue());
+            return v.getClass().getSimpleName() + ":" + String.format(Locale.ROOT, "%.10e", ((Number) v).doubleValue());
         }
         if (v instanceof Integer || v instanceof Long || v instanceof Short) {
-            return Long.toString(((Number) v).longValue());
+            return v.getClass().getSimpleName() + ":" + ((Number) v).longValue();
         }
         if (v instanceof String s) {
             return "'" + s + "'";

@@ -9,7 +9,6 @@ import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedPersistenceBuilder;
 import io.github.shardingorm.ShardedRepository;
-import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
 import io.github.shardingorm.it.query.model.Article;
 import io.github.shardingorm.it.query.model.Author;
 import io.github.shardingorm.query.FailurePolicy;
@@ -54,10 +53,11 @@ class QueryRoutingIT {
     public static final class PerShardStatements implements StatementInspector {
         final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
         final Set<String> threads = ConcurrentHashMap.newKeySet();
+        volatile org.hibernate.context.spi.CurrentTenantIdentifierResolver<?> resolver;
 
         @Override
         public String inspect(String sql) {
-            Object shard = new ShardTenantResolver().resolveCurrentTenantIdentifier();
+            Object shard = resolver == null ? "boot" : resolver.resolveCurrentTenantIdentifier();
             if (sql.contains("articles") || sql.contains("authors")) {
                 counts.computeIfAbsent(String.valueOf(shard), k -> new AtomicInteger()).incrementAndGet();
                 threads.add(Thread.currentThread().getName() + (Thread.currentThread().isDaemon() ? " (daemon)" : ""));
@@ -92,6 +92,7 @@ class QueryRoutingIT {
                 .hibernateProperty("hibernate.session_factory.statement_inspector", statements)
                 .queryParallelism(4)
                 .build();
+        statements.resolver = ((org.hibernate.engine.spi.SessionFactoryImplementor) orm.sessionFactory()).getCurrentTenantIdentifierResolver();
         articles = orm.repository(Article.class);
         ShardedRepository<Author, Long> authors = orm.repository(Author.class);
         List<Article> batch = new ArrayList<>();

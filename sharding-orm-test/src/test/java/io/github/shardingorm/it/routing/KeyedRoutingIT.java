@@ -136,6 +136,70 @@ class KeyedRoutingIT {
         assertEquals(List.of(), shardsHolding(shards, "select 1 from posts where author_id in (?, ?)", author, author + 1));
     }
 
+    /**
+     * A batch mixing parents and children is one call, routed as a whole: each entity lands on its
+     * key's shard; a bad key or an unmanaged object anywhere writes nothing anywhere.
+     */
+    @Test
+    void saveAllOfParentsAndChildrenIsOneCallRoutedAsAWhole(ShardedPersistence orm, ShardDatabases shards) throws SQLException {
+        long first = keys(12);
+        List<Object> batch = new ArrayList<>();
+        for (long author = first; author < first + 12; author++) {
+            batch.add(new User(author, "parent-" + author));
+            batch.add(new Post(author, "child of " + author));
+            batch.add(new Post(author, "second child of " + author));
+        }
+        List<Object> saved = orm.saveAll(batch);
+        assertEquals(batch.size(), saved.size());
+        Set<String> used = new HashSet<>();
+        for (Object o : saved) {
+            if (o instanceof Post post) {
+                assertNotNull(post.getId());
+                assertEquals(List.of(orm.shardOf(Post.class, post.getAuthorId())),
+                        shardsHolding(shards, "select 1 from posts where id = ?", post.getId()));
+            } else {
+                User user = (User) o;
+                String shard = orm.shardOf(User.class, user.getId());
+                used.add(shard);
+                assertEquals(List.of(shard), shardsHolding(shards, "select 1 from users where id = ?", user.getId()));
+            }
+        }
+        assertTrue(used.size() > 1, "12 authors should use several shards");
+
+        long next = keys(3);
+        List<Object> badKey = List.of(new User(next, "ok"), new Post(next, "ok"), new Post(null, "no key"));
+        ShardRoutingException e = assertThrows(ShardRoutingException.class, () -> orm.saveAll(badKey));
+        assertTrue(e.getMessage().contains("Post") && e.getMessage().contains("authorId"), e.getMessage());
+        List<Object> unmanaged = List.of(new User(next + 1, "ok"), "not an entity");
+        assertThrows(ShardRoutingException.class, () -> orm.saveAll(unmanaged));
+        assertEquals(List.of(), shardsHolding(shards, "select 1 from users where id in (?, ?)", next, next + 1));
+        assertEquals(List.of(), shardsHolding(shards, "select 1 from posts where author_id = ?", next));
+    }
+
+    /**
+     * New rows with assigned ids are inserted outright; a batch that also holds existing rows
+     * still merges them (the shard retries the careful way), on every shard, in one call.
+     */
+    @Test
+    void saveAllOfNewAndExistingRowsWithAssignedIdsMergesTheExistingOnes(ShardedPersistence orm, ShardDatabases shards) throws SQLException {
+        ShardedRepository<User, Long> users = orm.repository(User.class);
+        long first = keys(80);
+        List<User> existing = new ArrayList<>();
+        for (long id = first; id < first + 40; id++) {
+            existing.add(new User(id, "old-" + id));
+        }
+        users.saveAll(existing);
+        List<User> mixed = new ArrayList<>();
+        for (long id = first; id < first + 80; id++) {
+            mixed.add(new User(id, "new-" + id));
+        }
+        assertEquals(80, users.saveAll(mixed).size());
+        for (long id = first; id < first + 80; id += 3) {
+            assertEquals("new-" + id, users.findById(id).orElseThrow().getName());
+            assertEquals(List.of(orm.shardOf(id)), shardsHolding(shards, "select 1 from users where id = ?", id));
+        }
+    }
+
     @Test
     void updateAndDeleteTouchOnlyTheOwningShard(ShardedPersistence orm, ShardDatabases shards) throws SQLException {
         ShardedRepository<User, Long> users = orm.repository(User.class);
@@ -245,6 +309,22 @@ class KeyedRoutingIT {
         ShardRoutingException badBucket = assertThrows(ShardRoutingException.class, () -> posts.findById(idFromAnotherCluster));
         assertTrue(badBucket.getMessage().contains("bucket 5000"), badBucket.getMessage());
         assertThrows(ShardRoutingException.class, () -> posts.findById(-5L));
+
+        // findById(null) is a routing failure, as the README promises, for an id-is-key and a @ShardedId entity alike
+        ShardRoutingException nullId = assertThrows(ShardRoutingException.class, () -> users.findById(null));
+        assertTrue(nullId.getMessage().contains("User") && nullId.getMessage().contains("null"), nullId.getMessage());
+        assertThrows(ShardRoutingException.class, () -> posts.findById(null));
+        assertThrows(ShardRoutingException.class, () -> posts.deleteById(null));
+
+        // the typed shardOf checks the key against the entity's key type; the untyped one routes any supported key
+        ShardRoutingException typed = assertThrows(ShardRoutingException.class, () -> orm.shardOf(User.class, "abc"));
+        assertTrue(typed.getMessage().contains("User") && typed.getMessage().contains("java.lang.String"), typed.getMessage());
+        assertEquals("User", typed.getEntityName());
+        assertEquals(orm.shardOf(42L), orm.shardOf(User.class, 42L));
+        assertEquals(orm.shardOf(42L), orm.shardOf(Post.class, 42));
+        assertNotNull(orm.shardOf("abc"));
+        assertThrows(ShardRoutingException.class, () -> orm.shardOf(User.class, null));
+        assertThrows(ShardRoutingException.class, () -> orm.shardOf(String.class, 42L));
     }
 
     @Test

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.ShardRoutingException;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedPersistenceBuilder;
+import io.github.shardingorm.ShardingConfigurationException;
 import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.TwoPhaseCommitMode;
 import io.github.shardingorm.internal.writes.FaultInjector;
@@ -17,6 +19,8 @@ import io.github.shardingorm.it.writes.model.WriteMark;
 import io.github.shardingorm.test.PostgresServer;
 import io.github.shardingorm.test.PostgresServerGroup;
 import io.github.shardingorm.test.PostgresServers;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -78,6 +82,60 @@ class TwoPhaseCommitIT {
             tx.session(k1).persist(new WriteMark(group, 1, 3, k1));
             tx.session(k2).persist(new WriteMark(group, 2, 3, k2));
         });
+    }
+
+    /**
+     * A user-managed schema holding only the entities' tables: VALIDATE starts when nothing
+     * registered needs the write-log tables, although two-phase commit could be used (AUTO); it is
+     * then off and says how to turn it on. A registered saga or REQUIRED demands the tables. The
+     * published DDL creates them, and then two-phase commit is on under VALIDATE too.
+     */
+    @Test
+    void validateDemandsTheWriteLogTablesOnlyWhenTheyWillBeUsed() throws Exception {
+        List<Shard> own = WritesFixture.shardsOnServers(servers.servers(), 2, "tpcv");
+        try (ShardedPersistence create = userSchema(own, SchemaAction.UPDATE).twoPhaseCommit(TwoPhaseCommitMode.DISABLED).build()) {
+            assertEquals(0, WritesFixture.count(own.get(0), "select count(*) from information_schema.tables where table_name like 'shorm%'"));
+        }
+        try (ShardedPersistence validate = userSchema(own, SchemaAction.VALIDATE).build()) {
+            long key = WritesFixture.keyOn(validate, "s0", 1);
+            long other = WritesFixture.keyOn(validate, "s1", 1);
+            validate.inTransaction(key, s -> s.persist(new WriteMark("v", 0, 1, key)));
+            ShardingException off = assertThrows(ShardingException.class, () -> validate.atomically(List.of(key, other), tx -> { }));
+            assertTrue(off.getMessage().contains("write-log tables") && off.getMessage().contains("writeLogDdl()"), off.getMessage());
+        }
+        ShardingConfigurationException required = assertThrows(ShardingConfigurationException.class,
+                () -> userSchema(own, SchemaAction.VALIDATE).twoPhaseCommit(TwoPhaseCommitMode.REQUIRED).build().close());
+        assertTrue(required.getMessage().contains("shorm_2pc_decision") && required.getMessage().contains("writeLogDdl()"),
+                required.getMessage());
+        ShardingConfigurationException saga = assertThrows(ShardingConfigurationException.class,
+                () -> userSchema(own, SchemaAction.VALIDATE).saga(WritesFixture.marks3()).build().close());
+        assertTrue(saga.getMessage().contains("shorm_saga"), saga.getMessage());
+
+        for (Shard shard : own) {
+            try (Connection c = shard.connect();
+                 Statement st = c.createStatement()) {
+                for (String ddl : ShardedPersistence.writeLogDdl()) {
+                    st.execute(ddl);
+                }
+            }
+        }
+        try (ShardedPersistence validate = userSchema(own, SchemaAction.VALIDATE).saga(WritesFixture.marks3()).build()) {
+            long key = WritesFixture.keyOn(validate, "s0", 1);
+            long other = WritesFixture.keyOn(validate, "s1", 1);
+            validate.atomically(List.of(key, other), tx -> {
+                tx.session(key).persist(new WriteMark("w", 0, 2, key));
+                tx.session(other).persist(new WriteMark("w", 1, 2, other));
+            });
+            assertEquals(List.of("s0:0", "s1:1"), WritesFixture.marksOf(own, "w"));
+        }
+    }
+
+    private static ShardedPersistenceBuilder userSchema(List<Shard> shards, SchemaAction action) {
+        ShardedPersistenceBuilder b = ShardedPersistence.builder();
+        for (Shard s : shards) {
+            b.shard(s.id(), s.url(), s.user(), s.password());
+        }
+        return b.entities(WriteMark.class).schema(action).maximumPoolSize(2);
     }
 
     @Test

@@ -4,14 +4,20 @@ import io.github.shardingorm.ShardingConfigurationException;
 import io.github.shardingorm.internal.config.ConfigurationValidator;
 import io.github.shardingorm.internal.config.ShardingConfiguration;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
+import io.github.shardingorm.internal.hibernate.ShardContext;
+import io.github.shardingorm.internal.hibernate.ShardCurrentSessionContext;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.hibernate.ShardTenantResolver;
 import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
+import io.github.shardingorm.internal.id.NodeIdClaim;
 import io.github.shardingorm.internal.id.ShardingRuntime;
+import java.util.function.LongSupplier;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.query.ShardedQueries;
 import io.github.shardingorm.internal.routing.EntityModelScanner;
+import io.github.shardingorm.internal.routing.BucketedHashStrategy;
 import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.topology.TopologyRuntime;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import io.github.shardingorm.internal.writes.CrossShardRuntime;
 import io.github.shardingorm.internal.writes.FaultInjector;
@@ -49,6 +55,7 @@ import org.slf4j.LoggerFactory;
  *   <li>start ONE Hibernate SessionFactory whose tenants are the shards;</li>
  *   <li>apply the schema action to every shard, including the write-log tables ({@code shorm_saga},
  *       {@code shorm_saga_step}, {@code shorm_2pc_decision}); check prepared-transaction support;</li>
+ *   <li>read (or create) the stored topology and start following it ({@code internal.topology});</li>
  *   <li>start cross-shard writes: sagas, two-phase commit, and recovery (first pass at once).</li>
  * </ol>
  */
@@ -57,6 +64,11 @@ public final class ShardedPersistenceBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedPersistenceBootstrap.class);
 
     private ShardedPersistenceBootstrap() {
+    }
+
+    /** The write-log tables' DDL, for {@code ShardedPersistence.writeLogDdl()}. */
+    public static List<String> writeLogDdl() {
+        return io.github.shardingorm.internal.writes.WriteLogSchema.DDL;
     }
 
     /** Starts a persistence unit; {@link ShardingConfigurationException} lists every problem found. */
@@ -71,12 +83,17 @@ public final class ShardedPersistenceBootstrap {
                 configuration.replicas());
         SessionFactoryImplementor sessionFactory = null;
         ShardedQueries queries = null;
+        TopologyRuntime topology = null;
         try {
             List<Throwable> causes = new ArrayList<>();
             pools.checkReachable(problems, causes);
             throwIfProblems(problems, causes);
 
-            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools);
+            Object injectedClock = configuration.sessions().hibernateProperties().get(ShardingRuntime.CLOCK_PROPERTY);
+            LongSupplier clock = injectedClock instanceof LongSupplier c ? c : System::currentTimeMillis;
+            NodeIdClaim claim = NodeIdClaim.fixed(configuration.routing().nodeId());
+            ShardContext context = new ShardContext();
+            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock, context);
             MetadataSources sources = new MetadataSources(registry);
             configuration.entities().forEach(sources::addAnnotatedClass);
             Metadata metadata = sources.buildMetadata();
@@ -88,15 +105,23 @@ public final class ShardedPersistenceBootstrap {
                     !router.referenceClasses().isEmpty(), configuration.schemaAction(),
                     pools, configuration.shardIds(), problems, causes);
             throwIfProblems(problems, causes);
+            topology = TopologyRuntime.start(configuration.schemaAction(), configuration.topology(), configuration.shards(), pools,
+                    router, configuration.routing().strategy() instanceof BucketedHashStrategy b && b.isExplicit(),
+                    shardedTables(sessionFactory, configuration, router), claim,
+                    configuration.routing().nodeIdGiven() ? configuration.routing().nodeId() : null, clock, problems, causes);
+            throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
-            ShardSessions sessions = new ShardSessions(sessionFactory, pools);
+            ShardSessions sessions = new ShardSessions(sessionFactory, context, pools);
             queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism());
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
                     pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
-            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes);
+            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology);
         } catch (RuntimeException e) {
+            if (topology != null) {
+                topology.close();
+            }
             if (queries != null) {
                 queries.close();
             }
@@ -135,10 +160,37 @@ public final class ShardedPersistenceBootstrap {
         Map<Class<?>, ShardedEntityModel> models = EntityModelScanner.scan(configuration.entities(),
                 bucketed, bucketCount, problems);
         return resolver == null ? null : new ShardRouter(resolver, models, configuration.shardIds(),
-                EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy);
+                EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy,
+                o -> o instanceof org.hibernate.proxy.HibernateProxy p ? p.getHibernateLazyInitializer().getInternalIdentifier() : null);
     }
 
-    private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools) {
+    /** The tables of the sharded entities (those the fence trigger goes on while their buckets move). */
+    private static List<String> shardedTables(SessionFactoryImplementor sessionFactory, ShardingConfiguration configuration,
+                                              ShardRouter router) {
+        java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+        java.util.Set<String> shardedEntityNames = new java.util.HashSet<>();
+        for (Class<?> entity : configuration.entities()) {
+            if (router.modelOrNull(entity) != null) {
+                var persister = sessionFactory.getMappingMetamodel().getEntityDescriptor(entity);
+                shardedEntityNames.add(persister.getEntityName());
+                for (java.io.Serializable space : persister.getPropertySpaces()) {
+                    tables.add(space.toString());
+                }
+            }
+        }
+        // element collections and join tables of sharded entities live with their owner
+        sessionFactory.getMappingMetamodel().forEachCollectionDescriptor(collection -> {
+            if (shardedEntityNames.contains(collection.getOwnerEntityPersister().getEntityName())) {
+                for (String space : collection.getCollectionSpaces()) {
+                    tables.add(space);
+                }
+            }
+        });
+        return List.copyOf(tables);
+    }
+
+    private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools,
+                                                           NodeIdClaim claim, LongSupplier clock, ShardContext context) {
         BootstrapServiceRegistry bootstrap = new BootstrapServiceRegistryBuilder()
                 .applyIntegrator(new ShardingIntegrator(router))
                 .build();
@@ -148,10 +200,12 @@ public final class ShardedPersistenceBootstrap {
         builder.applySetting(BatchSettings.ORDER_UPDATES, true);
         builder.applySetting(SchemaToolingSettings.HBM2DDL_HALT_ON_ERROR, true);
         builder.applySetting(org.hibernate.cfg.JdbcSettings.CONNECTION_PROVIDER_DISABLES_AUTOCOMMIT, true);
+        // getCurrentSession() returns the thread's scope or template session unless the user chose a context.
+        builder.applySetting(org.hibernate.cfg.AvailableSettings.CURRENT_SESSION_CONTEXT_CLASS, ShardCurrentSessionContext.class.getName());
         builder.applySettings(configuration.sessions().hibernateProperties());
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
-        builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver());
-        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, configuration.routing().nodeId(), System::currentTimeMillis));
+        builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver(context));
+        builder.addService(ShardingRuntime.class, new ShardingRuntime(router, claim, clock));
         return builder.build();
     }
 

@@ -10,8 +10,12 @@ import io.github.shardingorm.health.ShardHealth;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.jdbc.ReadContext;
 import io.github.shardingorm.internal.jdbc.ShardPools;
+import io.github.shardingorm.internal.repository.SavesAcrossShards;
 import io.github.shardingorm.internal.repository.ShardedRepositoryImpl;
 import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.topology.TopologyRuntime;
+import io.github.shardingorm.internal.topology.TopologyService;
+import io.github.shardingorm.routing.Topology;
 import io.github.shardingorm.internal.writes.CrossShardRuntime;
 import io.github.shardingorm.routing.ShardMap;
 import io.github.shardingorm.saga.Sagas;
@@ -32,6 +36,7 @@ import org.hibernate.SessionFactory;
 public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     private final SessionFactory sessionFactory;
+    private final SessionFactory handle;
     private final ShardPools pools;
     private final ShardRouter router;
     private final ShardSessions sessions;
@@ -39,15 +44,26 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CrossShardRuntime writes;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
+    private final SavesAcrossShards saves;
+    private final TopologyRuntime topology;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
-                           io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes) {
+                           io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes,
+                           TopologyRuntime topology) {
+        this.topology = topology;
         this.sessionFactory = sessionFactory;
+        this.handle = ShardedSessionFactoryHandle.of((org.hibernate.engine.spi.SessionFactoryImplementor) sessionFactory, this);
         this.pools = pools;
         this.router = router;
         this.sessions = sessions;
         this.queries = queries;
         this.writes = writes;
+        this.saves = new SavesAcrossShards(router, sessions, sessionFactory, queries);
+    }
+
+    @Override
+    public List<Object> saveAll(Iterable<?> entities) {
+        return saves.saveAll(entities);
     }
 
     @Override
@@ -55,7 +71,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass) {
         router.model(entityClass);
         return (ShardedRepository<T, ID>) repositories.computeIfAbsent(entityClass,
-                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries));
+                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries, saves));
     }
 
     @Override
@@ -126,8 +142,21 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     }
 
     @Override
+    public io.github.shardingorm.ShardScope bind(Object key) {
+        return sessions.context().bind(router.shardOfKey(key), key);
+    }
+
+    @Override
     public String shardOf(Object key) {
         return router.shardOfKey(key);
+    }
+
+    @Override
+    public String shardOf(Class<?> entityClass, Object key) {
+        if (entityClass == null) {
+            throw new IllegalArgumentException("entityClass must not be null");
+        }
+        return router.shardOfKey(router.model(entityClass), key);
     }
 
     @Override
@@ -147,7 +176,78 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public void replaceShardMap(ShardMap next) {
-        bucketed("replaceShardMap()").replaceShardMap(next);
+        BucketedShardResolver resolver = bucketed("replaceShardMap()");
+        java.util.Objects.requireNonNull(next, "next");
+        TopologyService service = topology.service();
+        if (service != null) {
+            service.replaceMap(next, this::rowsPerBucket);
+            return;
+        }
+        // in memory (one JVM, no fence): count, then swap; a row written in between is not seen
+        ShardMap current = resolver.shardMap();
+        java.util.Map<String, java.util.Set<Integer>> losing = new java.util.TreeMap<>();
+        if (next.bucketCount() == current.bucketCount()) {
+            for (int b = 0; b < next.bucketCount(); b++) {
+                if (!next.shardOf(b).equals(current.shardOf(b))) {
+                    losing.computeIfAbsent(current.shardOf(b), k -> new java.util.TreeSet<>()).add(b);
+                }
+            }
+        }
+        java.util.Map<Integer, Long> rows = new java.util.TreeMap<>();
+        losing.forEach((shard, buckets) -> rowsPerBucket(shard, buckets).forEach((b, n) -> {
+            if (n > 0) {
+                rows.put(b, n);
+            }
+        }));
+        if (!rows.isEmpty()) {
+            throw new IllegalStateException("replaceShardMap to version " + next.version() + " refused: it would strand rows in "
+                    + rows.size() + " bucket(s) that change shard, bucket=rows " + rows
+                    + " (move them with online resharding, or change only empty buckets)");
+        }
+        resolver.replaceShardMap(next);
+    }
+
+    /**
+     * The rows of every sharded entity on {@code shard} per bucket of {@code buckets}: the keys are
+     * read (JPQL, one column) and hashed in Java with the strategy's own function.
+     */
+    private java.util.Map<Integer, Long> rowsPerBucket(String shard, java.util.Set<Integer> buckets) {
+        BucketedShardResolver resolver = router.bucketed();
+        java.util.Map<Integer, Long> counts = new java.util.TreeMap<>();
+        java.util.Set<Class<?>> roots = new java.util.LinkedHashSet<>();
+        for (Class<?> type : sessionFactory.getMetamodel().getEntities().stream().map(e -> e.getJavaType()).toList()) {
+            io.github.shardingorm.internal.routing.ShardedEntityModel model = router.modelOrNull(type);
+            if (model != null && model.entityClass() == type) {
+                roots.add(type);
+            }
+        }
+        for (Class<?> type : roots) {
+            io.github.shardingorm.internal.routing.ShardedEntityModel model = router.model(type);
+            sessions.fromTransaction(shard, true, s -> {
+                try (java.util.stream.Stream<Object> keys = s.createQuery("select e." + model.keyAttribute() + " from "
+                        + model.entityName() + " e", Object.class).setFetchSize(1000).getResultStream()) {
+                    keys.forEach(raw -> {
+                        int bucket = resolver.bucketOf(model.keyType().normalize(raw));
+                        if (buckets.contains(bucket)) {
+                            counts.merge(bucket, 1L, Long::sum);
+                        }
+                    });
+                }
+                return null;
+            });
+        }
+        return counts;
+    }
+
+    @Override
+    public Topology topology() {
+        bucketed("topology()");
+        return topology.topology(router);
+    }
+
+    /** Internal: the stored topology's service (the resharding mover's API), or null when the topology is in memory. */
+    public TopologyService topologyService() {
+        return topology.service();
     }
 
     private BucketedShardResolver bucketed(String operation) {
@@ -161,7 +261,26 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public SessionFactory sessionFactory() {
-        return sessionFactory;
+        return handle;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) {
+        if (type == null) {
+            throw new IllegalArgumentException("type must not be null");
+        }
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        if (type.isInstance(handle)) {
+            return type.cast(handle);
+        }
+        try {
+            return sessionFactory.unwrap(type);
+        } catch (jakarta.persistence.PersistenceException e) {
+            throw new jakarta.persistence.PersistenceException("A ShardedPersistence unwraps to itself, its EntityManagerFactory /"
+                    + " SessionFactory, and what Hibernate's SessionFactory unwraps to; not to " + type.getName(), e);
+        }
     }
 
     /** Internal: the router (for tests and later capabilities). */
@@ -218,6 +337,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            topology.close();
             writes.close();
             queries.close();
             try {

@@ -2,7 +2,6 @@ package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.TwoPhaseCommitMode;
 import io.github.shardingorm.saga.SagaDefinition;
-import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
 /**
@@ -12,7 +11,7 @@ import java.util.List;
  * @param mode     whether two-phase commit may / must be used
  * @param settings retries, lease, recovery period, two-phase grace
  */
-public record CrossShardWrites(List<SagaDefinition> sagas, @NotNull TwoPhaseCommitMode mode, @NotNull WriteSettings settings) {
+public record CrossShardWrites(List<SagaDefinition> sagas, TwoPhaseCommitMode mode, WriteSettings settings) {
 
     public static final CrossShardWrites DEFAULTS = new CrossShardWrites(List.of(), Defaults.TWO_PHASE_COMMIT, WriteSettings.DEFAULTS);
 

@@ -84,6 +84,17 @@ public final class Defaults {
     /** {@code sharding.recovery-interval}. */
     public static final long RECOVERY_INTERVAL_MILLIS = 5_000;
 
+    // ------------------------------------------------------------------ stored topology
+
+    /** {@code sharding.topology.poll-interval}: a new version reaches every instance within this (NOTIFY: at once). */
+    public static final long TOPOLOGY_POLL_INTERVAL_MILLIS = 250;
+    /** {@code sharding.topology.stale-after}: writes refused after this long without reading the topology. */
+    public static final long TOPOLOGY_STALE_AFTER_MILLIS = 5_000;
+    /** {@code sharding.topology.fence-wait}: how long a fence waits for older transactions. */
+    public static final long FENCE_WAIT_MILLIS = 30_000;
+    /** {@code sharding.node-id.lease}: a node-id lease not renewed for this long may be taken by another instance. */
+    public static final long NODE_LEASE_MILLIS = 10_000;
+
     // ------------------------------------------------------------------ deadlines and health (issue 14)
 
     /**

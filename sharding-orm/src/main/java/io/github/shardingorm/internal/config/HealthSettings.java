@@ -1,7 +1,5 @@
 package io.github.shardingorm.internal.config;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.util.Map;
 
 /**
@@ -19,14 +17,13 @@ import java.util.Map;
  * @param probeTimeoutMillis     the deadline of one probe (connect and query)
  */
 public record HealthSettings(
-        @Min(value = 0, message = "socket timeout must be >= 0") long socketTimeoutMillis,
-        @Min(value = 0, message = "statement timeout must be >= 0") long statementTimeoutMillis,
+        long socketTimeoutMillis,
+        long statementTimeoutMillis,
         Map<String, Long> socketTimeouts,
         Map<String, Long> statementTimeouts,
-        @Min(value = 1, message = "failure threshold must be at least 1")
-        @Max(value = 1000, message = "failure threshold must be at most 1000") int failureThreshold,
-        @Min(value = 50, message = "probe interval must be at least 50 ms") long probeIntervalMillis,
-        @Min(value = 1000, message = "probe timeout must be at least 1000 ms (pgjdbc counts whole seconds)") long probeTimeoutMillis) {
+        int failureThreshold,
+        long probeIntervalMillis,
+        long probeTimeoutMillis) {
 
     /** Every value its default. */
     public static final HealthSettings DEFAULTS = new HealthConfigurationBuilder().healthSettings();

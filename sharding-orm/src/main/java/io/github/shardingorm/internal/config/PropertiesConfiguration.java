@@ -23,9 +23,11 @@ public final class PropertiesConfiguration {
 
     public static ShardedPersistenceBuilder apply(Map<?, ?> raw, ShardedPersistenceBuilder builder) {
         Map<String, String> p = new LinkedHashMap<>();
+        Map<String, Object> objects = new LinkedHashMap<>();
         raw.forEach((k, v) -> {
             if (k != null && v != null) {
                 p.put(k.toString(), v.toString().trim());
+                objects.put(k.toString(), v instanceof String text ? text.trim() : v);
             }
         });
         List<String> problems = new ArrayList<>();
@@ -42,11 +44,26 @@ public final class PropertiesConfiguration {
             }
             String prefix = ShardingSettings.SHARD_PREFIX + id + ".";
             String url = p.get(prefix + ShardingSettings.SHARD_URL);
-            if (url == null || url.isEmpty()) {
+            Object dataSource = objects.get(prefix + ShardingSettings.SHARD_DATA_SOURCE);
+            if (dataSource != null) {
+                if (dataSource instanceof javax.sql.DataSource ds && url == null) {
+                    builder.shard(id, ds);
+                } else {
+                    problems.add(prefix + ShardingSettings.SHARD_DATA_SOURCE + " must be a javax.sql.DataSource instance, without "
+                            + prefix + ShardingSettings.SHARD_URL + ", but was " + dataSource.getClass().getName());
+                }
+            } else if (url == null || url.isEmpty()) {
                 problems.add(prefix + ShardingSettings.SHARD_URL + " is missing");
                 continue;
+            } else {
+                builder.shard(id, url, p.get(prefix + ShardingSettings.SHARD_USERNAME), p.get(prefix + ShardingSettings.SHARD_PASSWORD));
             }
-            builder.shard(id, url, p.get(prefix + ShardingSettings.SHARD_USERNAME), p.get(prefix + ShardingSettings.SHARD_PASSWORD));
+            String shardPool = prefix + ShardingSettings.SHARD_POOL_PREFIX;
+            objects.forEach((k, v) -> {
+                if (k.startsWith(shardPool) && k.length() > shardPool.length()) {
+                    builder.poolProperty(id, k.substring(shardPool.length()), poolValue(k.substring(shardPool.length()), v, k, problems));
+                }
+            });
             Integer max = integer(p, prefix + ShardingSettings.SHARD_MAXIMUM_POOL_SIZE, problems);
             if (max != null) {
                 builder.maximumPoolSize(id, max);
@@ -67,9 +84,34 @@ public final class PropertiesConfiguration {
                 problems.add(ShardingSettings.ENTITIES + ": class " + name + " cannot be loaded (" + e + ")");
             }
         }
+        for (String pkg : list(p.get(ShardingSettings.ENTITY_PACKAGES))) {
+            for (Class<?> found : EntityPackages.scan(pkg, classLoader(), problems)) {
+                if (!entities.contains(found)) {
+                    entities.add(found);
+                }
+            }
+        }
         builder.entities(entities.toArray(new Class<?>[0]));
-        String strategy = p.getOrDefault(ShardingSettings.STRATEGY, Defaults.STRATEGY_NAME).toLowerCase(Locale.ROOT);
-        switch (strategy) {
+        objects.forEach((k, v) -> {
+            if (k.startsWith(ShardingSettings.POOL_PREFIX) && k.length() > ShardingSettings.POOL_PREFIX.length()) {
+                String name = k.substring(ShardingSettings.POOL_PREFIX.length());
+                builder.poolProperty(name, poolValue(name, v, k, problems));
+            }
+        });
+        Object sagas = objects.get(ShardingSettings.SAGAS);
+        if (sagas != null) {
+            for (io.github.shardingorm.saga.SagaDefinition saga : PropertyObjects.sagas(sagas, problems)) {
+                try {
+                    builder.saga(saga);
+                } catch (IllegalStateException e) {
+                    problems.add(ShardingSettings.SAGAS + ": " + e.getMessage());
+                }
+            }
+        }
+        Object strategyObject = objects.get(ShardingSettings.STRATEGY);
+        String strategy = strategyObject == null ? Defaults.STRATEGY_NAME
+                : strategyObject instanceof String text ? text : "(an instance)";
+        switch (strategy.toLowerCase(Locale.ROOT)) {
             case "hash" -> builder.strategy(ShardingStrategies.hash());
             case "consistent-hash" -> {
                 Integer vnodes = integer(p, ShardingSettings.VIRTUAL_NODES, problems);
@@ -80,7 +122,17 @@ public final class PropertiesConfiguration {
                 }
             }
             case "weighted" -> builder.strategy(ShardingStrategies.weighted(weights));
-            default -> problems.add(ShardingSettings.STRATEGY + " must be hash, consistent-hash or weighted but was '" + strategy + "'");
+            case "range" -> strategyOrProblem(builder, PropertyObjects.range(p.get(ShardingSettings.STRATEGY_RANGES), problems));
+            case "directory" -> strategyOrProblem(builder, PropertyObjects.directory(p.get(ShardingSettings.STRATEGY_DIRECTORY),
+                    p.get(ShardingSettings.STRATEGY_DIRECTORY_DEFAULT), problems));
+            default -> {
+                if (strategyObject instanceof String name && !name.contains(".")) {
+                    problems.add(ShardingSettings.STRATEGY + " must be hash, consistent-hash, weighted, range, directory or the class name"
+                            + " of a ShardingStrategy but was '" + name + "'");
+                } else {
+                    strategyOrProblem(builder, PropertyObjects.strategy(strategyObject, problems));
+                }
+            }
         }
         Integer buckets = integer(p, ShardingSettings.BUCKET_COUNT, problems);
         if (buckets != null) {
@@ -126,7 +178,7 @@ public final class PropertiesConfiguration {
         HealthProperties.apply(p, builder, problems);
         p.forEach((k, v) -> {
             if (k.startsWith("hibernate.") || k.startsWith("jakarta.persistence.")) {
-                builder.hibernateProperty(k, v);
+                builder.hibernateProperty(k, objects.get(k));
             } else if (k.startsWith("sharding.") && !known(k, shardIds)) {
                 problems.add("unknown setting '" + k + "' (see ShardingSettings)");
             }
@@ -135,6 +187,23 @@ public final class PropertiesConfiguration {
             throw new ShardingConfigurationException(problems);
         }
         return builder;
+    }
+
+    private static void strategyOrProblem(ShardedPersistenceBuilder builder, io.github.shardingorm.spi.ShardingStrategy strategy) {
+        if (strategy != null) {
+            builder.strategy(strategy);
+        }
+    }
+
+    /** A pool property's value: as given, except a class name for an object-typed HikariCP setting, instantiated. */
+    private static Object poolValue(String name, Object value, String key, List<String> problems) {
+        if (value instanceof String text && (name.equals("metricsTrackerFactory") || name.equals("healthCheckRegistry")
+                || name.equals("metricRegistry") || name.equals("threadFactory") || name.equals("scheduledExecutor")
+                || name.equals("exceptionOverride"))) {
+            Object instance = PropertyObjects.instantiate(key, text, problems);
+            return instance == null ? text : instance;
+        }
+        return value;
     }
 
     /** Two-phase commit, saga retries, lease and recovery period (sagas themselves are registered with the builder). */
@@ -166,13 +235,27 @@ public final class PropertiesConfiguration {
             if (interval != null) {
                 builder.recoveryInterval(Duration.ofMillis(interval));
             }
+            Integer poll = integer(p, ShardingSettings.TOPOLOGY_POLL_INTERVAL, problems);
+            Integer stale = integer(p, ShardingSettings.TOPOLOGY_STALE_AFTER, problems);
+            if (poll != null) {
+                builder.topologyPollInterval(Duration.ofMillis(poll));
+            }
+            if (stale != null) {
+                builder.topologyStaleAfter(Duration.ofMillis(stale));
+            }
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
     }
 
     private static boolean known(String key, List<String> shardIds) {
-        if (ShardingSettings.QUERY_PARALLELISM.equals(key) || HealthProperties.known(key, shardIds)) {
+        if (ShardingSettings.QUERY_PARALLELISM.equals(key) || HealthProperties.known(key, shardIds)
+                || ShardingSettings.TOPOLOGY_POLL_INTERVAL.equals(key)
+                || ShardingSettings.TOPOLOGY_STALE_AFTER.equals(key) || key.startsWith(ShardingSettings.POOL_PREFIX)) {
+            return true;
+        }
+        if (List.of(ShardingSettings.ENTITY_PACKAGES, ShardingSettings.STRATEGY_RANGES, ShardingSettings.STRATEGY_DIRECTORY,
+                ShardingSettings.STRATEGY_DIRECTORY_DEFAULT, ShardingSettings.SAGAS).contains(key)) {
             return true;
         }
         if (List.of(ShardingSettings.TWO_PHASE_COMMIT, ShardingSettings.TWO_PHASE_GRACE, ShardingSettings.SAGA_MAX_ATTEMPTS,
@@ -187,7 +270,10 @@ public final class PropertiesConfiguration {
         }
         for (String id : shardIds) {
             String prefix = ShardingSettings.SHARD_PREFIX + id + ".";
-            if (key.startsWith(prefix) && List.of(ShardingSettings.SHARD_URL, ShardingSettings.SHARD_USERNAME,
+            if (key.startsWith(prefix + ShardingSettings.SHARD_POOL_PREFIX)) {
+                return true;
+            }
+            if (key.startsWith(prefix) && List.of(ShardingSettings.SHARD_URL, ShardingSettings.SHARD_USERNAME, ShardingSettings.SHARD_DATA_SOURCE,
                     ShardingSettings.SHARD_PASSWORD, ShardingSettings.SHARD_MAXIMUM_POOL_SIZE, ShardingSettings.SHARD_MINIMUM_IDLE,
                     ShardingSettings.SHARD_WEIGHT).contains(key.substring(prefix.length()))) {
                 return true;

@@ -1,6 +1,5 @@
 package io.github.shardingorm.internal.config;
 
-import jakarta.validation.constraints.NotBlank;
 
 /**
  * One streaming replica of a shard. {@link #toString()} masks the password and any password in the URL.
@@ -12,7 +11,7 @@ import jakarta.validation.constraints.NotBlank;
  */
 public record ReplicaDefinition(
         String shardId,
-        @NotBlank(message = "replica JDBC URL must not be blank") String jdbcUrl,
+        String jdbcUrl,
         String username,
         String password) {
 

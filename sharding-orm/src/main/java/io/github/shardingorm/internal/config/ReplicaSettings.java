@@ -2,10 +2,6 @@ package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.health.ReadFallback;
 import io.github.shardingorm.health.ReadFrom;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
 /**
@@ -21,14 +17,13 @@ import java.util.List;
  * @param maxStalenessMillis       the lag bound of {@link ReadFallback#STALE} reads and of reads while the primary is down
  */
 public record ReplicaSettings(
-        List<@Valid ReplicaDefinition> replicas,
-        @NotNull ReadFrom readFrom,
-        @Min(value = 0, message = "maximum replica lag must be >= 0") long maxLagMillis,
-        @Min(value = 0, message = "read-your-writes wait must be >= 0") long readYourWritesWaitMillis,
-        @Min(value = 0, message = "primary fallback permits must be >= 0")
-        @Max(value = 100_000, message = "primary fallback permits must be at most 100000") int primaryFallbackPermits,
-        @NotNull ReadFallback fallback,
-        @Min(value = 0, message = "maximum staleness must be >= 0") long maxStalenessMillis) {
+        List<ReplicaDefinition> replicas,
+        ReadFrom readFrom,
+        long maxLagMillis,
+        long readYourWritesWaitMillis,
+        int primaryFallbackPermits,
+        ReadFallback fallback,
+        long maxStalenessMillis) {
 
     /** No replicas, every value its default. */
     public static final ReplicaSettings DEFAULTS = new HealthConfigurationBuilder().replicaSettings();

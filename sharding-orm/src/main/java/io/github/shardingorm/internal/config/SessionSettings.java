@@ -1,7 +1,5 @@
 package io.github.shardingorm.internal.config;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.util.Map;
 
 /**
@@ -12,8 +10,6 @@ import java.util.Map;
  * @param hibernateProperties {@code hibernate.*} and {@code jakarta.persistence.*} settings, passed through
  */
 public record SessionSettings(
-        @Min(value = 1, message = "JDBC batch size must be at least 1")
-        @Max(value = 10000, message = "JDBC batch size must be at most 10000")
         int jdbcBatchSize,
         Map<String, Object> hibernateProperties) {
 

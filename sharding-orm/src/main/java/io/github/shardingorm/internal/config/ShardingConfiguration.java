@@ -1,16 +1,13 @@
 package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.SchemaAction;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
 /**
  * The whole configuration of a sharded persistence unit, immutable. Built by
  * {@link ShardingConfigurationBuilder} (which takes every value left unset from {@link Defaults}),
- * checked as a whole by {@link ConfigurationValidator} (the constraints below through Hibernate
- * Validator, then the rules across fields), and handed to start-up.
+ * checked as a whole by {@link ConfigurationValidator} (each value's range in plain code,
+ * then the rules across fields), and handed to start-up.
  *
  * <p>One component per concern, each a small record. A new concern (health checks, replicas,
  * metrics, caches, topology, resharding) adds its record beside these, one component here, its
@@ -24,22 +21,22 @@ import java.util.List;
  * @param sessions     the Hibernate SessionFactory
  * @param queries      queries across shards
  * @param writes       writes across shards: sagas, two-phase commit, recovery
+ * @param topology     the stored topology: polling, staleness bound, fence wait
  * @param health       deadlines and circuit breakers
  * @param replicas     read replicas and read routing
  */
 public record ShardingConfiguration(
-        @NotEmpty(message = "at least one shard must be configured")
-        List<@Valid ShardDefinition> shards,
-        @NotEmpty(message = "at least one entity class must be configured")
+        List<ShardDefinition> shards,
         List<Class<?>> entities,
-        @NotNull SchemaAction schemaAction,
-        @NotNull @Valid RoutingSettings routing,
-        @NotNull @Valid PoolSettings pools,
-        @NotNull @Valid SessionSettings sessions,
-        @NotNull @Valid QuerySettings queries,
-        @NotNull @Valid CrossShardWrites writes,
-        @NotNull @Valid HealthSettings health,
-        @NotNull @Valid ReplicaSettings replicas) {
+        SchemaAction schemaAction,
+        RoutingSettings routing,
+        PoolSettings pools,
+        SessionSettings sessions,
+        QuerySettings queries,
+        CrossShardWrites writes,
+        TopologySettings topology,
+        HealthSettings health,
+        ReplicaSettings replicas) {
 
     public ShardingConfiguration {
         shards = List.copyOf(shards);

@@ -34,6 +34,8 @@ public final class ShardingConfigurationBuilder {
     private Integer minimumIdle;
     private final Map<String, Integer> maximumPoolSizes = new LinkedHashMap<>();
     private final Map<String, Integer> minimumIdles = new LinkedHashMap<>();
+    private final Map<String, Object> poolProperties = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> shardPoolProperties = new LinkedHashMap<>();
     // sessions
     private Integer jdbcBatchSize;
     private final Map<String, Object> hibernateProperties = new LinkedHashMap<>();
@@ -47,6 +49,10 @@ public final class ShardingConfigurationBuilder {
     private Long sagaBackoffMillis;
     private Long sagaLeaseMillis;
     private Long recoveryIntervalMillis;
+    private Long topologyPollMillis;
+    private Long topologyStaleAfterMillis;
+    private Long fenceWaitMillis;
+    private Long nodeLeaseMillis;
     // deadlines, health, replicas
     private final HealthConfigurationBuilder health = new HealthConfigurationBuilder();
 
@@ -59,6 +65,14 @@ public final class ShardingConfigurationBuilder {
         Objects.requireNonNull(id, "shard id");
         Objects.requireNonNull(jdbcUrl, () -> "JDBC URL of shard '" + id + "'");
         shards.add(new ShardDefinition(id, jdbcUrl, username, password));
+        return this;
+    }
+
+    /** A shard whose connections come from the user's own DataSource (its pool is the user's: not configured or closed here). */
+    public ShardingConfigurationBuilder shard(String id, javax.sql.DataSource dataSource) {
+        Objects.requireNonNull(id, "shard id");
+        Objects.requireNonNull(dataSource, () -> "DataSource of shard '" + id + "'");
+        shards.add(new ShardDefinition(id, null, null, null, dataSource));
         return this;
     }
 
@@ -115,6 +129,23 @@ public final class ShardingConfigurationBuilder {
     public ShardingConfigurationBuilder minimumIdle(String shardId, int idle) {
         Objects.requireNonNull(shardId, "shard id");
         minimumIdles.put(shardId, once(minimumIdles.get(shardId), idle, "minimum idle of shard '" + shardId + "'"));
+        return this;
+    }
+
+    /** A HikariCP property of every pool sharding-orm runs (by HikariCP's property name). */
+    public ShardingConfigurationBuilder poolProperty(String name, Object value) {
+        Objects.requireNonNull(name, "pool property name");
+        Objects.requireNonNull(value, () -> "value of pool property " + name);
+        poolProperties.put(name, value);
+        return this;
+    }
+
+    /** A HikariCP property of one shard's pool, over the global ones. */
+    public ShardingConfigurationBuilder poolProperty(String shardId, String name, Object value) {
+        Objects.requireNonNull(shardId, "shard id");
+        Objects.requireNonNull(name, "pool property name");
+        Objects.requireNonNull(value, () -> "value of pool property " + name + " of shard '" + shardId + "'");
+        shardPoolProperties.computeIfAbsent(shardId, k -> new LinkedHashMap<>()).put(name, value);
         return this;
     }
 
@@ -197,6 +228,30 @@ public final class ShardingConfigurationBuilder {
 
     // ------------------------------------------------------------------ build
 
+    /** How often the stored topology is polled when no notification arrives. */
+    public ShardingConfigurationBuilder topologyPollInterval(Duration interval) {
+        topologyPollMillis = onceMillis(topologyPollMillis, interval, 10, "topology poll interval");
+        return this;
+    }
+
+    /** After how long without reading the stored topology writes are refused. */
+    public ShardingConfigurationBuilder topologyStaleAfter(Duration bound) {
+        topologyStaleAfterMillis = onceMillis(topologyStaleAfterMillis, bound, 100, "topology stale-after");
+        return this;
+    }
+
+    /** How long a node-id lease lives without renewal. */
+    public ShardingConfigurationBuilder nodeLease(Duration lease) {
+        nodeLeaseMillis = onceMillis(nodeLeaseMillis, lease, 1000, "node-id lease");
+        return this;
+    }
+
+    /** How long a fence waits for older transactions. */
+    public ShardingConfigurationBuilder fenceWait(Duration wait) {
+        fenceWaitMillis = onceMillis(fenceWaitMillis, wait, 0, "fence wait");
+        return this;
+    }
+
     /** The configuration, with {@link Defaults} for every value not given. Not validated yet. */
     public ShardingConfiguration build() {
         WriteSettings writeDefaults = WriteSettings.DEFAULTS;
@@ -206,11 +261,11 @@ public final class ShardingConfigurationBuilder {
                 or(schemaAction, Defaults.SCHEMA_ACTION),
                 new RoutingSettings(strategy != null ? strategy : Defaults.strategy(),
                         or(bucketCount, Defaults.BUCKET_COUNT),
-                        or(nodeId, Defaults.NODE_ID)),
+                        or(nodeId, Defaults.NODE_ID), nodeId != null),
                 new PoolSettings(connectionTimeout != null ? connectionTimeout.toMillis() : Defaults.CONNECTION_TIMEOUT_MILLIS,
                         or(maximumPoolSize, Defaults.MAXIMUM_POOL_SIZE),
                         minimumIdle != null ? minimumIdle : Defaults.MINIMUM_IDLE,
-                        maximumPoolSizes, minimumIdles),
+                        maximumPoolSizes, minimumIdles, poolProperties, shardPoolProperties),
                 new SessionSettings(or(jdbcBatchSize, Defaults.JDBC_BATCH_SIZE), hibernateProperties),
                 new QuerySettings(queryParallelism != null ? queryParallelism : Defaults.queryParallelism(shards.size())),
                 new CrossShardWrites(new ArrayList<>(sagas.values()), or(twoPhaseCommit, Defaults.TWO_PHASE_COMMIT),
@@ -221,6 +276,10 @@ public final class ShardingConfigurationBuilder {
                                 or(sagaLeaseMillis, writeDefaults.leaseMillis()),
                                 or(recoveryIntervalMillis, writeDefaults.recoveryIntervalMillis()),
                                 or(twoPhaseGraceMillis, writeDefaults.twoPhaseGraceMillis()))),
+                new TopologySettings(or(topologyPollMillis, TopologySettings.DEFAULTS.pollIntervalMillis()),
+                        or(topologyStaleAfterMillis, TopologySettings.DEFAULTS.staleAfterMillis()),
+                        or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis()),
+                        or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())),
                 health.healthSettings(),
                 health.replicaSettings());
     }

@@ -45,8 +45,11 @@ public final class HealthMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
 
-    /** One database to probe: its breaker and how to reach it. */
-    public record Target(NodeMonitor monitor, String jdbcUrl, String username, String password) {
+    /**
+     * One database to probe: its breaker and how to reach it: a JDBC URL, or (a shard whose
+     * {@code DataSource} the user manages, no URL known) that DataSource, checked with {@code isValid}.
+     */
+    public record Target(NodeMonitor monitor, String jdbcUrl, String username, String password, javax.sql.DataSource dataSource) {
         @Override
         public String toString() {
             return monitor.toString();
@@ -124,7 +127,7 @@ public final class HealthMonitor implements AutoCloseable {
 
         Probe(Target target, NodeMonitor primaryOfReplica) {
             this.target = target;
-            this.postgres = io.github.shardingorm.internal.config.PostgresUrls.isPostgres(target.jdbcUrl());
+            this.postgres = target.jdbcUrl() != null && io.github.shardingorm.internal.config.PostgresUrls.isPostgres(target.jdbcUrl());
             this.primaryOfReplica = primaryOfReplica;
         }
 
@@ -175,6 +178,12 @@ public final class HealthMonitor implements AutoCloseable {
                 if (!connection.isValid((int) Math.max(1, (timeoutMillis + 999) / 1000))) {
                     throw new SQLException(m + " did not answer the validity check within " + timeoutMillis + " ms", "08006");
                 }
+                if (target.dataSource() != null) {
+                    // a connection of the user's pool goes back after each probe (close, not abort: the pool keeps it)
+                    Connection c = connection;
+                    connection = null;
+                    c.close();
+                }
                 m.probeSucceeded(System.nanoTime() - start);
                 return;
             }
@@ -208,6 +217,9 @@ public final class HealthMonitor implements AutoCloseable {
         }
 
         private Connection connect() throws SQLException {
+            if (target.dataSource() != null) {
+                return target.dataSource().getConnection();
+            }
             Properties props = new Properties();
             if (target.username() != null) {
                 props.setProperty("user", target.username());

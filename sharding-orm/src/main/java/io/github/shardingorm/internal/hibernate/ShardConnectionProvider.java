@@ -8,11 +8,15 @@ import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
 /**
  * Hibernate's view of the shard pools: the tenant identifier IS the shard id. Read-only
  * sessions (Hibernate 7.2+ calls {@link #getReadOnlyConnection}) get a replica's connection when
- * one qualifies ({@code ShardPools.readOnlyConnection}), else the primary's, marked read-only.
+ * one qualifies ({@code ShardPools.readOnlyConnection}), else the primary's, marked read-only; in
+ * auto-commit when they read outside a transaction.
  */
 public final class ShardConnectionProvider implements MultiTenantConnectionProvider<Object> {
 
     private static final long serialVersionUID = 1L;
+
+    /** Set while this thread runs a keyed read outside a transaction ({@link ShardSessions#fromReadOnlySession}). */
+    private static final ThreadLocal<Boolean> AUTO_COMMIT_READS = new ThreadLocal<>();
 
     private final transient ShardPools pools;
 
@@ -37,7 +41,45 @@ public final class ShardConnectionProvider implements MultiTenantConnectionProvi
 
     @Override
     public Connection getReadOnlyConnection(Object tenantIdentifier) throws SQLException {
-        return pools.readOnlyConnection(String.valueOf(tenantIdentifier));
+        String shard = String.valueOf(tenantIdentifier);
+        return AUTO_COMMIT_READS.get() != null ? pools.autoCommitReadConnection(shard) : pools.readOnlyConnection(shard);
+    }
+
+    /** Restores the thread's previous read mode when closed. */
+    interface ReadMode extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Until the returned binding is closed, read-only connections this thread takes are in
+     * auto-commit (Hibernate never toggles auto-commit here: the provider disables it, so a
+     * read-only transaction keeps its own connection mode).
+     */
+    static ReadMode autoCommitReads() {
+        return readMode(Boolean.TRUE);
+    }
+
+    /** Until the returned binding is closed, read-only connections this thread takes are transactional again. */
+    static ReadMode transactionalReads() {
+        return readMode(null);
+    }
+
+    private static ReadMode readMode(Boolean autoCommit) {
+        Boolean previous = AUTO_COMMIT_READS.get();
+        if (previous == autoCommit) {
+            return () -> { };
+        }
+        set(autoCommit);
+        return () -> set(previous);
+    }
+
+    private static void set(Boolean autoCommit) {
+        if (autoCommit == null) {
+            AUTO_COMMIT_READS.remove();
+        } else {
+            AUTO_COMMIT_READS.set(autoCommit);
+        }
     }
 
     @Override

@@ -75,6 +75,7 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
         if (!keyShard.equals(sessionShard)) {
             throw RoutingErrors.wrongShard(model, key, keyShard, sessionShard, operation);
         }
+        router.checkNotFenced(model, entity, sessionShard);
     }
 
     @Override
@@ -129,8 +130,11 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
             return; // the key is part of the id, which Hibernate never lets change
         }
         // Both values are of the key attribute's own Java type, so plain equality decides.
-        if (!Objects.equals(loaded[index], current[index])) {
-            throw RoutingErrors.keyChanged(model, entry.getId(), loaded[index], current[index],
+        // A key that is the parent association holds entities (or proxies): compare the parents' ids.
+        Object before = router.keyFromAttribute(model, loaded[index]);
+        Object after = router.keyFromAttribute(model, current[index]);
+        if (!Objects.equals(before, after)) {
+            throw RoutingErrors.keyChanged(model, entry.getId(), before, after,
                     String.valueOf(event.getSession().getTenantIdentifierValue()));
         }
     }

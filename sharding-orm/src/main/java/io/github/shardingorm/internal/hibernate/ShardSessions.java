@@ -1,6 +1,7 @@
 package io.github.shardingorm.internal.hibernate;
 
 import io.github.shardingorm.ShardUnavailableException;
+import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.health.ReadFrom;
 import io.github.shardingorm.internal.health.Failures;
 import io.github.shardingorm.internal.jdbc.ConnectionFailures;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
@@ -21,6 +23,12 @@ import org.hibernate.Transaction;
  * reach the shard turned into {@link ShardUnavailableException} naming it, with the driver's
  * exception kept as the cause.
  *
+ * <p>Transactions compose ({@link ShardContext}): {@link #fromTransaction} and {@link #fromSession}
+ * called while this thread's innermost session has an active transaction join it on the same shard
+ * (no commit of their own; a failure marks it rollback-only) and are refused on another shard. The
+ * library's own machinery (sagas, two-phase commit, reference copies) uses {@link #fromOwnTransaction},
+ * which never joins.
+ *
  * <p>Health: work that needs the primary is refused before a session is opened while the
  * shard's breaker is open (no network, well under a millisecond); a connection failure of
  * read-write work counts against the shard. Read-your-writes: after a read-write transaction
@@ -30,32 +38,60 @@ import org.hibernate.Transaction;
 public final class ShardSessions {
 
     private final SessionFactory sessionFactory;
+    private final ShardContext context;
     private final ShardPools pools;
 
     /** Sessions without health or replicas (unit tests of the query planner). */
-    public ShardSessions(SessionFactory sessionFactory) {
-        this(sessionFactory, null);
+    public ShardSessions(SessionFactory sessionFactory, ShardContext context) {
+        this(sessionFactory, context, null);
     }
 
-    public ShardSessions(SessionFactory sessionFactory, ShardPools pools) {
+    public ShardSessions(SessionFactory sessionFactory, ShardContext context, ShardPools pools) {
         this.sessionFactory = sessionFactory;
+        this.context = context;
         this.pools = pools;
+        context.attach(sessionFactory);
     }
 
+    /** The thread's shard context. */
+    public ShardContext context() {
+        return context;
+    }
+
+    /** Runs {@code work} in a transaction on {@code shard}, joining a surrounding one on the same shard. */
     public <R> R fromTransaction(String shard, boolean readOnly, Function<Session, R> work) {
-        boolean replicas = pools != null && pools.hasReplicas(shard);
-        if (pools != null && (!readOnly || !replicas)) {
-            ShardUnavailableSqlException refused = pools.refusalIfOpen(shard);
-            if (refused != null) {
-                throw refused.toApi("", null);
-            }
+        Session joined = context.joinable(shard, () -> null);
+        if (joined != null) {
+            return joined(joined, work);
         }
-        try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
-             Session session = open(shard, readOnly)) {
+        return fromOwnTransaction(shard, readOnly, work);
+    }
+
+    /**
+     * The session a call on {@code shard} would join (the surrounding transaction's), or null.
+     *
+     * @throws io.github.shardingorm.ShardRoutingException when a surrounding transaction is on another shard
+     */
+    public Session joinable(String shard, Supplier<String> what) {
+        return context.joinable(shard, what);
+    }
+
+    /** Runs {@code work} in a transaction of its own on {@code shard}, whatever surrounds it. */
+    public <R> R fromOwnTransaction(String shard, boolean readOnly, Function<Session, R> work) {
+        boolean replicas = pools != null && pools.hasReplicas(shard);
+        if (!readOnly || !replicas) {
+            refuseIfDown(shard);
+        }
+        try (ShardConnectionProvider.ReadMode transactional = ShardConnectionProvider.transactionalReads();
+             Session session = open(shard, readOnly);
+             ShardContext.Binding binding = context.work(shard, session)) {
             Transaction tx = session.beginTransaction();
             R result;
             try {
                 result = work.apply(session);
+                if (tx.getRollbackOnly()) {
+                    throw rolledBack(shard, session);
+                }
                 tx.commit();
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(tx, e);
@@ -77,18 +113,92 @@ public final class ShardSessions {
         }
     }
 
-    public <R> R fromSession(String shard, Function<Session, R> work) {
+    private void refuseIfDown(String shard) {
         if (pools != null) {
             ShardUnavailableSqlException refused = pools.refusalIfOpen(shard);
             if (refused != null) {
                 throw refused.toApi("", null);
             }
         }
-        try (ShardTenantResolver.Binding binding = ShardTenantResolver.bind(shard);
-             Session session = open(shard, false)) {
+    }
+
+    /** In auto-commit, so that it costs one round trip and leaves no transaction open. */
+    private static long currentWalLsn(java.sql.Connection c) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * A keyed read the way plain Hibernate reads outside a transaction: a read-only session on an
+     * auto-commit connection, so that the read costs its statements and no {@code BEGIN}/{@code
+     * COMMIT} round trip (a read-only transaction's COMMIT was ~40 % of a point read). Each
+     * statement sees its own snapshot; work that needs one snapshot for several statements uses
+     * {@link #fromTransaction} with {@code readOnly}. Inside a surrounding transaction on the same
+     * shard the read joins it (it sees that transaction's writes); on another shard it is refused.
+     */
+    public <R> R fromReadOnlySession(String shard, Function<Session, R> work) {
+        Session joined = context.joinable(shard, () -> null);
+        if (joined != null) {
+            return joined(joined, work);
+        }
+        if (pools == null || !pools.hasReplicas(shard)) {
+            refuseIfDown(shard);
+        }
+        try (ShardConnectionProvider.ReadMode autoCommit = ShardConnectionProvider.autoCommitReads();
+             Session session = open(shard, true);
+             ShardContext.Binding binding = context.work(shard, session)) {
+            return work.apply(session);
+        } catch (RuntimeException e) {
+            throw translate(shard, true, e);
+        }
+    }
+
+    /** Runs {@code work} in a session on {@code shard} without a transaction of its own (joining a surrounding one). */
+    public <R> R fromSession(String shard, Function<Session, R> work) {
+        Session joined = context.joinable(shard, () -> null);
+        if (joined != null) {
+            return joined(joined, work);
+        }
+        refuseIfDown(shard);
+        try (Session session = open(shard, false);
+             ShardContext.Binding binding = context.work(shard, session)) {
             return work.apply(session);
         } catch (RuntimeException e) {
             throw translate(shard, false, e);
+        }
+    }
+
+    /** Session property: the first failure of a joined call, kept as the cause of the rollback it forces. */
+    private static final String JOINED_FAILURE = "io.github.shardingorm.joined-failure";
+
+    private static ShardingException rolledBack(String shard, Session session) {
+        Object cause = session.getProperties().get(JOINED_FAILURE);
+        return new ShardingException("The transaction on shard '" + shard + "' was rolled back: a repository call or query that"
+                + " joined it failed (marking it rollback-only), even though the failure was caught", cause instanceof Throwable t ? t : null);
+    }
+
+    private static <R> R joined(Session session, Function<Session, R> work) {
+        try {
+            return work.apply(session);
+        } catch (RuntimeException | Error e) {
+            try {
+                if (session.getTransaction().isActive()) {
+                    session.getTransaction().setRollbackOnly();
+                    if (session.getProperties().get(JOINED_FAILURE) == null) {
+                        session.setProperty(JOINED_FAILURE, e);
+                    }
+                }
+            } catch (RuntimeException markFailure) {
+                e.addSuppressed(markFailure);
+            }
+            throw e;
         }
     }
 
@@ -103,19 +213,6 @@ public final class ShardSessions {
             session.setDefaultReadOnly(true);
         }
         return session;
-    }
-
-    /** In auto-commit, so that it costs one round trip and leaves no transaction open. */
-    private static long currentWalLsn(java.sql.Connection c) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(true);
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")) {
-            rs.next();
-            return rs.getLong(1);
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
     }
 
     private static void rollbackQuietly(Transaction tx, Throwable failure) {
@@ -138,6 +235,15 @@ public final class ShardSessions {
         return translated;
     }
 
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Turns a failure to reach {@code shard} into {@link ShardUnavailableException}; returns
      * every other exception unchanged.
@@ -156,14 +262,5 @@ public final class ShardSessions {
             }
         }
         return e;
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

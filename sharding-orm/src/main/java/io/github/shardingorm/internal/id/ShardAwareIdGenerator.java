@@ -46,7 +46,7 @@ public final class ShardAwareIdGenerator implements BeforeExecutionGenerator {
             found = null;
         }
         this.runtime = found;
-        this.sequence = new ShardAwareIdSequence(found == null ? 0 : found.nodeId(),
+        this.sequence = new ShardAwareIdSequence(found == null ? NodeIdClaim.fixed(0) : found.claim(),
                 found == null ? System::currentTimeMillis : found.clock());
     }
 
@@ -77,6 +77,10 @@ public final class ShardAwareIdGenerator implements BeforeExecutionGenerator {
         Class<?> type = org.hibernate.Hibernate.getClassLazy(owner);
         ShardedEntityModel model = STANDALONE_MODELS.get(type);
         Object raw = model.key().read(owner);
+        if (raw != null && model.keyIsAssociation()) {
+            raw = raw instanceof org.hibernate.proxy.HibernateProxy p ? p.getHibernateLazyInitializer().getInternalIdentifier()
+                    : model.parentId().read(raw);
+        }
         if (raw == null) {
             throw io.github.shardingorm.internal.routing.RoutingErrors.nullKey(model);
         }

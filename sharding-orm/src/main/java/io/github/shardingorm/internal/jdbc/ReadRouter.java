@@ -169,7 +169,7 @@ final class ReadRouter {
     }
 
     /** A read-only connection of the replica, or null when it gives none (the failure counts against it). */
-    private static Connection replicaConnection(Replica r) {
+    private Connection replicaConnection(Replica r) {
         try {
             Connection c = r.pool().getConnection();
             try {
@@ -179,7 +179,7 @@ final class ReadRouter {
                 throw e;
             }
             r.monitor().recordSuccess();
-            return c;
+            return pools.hooked(r.monitor().shardId(), c, false);
         } catch (SQLException e) {
             r.monitor().recordFailure(e);
             return null;
@@ -187,7 +187,7 @@ final class ReadRouter {
     }
 
     /** A connection of the replica once it has replayed {@code needed}, polled for at most {@code waitMillis}; else null. */
-    private static Connection replicaPast(Replica r, long needed, long waitMillis) {
+    private Connection replicaPast(Replica r, long needed, long waitMillis) {
         Connection c = replicaConnection(r);
         if (c == null) {
             return null;

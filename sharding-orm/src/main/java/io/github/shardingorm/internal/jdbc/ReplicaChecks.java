@@ -1,6 +1,5 @@
 package io.github.shardingorm.internal.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.shardingorm.internal.health.Failures;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -30,7 +29,7 @@ final class ReplicaChecks {
     private ReplicaChecks() {
     }
 
-    static void check(Map<String, HikariDataSource> primaries, Map<String, List<ReadRouter.Replica>> replicas,
+    static void check(Map<String, javax.sql.DataSource> primaries, Map<String, List<ReadRouter.Replica>> replicas,
                       List<String> problems, List<Throwable> causes) {
         if (replicas.values().stream().allMatch(List::isEmpty)) {
             return;
@@ -68,7 +67,7 @@ final class ReplicaChecks {
         });
     }
 
-    private static Identity identify(HikariDataSource pool) {
+    private static Identity identify(javax.sql.DataSource pool) {
         try (Connection c = pool.getConnection()) {
             Identity id;
             try (Statement st = c.createStatement();
@@ -81,7 +80,7 @@ final class ReplicaChecks {
                 rs.next();
                 id = new Identity(id.inRecovery(), id.database(), rs.getString(1));
             } catch (SQLException e) {
-                LOG.debug("pg_control_system() unavailable on {}: {}", pool.getPoolName(), e.toString());
+                LOG.debug("pg_control_system() unavailable on {}: {}", pool, e.toString());
                 c.rollback();
             }
             c.rollback();

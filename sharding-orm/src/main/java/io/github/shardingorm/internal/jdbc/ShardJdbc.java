@@ -57,6 +57,10 @@ public final class ShardJdbc {
     }
 
     static ShardingException failure(String shard, String what, SQLException e) {
+        ShardingException fenced = FenceErrors.find(shard, e);
+        if (fenced != null) {
+            return fenced;
+        }
         if (e instanceof ShardUnavailableSqlException u) {
             return u.toApi(what + ": ", null);
         }

@@ -26,11 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HikariCP pool per shard primary and per replica, each with deadlines (pgjdbc
+ * One connection source per shard primary: a HikariCP pool sharding-orm runs (the pool settings plus
+ * any HikariCP property, globally or per shard), or a {@code DataSource} the user manages (never
+ * configured or closed here; its connections are handed out with auto-commit off and given back as
+ * they came, see {@link UserManagedConnection}); and one HikariCP pool per replica. Pools
+ * sharding-orm runs on PostgreSQL get deadlines (pgjdbc
  * {@code connectTimeout}/{@code loginTimeout} from the connection timeout, {@code socketTimeout},
  * and {@code statement_timeout} as a startup option), and the circuit breaker of every database
  * ({@link HealthMonitor}) in front of them.
@@ -44,16 +49,35 @@ public final class ShardPools implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardPools.class);
 
-    private final Map<String, HikariDataSource> primaries;
+    private final Map<String, DataSource> primaries;
+    private final java.util.Set<String> owned;
     private final Map<String, String> maskedUrls;
     private final long connectionTimeoutMillis;
     private final HealthMonitor health;
     private final Map<String, List<ReadRouter.Replica>> replicas;
     private final ReadRouter reads;
+    private volatile CheckoutHook checkoutHook;
 
-    private ShardPools(Map<String, HikariDataSource> primaries, Map<String, String> maskedUrls, long connectionTimeoutMillis,
-                       HealthMonitor health, Map<String, List<ReadRouter.Replica>> replicas, ReplicaSettings replicaSettings) {
+    /** Runs on every connection handed out (the stored topology's session version and staleness check). */
+    @FunctionalInterface
+    public interface CheckoutHook {
+        /**
+         * @param forWrite false for {@link #readOnlyConnection}
+         * @throws SQLException to refuse the connection (it is closed)
+         */
+        void onCheckout(String shardId, Connection connection, boolean forWrite) throws SQLException;
+    }
+
+    /** Installs the checkout hook (null: none). */
+    public void checkoutHook(CheckoutHook hook) {
+        this.checkoutHook = hook;
+    }
+
+    private ShardPools(Map<String, DataSource> primaries, java.util.Set<String> owned, Map<String, String> maskedUrls,
+                       long connectionTimeoutMillis, HealthMonitor health, Map<String, List<ReadRouter.Replica>> replicas,
+                       ReplicaSettings replicaSettings) {
         this.primaries = primaries;
+        this.owned = owned;
         this.maskedUrls = maskedUrls;
         this.connectionTimeoutMillis = connectionTimeoutMillis;
         this.health = health;
@@ -64,28 +88,37 @@ public final class ShardPools implements AutoCloseable {
     /** Creates the pools without connecting (HikariCP's initialization does not fail fast); see {@link #checkReachable}. */
     public static ShardPools create(List<ShardDefinition> shards, PoolSettings settings, HealthSettings deadlines,
                                     ReplicaSettings replicaSettings) {
-        Map<String, HikariDataSource> pools = new LinkedHashMap<>();
+        Map<String, DataSource> pools = new LinkedHashMap<>();
+        Map<String, HikariDataSource> own = new LinkedHashMap<>();
         Map<String, String> urls = new LinkedHashMap<>();
         Map<String, List<ReadRouter.Replica>> replicas = new LinkedHashMap<>();
         List<HealthMonitor.Target> primaryTargets = new ArrayList<>();
         List<HealthMonitor.Target> replicaTargets = new ArrayList<>();
         try {
             for (ShardDefinition shard : shards) {
-                HikariDataSource pool = new HikariDataSource(config("sharding-orm-" + shard.id(), shard.id(), shard.jdbcUrl(),
-                        shard.username(), shard.password(), settings, deadlines));
-                pools.put(shard.id(), pool);
-                urls.put(shard.id(), JdbcUrls.mask(shard.jdbcUrl()));
-                NodeMonitor monitor = new NodeMonitor(shard.id(), NodeRole.PRIMARY, JdbcUrls.mask(shard.jdbcUrl()),
-                        deadlines.failureThreshold(), System::currentTimeMillis);
+                DataSource source;
+                String masked;
+                if (shard.userManaged()) {
+                    source = shard.dataSource();
+                    masked = "user-managed " + shard.dataSource().getClass().getSimpleName();
+                } else {
+                    HikariDataSource pool = new HikariDataSource(config(shard, settings, deadlines));
+                    own.put(shard.id(), pool);
+                    source = pool;
+                    masked = JdbcUrls.mask(shard.jdbcUrl());
+                }
+                pools.put(shard.id(), source);
+                urls.put(shard.id(), masked);
+                NodeMonitor monitor = new NodeMonitor(shard.id(), NodeRole.PRIMARY, masked, deadlines.failureThreshold(),
+                        System::currentTimeMillis);
                 // the outage broke the pooled connections: replace them rather than fail the first calls after healing
                 monitor.onHeal(() -> {
-                    HikariPoolMXBean mx = pool.getHikariPoolMXBean();
-                    if (mx != null) {
-                        mx.softEvictConnections();
-                    }
+                    softEvict(source);
                     LOG.info("{} is UP again", monitor);
                 });
-                primaryTargets.add(new HealthMonitor.Target(monitor, shard.jdbcUrl(), shard.username(), shard.password()));
+                primaryTargets.add(shard.userManaged()
+                        ? new HealthMonitor.Target(monitor, null, null, null, source)
+                        : new HealthMonitor.Target(monitor, shard.jdbcUrl(), shard.username(), shard.password(), null));
                 List<ReadRouter.Replica> list = new ArrayList<>();
                 int n = 0;
                 for (ReplicaDefinition r : replicaSettings.of(shard.id())) {
@@ -95,27 +128,43 @@ public final class ShardPools implements AutoCloseable {
                     NodeMonitor rm = new NodeMonitor(shard.id(), NodeRole.REPLICA, JdbcUrls.mask(r.jdbcUrl()),
                             deadlines.failureThreshold(), System::currentTimeMillis);
                     rm.onHeal(() -> {
-                        HikariPoolMXBean mx = replicaPool.getHikariPoolMXBean();
-                        if (mx != null) {
-                            mx.softEvictConnections();
-                        }
+                        softEvict(replicaPool);
                         LOG.info("{} is UP again", rm);
                     });
                     list.add(new ReadRouter.Replica(rm, replicaPool, r));
-                    replicaTargets.add(new HealthMonitor.Target(rm, r.jdbcUrl(), r.username(), r.password()));
+                    replicaTargets.add(new HealthMonitor.Target(rm, r.jdbcUrl(), r.username(), r.password(), null));
                 }
                 replicas.put(shard.id(), List.copyOf(list));
-                LOG.debug("shard {}: pool of {} connections for {}, {} replicas", shard.id(), pool.getMaximumPoolSize(),
-                        JdbcUrls.mask(shard.jdbcUrl()), list.size());
+                LOG.debug("shard {}: {}, {} replicas", shard.id(), masked, list.size());
             }
         } catch (RuntimeException e) {
-            pools.values().forEach(HikariDataSource::close);
+            own.values().forEach(HikariDataSource::close);
             replicas.values().forEach(l -> l.forEach(r -> r.pool().close()));
             throw e;
         }
         HealthMonitor monitor = new HealthMonitor(primaryTargets, replicaTargets, deadlines.probeIntervalMillis(),
                 deadlines.probeTimeoutMillis(), Defaults.PROBE_MAX_BACKOFF_MILLIS);
-        return new ShardPools(pools, urls, settings.connectionTimeoutMillis(), monitor, replicas, replicaSettings);
+        return new ShardPools(pools, java.util.Set.copyOf(own.keySet()), urls, settings.connectionTimeoutMillis(), monitor,
+                replicas, replicaSettings);
+    }
+
+    private static void softEvict(DataSource source) {
+        if (source instanceof HikariDataSource pool) {
+            HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+            if (mx != null) {
+                mx.softEvictConnections();
+            }
+        }
+    }
+
+    /** The HikariCP configuration of a shard sharding-orm pools, with the default deadlines. */
+    static HikariConfig config(ShardDefinition shard, PoolSettings settings) {
+        return config(shard, settings, HealthSettings.DEFAULTS);
+    }
+
+    /** Its own settings and deadlines, then the HikariCP properties (global, then the shard's). */
+    static HikariConfig config(ShardDefinition shard, PoolSettings settings, HealthSettings deadlines) {
+        return config("sharding-orm-" + shard.id(), shard.id(), shard.jdbcUrl(), shard.username(), shard.password(), settings, deadlines);
     }
 
     static HikariConfig config(String poolName, String shardId, String url, String username, String password,
@@ -135,9 +184,17 @@ public final class ShardPools implements AutoCloseable {
         hc.setValidationTimeout(Math.min(settings.connectionTimeoutMillis(), 1000));
         hc.setInitializationFailTimeout(-1);
         hc.setAutoCommit(false);
-        if (!PostgresUrls.isPostgres(url)) {
-            return hc; // deadlines and probes are PostgreSQL's (pgjdbc properties); other drivers reject unknown ones
+        if (PostgresUrls.isPostgres(url)) { // deadlines are pgjdbc properties; other drivers (H2) reject unknown ones
+            deadlines(hc, shardId, url, settings, deadlines);
         }
+        // the user's HikariCP properties last: theirs win (dataSource.socketTimeout too)
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(settings.properties(shardId));
+        com.zaxxer.hikari.util.PropertyElf.setTargetFromProperties(hc, properties);
+        return hc;
+    }
+
+    private static void deadlines(HikariConfig hc, String shardId, String url, PoolSettings settings, HealthSettings deadlines) {
         // deadlines: a parameter in the URL wins over these (pgjdbc reads the URL last)
         // (as strings: the driver reads java.util.Properties with getProperty, which ignores other values)
         String connectSeconds = Integer.toString(Math.max(1, HealthSettings.seconds(settings.connectionTimeoutMillis())));
@@ -152,7 +209,6 @@ public final class ShardPools implements AutoCloseable {
                 hc.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout);
             }
         }
-        return hc;
     }
 
     /** Tries one connection per shard in parallel; adds a problem per unreachable shard. Then replicas, then starts the probes. */
@@ -187,7 +243,33 @@ public final class ShardPools implements AutoCloseable {
 
     /** A connection to the shard's primary; refused at once ({@link ShardUnavailableSqlException}) while its breaker is open. */
     public Connection connection(String shardId) throws SQLException {
-        HikariDataSource pool = primaries.get(shardId);
+        return acquire(shardId, true);
+    }
+
+    private Connection acquire(String shardId, boolean forWrite) throws SQLException {
+        return hooked(shardId, rawConnection(shardId), forWrite);
+    }
+
+    /** Runs the checkout hook on a connection (a primary's or a replica's); closes it when the hook refuses. */
+    Connection hooked(String shardId, Connection c, boolean forWrite) throws SQLException {
+        CheckoutHook hook = checkoutHook;
+        if (hook != null) {
+            try {
+                hook.onCheckout(shardId, c, forWrite);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.close();
+                } catch (SQLException close) {
+                    e.addSuppressed(close);
+                }
+                throw e;
+            }
+        }
+        return c;
+    }
+
+    private Connection rawConnection(String shardId) throws SQLException {
+        DataSource pool = primaries.get(shardId);
         if (pool == null) {
             throw new SQLException("unknown shard '" + shardId + "' (shards: " + primaries.keySet() + ")", "08001");
         }
@@ -196,7 +278,7 @@ public final class ShardPools implements AutoCloseable {
             throw refusal(monitor);
         }
         try {
-            Connection c = pool.getConnection();
+            Connection c = owned.contains(shardId) ? pool.getConnection() : UserManagedConnection.wrap(pool.getConnection());
             monitor.recordSuccess();
             return c;
         } catch (SQLException e) {
@@ -212,6 +294,23 @@ public final class ShardPools implements AutoCloseable {
         return reads.connection(shardId);
     }
 
+    /**
+     * A read-only connection in auto-commit, for reads outside a transaction: each statement
+     * commits itself, so nothing is left to COMMIT or ROLL BACK when it goes back (pgjdbc switches
+     * auto-commit locally when no transaction is open, and HikariCP restores the pool's mode).
+     * Chosen like {@link #readOnlyConnection}; give it back with {@link #releaseReadOnly}.
+     */
+    public Connection autoCommitReadConnection(String shardId) throws SQLException {
+        Connection c = readOnlyConnection(shardId);
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            releaseReadOnly(c);
+            throw e;
+        }
+        return c;
+    }
+
     /** Gives back a connection of {@link #readOnlyConnection}. */
     public void releaseReadOnly(Connection connection) throws SQLException {
         reads.release(connection);
@@ -219,7 +318,7 @@ public final class ShardPools implements AutoCloseable {
 
     /** The primary's connection for a read, marked read-only. */
     Connection primaryReadOnly(String shardId) throws SQLException {
-        Connection c = connection(shardId);
+        Connection c = acquire(shardId, false);
         try {
             c.setReadOnly(true);
         } catch (SQLException e) {
@@ -260,22 +359,24 @@ public final class ShardPools implements AutoCloseable {
                         + " last failure: " + m.lastError(), m.lastCause());
     }
 
-    ShardUnavailableSqlException unavailable(NodeMonitor monitor, HikariDataSource pool, SQLException e) {
-        HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+    ShardUnavailableSqlException unavailable(NodeMonitor monitor, DataSource source, SQLException e) {
         String shard = monitor.shardId();
-        if (e.getCause() == null && mx != null && mx.getActiveConnections() >= pool.getMaximumPoolSize()) {
-            PoolState state = new PoolState(mx.getActiveConnections(), mx.getIdleConnections(), mx.getThreadsAwaitingConnection(),
-                    pool.getMaximumPoolSize());
-            return new ShardUnavailableSqlException(shard, Reason.POOL_EXHAUSTED, null, state, monitor
-                    + ": pool exhausted, no connection within " + connectionTimeoutMillis + " ms (pool " + pool.getPoolName() + ": "
-                    + state + "); the application holds every connection: raise the maximum pool size or shorten transactions", e);
+        if (source instanceof HikariDataSource pool) {
+            HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+            if (e.getCause() == null && mx != null && mx.getActiveConnections() >= pool.getMaximumPoolSize()) {
+                PoolState state = new PoolState(mx.getActiveConnections(), mx.getIdleConnections(), mx.getThreadsAwaitingConnection(),
+                        pool.getMaximumPoolSize());
+                return new ShardUnavailableSqlException(shard, Reason.POOL_EXHAUSTED, null, state, monitor
+                        + ": pool exhausted, no connection within " + connectionTimeoutMillis + " ms (pool " + pool.getPoolName() + ": "
+                        + state + "); the application holds every connection: raise the maximum pool size or shorten transactions", e);
+            }
         }
         Reason reason = Failures.classify(e);
         if (monitor.recordFailure(e)) {
             LOG.warn("{} is DOWN, its breaker is open: {}", monitor, monitor.lastError());
         }
         return new ShardUnavailableSqlException(shard, reason, null, null, monitor + " is unavailable: no connection within "
-                + connectionTimeoutMillis + " ms (" + stats(pool) + "): " + Failures.describe(e), e);
+                + connectionTimeoutMillis + " ms (" + stats(source) + "): " + Failures.describe(e), e);
     }
 
     public String firstShard() {
@@ -286,11 +387,25 @@ public final class ShardPools implements AutoCloseable {
         return maskedUrls.get(shardId);
     }
 
+    /** The HikariCP pool of a shard, or null when the user manages the shard's DataSource and it is not a HikariCP one. */
     public HikariDataSource pool(String shardId) {
+        return primaries.get(shardId) instanceof HikariDataSource h ? h : null;
+    }
+
+    /** The shard's connection source (sharding-orm's pool or the user's DataSource). */
+    public DataSource dataSource(String shardId) {
         return primaries.get(shardId);
     }
 
-    static String stats(HikariDataSource pool) {
+    /** Whether sharding-orm runs (and closes) the shard's pool. */
+    public boolean ownsPool(String shardId) {
+        return owned.contains(shardId);
+    }
+
+    static String stats(DataSource source) {
+        if (!(source instanceof HikariDataSource pool)) {
+            return "user-managed " + source.getClass().getName() + ", no pool statistics";
+        }
         HikariPoolMXBean mx = pool.getHikariPoolMXBean();
         if (mx == null) {
             return "pool " + pool.getPoolName() + " not started";
@@ -306,7 +421,9 @@ public final class ShardPools implements AutoCloseable {
     @Override
     public void close() {
         health.close();
-        primaries.values().forEach(HikariDataSource::close);
+        for (String shard : owned) {
+            ((HikariDataSource) primaries.get(shard)).close();
+        }
         replicas.values().forEach(l -> l.forEach(r -> r.pool().close()));
     }
 }

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.hibernate.Session;
 import org.hibernate.query.SelectionQuery;
 
 /**
@@ -23,26 +24,39 @@ final class DirectPath {
     }
 
     static <R> ShardedResult<R> list(QueryRuntime runtime, QueryPlan plan, Class<R> resultType, QueryOptions options, String shard) {
+        Session joined = runtime.sessions().joinable(shard, () -> "query [" + plan.hql() + "]");
+        if (joined != null) {
+            // Inside a transaction on this shard: run in its session, on this thread, so the query sees its writes.
+            return new ShardedResult<>(statement(plan, resultType, options, joined).getResultList(), Set.of(shard), java.util.Map.of());
+        }
         ScatterGather.Outcome<List<R>> outcome = runtime.scatter().run(List.of(shard), (s, cancellation) ->
-                runtime.sessions().fromTransaction(s, true, session -> {
+                runtime.sessions().fromReadOnlySession(s, session -> {
                     cancellation.attach(session);
-                    SelectionQuery<R> q = ShardStatement.direct(plan, resultType, session);
-                    options.parameters().bindTo(q, null);
-                    options.applyTimeout(q);
-                    if (options.offset() != null) {
-                        q.setFirstResult(options.offset());
-                    }
-                    if (options.limit() != null) {
-                        q.setMaxResults(options.limit());
-                    }
-                    return q.getResultList();
+                    return statement(plan, resultType, options, session).getResultList();
                 }), options.timeout(), options.policy(), plan.hql());
         List<R> rows = outcome.results().getOrDefault(shard, List.of());
         return new ShardedResult<>(rows, Set.of(shard), outcome.missing());
     }
 
+    private static <R> SelectionQuery<R> statement(QueryPlan plan, Class<R> resultType, QueryOptions options, Session session) {
+        SelectionQuery<R> q = ShardStatement.direct(plan, resultType, session);
+        options.parameters().bindTo(q, null);
+        options.applyTimeout(q);
+        if (options.offset() != null) {
+            q.setFirstResult(options.offset());
+        }
+        if (options.limit() != null) {
+            q.setMaxResults(options.limit());
+        }
+        return q;
+    }
+
     @SuppressWarnings("unchecked")
     static <R> Stream<R> stream(QueryRuntime runtime, QueryPlan plan, Class<R> resultType, QueryOptions options, String shard) {
+        Session joined = runtime.sessions().joinable(shard, () -> "query [" + plan.hql() + "]");
+        if (joined != null) {
+            return statement(plan, resultType, options, joined).getResultStream();
+        }
         ShardCursors cursors = ShardCursors.open(runtime.scatter(), runtime.sessionFactory(), List.of(shard), plan.hql(), session -> {
             SelectionQuery<?> q = ShardStatement.direct(plan, resultType, session);
             options.parameters().bindTo(q, null);

@@ -32,7 +32,7 @@ final class FanOutPath {
         RowWindow window = RowWindow.of(shape.window(), options.parameters(), options.offset(), options.limit());
         int perShardMax = shape.isGrouped() ? -1 : window.perShardMax();
         ScatterGather.Outcome<List<Object[]>> outcome = runtime.scatter().run(targets, (shard, cancellation) ->
-                runtime.sessions().fromTransaction(shard, true, session -> {
+                runtime.sessions().fromReadOnlySession(shard, session -> {
                     cancellation.attach(session);
                     SelectionQuery<Object[]> q = session.createSelectionQuery(ShardStatement.fanOut(shape, options.after()));
                     q.setQueryPlanCacheable(true); // criteria plans are not cached by default; ours are reused on every call
@@ -48,7 +48,7 @@ final class FanOutPath {
             sources.add(asRows(rows.iterator()));
         }
         List<R> rows = new ArrayList<>();
-        merge(runtime, shape, resultType, options, sources, window).forEachRemaining(rows::add);
+        merge(runtime, shape, resultType, options, sources, window, plan.hql()).forEachRemaining(rows::add);
         return new ShardedResult<>(rows, new LinkedHashSet<>(targets), outcome.missing());
     }
 
@@ -66,14 +66,14 @@ final class FanOutPath {
             for (ShardCursor c : open) {
                 sources.add(asRows(c));
             }
-            return merge(runtime, shape, resultType, options, sources, window);
+            return merge(runtime, shape, resultType, options, sources, window, plan.hql());
         });
     }
 
     private static <R> Iterator<R> merge(QueryRuntime runtime, SelectShape shape, Class<R> resultType, QueryOptions options,
-                                         List<Iterator<Object[]>> sources, RowWindow window) {
+                                         List<Iterator<Object[]>> sources, RowWindow window, String hql) {
         return runtime.merge().merge(shape, sources, options.parameters(), window.offset(), window.limit(),
-                RowConverter.of(resultType, shape.projection()));
+                RowConverter.of(resultType, shape.projection()), hql);
     }
 
     /** A shard row as {@code Object[]}: Hibernate returns the bare value of a one-column select. */

@@ -18,11 +18,14 @@ import io.github.shardingorm.query.ShardedQuery;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
 import jakarta.persistence.criteria.CriteriaQuery;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hibernate.dialect.PostgreSQLDialect;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.query.MutationQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The query engine of one sharded persistence unit, the door to the query stages: the plan cache
@@ -32,6 +35,7 @@ import org.hibernate.query.MutationQuery;
  */
 public final class ShardedQueries implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ShardedQueries.class);
     private static final int PLAN_CACHE_SIZE = 2048;
 
     private record PlanKey(String hql, Class<?> resultType) {
@@ -54,16 +58,37 @@ public final class ShardedQueries implements AutoCloseable {
         this.scatter = new ScatterGather(parallelism);
         this.targets = new ShardTargets(router);
         this.runtime = new QueryRuntime(targets, sessions, sessionFactory, scatter,
-                new RowMerge(new TextOrder(this::shardCollation), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())));
+                new RowMerge(shardTextOrder(), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())));
     }
 
-    /** The collation of the first shard's database (all shards are expected to share it); null unless PostgreSQL. */
-    private String shardCollation() {
+    /**
+     * The shards' text order, from each shard's database collation, read at start-up on every
+     * shard in parallel (a shard that cannot answer counts as an unknown collation: text merges
+     * are then refused, never guessed). Code point order unless PostgreSQL.
+     */
+    private TextOrder shardTextOrder() {
         if (!(sessionFactory.getJdbcServices().getDialect() instanceof PostgreSQLDialect)) {
-            return null;
+            return TextOrder.codePoint();
         }
-        return sessions.fromTransaction(router.shardIds().get(0), true, s -> s.createNativeQuery(
-                "select datcollate from pg_database where datname = current_database()", String.class).getSingleResult());
+        ScatterGather.Outcome<String> outcome = scatter.run(router.shardIds(), (shard, cancellation) ->
+                sessions.fromReadOnlySession(shard, s -> {
+                    Object[] row = s.createNativeQuery("select to_jsonb(d) ->> 'datcollate', to_jsonb(d) ->> 'datlocprovider',"
+                            + " coalesce(to_jsonb(d) ->> 'daticulocale', to_jsonb(d) ->> 'datlocale') from pg_database d"
+                            + " where d.datname = current_database()", Object[].class).getSingleResult();
+                    return TextOrder.describe((String) row[0], (String) row[1], (String) row[2]);
+                }), null, FailurePolicy.PARTIAL, "collation lookup");
+        Map<String, String> collations = new LinkedHashMap<>();
+        for (String shard : router.shardIds()) {
+            collations.put(shard, outcome.results().get(shard));
+        }
+        outcome.missing().forEach((shard, e) -> LOG.warn("could not read the collation of shard '{}': text merges will be refused ({})",
+                shard, e.toString()));
+        TextOrder order = TextOrder.of(collations);
+        if (!order.exact()) {
+            LOG.info("shard collations {}: text ORDER BY / MIN / MAX across shards will be refused (exact or refuse);"
+                    + " keyed queries are unaffected", collations);
+        }
+        return order;
     }
 
     public <R> ShardedQuery<R> query(String hql, Class<R> resultType) {
@@ -128,6 +153,7 @@ public final class ShardedQueries implements AutoCloseable {
             }
         }
         List<String> shards = targets.of(plan, parameters);
+        sessions.context().checkTargets(shards, () -> "executeUpdate [" + hql + "]");
         ScatterGather.Outcome<Integer> outcome = scatter.run(shards, (shard, cancellation) ->
                 sessions.fromTransaction(shard, false, session -> {
                     cancellation.attach(session);
@@ -143,6 +169,7 @@ public final class ShardedQueries implements AutoCloseable {
         if (nativeSql == null || nativeSql.isBlank()) {
             throw new IllegalArgumentException("SQL must not be null or blank");
         }
+        sessions.context().checkTargets(targets.all(), () -> "executeOnAllShards [" + nativeSql + "]");
         ScatterGather.Outcome<Integer> outcome = scatter.run(targets.all(), (shard, cancellation) ->
                 sessions.fromTransaction(shard, false, session -> {
                     cancellation.attach(session);
@@ -162,6 +189,11 @@ public final class ShardedQueries implements AutoCloseable {
             sum += n;
         }
         return sum;
+    }
+
+    /** The executor of fan-outs, also running the shards of a {@code saveAll} in parallel. */
+    public ScatterGather scatter() {
+        return scatter;
     }
 
     public int parallelism() {

@@ -206,6 +206,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
     public ShardedResult<R> result() {
         List<String> targets = targets();
         checkFanOut(targets);
+        runtime.sessions().context().checkTargets(targets, () -> "query [" + plan.hql() + "]");
         try (ReadContext.Scope reads = options.readFrom() == null ? () -> { } : ReadContext.with(options.readFrom(), -1)) {
             return direct(targets) ? DirectPath.list(runtime, plan, resultType, options, targets.get(0))
                     : FanOutPath.list(runtime, plan, resultType, options, targets);
@@ -216,6 +217,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
     public Stream<R> stream() {
         List<String> targets = targets();
         checkFanOut(targets);
+        runtime.sessions().context().checkTargets(targets, () -> "query [" + plan.hql() + "]");
         if (plan.select().isGrouped()) {
             return list().stream();
         }

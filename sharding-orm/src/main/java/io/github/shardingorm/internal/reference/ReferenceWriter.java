@@ -187,14 +187,14 @@ public final class ReferenceWriter implements ReferenceTables {
     @Override
     public <T> Optional<T> find(Class<T> type, Object id) {
         checkReference(type);
-        return Optional.ofNullable(sessions.fromTransaction(readShard(), true, s -> s.find(type, id)));
+        return Optional.ofNullable(sessions.fromOwnTransaction(readShard(), true, s -> s.find(type, id)));
     }
 
     @Override
     public <T> List<T> findAll(Class<T> type) {
         checkReference(type);
         String entityName = persister(type).getEntityName();
-        return sessions.fromTransaction(readShard(), true,
+        return sessions.fromOwnTransaction(readShard(), true,
                 s -> s.createSelectionQuery("from " + entityName, type).getResultList());
     }
 

@@ -27,9 +27,12 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     private final ShardSessions sessions;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
 
+    private final BatchSave batches;
+
     public ShardedRepositoryImpl(Class<T> entityClass, ShardRouter router, ShardSessions sessions,
-                                 io.github.shardingorm.internal.query.ShardedQueries queries) {
+                                 io.github.shardingorm.internal.query.ShardedQueries queries, SavesAcrossShards saves) {
         this.queries = queries;
+        this.batches = saves.batches;
         this.entityClass = entityClass;
         this.model = router.model(entityClass);
         this.router = router;
@@ -57,86 +60,28 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
         return (S) session.merge(entity);
     }
 
-    /**
-     * Saves one shard's group. An entity with an assigned id may be new or existing; instead of
-     * one select per merge, the group's existing rows are loaded in batched queries first, then
-     * new entities are persisted (batched inserts) and existing ones merged (no further select).
-     */
-    @SuppressWarnings("unchecked")
-    private <S extends T> void saveGroup(Session session, List<S> input, List<Integer> positions, List<S> result) {
-        List<Object> groupIds = new ArrayList<>(positions.size());
-        List<Object> ids = new ArrayList<>();
-        for (int position : positions) {
-            Object id = sessions.identifierOf(input.get(position));
-            groupIds.add(id);
-            if (id != null) {
-                ids.add(id);
-            }
-        }
-        java.util.Set<Object> existing = new java.util.HashSet<>();
-        for (int from = 0; from < ids.size(); from += 500) {
-            List<Object> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
-            List<T> loaded = session.findMultiple(entityClass, chunk);
-            for (int i = 0; i < chunk.size(); i++) {
-                if (loaded.get(i) != null) {
-                    existing.add(chunk.get(i));
-                }
-            }
-        }
-        for (int i = 0; i < positions.size(); i++) {
-            int position = positions.get(i);
-            S entity = input.get(position);
-            Object id = groupIds.get(i);
-            if (id == null || !existing.contains(id)) {
-                session.persist(entity);
-                result.set(position, entity);
-            } else {
-                result.set(position, (S) session.merge(entity));
-            }
-        }
-    }
-
     @Override
     public <S extends T> List<S> saveAll(Iterable<S> entities) {
         requireNonNull(entities, "entities");
-        Map<String, List<Integer>> positionsByShard = new LinkedHashMap<>();
         List<S> input = new ArrayList<>();
         for (S entity : entities) {
             requireNonNull(entity, "an entity in saveAll");
-            positionsByShard.computeIfAbsent(router.shardOfEntity(entity), s -> new ArrayList<>()).add(input.size());
             input.add(entity);
         }
-        List<S> result = new ArrayList<>(input);
-        List<String> committed = new ArrayList<>();
-        for (Map.Entry<String, List<Integer>> group : positionsByShard.entrySet()) {
-            try {
-                sessions.fromTransaction(group.getKey(), false, session -> {
-                    saveGroup(session, input, group.getValue(), result);
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                if (committed.isEmpty()) {
-                    throw e;
-                }
-                throw new ShardingException("saveAll of " + input.size() + " " + model.entityName() + " entities failed on shard '"
-                        + group.getKey() + "' after shards " + committed + " committed (saveAll is atomic per shard, not across shards)", e);
-            }
-            committed.add(group.getKey());
-        }
-        return result;
+        return batches.saveAll(input, model.entityName() + " entities");
     }
 
     @Override
     public Optional<T> findById(ID id) {
         String shard = router.shardOfId(model, id);
-        return sessions.fromTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
+        return sessions.fromReadOnlySession(shard, s -> Optional.ofNullable(s.find(entityClass, id)));
     }
 
     @Override
     public Optional<T> findById(Object key, ID id) {
         requireNonNull(id, "id");
         String shard = router.shardOfKey(model, key);
-        return sessions.fromTransaction(shard, true, s -> Optional.ofNullable(s.find(entityClass, id)));
+        return sessions.fromReadOnlySession(shard, s -> Optional.ofNullable(s.find(entityClass, id)));
     }
 
     @Override
@@ -149,8 +94,9 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
             idsByShard.computeIfAbsent(router.shardOfId(model, id), s -> new ArrayList<>()).add(id);
             order.add(id);
         }
+        sessions.context().checkTargets(idsByShard.keySet(), () -> "findAllById of " + model.entityName());
         Map<Object, T> found = new HashMap<>();
-        idsByShard.forEach((shard, shardIds) -> sessions.fromTransaction(shard, true, s -> {
+        idsByShard.forEach((shard, shardIds) -> sessions.fromReadOnlySession(shard, s -> {
             List<T> loaded = s.findMultiple(entityClass, shardIds);
             for (int i = 0; i < shardIds.size(); i++) {
                 if (loaded.get(i) != null) {

@@ -100,6 +100,23 @@ public final class BucketedHashResolver implements BucketedShardResolver {
         shardMap = next;
     }
 
+    /**
+     * Start-up only: installs the stored map (which wins over the configured one, whatever their
+     * versions). Same checks as {@link #replaceShardMap} except the version.
+     */
+    public synchronized void resetTo(ShardMap stored) {
+        if (stored.bucketCount() != bucketCount) {
+            throw new IllegalArgumentException(name + ": stored shard map version " + stored.version() + " has "
+                    + stored.bucketCount() + " buckets but the cluster has " + bucketCount);
+        }
+        List<String> unknown = unknownShards(stored);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(name + ": stored shard map version " + stored.version() + " uses shards "
+                    + unknown + " that are not configured " + clusterShards);
+        }
+        shardMap = stored;
+    }
+
     private List<String> unknownShards(ShardMap map) {
         List<String> unknown = new ArrayList<>();
         for (String shard : map.shards()) {

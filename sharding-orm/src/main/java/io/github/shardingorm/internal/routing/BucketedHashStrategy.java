@@ -25,11 +25,25 @@ public final class BucketedHashStrategy implements ShardingStrategy {
     private final String name;
     private final String description;
     private final MapFactory mapFactory;
+    private final boolean explicit;
 
     private BucketedHashStrategy(String name, String description, MapFactory mapFactory) {
+        this(name, description, mapFactory, false);
+    }
+
+    private BucketedHashStrategy(String name, String description, MapFactory mapFactory, boolean explicit) {
         this.name = name;
         this.description = description;
         this.mapFactory = mapFactory;
+        this.explicit = explicit;
+    }
+
+    /**
+     * Whether the map was given explicitly ({@link #explicit}) rather than generated from the shards;
+     * at start-up an explicit map must equal the stored one, a generated one yields to a newer stored one.
+     */
+    public boolean isExplicit() {
+        return explicit;
     }
 
     /** Buckets split into near-equal contiguous ranges, one per shard in declaration order. */
@@ -53,7 +67,7 @@ public final class BucketedHashStrategy implements ShardingStrategy {
                 }
             }
             return map;
-        });
+        }, true);
     }
 
     /**

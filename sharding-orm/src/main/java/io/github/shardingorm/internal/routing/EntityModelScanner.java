@@ -77,19 +77,34 @@ public final class EntityModelScanner {
         }
         Member keyMember = keys.get(0);
         KeyAccessor key = KeyAccessor.of(keyMember);
-        KeyType keyType = KeyType.of(key.javaType());
+        KeyAccessor parentId = null;
         boolean ok = true;
+        boolean toOne = ((AccessibleObject) keyMember).isAnnotationPresent(ManyToOne.class)
+                || ((AccessibleObject) keyMember).isAnnotationPresent(OneToOne.class);
+        if (toOne) {
+            // The key is the parent: its id is the key value, stored once, in the foreign key column.
+            Class<?> parent = key.javaType();
+            List<Member> parentIds = parent.isAnnotationPresent(Entity.class) ? annotated(parent, Id.class) : List.of();
+            if (parentIds.size() != 1) {
+                problems.add("entity " + entityName + ": @ShardKey association '" + key.attributeName() + "' must point to an @Entity"
+                        + " with a single @Id (its id is the key) but " + parent.getName() + " has " + parentIds.size());
+                return null;
+            }
+            parentId = KeyAccessor.of(parentIds.get(0));
+        }
+        Class<?> keyJavaType = parentId != null ? parentId.javaType() : key.javaType();
+        KeyType keyType = KeyType.of(keyJavaType);
         if (keyType == null) {
             problems.add("entity " + entityName + ": @ShardKey attribute '" + key.attributeName() + "' has type "
-                    + key.javaType().getName() + "; supported: long, int, short, byte (and wrappers), String, UUID");
+                    + keyJavaType.getName() + (parentId != null ? " (the id of its parent)" : "")
+                    + "; supported: long, int, short, byte (and wrappers), String, UUID");
             ok = false;
         }
-        for (Class<? extends Annotation> association : List.of(ManyToOne.class, OneToOne.class, OneToMany.class,
-                ManyToMany.class, Embedded.class, Transient.class)) {
+        for (Class<? extends Annotation> association : List.of(OneToMany.class, ManyToMany.class, Embedded.class, Transient.class)) {
             if (((AccessibleObject) keyMember).isAnnotationPresent(association)) {
                 problems.add("entity " + entityName + ": @ShardKey attribute '" + key.attributeName() + "' is @"
                         + association.getSimpleName() + "; the key must be a basic persistent attribute "
-                        + "(hold the parent's key value, e.g. Long authorId)");
+                        + "(hold the parent's key value, e.g. Long authorId) or a @ManyToOne to the parent");
                 ok = false;
             }
         }
@@ -126,7 +141,7 @@ public final class EntityModelScanner {
         } else if (ids.size() == 1 && ids.get(0).equals(keyMember)) {
             idRouting = ShardedEntityModel.IdRouting.ID_IS_KEY;
         }
-        return ok ? new ShardedEntityModel(type, entityName, key, keyType, idAttribute, idRouting) : null;
+        return ok ? new ShardedEntityModel(type, entityName, key, keyType, idAttribute, idRouting, parentId) : null;
     }
 
     /** The configured {@code @ReferenceTable} entities (copied to every shard; no {@code @ShardKey}). */

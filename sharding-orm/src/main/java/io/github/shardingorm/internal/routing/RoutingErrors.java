@@ -19,6 +19,11 @@ public final class RoutingErrors {
                 + ": the shard key is null", entityName, null, null);
     }
 
+    public static ShardRoutingException nullId(ShardedEntityModel model) {
+        return new ShardRoutingException("Cannot route " + model.entityName() + " by id: the id is null (an id routes alone only when it"
+                + " is the @ShardKey or a @ShardedId; with a known key use findById(key, id))", model.entityName(), null, null);
+    }
+
     public static ShardRoutingException wrongKeyType(ShardedEntityModel model, Object key) {
         return new ShardRoutingException("Cannot route " + model.entityName() + " with key " + describe(key) + " of type "
                 + key.getClass().getName() + ": @ShardKey '" + model.keyAttribute() + "' is "

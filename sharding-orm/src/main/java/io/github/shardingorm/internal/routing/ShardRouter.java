@@ -29,6 +29,7 @@ public final class ShardRouter {
     private final List<String> entityNames;
     private final Set<Class<?>> referenceClasses;
     private final UnaryOperator<Object> unproxy;
+    private final UnaryOperator<Object> proxyIdentifier;
     private final ClassValue<Class<?>> referenceByRuntimeClass = new ClassValue<>() {
         @Override
         protected Class<?> computeValue(Class<?> type) {
@@ -64,13 +65,52 @@ public final class ShardRouter {
      */
     public ShardRouter(ShardResolver resolver, Map<Class<?>, ShardedEntityModel> models, List<String> shardIds,
                        Set<Class<?>> referenceClasses, UnaryOperator<Object> unproxy) {
+        this(resolver, models, shardIds, referenceClasses, unproxy, o -> null);
+    }
+
+    /**
+     * @param proxyIdentifier the id of a lazy proxy without initializing it, or null when the instance is no proxy
+     *                        (reads the key of an entity whose {@code @ShardKey} is its {@code @ManyToOne} parent)
+     */
+    public ShardRouter(ShardResolver resolver, Map<Class<?>, ShardedEntityModel> models, List<String> shardIds,
+                       Set<Class<?>> referenceClasses, UnaryOperator<Object> unproxy, UnaryOperator<Object> proxyIdentifier) {
         this.referenceClasses = Set.copyOf(referenceClasses);
         this.unproxy = unproxy;
+        this.proxyIdentifier = proxyIdentifier;
         this.resolver = resolver;
         this.models = Map.copyOf(models);
         this.shardIds = List.copyOf(shardIds);
         this.shardIdSet = Set.copyOf(shardIds);
         this.entityNames = models.values().stream().map(ShardedEntityModel::entityName).toList();
+    }
+
+    /** Buckets in the final stage of a move (FENCED), or null when none: writes to them are refused. */
+    private volatile boolean[] fenced;
+
+    /** Sets the FENCED buckets (null: none); the stored topology's follower calls this. */
+    public void fence(boolean[] fencedBuckets) {
+        this.fenced = fencedBuckets;
+    }
+
+    /**
+     * Refuses a write of {@code entity} when its bucket is FENCED (the final stage of a move):
+     * costs one volatile read while nothing is fenced.
+     *
+     * @throws io.github.shardingorm.ShardTopologyChangedException naming the bucket (retryable)
+     */
+    public void checkNotFenced(ShardedEntityModel model, Object entity, String shard) {
+        boolean[] f = fenced;
+        if (f == null || !isBucketed()) {
+            return;
+        }
+        int bucket = bucketOfEntity(model, entity);
+        if (bucket < f.length && f[bucket]) {
+            long version = bucketed().shardMap().version();
+            throw new io.github.shardingorm.ShardTopologyChangedException(shard, List.of(bucket), version, version + 1,
+                    "bucket " + bucket + " of " + model.entityName() + " (key " + keyOf(model, entity) + ") is in the final stage of"
+                            + " a move away from shard '" + shard + "' at topology version " + version
+                            + "; writes to it wait for version " + (version + 1) + " (retry the transaction)", null);
+        }
     }
 
     /** The {@code @ReferenceTable} entity classes. */
@@ -130,11 +170,23 @@ public final class ShardRouter {
 
     /** The normalized key of an entity instance; throws when it is null. */
     public Object keyOf(ShardedEntityModel model, Object entity) {
-        Object raw = model.key().read(unproxy.apply(entity));
+        Object raw = keyFromAttribute(model, model.key().read(unproxy.apply(entity)));
         if (raw == null) {
             throw RoutingErrors.nullKey(model);
         }
         return raw instanceof Long ? raw : model.keyType().normalize(raw);
+    }
+
+    /**
+     * The raw key held by a value of the key attribute: the value itself, or for a key that is the
+     * {@code @ManyToOne} parent, the parent's id (read off a lazy proxy without initializing it); null when null.
+     */
+    public Object keyFromAttribute(ShardedEntityModel model, Object attributeValue) {
+        if (!model.keyIsAssociation() || attributeValue == null) {
+            return attributeValue;
+        }
+        Object id = proxyIdentifier.apply(attributeValue);
+        return id != null ? id : model.parentId().read(unproxy.apply(attributeValue));
     }
 
     /** The shard of an entity instance. */
@@ -178,7 +230,7 @@ public final class ShardRouter {
     /** The shard an id routes to on its own; throws when the id cannot route alone. */
     public String shardOfId(ShardedEntityModel model, Object id) {
         if (id == null) {
-            throw new IllegalArgumentException("id of " + model.entityName() + " must not be null");
+            throw RoutingErrors.nullId(model);
         }
         switch (model.idRouting()) {
             case ID_IS_KEY:

@@ -10,6 +10,8 @@ package io.github.shardingorm.internal.routing;
  * @param keyType     the normalized key type
  * @param idAttribute the name of the {@code @Id} attribute (null if none found, e.g. an id class)
  * @param idRouting   how an id alone routes
+ * @param parentId    when the {@code @ShardKey} is a {@code @ManyToOne} to the parent: reads the parent's id,
+ *                    which is the key (no duplicate column: the foreign key is the key); null for a basic key
  */
 public record ShardedEntityModel(
         Class<?> entityClass,
@@ -17,7 +19,23 @@ public record ShardedEntityModel(
         KeyAccessor key,
         KeyType keyType,
         String idAttribute,
-        IdRouting idRouting) {
+        IdRouting idRouting,
+        KeyAccessor parentId) {
+
+    public ShardedEntityModel(Class<?> entityClass, String entityName, KeyAccessor key, KeyType keyType, String idAttribute,
+                              IdRouting idRouting) {
+        this(entityClass, entityName, key, keyType, idAttribute, idRouting, null);
+    }
+
+    /** Whether the key is an association to the parent (the key value is the parent's id). */
+    public boolean keyIsAssociation() {
+        return parentId != null;
+    }
+
+    /** The attribute name of the parent's id, for a key that is an association; else null. */
+    public String parentIdAttribute() {
+        return parentId == null ? null : parentId.attributeName();
+    }
 
     /** How an id alone routes to a shard. */
     public enum IdRouting {

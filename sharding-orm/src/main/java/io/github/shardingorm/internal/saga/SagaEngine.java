@@ -225,7 +225,7 @@ public final class SagaEngine {
 
     private StepFence.StepEntry runStep(RuntimeSaga.Step s, UUID id, int index, SagaArguments args) {
         String shard = s.shard().apply(args);
-        return sessions.fromTransaction(shard, false, session -> {
+        return sessions.fromOwnTransaction(shard, false, session -> {
             StepFence.StepEntry entry = StepFence.enterStep(session, id, index);
             if (entry == StepFence.StepEntry.RUN) {
                 s.action().apply(session, args);
@@ -237,7 +237,7 @@ public final class SagaEngine {
 
     private void compensate(RuntimeSaga.Step s, UUID id, int index, SagaArguments args) {
         String shard = s.shard().apply(args);
-        sessions.fromTransaction(shard, false, session -> {
+        sessions.fromOwnTransaction(shard, false, session -> {
             StepFence.CompensationEntry entry = StepFence.enterCompensation(session, id, index);
             if (entry == StepFence.CompensationEntry.UNDO && s.compensation() != null) {
                 s.compensation().apply(session, args);

@@ -108,7 +108,7 @@ public final class TwoPhaseCommitter {
     public void run(Set<String> shards, Consumer<CrossShardSessions> work, Map<String, Object> sessionProperties) {
         if (shards.size() == 1) {
             String shard = shards.iterator().next();
-            sessions.fromTransaction(shard, false, s -> {
+            sessions.fromOwnTransaction(shard, false, s -> {
                 sessionProperties.forEach(s::setProperty);
                 work.accept(new Sessions(Map.of(shard, s)));
                 return null;

@@ -55,19 +55,28 @@ public final class CrossShardRuntime implements AutoCloseable {
 
     /**
      * Start-up step, after the schema action: checks prepared-transaction support on every shard,
-     * then, when cross-shard writes are possible (saga types registered, reference entities
-     * configured, or two-phase commit available for {@code atomically}), creates the write-log
-     * tables on every shard (CREATE, UPDATE: {@code CREATE TABLE IF NOT EXISTS}, never dropped) or
-     * checks they exist (VALIDATE). Adds problems.
+     * then creates the write-log tables on every shard (CREATE, UPDATE: {@code CREATE TABLE IF NOT
+     * EXISTS}, never dropped) when cross-shard writes are possible: saga types registered,
+     * reference entities configured, or two-phase commit available for {@code atomically}.
+     * VALIDATE demands them only where they will be used (sagas, reference entities, two-phase
+     * commit REQUIRED); when two-phase commit is merely available (AUTO) and they are missing, it
+     * is off, and {@code atomically} says why. Adds problems.
      *
      * @return why two-phase commit is unavailable, or null when it is available
      */
     public static String prepare(CrossShardWrites writes, boolean referenceEntities, SchemaAction action, ShardPools pools,
                                  List<String> shardIds, List<String> problems, List<Throwable> causes) {
         String twoPhaseUnavailable = twoPhaseUnavailable(writes, pools, shardIds, problems);
-        boolean needed = !writes.sagas().isEmpty() || referenceEntities || twoPhaseUnavailable == null;
+        boolean demanded = !writes.sagas().isEmpty() || referenceEntities || writes.mode() == TwoPhaseCommitMode.REQUIRED;
+        boolean needed = demanded || twoPhaseUnavailable == null;
         if (!needed || action == SchemaAction.NONE) {
             return twoPhaseUnavailable;
+        }
+        if (action == SchemaAction.VALIDATE && !demanded) {
+            Map<String, List<String>> missing = WriteLogSchema.missingOnShards(pools, shardIds, problems, causes);
+            return missing.isEmpty() ? null : "the write-log tables are missing (schema VALIDATE: " + missing
+                    + "); run ShardedPersistence.writeLogDdl() (the resource " + WriteLogSchema.RESOURCE
+                    + ") on every shard to use two-phase commit";
         }
         WriteLogSchema.apply(action, pools, shardIds, problems, causes);
         return twoPhaseUnavailable;

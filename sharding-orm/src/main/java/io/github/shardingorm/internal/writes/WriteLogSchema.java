@@ -20,43 +20,20 @@ import java.util.List;
  * They are needed when cross-shard writes are possible: saga types registered, reference entities
  * configured, or two-phase commit available (for {@code atomically}). Then schema actions CREATE
  * and UPDATE create them if missing (never drop them: they hold unfinished work); VALIDATE reports
- * them missing; NONE leaves them to you ({@link #DDL}).
+ * them missing; NONE leaves them to you ({@link #DDL}, public as {@code ShardedPersistence.writeLogDdl()}
+ * and the resource {@link #RESOURCE}). Two-phase commit that is merely available (AUTO, nothing
+ * registered that needs it) does not demand them under VALIDATE: when they are missing there,
+ * two-phase commit is off and says why ({@link #missingOnShards}).
  */
 public final class WriteLogSchema {
 
     public static final List<String> TABLES = List.of("shorm_saga", "shorm_saga_step", "shorm_2pc_decision");
 
-    /** PostgreSQL DDL, idempotent. */
-    public static final List<String> DDL = List.of(
-            "CREATE TABLE IF NOT EXISTS shorm_saga ("
-                    + " id uuid PRIMARY KEY,"
-                    + " type varchar(200) NOT NULL,"
-                    + " arguments text NOT NULL,"
-                    + " state varchar(32) NOT NULL,"
-                    + " step integer NOT NULL,"
-                    + " attempts integer NOT NULL DEFAULT 0,"
-                    + " next_attempt_at timestamptz NOT NULL DEFAULT now(),"
-                    + " lease_owner varchar(64),"
-                    + " lease_until timestamptz,"
-                    + " failure text,"
-                    + " last_error text,"
-                    + " created_at timestamptz NOT NULL DEFAULT now(),"
-                    + " updated_at timestamptz NOT NULL DEFAULT now())",
-            "CREATE INDEX IF NOT EXISTS shorm_saga_unfinished ON shorm_saga (next_attempt_at)"
-                    + " WHERE state IN ('RUNNING', 'COMPENSATING')",
-            "CREATE INDEX IF NOT EXISTS shorm_saga_attention ON shorm_saga (created_at)"
-                    + " WHERE state = 'FAILED_NEEDS_ATTENTION'",
-            "CREATE TABLE IF NOT EXISTS shorm_saga_step ("
-                    + " saga_id uuid NOT NULL,"
-                    + " step integer NOT NULL,"
-                    + " kind varchar(16) NOT NULL,"
-                    + " recorded_at timestamptz NOT NULL DEFAULT now(),"
-                    + " PRIMARY KEY (saga_id, step))",
-            "CREATE TABLE IF NOT EXISTS shorm_2pc_decision ("
-                    + " txid varchar(32) PRIMARY KEY,"
-                    + " decision varchar(8) NOT NULL,"
-                    + " participants text NOT NULL,"
-                    + " decided_at timestamptz NOT NULL DEFAULT now())");
+    /** The classpath resource holding {@link #DDL}, one statement per {@code ;}, for users who run migrations themselves. */
+    public static final String RESOURCE = "META-INF/sharding-orm/write-log-postgresql.sql";
+
+    /** PostgreSQL DDL, idempotent, read from {@link #RESOURCE}. */
+    public static final List<String> DDL = readDdl();
 
     private WriteLogSchema() {
     }
@@ -76,7 +53,7 @@ public final class WriteLogSchema {
                         List<String> missing = missing(c);
                         if (!missing.isEmpty()) {
                             problems.add("schema VALIDATE: shard '" + shard + "' lacks the write-log tables " + missing
-                                    + " (create them with schema action UPDATE, or run WriteLogSchema.DDL)");
+                                    + " (create them with schema action UPDATE, or run ShardedPersistence.writeLogDdl(), also the resource " + RESOURCE + ", on every shard)");
                         }
                     } else {
                         create(c);
@@ -90,6 +67,29 @@ public final class WriteLogSchema {
                 problems.add("creating the write-log tables failed on shard '" + shard + "' (" + pools.maskedUrl(shard) + "): " + e.getMessage());
                 causes.add(e);
             }
+        }
+    }
+
+    private static List<String> readDdl() {
+        try (java.io.InputStream in = WriteLogSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the resource " + RESOURCE + " is missing from the sharding-orm jar");
+            }
+            StringBuilder sql = new StringBuilder();
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (!line.startsWith("--")) {
+                    sql.append(sql.length() == 0 || sql.charAt(sql.length() - 1) == ' ' ? "" : " ").append(line.strip());
+                }
+            }
+            List<String> statements = new ArrayList<>();
+            for (String statement : sql.toString().split(";")) {
+                if (!statement.isBlank()) {
+                    statements.add(statement.trim());
+                }
+            }
+            return List.copyOf(statements);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading " + RESOURCE, e);
         }
     }
 
@@ -114,6 +114,28 @@ public final class WriteLogSchema {
         try (ResultSet rs = md.getTables(null, null, table, new String[] {"TABLE", "BASE TABLE"})) {
             return rs.next();
         }
+    }
+
+    /** The shards lacking any of the tables, with what they lack; a shard that cannot be read adds a problem. */
+    public static java.util.Map<String, List<String>> missingOnShards(ShardPools pools, List<String> shardIds,
+                                                                      List<String> problems, List<Throwable> causes) {
+        java.util.Map<String, List<String>> missing = new java.util.LinkedHashMap<>();
+        for (String shard : shardIds) {
+            try (Connection c = pools.connection(shard)) {
+                try {
+                    List<String> lacking = missing(c);
+                    if (!lacking.isEmpty()) {
+                        missing.put(shard, lacking);
+                    }
+                } finally {
+                    c.rollback();
+                }
+            } catch (SQLException e) {
+                problems.add("checking the write-log tables failed on shard '" + shard + "' (" + pools.maskedUrl(shard) + "): " + e.getMessage());
+                causes.add(e);
+            }
+        }
+        return missing;
     }
 
     /** The tables missing on this connection's database. */

@@ -48,7 +48,7 @@ class ConfigurationValidatorTest {
             return new ShardingConfiguration(shards, entities, schemaAction,
                     new RoutingSettings(ShardingStrategies.hash(), bucketCount, nodeId),
                     new PoolSettings(timeoutMillis, maximumPoolSize, minimumIdle, poolSizes, Map.of()),
-                    new SessionSettings(batchSize, hibernate), new QuerySettings(4), CrossShardWrites.DEFAULTS,
+                    new SessionSettings(batchSize, hibernate), new QuerySettings(4), CrossShardWrites.DEFAULTS, TopologySettings.DEFAULTS,
                     health, replicas);
         }
 

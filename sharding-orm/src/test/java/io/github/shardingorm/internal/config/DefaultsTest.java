@@ -33,6 +33,8 @@ class DefaultsTest {
         assertDocumented("SAGA_RETRY_BACKOFF", "up to " + Defaults.SAGA_MAX_BACKOFF_MILLIS / 1000 + " s");
         assertDocumented("SAGA_LEASE", "Default " + Defaults.SAGA_LEASE_MILLIS);
         assertDocumented("RECOVERY_INTERVAL", "Default " + Defaults.RECOVERY_INTERVAL_MILLIS);
+        assertDocumented("TOPOLOGY_POLL_INTERVAL", "Default " + Defaults.TOPOLOGY_POLL_INTERVAL_MILLIS);
+        assertDocumented("TOPOLOGY_STALE_AFTER", "Default " + Defaults.TOPOLOGY_STALE_AFTER_MILLIS);
         assertDocumented("SOCKET_TIMEOUT", "Default " + Defaults.SOCKET_TIMEOUT_MILLIS);
         assertDocumented("STATEMENT_TIMEOUT", "Default " + Defaults.STATEMENT_TIMEOUT_MILLIS);
         assertDocumented("HEALTH_FAILURE_THRESHOLD", "Default " + Defaults.FAILURE_THRESHOLD);

@@ -236,7 +236,7 @@ class PropertiesConfigurationTest {
     void apply_reportsUnknownStrategyName() {
         Map<String, String> p = valid();
         p.put("sharding.strategy", "modulo");
-        assertProblems(p, "sharding.strategy must be hash, consistent-hash or weighted but was 'modulo'");
+        assertProblems(p, "sharding.strategy must be hash, consistent-hash, weighted, range, directory or the class name of a ShardingStrategy but was 'modulo'");
     }
 
     @Test

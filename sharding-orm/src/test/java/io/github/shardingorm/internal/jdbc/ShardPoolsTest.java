@@ -31,7 +31,7 @@ class ShardPoolsTest {
     @Test
     void config_setsTheDeadlinesAsDriverPropertiesTheDriverReads() {
         io.github.shardingorm.internal.config.PoolSettings pools = new io.github.shardingorm.internal.config.PoolSettings(
-                1500, 4, null, java.util.Map.of(), java.util.Map.of());
+                1500, 4, null, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
         io.github.shardingorm.internal.config.HealthSettings health = new io.github.shardingorm.internal.config.HealthSettings(
                 35_000, 30_000, java.util.Map.of("s1", 2_500L), java.util.Map.of("s1", 0L), 3, 250, 2_000);
         java.util.Properties p0 = ShardPools.config("p0", "s0", "jdbc:postgresql://h/db", null, null, pools, health).getDataSourceProperties();

@@ -106,11 +106,11 @@ class SqmQueryAnalyzerTest {
                 .addAnnotatedClass(QPost.class).addAnnotatedClass(QAuthor.class).addAnnotatedClass(QFollow.class)
                 .buildMetadata().buildSessionFactory();
         hashRouter = router(ShardingStrategies.hash(), true);
-        hashed = new ShardedQueries(sessionFactory, hashRouter, new ShardSessions(sessionFactory), 2);
+        hashed = new ShardedQueries(sessionFactory, hashRouter, new ShardSessions(sessionFactory, new io.github.shardingorm.internal.hibernate.ShardContext()), 2);
         ShardingStrategy range = ShardingStrategies.range()
                 .shard("s0", null, 100L).shard("s1", 100L, 200L).shard("s2", 200L, 300L).shard("s3", 300L, null).build();
         ShardRouter rangeRouter = router(range, false);
-        ranged = new ShardedQueries(sessionFactory, rangeRouter, new ShardSessions(sessionFactory), 2);
+        ranged = new ShardedQueries(sessionFactory, rangeRouter, new ShardSessions(sessionFactory, new io.github.shardingorm.internal.hibernate.ShardContext()), 2);
     }
 
     private static ShardRouter router(ShardingStrategy strategy, boolean bucketed) {
@@ -129,11 +129,21 @@ class SqmQueryAnalyzerTest {
         sessionFactory.close();
     }
 
+    /**
+     * The supported range is 7.2 to 7.4 (README); the build runs this class against both ends (the
+     * second surefire execution sets {@code sharding-orm.expected-hibernate}, so a run that did not
+     * really swap Hibernate fails here).
+     */
     @Test
-    void pinnedToTheHibernateVersionItWasWrittenFor() {
-        assertTrue(Version.getVersionString().startsWith("7.4."),
+    void pinnedToTheHibernateVersionsItWasWrittenFor() {
+        String version = Version.getVersionString();
+        assertTrue(version.startsWith("7.2.") || version.startsWith("7.3.") || version.startsWith("7.4."),
                 "SqmQueryAnalyzer reads incubating SQM classes: re-run and review this test class when upgrading Hibernate (now "
-                        + Version.getVersionString() + ")");
+                        + version + ")");
+        String expected = System.getProperty("sharding-orm.expected-hibernate");
+        if (expected != null) {
+            assertEquals(expected, version, "this run was meant to use Hibernate " + expected);
+        }
     }
 
     // ------------------------------------------------------------------ routing
@@ -255,9 +265,32 @@ class SqmQueryAnalyzerTest {
 
     @Test
     void avgIsAskedAsSumAndCountPerShard() {
-        String sql = shardHql("select p.authorId, avg(p.score) from QPost p group by p.authorId");
+        String sql = shardHql("select p.category, avg(p.score) from QPost p group by p.category");
         assertTrue(sql.contains("sum(") && sql.contains("count(") && !sql.contains("avg("), sql);
-        assertTrue(sql.contains("group by p.authorId"), sql);
+        assertTrue(sql.contains("group by p.category"), sql);
+    }
+
+    @Test
+    void avgOfLengthCountsTheColumnSoThatEachShardEvaluatesLengthOnce() {
+        SelectShape shape = hashed.plan("select count(p), avg(length(p.body)) from QPost p", Object[].class).select();
+        var selections = shape.shardSelect().getQuerySpec().getSelectClause().getSelections();
+        assertEquals(3, selections.size(), "count, the AVG's sum and its count");
+        var avgCount = (org.hibernate.query.sqm.tree.expression.SqmFunction<?>) selections.get(2).getSelectableNode();
+        var counted = avgCount.getArguments().get(0);
+        assertTrue(counted instanceof org.hibernate.query.sqm.tree.domain.SqmPath<?> path
+                && path.getNavigablePath().getLocalName().equals("body"), "counts p.body, not length(p.body): " + counted);
+    }
+
+    /** Grouped by the shard key, every group is on one shard: the shards run the query as written and the merge only orders. */
+    @Test
+    void groupsByTheShardKeyAreComputedOrderedAndLimitedOnEachShard() {
+        String hql = "select p.authorId, avg(p.score), count(p) from QPost p group by p.authorId having count(p) > 2"
+                + " order by count(p) desc, p.authorId";
+        String sql = shardHql(hql);
+        assertTrue(sql.contains("avg(") && !sql.contains("sum(") && sql.contains("having") && sql.contains("order by count("), sql);
+        SelectShape shape = hashed.plan(hql, Object[].class).select();
+        assertTrue(!shape.isGrouped(), "merged as plain rows");
+        assertEquals(List.of(SortKey.of(2, true, null), SortKey.of(0, false, null)), shape.order());
     }
 
     @Test
@@ -269,7 +302,7 @@ class SqmQueryAnalyzerTest {
 
     @Test
     void havingAndOrderByOfGroupedQueriesAreLeftForTheMerge() {
-        String sql = shardHql("select p.authorId, count(p) from QPost p group by p.authorId having count(p) > 2 order by count(p) desc");
+        String sql = shardHql("select p.category, count(p) from QPost p group by p.category having count(p) > 2 order by count(p) desc");
         assertTrue(!sql.contains("having") && !sql.contains("order by"), sql);
     }
 

@@ -257,12 +257,29 @@ class EntityModelScannerTest {
     }
 
     @Test
-    void scan_reportsKeyOnManyToOne() {
+    void scan_acceptsAManyToOneToTheParentAsTheKey_theKeyBeingTheParentsId() {
         List<String> problems = new ArrayList<>();
         Map<Class<?>, ShardedEntityModel> models = scan(problems, Comment.class);
-        assertTrue(models.isEmpty());
-        String all = String.join("\n", problems);
-        assertContains(all, "Comment", "'author'", "@ManyToOne", "basic");
+        assertEquals(List.of(), problems);
+        ShardedEntityModel model = models.get(Comment.class);
+        assertTrue(model.keyIsAssociation());
+        assertEquals("author", model.keyAttribute());
+        assertEquals("id", model.parentIdAttribute());
+        assertEquals(KeyType.of(Long.class), model.keyType());
+    }
+
+    @Entity
+    static class NotAnEntityParent {
+        @Id
+        Long id;
+        @ShardKey
+        @ManyToOne
+        Object parent;
+    }
+
+    @Test
+    void scan_reportsAKeyAssociationToSomethingWithoutASingleId() {
+        assertContains(onlyProblem(NotAnEntityParent.class), "NotAnEntityParent", "'parent'", "single @Id");
     }
 
     @Test

@@ -229,6 +229,14 @@ class ShardRouterTest {
     }
 
     @Test
+    void shardOfId_nullId_isARoutingFailureNamingTheEntity() {
+        ShardRouter router = hashRouter();
+        ShardRoutingException e = assertRoutingFails(() -> router.shardOfId(router.model(Author.class), null), "Author", "null");
+        assertEquals("Author", e.getEntityName());
+        assertRoutingFails(() -> router.shardOfId(router.model(Order.class), null), "Order", "findById(key, id)");
+    }
+
+    @Test
     void shardOfKey_wrongKeyType_namesBothTypes() {
         ShardRouter router = hashRouter();
         ShardRoutingException e = assertRoutingFails(() -> router.shardOfKey(router.model(Author.class), "42"),
@@ -348,14 +356,6 @@ class ShardRouterTest {
                 "Post", "99", "findById(key, id)", "'authorId'");
         assertEquals("Post", e.getEntityName());
         assertEquals(99L, e.getKey());
-    }
-
-    @Test
-    void shardOfId_nullId_isRejected() {
-        ShardRouter router = hashRouter();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> router.shardOfId(router.model(Author.class), null));
-        assertTrue(e.getMessage().contains("Author"), e.getMessage());
     }
 
     // ------------------------------------------------------------------ range, shards

@@ -56,7 +56,7 @@ class SagaEngineTest {
     void fakes() throws Exception {
         when(log.coordinatorShard(any(UUID.class))).thenReturn("s0");
         when(log.update(anyString(), any(), anyString(), any(), anyInt(), anyInt(), any(), any(), anyLong(), anyLong())).thenReturn(true);
-        when(sessions.fromTransaction(anyString(), anyBoolean(), any())).thenAnswer(inv -> {
+        when(sessions.fromOwnTransaction(anyString(), anyBoolean(), any())).thenAnswer(inv -> {
             String shard = inv.getArgument(0);
             Function<Session, Object> work = inv.getArgument(2);
             Map<String, String> before = new HashMap<>(fences);

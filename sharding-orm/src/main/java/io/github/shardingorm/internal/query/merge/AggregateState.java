@@ -53,7 +53,7 @@ public final class AggregateState {
             case COUNT -> count;
             case COUNT_DISTINCT -> (long) (distinct == null ? 0 : distinct.size());
             case AVG -> count == 0 || value == null ? null
-                    : SqlValues.decimal((Number) value).divide(BigDecimal.valueOf(count), MathContext.DECIMAL64).doubleValue();
+                    : SqlValues.decimal((Number) value).divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
             default -> value;
         };
     }

@@ -2,6 +2,7 @@ package io.github.shardingorm.internal.query.merge;
 
 import io.github.shardingorm.internal.query.plan.SelectShape;
 import io.github.shardingorm.internal.query.value.Parameters;
+import io.github.shardingorm.query.UnsupportedShardQueryException;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -34,9 +35,43 @@ public final class RowMerge {
      * @param convert turns a merged row into the result type
      */
     public <R> Iterator<R> merge(SelectShape shape, List<Iterator<Object[]>> sources, Parameters parameters, long offset, long limit,
-                                 Function<Object[], R> convert) {
-        // No shard rows (no target shard, or none answered): compare text, if ever, without reading a shard's collation first.
-        Comparator<String> textOrder = sources.isEmpty() ? text.lazily() : text.comparator();
+                                 Function<Object[], R> convert, String hql) {
+        try {
+            return refusingAsQueryError(merge(shape, sources, parameters, offset, limit, convert), hql);
+        } catch (TextOrder.Refused e) {
+            throw refusal(e, hql);
+        }
+    }
+
+    private static UnsupportedShardQueryException refusal(TextOrder.Refused e, String hql) {
+        return new UnsupportedShardQueryException("text ORDER BY, first-N or MIN/MAX merged across shards", e.getMessage(), hql);
+    }
+
+    private static <R> Iterator<R> refusingAsQueryError(Iterator<R> rows, String hql) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return rows.hasNext();
+                } catch (TextOrder.Refused e) {
+                    throw refusal(e, hql);
+                }
+            }
+
+            @Override
+            public R next() {
+                try {
+                    return rows.next();
+                } catch (TextOrder.Refused e) {
+                    throw refusal(e, hql);
+                }
+            }
+        };
+    }
+
+    private <R> Iterator<R> merge(SelectShape shape, List<Iterator<Object[]>> sources, Parameters parameters, long offset, long limit,
+                                  Function<Object[], R> convert) {
+        Comparator<String> textOrder = text.comparator();
         Iterator<Object[]> rows;
         if (shape.isGrouped()) {
             rows = GroupedMerge.merge(shape, sources, parameters, textOrder, identity).iterator();

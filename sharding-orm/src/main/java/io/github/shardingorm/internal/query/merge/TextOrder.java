@@ -1,78 +1,126 @@
 package io.github.shardingorm.internal.query.merge;
 
-import java.text.Collator;
 import java.util.Comparator;
 import java.util.Locale;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * How the shards order text. PostgreSQL's C, POSIX and C.UTF-8 collations (and {@code ucs_basic})
- * order by code point, which the merge reproduces exactly. For a language collation the merge
- * uses {@link Collator} for that locale, which is close to, but not guaranteed identical with,
- * glibc/ICU; create such databases with a C collation, or order by non-text keys, for exact merges.
+ * How the shards order text, and whether the merge can reproduce it: exact or refuse.
  *
- * <p>An instance is the text order of one persistence unit: the collation is read once, when the
- * first merge needs it (a failed read is retried by the next merge, which meanwhile uses code point
- * order).
+ * <p>PostgreSQL's C and POSIX collations (libc {@code C}, {@code POSIX}, {@code C.UTF-8}; the
+ * builtin provider's {@code C} and {@code C.UTF-8}; {@code ucs_basic}) order by code point, which
+ * the merge reproduces exactly. ICU and glibc language collations (en-US, en_US.UTF-8...) are not
+ * reproducible in Java: {@code java.text.Collator} is neither ICU's nor glibc's table, and
+ * approximating them gave wrong answers without warning. Under such a collation, or when the
+ * shards disagree, or when a shard's collation could not be read, a merge that has to order two
+ * different strings (ORDER BY, first-N, MIN/MAX, a text comparison in HAVING) is refused with
+ * {@link Refused}, which names the collations and says how to make the query mergeable. Text
+ * equality (DISTINCT, GROUP BY keys) stays exact: PostgreSQL's default collations are
+ * deterministic, so equal means equal bytes.
+ *
+ * <p>The collations are read per shard at start-up (one short query per shard, in parallel), so
+ * that no query depends on another shard's health for it.
  */
 public final class TextOrder {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TextOrder.class);
-
     public static final Comparator<String> CODE_POINT = TextOrder::compareCodePoints;
 
-    private final Supplier<String> collation;
-    private volatile Comparator<String> resolved;
+    /** Thrown when the merge would have to order text it cannot order exactly; the caller adds the query. */
+    public static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
 
-    /** @param collation reads the shards' collation name (null: code point order); may throw when no shard answers */
-    public TextOrder(Supplier<String> collation) {
-        this.collation = collation;
-    }
-
-    /** How the shards order text. */
-    public Comparator<String> comparator() {
-        Comparator<String> t = resolved;
-        if (t == null) {
-            String name;
-            try {
-                name = collation.get();
-            } catch (RuntimeException e) {
-                LOG.debug("could not read the shards' collation, merging text in code point order: {}", e.toString());
-                return CODE_POINT;
-            }
-            t = forCollation(name);
-            if (t != CODE_POINT) {
-                LOG.warn("shards use the collation {}: text ORDER BY across shards is merged with java.text.Collator, which may "
-                        + "order some strings differently from PostgreSQL; use a C collation for exact merges", name);
-            }
-            resolved = t;
+        Refused(String message) {
+            super(message, null, false, false);
         }
-        return t;
     }
 
-    /** How the shards order text, resolved at the first comparison. */
-    public Comparator<String> lazily() {
-        return (a, b) -> comparator().compare(a, b);
+    private final Comparator<String> comparator;
+    private final String description;
+
+    private TextOrder(Comparator<String> comparator, String description) {
+        this.comparator = comparator;
+        this.description = description;
     }
 
-    /** The comparator for a PostgreSQL collation name such as {@code C.UTF-8} or {@code en_US.UTF-8}; null means code point order. */
-    public static Comparator<String> forCollation(String collation) {
+    /** Code point order: the shards are not PostgreSQL, or all use a C collation. */
+    public static TextOrder codePoint() {
+        return new TextOrder(CODE_POINT, "code point order");
+    }
+
+    /**
+     * The text order of shards with these collations (shard id to {@link #describe} of its
+     * database, null when it could not be read): code point order when every shard has a C
+     * collation, else a comparator that refuses to order different strings.
+     */
+    public static TextOrder of(Map<String, String> collations) {
+        boolean allCodePoint = !collations.isEmpty();
+        for (String c : collations.values()) {
+            allCodePoint &= isCodePoint(c);
+        }
+        if (allCodePoint) {
+            return codePoint();
+        }
+        String seen = new TreeMap<>(collations).toString();
+        boolean agree = collations.values().stream().distinct().count() == 1 && !collations.containsValue(null);
+        String why = agree
+                ? "the shards' databases use the collation " + collations.values().iterator().next()
+                        + ", whose order the merge cannot reproduce exactly (only C/POSIX code point order)"
+                : "the shards' databases do not share one C collation: " + seen;
+        String message = "text ordered across shards: " + why + ". To make it mergeable, create the shard databases with a C"
+                + " collation (CREATE DATABASE ... LC_COLLATE 'C' TEMPLATE template0), or order by a non-text key, or pin the"
+                + " shard key so one shard orders the text";
+        return new TextOrder((a, b) -> {
+            if (a.equals(b)) {
+                return 0;
+            }
+            throw new Refused(message);
+        }, seen);
+    }
+
+    /** How the shards order text; its {@code compare} throws {@link Refused} when they order it in a way the merge cannot. */
+    public Comparator<String> comparator() {
+        return comparator;
+    }
+
+    /** Whether the merge orders text exactly as the shards do. */
+    public boolean exact() {
+        return comparator == CODE_POINT;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    /**
+     * One database's collation as read from {@code pg_database}: {@code icu:<locale>} for the ICU
+     * provider, {@code builtin:<locale>} for the builtin one (PostgreSQL 17+), else the libc
+     * {@code datcollate}.
+     */
+    public static String describe(String datcollate, String provider, String locale) {
+        if ("i".equals(provider)) {
+            return "icu:" + locale;
+        }
+        if ("b".equals(provider)) {
+            return "builtin:" + locale;
+        }
+        return datcollate;
+    }
+
+    /** Whether a {@link #describe described} collation orders by code point. */
+    static boolean isCodePoint(String collation) {
         if (collation == null) {
-            return CODE_POINT;
+            return false;
         }
         String c = collation.trim();
-        if (c.isEmpty() || c.equals("C") || c.equals("POSIX") || c.startsWith("C.") || c.equalsIgnoreCase("ucs_basic")) {
-            return CODE_POINT;
+        if (c.startsWith("builtin:")) {
+            c = c.substring("builtin:".length());
+        } else if (c.startsWith("icu:")) {
+            return false;
         }
-        String tag = c.contains(".") ? c.substring(0, c.indexOf('.')) : c;
-        Collator collator = Collator.getInstance(Locale.forLanguageTag(tag.replace('_', '-')));
-        collator.setStrength(Collator.TERTIARY);
-        return (a, b) -> {
-            int r = collator.compare(a, b);
-            return r != 0 ? r : compareCodePoints(a, b); // PostgreSQL breaks collation ties by bytes
-        };
+        String upper = c.toUpperCase(Locale.ROOT);
+        return upper.equals("C") || upper.equals("POSIX") || upper.startsWith("C.") || upper.equals("UCS_BASIC");
     }
 
     public static int compareCodePoints(String a, String b) {

@@ -1,10 +1,13 @@
 package io.github.shardingorm.internal.query.plan;
 
 import io.github.shardingorm.internal.query.value.ValueRef;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.hibernate.metamodel.model.domain.ReturnableType;
 import org.hibernate.query.criteria.HibernateCriteriaBuilder;
+import org.hibernate.query.sqm.internal.SqmCriteriaNodeBuilder;
 import org.hibernate.query.sqm.tree.expression.SqmAggregateFunction;
 import org.hibernate.query.sqm.tree.expression.SqmDistinct;
 import org.hibernate.query.sqm.tree.expression.SqmExpression;
@@ -27,6 +30,8 @@ final class AggregateRewrite {
     private final HibernateCriteriaBuilder cb;
     private final List<SqmExpression<?>> distinctArguments = new ArrayList<>();
     private final List<SqmExpression<?>> partials = new ArrayList<>();
+    /** Per partial: whether it is an AVG's helper sum (never shared with a written aggregate). */
+    private final List<Boolean> helpers = new ArrayList<>();
     private final List<SqmExpression<?>> aggregateNodes = new ArrayList<>();
     private final List<MergeAggregate.Kind> kinds = new ArrayList<>();
     /** Per aggregate: its column among the distinct arguments (COUNT_DISTINCT) or partials, and the partial COUNT of an AVG (else -1). */
@@ -88,8 +93,7 @@ final class AggregateRewrite {
                     analysis.rejectFanOut("avg(...) filter (...)", "not merged; use sum(...) filter and count(...) filter");
                 }
                 kind = MergeAggregate.Kind.AVG;
-                cols = new int[] {partial((SqmExpression<?>) cb.sum((SqmExpression) argument)),
-                        partial((SqmExpression<?>) cb.count(argument))};
+                cols = new int[] {helperPartial(averagedSum(argument)), partial((SqmExpression<?>) cb.count(countedFor(argument)))};
             }
             case "min", "max" -> {
                 kind = name.equals("min") ? MergeAggregate.Kind.MIN : MergeAggregate.Kind.MAX;
@@ -106,14 +110,63 @@ final class AggregateRewrite {
         return new PostExpr.Aggregate(kinds.size() - 1);
     }
 
-    /** The index of {@code e} among the partials (a partial aggregate or a carried expression), added if new. */
+    /**
+     * The index of {@code e} among the partials (a partial aggregate or a carried expression), added if new.
+     * The helper sums of AVG are never reused here: they are typed for the average, not as JPQL
+     * types a written {@code sum(x)}, and SQM nodes compare equal across types.
+     */
     int partial(SqmExpression<?> e) {
-        int index = partials.indexOf(e);
-        if (index < 0) {
-            index = partials.size();
-            partials.add(e);
+        for (int i = 0; i < partials.size(); i++) {
+            if (!helpers.get(i) && partials.get(i).equals(e)) {
+                return i;
+            }
         }
-        return index;
+        partials.add(e);
+        helpers.add(false);
+        return partials.size() - 1;
+    }
+
+    private int helperPartial(SqmExpression<?> e) {
+        partials.add(e);
+        helpers.add(true);
+        return partials.size() - 1;
+    }
+
+    /** Functions that are null exactly when their one argument is: counting the argument counts them. */
+    private static final java.util.Set<String> NULL_PRESERVING = java.util.Set.of("length", "character_length", "char_length",
+            "octet_length", "bit_length", "lower", "upper", "abs");
+
+    /**
+     * What the COUNT under an AVG counts: {@code avg(length(p.body))} counts {@code p.body}, which
+     * is null exactly when {@code length(p.body)} is, so that each shard evaluates the function
+     * once per row (for the sum), not twice.
+     */
+    private static SqmExpression<?> countedFor(SqmExpression<?> argument) {
+        if (argument instanceof SqmFunction<?> f && f.getArguments().size() == 1
+                && NULL_PRESERVING.contains(f.getFunctionName().toLowerCase(Locale.ROOT))
+                && f.getArguments().get(0) instanceof org.hibernate.query.sqm.tree.domain.SqmPath<?> path) {
+            return path;
+        }
+        return argument;
+    }
+
+    /**
+     * The per-shard sum under an AVG, as wide as the database computes it: PostgreSQL sums
+     * integers as bigint and bigints as numeric, so an integral argument is read as BigDecimal
+     * (never overflows, exact); floating and decimal arguments keep JPQL's sum type (Double,
+     * BigDecimal). Built through the function registry, not {@code cb.sum(x)}, which would type
+     * the sum like its argument ({@code Integer}) and fail on {@code avg(p.likes * 100000)}.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private SqmExpression<?> averagedSum(SqmExpression<?> argument) {
+        SqmCriteriaNodeBuilder nodes = (SqmCriteriaNodeBuilder) cb;
+        Class<?> javaType = argument.getJavaType();
+        boolean integral = javaType == Integer.class || javaType == Long.class || javaType == Short.class
+                || javaType == Byte.class || javaType == java.math.BigInteger.class
+                || javaType == int.class || javaType == long.class || javaType == short.class || javaType == byte.class;
+        ReturnableType type = integral ? nodes.getTypeConfiguration().getBasicTypeForJavaType(BigDecimal.class) : null;
+        return nodes.getQueryEngine().getSqmFunctionRegistry().findFunctionDescriptor("sum")
+                .generateSqmExpression(argument, type, nodes.getQueryEngine());
     }
 
     List<SqmExpression<?>> distinctArguments() {

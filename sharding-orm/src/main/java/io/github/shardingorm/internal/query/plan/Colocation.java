@@ -85,11 +85,26 @@ final class Colocation {
                 ShardedEntityModel b = paths.model(from);
                 throw analysis.unsupported("join or subquery between sharded entities " + a.entityName() + " and " + b.entityName()
                                 + " not co-located on the shard key",
-                        "rows of the two may sit on different shards; add " + analysis.alias(from) + "." + b.keyAttribute() + " = "
-                                + analysis.alias(anchor) + "." + a.keyAttribute() + " to the join or WHERE clause if they share the key, "
+                        "rows of " + userName(anchor) + " and " + userName(from) + " may sit on different shards; add "
+                                + keyPath(from, b) + " = " + keyPath(anchor, a) + " to the join or WHERE clause if they share the key, "
                                 + "or query them separately");
             }
         }
+    }
+
+    /** How the user wrote a from-element: its alias, or for a join without one its path ({@code b.author}); never a generated alias. */
+    private static String userName(SqmFrom<?, ?> from) {
+        if (from.getExplicitAlias() != null) {
+            return from.getExplicitAlias();
+        }
+        if (from instanceof SqmJoin<?, ?> join && join.getLhs() instanceof SqmFrom<?, ?> parent) {
+            return userName(parent) + "." + join.getNavigablePath().getLocalName();
+        }
+        return from.getReferencedPathSource().getPathName();
+    }
+
+    private static String keyPath(SqmFrom<?, ?> from, ShardedEntityModel model) {
+        return userName(from) + "." + model.keyAttribute() + (model.keyIsAssociation() ? "." + model.parentIdAttribute() : "");
     }
 
     private List<SqmFrom<?, ?>> shardedFroms(SqmQuerySpec<?> spec) {
@@ -122,6 +137,9 @@ final class Colocation {
         }
         for (SqmJoin<?, ?> join : from.getSqmJoins()) {
             collectConjunctEqualities(join.getJoinPredicate());
+            if (paths.joinsAlongKey(from, join)) {
+                union(join, from); // the association is the shard key: joined rows share it
+            }
             collectJoinEqualities(join);
         }
     }

@@ -24,8 +24,9 @@ import org.hibernate.query.sqm.tree.select.SqmSortSpecification;
  * Turns a parsed select into the per-shard select, in place (the tree is this analysis' own), and
  * records how the shard rows merge. The query's own limit and offset are taken off the per-shard
  * select (the merge applies them). A plain query keeps its select list and appends the ORDER BY
- * expressions it does not select as hidden columns; a query with aggregates, GROUP BY or HAVING is
- * handed to {@link GroupedShaper}.
+ * expressions it does not select as hidden columns; so does a query grouped by a shard key (each
+ * group on one shard); any other query with aggregates, GROUP BY or HAVING is handed to
+ * {@link GroupedShaper}.
  */
 final class SelectShaper {
 
@@ -35,8 +36,11 @@ final class SelectShaper {
     private final List<SqmSelectableNode<?>> columns = new ArrayList<>();
     private Class<?> instantiation;
 
-    SelectShaper(Analysis analysis, SqmSelectStatement<?> statement, SqmQuerySpec<?> spec) {
+    private final ShardedPaths paths;
+
+    SelectShaper(Analysis analysis, SqmSelectStatement<?> statement, SqmQuerySpec<?> spec, ShardedPaths paths) {
         this.analysis = analysis;
+        this.paths = paths;
         this.statement = statement;
         this.spec = spec;
     }
@@ -89,7 +93,26 @@ final class SelectShaper {
         }
         boolean grouped = !spec.getGroupByClauseExpressions().isEmpty() || finder.found() || spec.getHavingClausePredicate() != null;
         SelectShape.QueryWindow window = new SelectShape.QueryWindow(limit, offset);
+        if (grouped && groupsLiveOnOneShard()) {
+            return plain(window); // each shard computes its groups completely: its rows are final, ordered and limited there
+        }
         return grouped ? new GroupedShaper(analysis, statement, spec, columns, instantiation).shape(window) : plain(window);
+    }
+
+    /**
+     * Whether the query groups by a shard key (the colocation check has tied every sharded entity
+     * of the query to one key): then every group lives on one shard, and each shard's rows (its
+     * aggregates, its HAVING) are final. The shards then run the query as written, ORDER BY and
+     * LIMIT offset+limit included, and the merge is a plain ordered merge: a GROUP BY on the key
+     * ORDER BY count LIMIT 10 fetches 10 rows per shard, not every group.
+     */
+    private boolean groupsLiveOnOneShard() {
+        for (SqmExpression<?> group : spec.getGroupByClauseExpressions()) {
+            if (paths.keyOwner(group) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private SelectShape plain(SelectShape.QueryWindow window) {

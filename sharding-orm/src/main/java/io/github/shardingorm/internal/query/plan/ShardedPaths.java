@@ -51,8 +51,51 @@ final class ShardedPaths {
         if (e instanceof SqmPath<?> path && path.getLhs() instanceof SqmFrom<?, ?> from) {
             SqmFrom<?, ?> owner = from.isCorrelated() && from.getCorrelationParent() != null ? from.getCorrelationParent() : from;
             ShardedEntityModel model = modelOrNull(owner);
-            if (model != null && model.keyAttribute().equals(path.getNavigablePath().getLocalName())) {
+            if (model != null && model.keyAttribute().equals(path.getNavigablePath().getLocalName()) && !model.keyIsAssociation()) {
                 return owner;
+            }
+        }
+        // A key that is the parent association: b.author.id (the foreign key column) is the key.
+        if (e instanceof SqmPath<?> path && path.getLhs() != null && path.getLhs().getLhs() instanceof SqmFrom<?, ?> from) {
+            SqmPath<?> association = path.getLhs();
+            SqmFrom<?, ?> owner = from.isCorrelated() && from.getCorrelationParent() != null ? from.getCorrelationParent() : from;
+            ShardedEntityModel model = modelOrNull(owner);
+            if (model != null && model.keyIsAssociation() && model.keyAttribute().equals(association.getNavigablePath().getLocalName())
+                    && model.parentIdAttribute().equals(path.getNavigablePath().getLocalName())) {
+                return owner;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code join} (from {@code parent}) follows a shard-key association, so that the joined
+     * rows share the key: {@code b.author} where Book's key is its author and Author's key is its id,
+     * or the inverse {@code a.books} ({@code @OneToMany(mappedBy = "author")}).
+     */
+    boolean joinsAlongKey(SqmFrom<?, ?> parent, SqmFrom<?, ?> join) {
+        ShardedEntityModel from = modelOrNull(parent);
+        ShardedEntityModel to = modelOrNull(join);
+        if (from == null || to == null) {
+            return false;
+        }
+        String attribute = join.getNavigablePath().getLocalName();
+        if (from.keyIsAssociation() && from.keyAttribute().equals(attribute)
+                && to.idRouting() == ShardedEntityModel.IdRouting.ID_IS_KEY) {
+            return true;
+        }
+        return to.keyIsAssociation() && from.idRouting() == ShardedEntityModel.IdRouting.ID_IS_KEY
+                && to.keyAttribute().equals(mappedBy(from.entityClass(), attribute));
+    }
+
+    private static String mappedBy(Class<?> type, String attribute) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(attribute)) {
+                    jakarta.persistence.OneToMany many = f.getAnnotation(jakarta.persistence.OneToMany.class);
+                    jakarta.persistence.OneToOne one = f.getAnnotation(jakarta.persistence.OneToOne.class);
+                    return many != null ? many.mappedBy() : one != null ? one.mappedBy() : null;
+                }
             }
         }
         return null;

@@ -113,7 +113,7 @@ public final class SqmQueryAnalyzer {
             if (structure.window()) {
                 analysis.rejectFanOut("window function", "a window spans rows of several shards");
             }
-            SelectShape shape = new SelectShaper(analysis, select, spec).shape();
+            SelectShape shape = new SelectShaper(analysis, select, spec, paths).shape();
             return QueryPlan.ofSelect(hql, anchor == null ? QueryPlan.Routing.referenceOnly() : QueryPlan.Routing.sharded(routing),
                     parameters, shape, analysis.fanOutRejection());
         }

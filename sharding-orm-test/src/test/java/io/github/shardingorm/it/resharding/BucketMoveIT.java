@@ -1,0 +1,192 @@
+package io.github.shardingorm.it.resharding;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.shardingorm.internal.resharding.BucketMove;
+import io.github.shardingorm.internal.resharding.BucketSet;
+import io.github.shardingorm.internal.resharding.MoveOptions;
+import io.github.shardingorm.resharding.ReshardingPhase;
+import io.github.shardingorm.test.PostgresServerGroup;
+import io.github.shardingorm.test.PostgresServers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ten moves between three shards (adding a shard, rebalancing, emptying one) while four writers
+ * insert, update and delete with a ledger of every acknowledged write. After each move: every row
+ * is on the shard its bucket maps to (direct SQL on every shard), none is on two shards, every
+ * acknowledged write is there and no deleted row is; no slot, publication, replica-identity
+ * change or move mark is left. Prints the write latency of the moved buckets and of the others.
+ */
+@PostgresServers(count = 2, settings = {"wal_level=logical", "max_replication_slots=10", "max_wal_senders=10",
+        "fsync=off", "synchronous_commit=off", "full_page_writes=off"})
+class BucketMoveIT {
+
+    private static final int USERS = 10_000;
+
+    @Test
+    void tenMovesUnderWritersLoseNothingAndDuplicateNothing(PostgresServerGroup servers) throws Exception {
+        List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 3, "moves");
+        String[] owners = new String[ReshardFixture.BUCKETS];
+        for (int b = 0; b < owners.length; b++) {
+            owners[b] = b < 32 ? "s0" : "s1";
+        }
+        GuardTopology topology = new GuardTopology(shards.get(0), shards, ReshardFixture.BUCKETS);
+        topology.create(owners);
+        ReshardFixture.load(shards, owners, USERS);
+        LedgerWriters.Ledger ledger = LedgerWriters.Ledger.loaded(USERS);
+        Random random = new Random(20261201L);
+        List<Double> movedP99 = new ArrayList<>();
+        List<Double> movedMax = new ArrayList<>();
+        long nextId = 1_000_000;
+        for (int move = 0; move < 10; move++) {
+            String[] now = topology.owners();
+            String source = move == 0 ? "s0" : move == 1 ? "s1" : pickSource(now, random);
+            String target = move < 2 ? "s2" : pickTarget(source, random);
+            List<Integer> owned = new ArrayList<>();
+            for (int b = 0; b < now.length; b++) {
+                if (now[b].equals(source)) {
+                    owned.add(b);
+                }
+            }
+            int take = Math.min(owned.size(), 4 + random.nextInt(5));
+            Set<Integer> buckets = new TreeSet<>(owned.subList(0, take));
+            BucketMove mover = new BucketMove(new BucketMove.Spec("m" + move, def(shards, source), def(shards, target),
+                    new BucketSet(ReshardFixture.BUCKETS, buckets), ReshardFixture.TABLES), topology,
+                    MoveOptions.DEFAULTS.withChunkRows(5_000), null);
+            LedgerWriters writers = new LedgerWriters(shards, topology, 4, ledger, true);
+            writers.start(nextId, move);
+            nextId += 1_000_000;
+            Thread.sleep(300);
+            long from = System.nanoTime();
+            ReshardingPhase end = mover.run();
+            long to = System.nanoTime();
+            Thread.sleep(300);
+            writers.close();
+            assertEquals(ReshardingPhase.COMPLETED, end);
+            String[] after = topology.owners();
+            for (int b : buckets) {
+                assertEquals(target, after[b], "bucket " + b + " owner after the move");
+            }
+            Map<String, Map<Long, Integer>> found = ReshardFixture.checkPlacement(shards, after);
+            assertEquals(ledger.users(), found.get("users"), "users after move " + move);
+            assertEquals(ledger.posts(), found.get("posts"), "posts after move " + move);
+            assertEquals(List.of(), ReshardFixture.leftovers(shards), "left behind after move " + move);
+            assertEquals(List.of(), topology.notServing(), "buckets left moving after move " + move);
+            double[] moved = LedgerWriters.latencies(writers.ops(), from, to, buckets, true);
+            double[] others = LedgerWriters.latencies(writers.ops(), from, to, buckets, false);
+            System.out.printf("move %d %s %s->%s: %,d acknowledged writes, %d refused attempts; moved buckets %s; others %s%n",
+                    move, buckets, source, target, writers.acknowledged.get(), writers.refused.get(),
+                    LedgerWriters.describe(moved), LedgerWriters.describe(others));
+            movedP99.add(moved[1]);
+            movedMax.add(moved[2]);
+            assertTrue(writers.acknowledged.get() > 0, "the writers wrote during the move");
+        }
+        System.out.println("moved buckets' write latency over the 10 moves: p99 " + movedP99 + " max " + movedMax);
+    }
+
+    @Test
+    void rollbackAtEachStepBeforeTheSwitchGivesEverythingBack(PostgresServerGroup servers) throws Exception {
+        List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 2, "rollback");
+        String[] owners = new String[ReshardFixture.BUCKETS];
+        for (int b = 0; b < owners.length; b++) {
+            owners[b] = b < 32 ? "s0" : "s1";
+        }
+        GuardTopology topology = new GuardTopology(shards.get(0), shards, ReshardFixture.BUCKETS);
+        topology.create(owners);
+        ReshardFixture.load(shards, owners, 5_000);
+        LedgerWriters.Ledger ledger = LedgerWriters.Ledger.loaded(5_000);
+        long nextId = 1_000_000;
+        int round = 0;
+        for (ReshardingPhase stopAt : List.of(ReshardingPhase.COPYING, ReshardingPhase.CATCHING_UP)) {
+            Set<Integer> buckets = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6));
+            BucketMove[] mover = new BucketMove[1];
+            mover[0] = new BucketMove(new BucketMove.Spec("rb" + round, def(shards, "s0"), def(shards, "s1"),
+                    new BucketSet(ReshardFixture.BUCKETS, buckets), ReshardFixture.TABLES), topology,
+                    MoveOptions.DEFAULTS.withChunkRows(300).withThrottle(3_000), p -> {
+                        if (p.phase() == stopAt && (stopAt != ReshardingPhase.COPYING || p.rowsCopied() > 0)) {
+                            mover[0].stop();
+                        }
+                    });
+            LedgerWriters writers = new LedgerWriters(shards, topology, 4, ledger, true);
+            writers.start(nextId, round);
+            nextId += 1_000_000;
+            assertEquals(stopAt, mover[0].run(), "stopped in the step asked");
+            assertTrue(ReshardFixture.count(shards.get(1), "SELECT count(*) FROM users") > 0 || stopAt == ReshardingPhase.COPYING);
+            mover[0].rollback();
+            Thread.sleep(200);
+            writers.close();
+            assertEquals(ReshardingPhase.ROLLED_BACK, mover[0].recordedPhase());
+            Map<String, Map<Long, Integer>> found = ReshardFixture.checkPlacement(shards, topology.owners());
+            assertEquals(ledger.users(), found.get("users"), "users after rollback in " + stopAt);
+            assertEquals(ledger.posts(), found.get("posts"), "posts after rollback in " + stopAt);
+            assertEquals(List.of(), ReshardFixture.leftovers(shards), "left behind after rollback in " + stopAt);
+            assertEquals(List.of(), topology.notServing(), "buckets left moving after rollback in " + stopAt);
+            System.out.printf("rollback in %s: %,d acknowledged writes kept%n", stopAt, writers.acknowledged.get());
+            round++;
+        }
+    }
+
+    @Test
+    void aRowThatDiffersStopsTheMoveBeforeTheSwitchNamingBucketTableAndKey(PostgresServerGroup servers) throws Exception {
+        List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 2, "verify");
+        String[] owners = new String[ReshardFixture.BUCKETS];
+        java.util.Arrays.fill(owners, "s0");
+        GuardTopology topology = new GuardTopology(shards.get(0), shards, ReshardFixture.BUCKETS);
+        topology.create(owners);
+        ReshardFixture.load(shards, owners, 2_000);
+        long victim = 1;
+        while (ReshardFixture.bucketOf(victim) != 3) {
+            victim++;
+        }
+        long id = victim;
+        BucketMove mover = new BucketMove(new BucketMove.Spec("bad", def(shards, "s0"), def(shards, "s1"),
+                new BucketSet(ReshardFixture.BUCKETS, List.of(3, 4)), ReshardFixture.TABLES), topology, MoveOptions.DEFAULTS, p -> {
+                    if (p.phase() == ReshardingPhase.CATCHING_UP) {
+                        try (var c = shards.get(1).connect(); var st = c.createStatement()) {
+                            st.executeUpdate("UPDATE users SET name = 'corrupted' WHERE id = " + id);
+                        } catch (java.sql.SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.shardingorm.resharding.ReshardingVerificationException.class, mover::run);
+
+        assertEquals(1, e.getMismatches().size(), e.getMessage());
+        assertTrue(e.getMismatches().get(0).startsWith("bucket 3, table public.users: source "), e.getMessage());
+        assertTrue(e.getMismatches().get(0).contains("(" + id + ") differs"), e.getMessage());
+        assertEquals(ReshardingPhase.ROLLED_BACK, mover.recordedPhase());
+        assertEquals("s0", topology.ownerOf(3));
+        assertEquals(0, ReshardFixture.count(shards.get(1), "SELECT count(*) FROM users"), "the target's copies are gone");
+        assertEquals(List.of(), ReshardFixture.leftovers(shards));
+        assertEquals(List.of(), topology.notServing());
+    }
+
+    private static String pickSource(String[] owners, Random random) {
+        List<String> candidates = new ArrayList<>();
+        for (String s : List.of("s0", "s1", "s2")) {
+            if (java.util.Arrays.stream(owners).filter(s::equals).count() >= 4) {
+                candidates.add(s);
+            }
+        }
+        return candidates.get(random.nextInt(candidates.size()));
+    }
+
+    private static String pickTarget(String source, Random random) {
+        List<String> others = new ArrayList<>(List.of("s0", "s1", "s2"));
+        others.remove(source);
+        return others.get(random.nextInt(others.size()));
+    }
+
+    static io.github.shardingorm.internal.config.ShardDefinition def(List<ReshardFixture.Shard> shards, String id) {
+        return shards.stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow().definition();
+    }
+}

@@ -1,0 +1,210 @@
+package io.github.shardingorm.internal.resharding;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns decoded row changes into the SQL that applies them to the target, keeping only the rows
+ * of the moving buckets. Every statement is idempotent (an upsert or a delete by primary key), so
+ * replaying a change already applied changes nothing; changes are applied in commit order, one
+ * statement per change, so every intermediate state is one the source had (secondary UNIQUE and
+ * foreign-key constraints hold along the way). Values stay in PostgreSQL's text form
+ * (pgoutput's) and are cast to the column type by the target.
+ *
+ * <p>An update moves a row between buckets when it changes the shard key: into the move it is
+ * an upsert, out of it a delete. The old key comes from the old tuple, which carries the key
+ * whenever it is part of the primary key, and the whole row when the table's replica identity
+ * is FULL (the mover sets that for a table whose primary key does not contain the shard key).
+ */
+final class ChangeApplier {
+
+    private final BucketSet buckets;
+    private final Map<String, TableShape> tablesByName = new HashMap<>();
+    private final Map<Integer, TableShape> relations = new HashMap<>();
+    private CopyEpochs epochs;
+
+    ChangeApplier(BucketSet buckets, List<TableShape> tables, CopyEpochs epochs) {
+        this.buckets = buckets;
+        this.epochs = epochs;
+        for (TableShape t : tables) {
+            tablesByName.put(t.schema() + "." + t.name(), t);
+        }
+    }
+
+    void epochs(CopyEpochs next) {
+        this.epochs = next;
+    }
+
+    void relation(PgOutput.Relation r) {
+        TableShape t = tablesByName.get(r.schema() + "." + r.name());
+        if (t == null) {
+            return;
+        }
+        List<String> expected = t.columns().stream().map(TableShape.Column::name).toList();
+        if (!expected.equals(r.columns())) {
+            throw new IllegalStateException("table " + t.displayName() + " changed during the move: decoded columns "
+                    + r.columns() + " but the move copies " + expected + "; roll the move back and start it again");
+        }
+        relations.put(r.relationId(), t);
+    }
+
+    TableShape table(int relationId) {
+        return relations.get(relationId);
+    }
+
+    /** Adds the statements of one change to {@code out}; returns the number of row changes kept. */
+    int apply(PgOutput.Message m, long commitLsn, List<String> out) {
+        if (m instanceof PgOutput.Insert ins) {
+            TableShape t = relations.get(ins.relationId());
+            if (t == null || !buckets.containsKey(key(t, ins.row().values()))) {
+                return 0;
+            }
+            return upsert(t, ins.row().values(), commitLsn, out);
+        }
+        if (m instanceof PgOutput.Update up) {
+            TableShape t = relations.get(up.relationId());
+            if (t == null) {
+                return 0;
+            }
+            List<String> row = up.row().values();
+            List<String> old = up.old() == null ? null : up.old().values();
+            Object newKey = key(t, row);
+            Object oldKey = old != null && (up.oldIsFullRow() || t.keyInPk()) ? key(t, old) : newKey;
+            boolean oldMoving = buckets.containsKey(oldKey);
+            boolean newMoving = buckets.containsKey(newKey);
+            int n = 0;
+            List<String> oldPk = old == null ? pkValues(t, row) : pkValues(t, old);
+            boolean pkChanged = !oldPk.equals(pkValues(t, row));
+            if (oldMoving && (pkChanged || !newMoving)) {
+                n += delete(t, oldPk, commitLsn, out);
+            }
+            if (newMoving) {
+                if (row.contains(PgOutput.UNCHANGED) && up.oldIsFullRow()) {
+                    List<String> filled = new ArrayList<>(row);
+                    for (int i = 0; i < filled.size(); i++) {
+                        if (filled.get(i) == PgOutput.UNCHANGED) {
+                            filled.set(i, old.get(i));
+                        }
+                    }
+                    row = filled;
+                }
+                n += row.contains(PgOutput.UNCHANGED) ? updateChanged(t, row, commitLsn, out) : upsert(t, row, commitLsn, out);
+            }
+            return n;
+        }
+        if (m instanceof PgOutput.Delete del) {
+            TableShape t = relations.get(del.relationId());
+            if (t == null) {
+                return 0;
+            }
+            if (!del.oldIsFullRow() && !t.keyInPk()) {
+                throw new IllegalStateException("a delete on " + t.displayName() + " carries no shard key: its replica identity"
+                        + " must be FULL during the move (the mover sets it; was it reset?)");
+            }
+            List<String> old = del.old().values();
+            if (!buckets.containsKey(key(t, old))) {
+                return 0;
+            }
+            return delete(t, pkValues(t, old), commitLsn, out);
+        }
+        if (m instanceof PgOutput.Truncate tr) {
+            for (int id : tr.relationIds()) {
+                if (relations.containsKey(id)) {
+                    throw new IllegalStateException("table " + relations.get(id).displayName()
+                            + " was truncated on the source during the move; roll the move back");
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static Object key(TableShape t, List<String> values) {
+        String v = values.get(t.keyIndex());
+        if (v == null || v == PgOutput.UNCHANGED) {
+            throw new IllegalStateException("a change of " + t.displayName() + " has no value for the shard key column "
+                    + t.keyColumn().name());
+        }
+        return t.keyKind().fromText(v);
+    }
+
+    private static List<String> pkValues(TableShape t, List<String> values) {
+        List<String> pk = new ArrayList<>(t.pk().size());
+        for (int i : t.pk()) {
+            pk.add(values.get(i));
+        }
+        return pk;
+    }
+
+    private String condition(TableShape t, List<String> pk, long commitLsn) {
+        CopyEpochs.Bound b = epochs.bound(t.displayName(), commitLsn);
+        if (b.skip()) {
+            return null;
+        }
+        return b.upper() == null ? "" : t.pkLiteralRow(pk) + " <= " + t.pkLiteralRow(b.upper());
+    }
+
+    private int upsert(TableShape t, List<String> row, long commitLsn, List<String> out) {
+        String cond = condition(t, pkValues(t, row), commitLsn);
+        if (cond == null) {
+            return 0;
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(t.qualified()).append(" (").append(t.columnList()).append(") ");
+        sql.append(cond.isEmpty() ? "VALUES (" : "SELECT ");
+        for (int i = 0; i < row.size(); i++) {
+            if (i > 0) {
+                sql.append(", ");
+            }
+            value(sql, t, i, row.get(i));
+        }
+        sql.append(cond.isEmpty() ? ")" : " WHERE " + cond);
+        sql.append(" ON CONFLICT ").append(t.pkRow());
+        List<String> set = new ArrayList<>();
+        for (int i = 0; i < t.columns().size(); i++) {
+            if (!t.pk().contains(i)) {
+                String c = TableShape.quote(t.columns().get(i).name());
+                set.add(c + " = EXCLUDED." + c);
+            }
+        }
+        sql.append(set.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + String.join(", ", set));
+        out.add(sql.toString());
+        return 1;
+    }
+
+    private int updateChanged(TableShape t, List<String> row, long commitLsn, List<String> out) {
+        List<String> pk = pkValues(t, row);
+        String cond = condition(t, pk, commitLsn);
+        if (cond == null) {
+            return 0;
+        }
+        List<String> set = new ArrayList<>();
+        for (int i = 0; i < row.size(); i++) {
+            if (row.get(i) != PgOutput.UNCHANGED && !t.pk().contains(i)) {
+                StringBuilder v = new StringBuilder(TableShape.quote(t.columns().get(i).name())).append(" = ");
+                value(v, t, i, row.get(i));
+                set.add(v.toString());
+            }
+        }
+        if (set.isEmpty()) {
+            return 0;
+        }
+        out.add("UPDATE " + t.qualified() + " SET " + String.join(", ", set) + " WHERE " + t.pkRow() + " = "
+                + t.pkLiteralRow(pk) + (cond.isEmpty() ? "" : " AND " + cond));
+        return 1;
+    }
+
+    private int delete(TableShape t, List<String> pk, long commitLsn, List<String> out) {
+        String cond = condition(t, pk, commitLsn);
+        if (cond == null) {
+            return 0;
+        }
+        out.add("DELETE FROM " + t.qualified() + " WHERE " + t.pkRow() + " = " + t.pkLiteralRow(pk)
+                + (cond.isEmpty() ? "" : " AND " + cond));
+        return 1;
+    }
+
+    private static void value(StringBuilder sql, TableShape t, int column, String v) {
+        sql.append(v == null ? "NULL" : TableShape.literal(v)).append("::").append(t.columns().get(column).type());
+    }
+}

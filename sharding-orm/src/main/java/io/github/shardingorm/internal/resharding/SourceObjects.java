@@ -1,0 +1,186 @@
+package io.github.shardingorm.internal.resharding;
+
+import io.github.shardingorm.internal.config.ShardDefinition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a move creates on its source shard, and removes again however it ends: the publication
+ * of the moved tables, the logical replication slot, and REPLICA IDENTITY FULL on moved tables
+ * whose primary key does not hold the shard key (so deletes and key changes carry the old key).
+ * Every method is idempotent, so a resumed or rolled-back move can call them again.
+ */
+final class SourceObjects {
+
+    /** A slot created with an exported snapshot; {@link #close()} ends the export (and drops a temporary slot). */
+    record ExportedSnapshot(Connection replication, String snapshotName, long consistentLsn) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            replication.close();
+        }
+    }
+
+    private SourceObjects() {
+    }
+
+    static void createPublication(Connection source, String publication, List<TableShape> tables) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+            ps.setString(1, publication);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (Statement st = source.createStatement()) {
+            st.execute("CREATE PUBLICATION " + TableShape.quote(publication) + " FOR TABLE "
+                    + String.join(", ", tables.stream().map(TableShape::qualified).toList()));
+        }
+    }
+
+    static void dropPublication(Connection source, String publication) throws SQLException {
+        try (Statement st = source.createStatement()) {
+            st.execute("DROP PUBLICATION IF EXISTS " + TableShape.quote(publication));
+        }
+    }
+
+    /** The tables whose primary key lacks the shard key and whose replica identity is DEFAULT. */
+    static List<String> needingFullIdentity(Connection source, List<TableShape> tables) throws SQLException {
+        List<String> names = new ArrayList<>();
+        for (TableShape t : tables) {
+            if (!t.keyInPk() && identity(source, t) == 'd') {
+                names.add(t.displayName());
+            }
+        }
+        return names;
+    }
+
+    /** Sets REPLICA IDENTITY FULL on the named tables, so deletes and key changes carry the old key. */
+    static void widenIdentity(Connection source, List<TableShape> tables, List<String> names) throws SQLException {
+        for (TableShape t : tables) {
+            if (names.contains(t.displayName())) {
+                try (Statement st = source.createStatement()) {
+                    st.execute("ALTER TABLE " + t.qualified() + " REPLICA IDENTITY FULL");
+                }
+            }
+        }
+    }
+
+    static void restoreIdentity(Connection source, List<TableShape> tables, String changed) throws SQLException {
+        if (changed == null || changed.isBlank()) {
+            return;
+        }
+        List<String> names = List.of(changed.split(","));
+        for (TableShape t : tables) {
+            if (names.contains(t.displayName())) {
+                try (Statement st = source.createStatement()) {
+                    st.execute("ALTER TABLE " + t.qualified() + " REPLICA IDENTITY DEFAULT");
+                }
+            }
+        }
+    }
+
+    static char identity(Connection source, TableShape t) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("SELECT relreplident FROM pg_class WHERE oid = to_regclass(?)")) {
+            ps.setString(1, t.qualified());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1).charAt(0);
+            }
+        }
+    }
+
+    /**
+     * Creates the logical slot (pgoutput) and keeps its exported snapshot alive until the
+     * returned handle is closed; {@code temporary} slots vanish with that connection.
+     */
+    static ExportedSnapshot createSlot(ShardDefinition source, String slot, boolean temporary) throws SQLException {
+        Connection replication = PgConnections.openReplication(source);
+        try (Statement st = replication.createStatement();
+             ResultSet rs = st.executeQuery("CREATE_REPLICATION_SLOT " + slot + (temporary ? " TEMPORARY" : "")
+                     + " LOGICAL pgoutput (SNAPSHOT 'export')")) {
+            rs.next();
+            long lsn = org.postgresql.replication.LogSequenceNumber.valueOf(rs.getString("consistent_point")).asLong();
+            return new ExportedSnapshot(replication, rs.getString("snapshot_name"), lsn);
+        } catch (SQLException e) {
+            replication.close();
+            throw new SQLException("creating replication slot " + slot + " on " + PgConnections.describe(source) + " failed: "
+                    + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    /** Ends a session still holding the slot (a killed mover's walsender lingers a moment). */
+    static void releaseSlot(Connection source, String slot) throws SQLException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (PreparedStatement ps = source.prepareStatement(
+                    "SELECT active_pid, pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while releasing slot " + slot, e);
+            }
+        }
+        throw new SQLException("replication slot " + slot + " stays active; another mover may be running this move");
+    }
+
+    static boolean slotExists(Connection source, String slot) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static void dropSlot(Connection source, String slot) throws SQLException {
+        if (!slotExists(source, slot)) {
+            return;
+        }
+        releaseSlot(source, slot);
+        try (PreparedStatement ps = source.prepareStatement(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            ps.executeQuery().close();
+        }
+    }
+
+    /** The source's current WAL position. */
+    static long currentLsn(Connection source) throws SQLException {
+        try (Statement st = source.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rs.next();
+            return org.postgresql.replication.LogSequenceNumber.valueOf(rs.getString(1)).asLong();
+        }
+    }
+
+    /** Writes a lag probe into the source's WAL (not transactional: decoded where it is written). */
+    static void emitProbe(Connection source, String probe) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)")) {
+            ps.setString(1, CatchUpStream.PROBE_PREFIX);
+            ps.setString(2, probe);
+            ps.executeQuery().close();
+        }
+    }
+
+    /** Emits the switch marker into the source's WAL, after every write to the fenced buckets. */
+    static void emitMarker(Connection source, String marker) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+            ps.setString(1, CatchUpStream.MARKER_PREFIX);
+            ps.setString(2, marker);
+            ps.executeQuery().close();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.github.shardingorm.internal.resharding;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * One moved table as the mover sees it (read from the source's catalog): its columns in table
+ * order (generated columns left out), the primary key, and the shard-key column with its kind.
+ * Builds every statement the mover sends for the table, so quoting lives in one place.
+ *
+ * @param schema      the schema name
+ * @param name        the table name
+ * @param columns     the stored columns in attribute order
+ * @param pk          indexes into {@code columns} of the primary-key columns, in key order
+ * @param keyIndex    index into {@code columns} of the shard-key column
+ * @param keyKind     how the shard key is read
+ * @param keyInPk     whether the shard key is one of the primary-key columns
+ */
+public record TableShape(String schema, String name, List<Column> columns, List<Integer> pk, int keyIndex,
+                         KeyKind keyKind, boolean keyInPk) {
+
+    /** A stored column: name and its type as {@code format_type} prints it. */
+    public record Column(String name, String type) {
+    }
+
+    /** The three normalized key shapes and how their binary and text forms are read. */
+    public enum KeyKind {
+        INT2, INT4, INT8, TEXT, UUID;
+
+        static KeyKind ofType(String type) {
+            return switch (type) {
+                case "smallint" -> INT2;
+                case "integer" -> INT4;
+                case "bigint" -> INT8;
+                case "uuid" -> UUID;
+                default -> type.equals("text") || type.startsWith("character varying") || type.startsWith("character(")
+                        || type.equals("character") ? TEXT : null;
+            };
+        }
+
+        /** The normalized key (Long, String, UUID) from a binary COPY field. */
+        Object fromBinary(byte[] buf, int off, int len) {
+            return switch (this) {
+                case INT2 -> (long) (short) (((buf[off] & 0xff) << 8) | (buf[off + 1] & 0xff));
+                case INT4 -> (long) readInt(buf, off);
+                case INT8 -> readLong(buf, off);
+                case UUID -> new java.util.UUID(readLong(buf, off), readLong(buf, off + 8));
+                case TEXT -> new String(buf, off, len, StandardCharsets.UTF_8);
+            };
+        }
+
+        /** The normalized key from its text form (pgoutput, or a {@code ::text} cast). */
+        Object fromText(String text) {
+            return switch (this) {
+                case INT2, INT4, INT8 -> Long.parseLong(text);
+                case UUID -> java.util.UUID.fromString(text);
+                case TEXT -> text;
+            };
+        }
+
+        private static int readInt(byte[] b, int o) {
+            return ((b[o] & 0xff) << 24) | ((b[o + 1] & 0xff) << 16) | ((b[o + 2] & 0xff) << 8) | (b[o + 3] & 0xff);
+        }
+
+        private static long readLong(byte[] b, int o) {
+            return ((long) readInt(b, o) << 32) | (readInt(b, o + 4) & 0xffffffffL);
+        }
+    }
+
+    public TableShape {
+        columns = List.copyOf(columns);
+        pk = List.copyOf(pk);
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** A SQL string literal (standard_conforming_strings is checked on). */
+    static String literal(String value) {
+        return '\'' + value.replace("'", "''") + '\'';
+    }
+
+    /** {@code schema.table}, quoted. */
+    public String qualified() {
+        return quote(schema) + "." + quote(name);
+    }
+
+    /** {@code schema.table} unquoted, for messages and the job store. */
+    public String displayName() {
+        return schema + "." + name;
+    }
+
+    public Column keyColumn() {
+        return columns.get(keyIndex);
+    }
+
+    public String columnList() {
+        return columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+    }
+
+    /** {@code ("a", "b")}: the primary key as a row. */
+    public String pkRow() {
+        return "(" + pk.stream().map(i -> quote(columns.get(i).name())).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** {@code (?::t1, ?::t2)}: primary-key parameters as a row. */
+    public String pkParamRow() {
+        return "(" + pk.stream().map(i -> "?::" + columns.get(i).type()).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** {@code ('v1'::t1, 'v2'::t2)}: primary-key values as a row of literals. */
+    public String pkLiteralRow(List<String> values) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < pk.size(); i++) {
+            parts.add(literal(values.get(i)) + "::" + columns.get(pk.get(i)).type());
+        }
+        return "(" + String.join(", ", parts) + ")";
+    }
+
+    /** {@code "a"::text, "b"::text}: the primary key as text columns. */
+    public String pkAsText() {
+        return pk.stream().map(i -> quote(columns.get(i).name()) + "::text").collect(Collectors.joining(", "));
+    }
+
+    public String pkOrder() {
+        return pk.stream().map(i -> quote(columns.get(i).name())).collect(Collectors.joining(", "));
+    }
+
+    public String pkNames() {
+        return pk.stream().map(i -> columns.get(i).name()).collect(Collectors.joining(", "));
+    }
+}

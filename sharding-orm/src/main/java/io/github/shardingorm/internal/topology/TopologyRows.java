@@ -1,0 +1,121 @@
+package io.github.shardingorm.internal.topology;
+
+import io.github.shardingorm.routing.BucketState;
+import io.github.shardingorm.routing.ShardMap;
+import io.github.shardingorm.routing.Topology;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Reads and writes one shard's copy of the topology ({@code sharding_orm.topology} and
+ * {@code topology_range}): the map and the bucket states as maximal runs of buckets with the same
+ * shard and state.
+ */
+final class TopologyRows {
+
+    private TopologyRows() {
+    }
+
+    /** The stored version, or 0 when this shard stores no topology yet. */
+    static long version(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version FROM sharding_orm.topology WHERE id = 1")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** The stored topology (without instances), or null when this shard stores none. */
+    static Topology read(Connection c) throws SQLException {
+        String cluster;
+        long version;
+        int buckets;
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT cluster_id, version, bucket_count FROM sharding_orm.topology WHERE id = 1")) {
+            if (!rs.next()) {
+                return null;
+            }
+            cluster = rs.getString(1);
+            version = rs.getLong(2);
+            buckets = rs.getInt(3);
+        }
+        ShardMap.Builder map = ShardMap.builder(buckets).version(version);
+        SortedMap<Integer, BucketState> moving = new TreeMap<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT from_bucket, to_bucket, shard, state, move_from, move_to"
+                     + " FROM sharding_orm.topology_range ORDER BY from_bucket")) {
+            while (rs.next()) {
+                int from = rs.getInt(1);
+                int to = rs.getInt(2);
+                map.assign(from, to, rs.getString(3));
+                BucketState state = BucketState.of(BucketState.Phase.valueOf(rs.getString(4)), rs.getString(5), rs.getString(6));
+                if (state.phase() != BucketState.Phase.SERVING) {
+                    for (int b = from; b <= to; b++) {
+                        moving.put(b, state);
+                    }
+                }
+            }
+        }
+        return new Topology(cluster, version, map.build(), moving, List.of(), true);
+    }
+
+    /**
+     * Writes {@code next} if this shard's version is lower (compare-and-set), in the caller's
+     * transaction, and queues the notification (sent on commit).
+     *
+     * @return false when this shard already has {@code next.version()} or higher (nothing written)
+     */
+    static boolean write(Connection c, Topology next) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sharding_orm.topology (id, cluster_id, version, bucket_count)"
+                + " VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, changed_at = now()"
+                + " WHERE sharding_orm.topology.version < EXCLUDED.version AND sharding_orm.topology.cluster_id = EXCLUDED.cluster_id")) {
+            ps.setString(1, next.clusterId());
+            ps.setLong(2, next.version());
+            ps.setInt(3, next.map().bucketCount());
+            if (ps.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("DELETE FROM sharding_orm.topology_range");
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sharding_orm.topology_range"
+                + " (from_bucket, to_bucket, shard, state, move_from, move_to) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (Run run : runs(next)) {
+                ps.setInt(1, run.from);
+                ps.setInt(2, run.to);
+                ps.setString(3, run.shard);
+                ps.setString(4, run.state.phase().name());
+                ps.setString(5, run.state.from());
+                ps.setString(6, run.state.to());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("NOTIFY " + TopologySchema.CHANNEL + ", '" + next.version() + "'");
+        }
+        return true;
+    }
+
+    private record Run(int from, int to, String shard, BucketState state) {
+    }
+
+    private static List<Run> runs(Topology t) {
+        List<Run> runs = new ArrayList<>();
+        int n = t.map().bucketCount();
+        int start = 0;
+        for (int b = 1; b <= n; b++) {
+            if (b == n || !t.map().shardOf(b).equals(t.map().shardOf(start)) || !t.stateOf(b).equals(t.stateOf(start))) {
+                runs.add(new Run(start, b - 1, t.map().shardOf(start), t.stateOf(start)));
+                start = b;
+            }
+        }
+        return runs;
+    }
+}

@@ -1,0 +1,522 @@
+package io.github.shardingorm.internal.topology;
+
+import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.routing.BucketState;
+import io.github.shardingorm.routing.BucketState.Phase;
+import io.github.shardingorm.routing.ShardMap;
+import io.github.shardingorm.routing.Topology;
+import io.github.shardingorm.spi.BucketedShardResolver;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topology of one running instance and the moves of online resharding (the contract is in the
+ * package note). The instance routes by {@link #current()}; {@link #adopt} installs a newer version
+ * (its own change or one it follows): the resolver's map, the router's fenced buckets, the session
+ * version of {@link TopologyGuc}, then the listeners.
+ *
+ * <h2>Design note</h2>
+ * Each move step is one {@link TopologyStore#publish} whose {@link TopologyStore.ShardStep} does the
+ * source shard's part (trigger, fence rows) in the very transaction that writes the new version
+ * there, so the source's fence and its version never disagree. The state checks run on the
+ * topology read under the home-shard lock, so two movers cannot both pass them.
+ */
+public final class TopologyService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyService.class);
+
+    private final TopologyStore store;
+    private final BucketedShardResolver resolver;
+    private final ShardRouter router;
+    private final TopologyGuc guc;
+    private final List<String> shardedTables;
+    private final long fenceWaitMillis;
+    private final List<Consumer<Topology>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Topology current;
+
+    TopologyService(TopologyStore store, ShardRouter router, TopologyGuc guc, List<String> shardedTables,
+                    long fenceWaitMillis, Topology initial) {
+        this.store = store;
+        this.router = router;
+        this.resolver = router.bucketed();
+        this.guc = guc;
+        this.shardedTables = List.copyOf(shardedTables);
+        this.fenceWaitMillis = fenceWaitMillis;
+        this.current = initial;
+        router.fence(fencedBuckets(initial));
+        guc.version(initial.version());
+    }
+
+    /** The topology this instance routes by now. */
+    public Topology current() {
+        return current;
+    }
+
+    /** The sharded tables (those that get the fence trigger). */
+    public List<String> shardedTables() {
+        return shardedTables;
+    }
+
+    /** Calls {@code listener} with every newer topology this instance adopts. */
+    public void onTopologyChange(Consumer<Topology> listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Version N+1: {@code buckets} {@code MOVING(from, to)}, still mapped to {@code from}; the fence
+     * trigger installed (with no fence rows it lets every write through) on {@code from}'s sharded tables.
+     *
+     * @throws IllegalStateException naming the bucket when one is not SERVING on {@code from}
+     */
+    public Topology beginMove(Set<Integer> buckets, String from, String to) {
+        router.checkShard(from);
+        router.checkShard(to);
+        if (from.equals(to)) {
+            throw new IllegalArgumentException("beginMove: source and target are both shard '" + from + "'");
+        }
+        SortedMap<Integer, BucketState> changes = new TreeMap<>();
+        return change("beginMove " + describe(buckets) + " " + from + "->" + to, t -> {
+            for (int b : checkBuckets(t, buckets)) {
+                BucketState s = t.stateOf(b);
+                if (s.phase() != Phase.SERVING || !t.map().shardOf(b).equals(from)) {
+                    throw new IllegalStateException("beginMove: bucket " + b + " is " + s + " on shard '" + t.map().shardOf(b)
+                            + "' at topology version " + t.version() + ", not SERVING on '" + from + "'");
+                }
+                changes.put(b, BucketState.of(Phase.MOVING, from, to));
+            }
+            return next(t, changes, Map.of());
+        }, (shard, c, next) -> {
+            if (shard.equals(from)) {
+                for (String table : shardedTables) {
+                    if (TopologySchema.tableExists(c, table)) {
+                        TopologySchema.installTrigger(c, table);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Version N+2: {@code buckets} {@code FENCED}, fence rows on their source (no write to the
+     * source's sharded tables passes until {@link #completeMove} or {@link #abortMove}); returns
+     * once every transaction on the source that started before the fence has ended.
+     *
+     * @throws IllegalStateException naming the bucket when one is not MOVING, or when older
+     *                               transactions are still running after the wait bound (the fence stays)
+     */
+    public Topology fence(Set<Integer> buckets) {
+        Topology published = change("fence " + describe(buckets), t -> {
+            SortedMap<Integer, BucketState> changes = new TreeMap<>();
+            for (int b : checkBuckets(t, buckets)) {
+                BucketState s = requirePhase(t, b, Phase.MOVING, "fence");
+                changes.put(b, BucketState.of(Phase.FENCED, s.from(), s.to()));
+            }
+            return next(t, changes, Map.of());
+        }, (shard, c, next) -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sharding_orm.fence (bucket, to_shard, fenced_at_version, min_version)"
+                    + " VALUES (?, ?, ?, NULL) ON CONFLICT (bucket) DO UPDATE SET to_shard = EXCLUDED.to_shard,"
+                    + " fenced_at_version = EXCLUDED.fenced_at_version, min_version = NULL")) {
+                for (int b : buckets) {
+                    BucketState s = next.stateOf(b);
+                    if (s.from().equals(shard)) {
+                        ps.setInt(1, b);
+                        ps.setString(2, s.to());
+                        ps.setLong(3, next.version());
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+        });
+        Set<String> sources = new TreeSet<>();
+        buckets.forEach(b -> sources.add(published.stateOf(b).from()));
+        for (String source : sources) {
+            awaitOlderTransactions(source);
+        }
+        return published;
+    }
+
+    /**
+     * Version N+3: {@code buckets} mapped to their target, state {@code MOVED(from, to)}; the
+     * source's fence now lets through sessions at this version or later (and refuses older ones).
+     *
+     * @throws IllegalStateException naming the bucket when one is not FENCED
+     */
+    public Topology completeMove(Set<Integer> buckets) {
+        return change("completeMove " + describe(buckets), t -> {
+            SortedMap<Integer, BucketState> changes = new TreeMap<>();
+            Map<Integer, String> owners = new TreeMap<>();
+            for (int b : checkBuckets(t, buckets)) {
+                BucketState s = requirePhase(t, b, Phase.FENCED, "completeMove");
+                changes.put(b, BucketState.of(Phase.MOVED, s.from(), s.to()));
+                owners.put(b, s.to());
+            }
+            return next(t, changes, owners);
+        }, (shard, c, next) -> updateFence(c, buckets, "UPDATE sharding_orm.fence SET min_version = " + next.version() + " WHERE bucket = ?"));
+    }
+
+    /**
+     * A new version with {@code buckets} (MOVING or FENCED) back to SERVING on their source; their
+     * fence rows dropped, and the trigger when nothing else moves from that shard.
+     *
+     * @throws IllegalStateException naming the bucket when one is SERVING or already MOVED
+     */
+    public Topology abortMove(Set<Integer> buckets) {
+        Map<Integer, String> sources = new TreeMap<>();
+        return change("abortMove " + describe(buckets), t -> {
+            SortedMap<Integer, BucketState> changes = new TreeMap<>();
+            for (int b : checkBuckets(t, buckets)) {
+                BucketState s = t.stateOf(b);
+                if (s.phase() != Phase.MOVING && s.phase() != Phase.FENCED) {
+                    throw new IllegalStateException("abortMove: bucket " + b + " is " + s + " at topology version " + t.version()
+                            + ", not MOVING or FENCED");
+                }
+                changes.put(b, BucketState.SERVING);
+                sources.put(b, s.from());
+            }
+            return next(t, changes, Map.of());
+        }, dropFence(sources));
+    }
+
+    /**
+     * After the source's copies of {@code buckets} (MOVED) are deleted: a new version with them
+     * SERVING on the target, their fence rows dropped, and the trigger when nothing else moves from
+     * the source. Only safe once no instance can still carry a version older than the move's
+     * completion (see {@link Topology#instances()}).
+     */
+    public Topology releaseFence(Set<Integer> buckets) {
+        Map<Integer, String> sources = new TreeMap<>();
+        return change("releaseFence " + describe(buckets), t -> {
+            SortedMap<Integer, BucketState> changes = new TreeMap<>();
+            for (int b : checkBuckets(t, buckets)) {
+                sources.put(b, requirePhase(t, b, Phase.MOVED, "releaseFence").from());
+                changes.put(b, BucketState.SERVING);
+            }
+            return next(t, changes, Map.of());
+        }, dropFence(sources));
+    }
+
+    /** Counts the rows of the sharded entities per bucket on one shard (by hashing keys in Java). */
+    @FunctionalInterface
+    public interface RowCounter {
+        Map<Integer, Long> count(String shard, Set<Integer> buckets);
+    }
+
+    /**
+     * A new placement ({@code replaceShardMap}), safe by default: only buckets that hold no rows
+     * change shard. The buckets that change go through the mover's steps (begin, fence: no write
+     * reaches their old shard from then on, so the count below cannot go stale), their rows are
+     * counted on the old shard, and then either the move completes (no rows: the buckets map to
+     * their new shard, the fence is dropped once every live instance follows the new version) or
+     * it is aborted and the change refused, listing the buckets that hold rows.
+     *
+     * @throws IllegalArgumentException when the version is not higher or the bucket count differs
+     * @throws IllegalStateException    when a bucket that changes is moving, or holds rows
+     */
+    public Topology replaceMap(ShardMap map, RowCounter counter) {
+        synchronized (replaceLock) {
+            return replaceMapLocked(map, counter);
+        }
+    }
+
+    private final Object replaceLock = new Object();
+
+    private Topology replaceMapLocked(ShardMap map, RowCounter counter) {
+        Topology t = current;
+        if (map.version() <= t.version()) {
+            throw new IllegalArgumentException("new shard map version " + map.version()
+                    + " must be higher than the current topology version " + t.version());
+        }
+        if (map.bucketCount() != t.map().bucketCount()) {
+            throw new IllegalArgumentException("new shard map version " + map.version() + " has " + map.bucketCount()
+                    + " buckets but the cluster has " + t.map().bucketCount());
+        }
+        for (String shard : map.shards()) {
+            router.checkShard(shard);
+        }
+        Map<String, Map<String, Set<Integer>>> moves = new TreeMap<>(); // from -> to -> buckets
+        Set<Integer> changed = new TreeSet<>();
+        for (int b = 0; b < map.bucketCount(); b++) {
+            String from = t.map().shardOf(b);
+            String to = map.shardOf(b);
+            if (!from.equals(to)) {
+                if (t.stateOf(b).phase() != Phase.SERVING) {
+                    throw new IllegalStateException("replaceShardMap: bucket " + b + " is " + t.stateOf(b)
+                            + "; finish or abort that move first");
+                }
+                moves.computeIfAbsent(from, k -> new TreeMap<>()).computeIfAbsent(to, k -> new TreeSet<>()).add(b);
+                changed.add(b);
+            }
+        }
+        if (changed.isEmpty()) {
+            return change("replaceShardMap to version " + map.version() + " (same placement)",
+                    x -> new Topology(x.clusterId(), Math.max(map.version(), x.version() + 1),
+                            rebuild(x.map(), Math.max(map.version(), x.version() + 1)), x.moving(), List.of(), true), null);
+        }
+        moves.forEach((from, byTarget) -> byTarget.forEach((to, buckets) -> beginMove(buckets, from, to)));
+        Map<Integer, Long> rows = new TreeMap<>();
+        try {
+            fence(changed);
+            moves.forEach((from, byTarget) -> {
+                Set<Integer> mine = new TreeSet<>();
+                byTarget.values().forEach(mine::addAll);
+                counter.count(from, mine).forEach((b, n) -> {
+                    if (n > 0) {
+                        rows.put(b, n);
+                    }
+                });
+            });
+        } catch (RuntimeException e) {
+            abortQuietly(changed, e);
+            throw e;
+        }
+        if (!rows.isEmpty()) {
+            abortQuietly(changed, null);
+            throw new IllegalStateException("replaceShardMap to version " + map.version() + " refused: it would strand rows in "
+                    + rows.size() + " bucket(s) that change shard, bucket=rows " + rows
+                    + " (move them with online resharding, or change only empty buckets)");
+        }
+        Topology done = completeMove(changed);
+        awaitInstancesAt(done.version());
+        Topology released = releaseFence(changed);
+        if (released.version() < map.version()) {
+            released = change("replaceShardMap to version " + map.version(),
+                    x -> new Topology(x.clusterId(), map.version(), rebuild(x.map(), map.version()), x.moving(), List.of(), true), null);
+        }
+        return released;
+    }
+
+    private void abortQuietly(Set<Integer> buckets, RuntimeException failure) {
+        try {
+            abortMove(buckets);
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private static ShardMap rebuild(ShardMap map, long version) {
+        ShardMap.Builder b = ShardMap.builder(map.bucketCount()).version(version);
+        map.ranges().forEach(r -> b.assign(r.from(), r.toInclusive(), r.shard()));
+        return b.build();
+    }
+
+    /** Instances whose heartbeat is this fresh count as live (the others refuse writes by now). */
+    private volatile java.util.function.Supplier<List<Topology.Instance>> instances = List::of;
+    private volatile long instanceWaitMillis = 5_000;
+
+    void instances(java.util.function.Supplier<List<Topology.Instance>> live, long waitMillis) {
+        this.instances = live;
+        this.instanceWaitMillis = waitMillis;
+    }
+
+    /**
+     * Waits until every live instance reports {@code version} or later (bounded: an instance that
+     * cannot follow for the staleness bound refuses writes on its own).
+     */
+    public void awaitInstancesAt(long version) {
+        long deadline = System.nanoTime() + instanceWaitMillis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            boolean behind = instances.get().stream().anyMatch(i -> i.version() < version);
+            if (!behind) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("instances still behind topology version {} after {} ms: {}", version, instanceWaitMillis, instances.get());
+    }
+
+    /** Installs {@code next} when it is newer than the current topology; then tells the listeners. */
+    public synchronized boolean adopt(Topology next) {
+        Topology now = current;
+        if (next.version() <= now.version()) {
+            return false;
+        }
+        if (!next.map().equals(resolver.shardMap()) && next.version() > resolver.shardMap().version()) {
+            resolver.replaceShardMap(next.map());
+        }
+        router.fence(fencedBuckets(next));
+        current = next;
+        guc.version(next.version());
+        LOG.info("topology version {} adopted (was {}): {}", next.version(), now.version(), next);
+        for (Consumer<Topology> listener : listeners) {
+            try {
+                listener.accept(next);
+            } catch (RuntimeException e) {
+                LOG.warn("topology listener {} failed on version {}", listener, next.version(), e);
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.ShardStep step) {
+        Topology published = store.publish(what, change, step);
+        guc.readSucceeded();
+        adopt(published);
+        LOG.info("{}: published topology version {}", what, published.version());
+        return published;
+    }
+
+    /** A copy of {@code t} at version + 1 with {@code states} and {@code owners} applied. */
+    static Topology next(Topology t, Map<Integer, BucketState> states, Map<Integer, String> owners) {
+        if (t.version() == Long.MAX_VALUE) {
+            throw new IllegalStateException("topology version " + t.version() + " cannot be increased");
+        }
+        long version = t.version() + 1;
+        int n = t.map().bucketCount();
+        ShardMap.Builder map = ShardMap.builder(n).version(version);
+        for (int b = 0; b < n; b++) {
+            String owner = owners.get(b);
+            map.assign(b, b, owner != null ? owner : t.map().shardOf(b));
+        }
+        SortedMap<Integer, BucketState> moving = new TreeMap<>(t.moving());
+        states.forEach((b, s) -> {
+            if (s.phase() == Phase.SERVING) {
+                moving.remove(b);
+            } else {
+                moving.put(b, s);
+            }
+        });
+        return new Topology(t.clusterId(), version, map.build(), moving, List.of(), true);
+    }
+
+    private static Set<Integer> checkBuckets(Topology t, Set<Integer> buckets) {
+        if (buckets == null || buckets.isEmpty()) {
+            throw new IllegalArgumentException("no buckets given");
+        }
+        for (int b : buckets) {
+            if (b < 0 || b >= t.map().bucketCount()) {
+                throw new IllegalArgumentException("bucket " + b + " is outside [0, " + t.map().bucketCount() + ")");
+            }
+        }
+        return new TreeSet<>(buckets);
+    }
+
+    private static BucketState requirePhase(Topology t, int bucket, Phase phase, String step) {
+        BucketState s = t.stateOf(bucket);
+        if (s.phase() != phase) {
+            throw new IllegalStateException(step + ": bucket " + bucket + " is " + s + " at topology version " + t.version()
+                    + ", not " + phase);
+        }
+        return s;
+    }
+
+    private TopologyStore.ShardStep dropFence(Map<Integer, String> sources) {
+        return (shard, c, next) -> {
+            List<Integer> mine = new ArrayList<>();
+            sources.forEach((b, source) -> {
+                if (source.equals(shard)) {
+                    mine.add(b);
+                }
+            });
+            if (mine.isEmpty()) {
+                return;
+            }
+            updateFence(c, mine, "DELETE FROM sharding_orm.fence WHERE bucket = ?");
+            boolean stillMoving = next.moving().values().stream().anyMatch(s -> s.from().equals(shard));
+            if (!stillMoving) {
+                for (String table : shardedTables) {
+                    if (TopologySchema.tableExists(c, table)) {
+                        TopologySchema.dropTrigger(c, table);
+                    }
+                }
+            }
+        };
+    }
+
+    private static void updateFence(Connection c, java.util.Collection<Integer> buckets, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int b : buckets) {
+                ps.setInt(1, b);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Waits until every transaction on {@code shard} that started before now (after the fence
+     * committed) has ended: {@code pg_stat_activity.xact_start}, other backends of this database.
+     */
+    private void awaitOlderTransactions(String shard) {
+        long deadline = System.nanoTime() + fenceWaitMillis * 1_000_000;
+        try (Connection c = store.connection(shard)) {
+            c.setAutoCommit(true);
+            Timestamp fencedAt;
+            try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                fencedAt = rs.getTimestamp(1);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pid, xact_start, left(query, 200) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start < ?"
+                    + " AND backend_type = 'client backend' ORDER BY xact_start")) {
+                ps.setTimestamp(1, fencedAt);
+                while (true) {
+                    List<String> older = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            older.add("pid " + rs.getInt(1) + " since " + rs.getTimestamp(2) + ": " + rs.getString(3));
+                        }
+                    }
+                    if (older.isEmpty()) {
+                        return;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("fence on shard '" + shard + "': " + older.size() + " transaction(s) older"
+                                + " than the fence still run after " + fenceWaitMillis + " ms (the fence stays; abort or retry): " + older);
+                    }
+                    Thread.sleep(10);
+                }
+            } finally {
+                c.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            throw new io.github.shardingorm.ShardingException("fence on shard '" + shard + "': waiting for older transactions failed: "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("fence on shard '" + shard + "': interrupted while waiting for older transactions", e);
+        }
+    }
+
+    private static boolean[] fencedBuckets(Topology t) {
+        boolean any = false;
+        boolean[] fenced = new boolean[t.map().bucketCount()];
+        for (Map.Entry<Integer, BucketState> e : t.moving().entrySet()) {
+            if (e.getValue().phase() == Phase.FENCED) {
+                fenced[e.getKey()] = true;
+                any = true;
+            }
+        }
+        return any ? fenced : null;
+    }
+
+    private static String describe(Set<Integer> buckets) {
+        return "buckets " + (buckets == null ? "[]" : new TreeSet<>(buckets));
+    }
+}

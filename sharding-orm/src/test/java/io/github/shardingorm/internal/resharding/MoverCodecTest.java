@@ -1,0 +1,268 @@
+package io.github.shardingorm.internal.resharding;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The mover's wire formats: pgoutput messages, binary COPY filtering, and the SQL of applied changes. */
+class MoverCodecTest {
+
+    private static final TableShape POSTS = new TableShape("public", "posts", List.of(
+            new TableShape.Column("id", "bigint"), new TableShape.Column("author_id", "bigint"),
+            new TableShape.Column("body", "text")), List.of(0), 1, TableShape.KeyKind.INT8, false);
+
+    // ------------------------------------------------------------------ pgoutput
+
+    @Test
+    void pgoutput_decodesBeginRelationInsertUpdateDeleteCommitAndMessage() throws IOException {
+        assertEquals(new PgOutput.Begin(0x1000, 77, 5), decode(w -> {
+            w.writeByte('B');
+            w.writeLong(0x1000);
+            w.writeLong(77);
+            w.writeInt(5);
+        }));
+        PgOutput.Relation r = (PgOutput.Relation) decode(w -> {
+            w.writeByte('R');
+            w.writeInt(16384);
+            cstring(w, "public");
+            cstring(w, "posts");
+            w.writeByte('f');
+            w.writeShort(2);
+            w.writeByte(1);
+            cstring(w, "id");
+            w.writeInt(20);
+            w.writeInt(-1);
+            w.writeByte(0);
+            cstring(w, "body");
+            w.writeInt(25);
+            w.writeInt(-1);
+        });
+        assertEquals(List.of("id", "body"), r.columns());
+        assertEquals(List.of(true, false), r.keyColumns());
+        PgOutput.Insert ins = (PgOutput.Insert) decode(w -> {
+            w.writeByte('I');
+            w.writeInt(16384);
+            w.writeByte('N');
+            tuple(w, "7", null, "héllo");
+        });
+        assertEquals(Arrays.asList("7", null, "héllo"), ins.row().values());
+        PgOutput.Update up = (PgOutput.Update) decode(w -> {
+            w.writeByte('U');
+            w.writeInt(16384);
+            w.writeByte('O');
+            tuple(w, "7", "3", "old");
+            w.writeByte('N');
+            w.writeShort(3);
+            text(w, "7");
+            text(w, "4");
+            w.writeByte('u');
+        });
+        assertTrue(up.oldIsFullRow());
+        assertSame(PgOutput.UNCHANGED, up.row().values().get(2));
+        PgOutput.Delete del = (PgOutput.Delete) decode(w -> {
+            w.writeByte('D');
+            w.writeInt(16384);
+            w.writeByte('K');
+            tuple(w, "7", null, null);
+        });
+        assertFalse(del.oldIsFullRow());
+        assertEquals(new PgOutput.Commit(0x1000, 0x1040), decode(w -> {
+            w.writeByte('C');
+            w.writeByte(0);
+            w.writeLong(0x1000);
+            w.writeLong(0x1040);
+            w.writeLong(99);
+        }));
+        assertEquals(new PgOutput.LogicalMessage(true, 0x2000, "shorm_reshard", "m1:1"), decode(w -> {
+            w.writeByte('M');
+            w.writeByte(1);
+            w.writeLong(0x2000);
+            cstring(w, "shorm_reshard");
+            w.writeInt(4);
+            w.write("m1:1".getBytes(StandardCharsets.UTF_8));
+        }));
+    }
+
+    // ------------------------------------------------------------------ binary COPY
+
+    @Test
+    void copyFilter_passesTheTuplesOfMovingBucketsByteForByte() throws IOException {
+        BucketSet buckets = new BucketSet(64, List.of(5, 6, 7));
+        ByteArrayOutputStream source = new ByteArrayOutputStream();
+        DataOutputStream w = new DataOutputStream(source);
+        w.write(new byte[] {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0});
+        w.writeInt(0);
+        w.writeInt(0);
+        List<Long> kept = new ArrayList<>();
+        for (long id = 1; id <= 500; id++) {
+            long author = id * 31;
+            w.writeShort(3);
+            w.writeInt(8);
+            w.writeLong(id);
+            w.writeInt(8);
+            w.writeLong(author);
+            if (id % 7 == 0) {
+                w.writeInt(-1);
+            } else {
+                byte[] body = ("body " + id).getBytes(StandardCharsets.UTF_8);
+                w.writeInt(body.length);
+                w.write(body);
+            }
+            if (buckets.containsKey(author)) {
+                kept.add(id);
+            }
+        }
+        w.writeShort(-1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        ChunkCopier.Result r = ChunkCopier.filter(new DataInputStream(new ByteArrayInputStream(source.toByteArray())), out, POSTS, buckets);
+
+        assertEquals(500, r.rowsRead());
+        assertEquals(kept.size(), r.rowsWritten());
+        assertEquals(out.size(), r.bytesWritten());
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(out.toByteArray()));
+        in.skipNBytes(19);
+        List<Long> ids = new ArrayList<>();
+        while (true) {
+            short n = in.readShort();
+            if (n == -1) {
+                break;
+            }
+            assertEquals(3, n);
+            in.readInt();
+            ids.add(in.readLong());
+            in.readInt();
+            assertTrue(buckets.containsKey(in.readLong()));
+            int len = in.readInt();
+            if (len > 0) {
+                assertEquals("body " + ids.get(ids.size() - 1), new String(in.readNBytes(len), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(kept, ids);
+        assertTrue(kept.size() > 5, "some rows are kept: " + kept.size());
+    }
+
+    // ------------------------------------------------------------------ epochs and applied SQL
+
+    @Test
+    void epochs_applyOldChangesOnlyToRowsCopiedBeforeTheNewerSnapshot() {
+        CopyEpochs epochs = new CopyEpochs(List.of(new long[] {1, 100}, new long[] {2, 200}), Map.of(
+                "public.posts", List.of(new MoveJobStore.ChunkRow("public.posts", 1, 1, List.of("50"), 10, 100),
+                        new MoveJobStore.ChunkRow("public.posts", 2, 2, List.of("90"), 10, 100),
+                        new MoveJobStore.ChunkRow("public.posts", 3, 2, null, 10, 100)),
+                "public.users", List.of(new MoveJobStore.ChunkRow("public.users", 1, 1, null, 10, 100))));
+
+        assertEquals(new CopyEpochs.Bound(false, List.of("50")), epochs.bound("public.posts", 150));
+        assertEquals(CopyEpochs.Bound.ALL, epochs.bound("public.posts", 200));
+        assertEquals(CopyEpochs.Bound.ALL, epochs.bound("public.users", 150), "a table finished in epoch 1 needs every change");
+        assertEquals(CopyEpochs.Bound.NONE, epochs.bound("public.other", 150), "nothing copied before the newer snapshot");
+        assertEquals(CopyEpochs.Bound.NONE, epochs.bound("public.posts", 50), "before the first snapshot");
+    }
+
+    @Test
+    void applier_upsertsIntoTheMoveDeletesOutOfItAndIgnoresOtherBuckets() {
+        long inside = firstKey(true);
+        long outside = firstKey(false);
+        BucketSet buckets = new BucketSet(64, List.of(new BucketSet(64, List.of(0)).bucketOf(inside)));
+        ChangeApplier applier = new ChangeApplier(buckets, List.of(POSTS),
+                new CopyEpochs(List.<long[]>of(new long[] {1, 10}), Map.of()));
+        applier.relation(new PgOutput.Relation(1, "public", "posts", List.of("id", "author_id", "body"), List.of(true, false, false)));
+        List<String> sql = new ArrayList<>();
+
+        applier.apply(new PgOutput.Insert(1, tuple("1", "" + inside, "it's")), 20, sql);
+        applier.apply(new PgOutput.Insert(1, tuple("2", "" + outside, "x")), 20, sql);
+        applier.apply(new PgOutput.Update(1, tuple("1", "" + inside, "big"), true, tupleWithUnchanged("1", "" + outside)), 20, sql);
+        applier.apply(new PgOutput.Update(1, tuple("3", "" + outside, "old"), true, tupleWithUnchanged("3", "" + inside)), 20, sql);
+        applier.apply(new PgOutput.Delete(1, tuple("4", "" + inside, "z"), true), 20, sql);
+
+        assertEquals(List.of(
+                "INSERT INTO \"public\".\"posts\" (\"id\", \"author_id\", \"body\") VALUES ('1'::bigint, '" + inside
+                        + "'::bigint, 'it''s'::text) ON CONFLICT (\"id\") DO UPDATE SET \"author_id\" = EXCLUDED.\"author_id\", \"body\" = EXCLUDED.\"body\"",
+                "DELETE FROM \"public\".\"posts\" WHERE (\"id\") = ('1'::bigint)",
+                "INSERT INTO \"public\".\"posts\" (\"id\", \"author_id\", \"body\") VALUES ('3'::bigint, '" + inside
+                        + "'::bigint, 'old'::text) ON CONFLICT (\"id\") DO UPDATE SET \"author_id\" = EXCLUDED.\"author_id\", \"body\" = EXCLUDED.\"body\"",
+                "DELETE FROM \"public\".\"posts\" WHERE (\"id\") = ('4'::bigint)"), sql);
+    }
+
+    @Test
+    void applier_refusesATruncateOfAMovedTable() {
+        ChangeApplier applier = new ChangeApplier(new BucketSet(64, List.of(0)), List.of(POSTS),
+                new CopyEpochs(List.<long[]>of(new long[] {1, 10}), Map.of()));
+        applier.relation(new PgOutput.Relation(9, "public", "posts", List.of("id", "author_id", "body"), List.of(true, false, false)));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> applier.apply(new PgOutput.Truncate(List.of(9)), 20, new ArrayList<>()));
+        assertTrue(e.getMessage().contains("public.posts was truncated"), e.getMessage());
+    }
+
+    private static long firstKey(boolean inBucketOfKeyOne) {
+        BucketSet any = new BucketSet(64, List.of(0));
+        int b = any.bucketOf(1L);
+        for (long k = 1; ; k++) {
+            if ((any.bucketOf(k) == b) == inBucketOfKeyOne) {
+                return k;
+            }
+        }
+    }
+
+    private static PgOutput.Tuple tuple(String... values) {
+        return new PgOutput.Tuple(Arrays.asList(values));
+    }
+
+    private static PgOutput.Tuple tupleWithUnchanged(String id, String author) {
+        return new PgOutput.Tuple(Arrays.asList(id, author, PgOutput.UNCHANGED));
+    }
+
+    // ------------------------------------------------------------------ writing test messages
+
+    private interface Writer {
+        void write(DataOutputStream w) throws IOException;
+    }
+
+    private static PgOutput.Message decode(Writer writer) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        writer.write(new DataOutputStream(bytes));
+        byte[] framed = new byte[bytes.size() + 3];
+        System.arraycopy(bytes.toByteArray(), 0, framed, 3, bytes.size());
+        ByteBuffer b = ByteBuffer.wrap(framed);
+        b.position(3);
+        return PgOutput.decode(b);
+    }
+
+    private static void cstring(DataOutputStream w, String s) throws IOException {
+        w.write(s.getBytes(StandardCharsets.UTF_8));
+        w.writeByte(0);
+    }
+
+    private static void text(DataOutputStream w, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        w.writeByte('t');
+        w.writeInt(b.length);
+        w.write(b);
+    }
+
+    private static void tuple(DataOutputStream w, String... values) throws IOException {
+        w.writeShort(values.length);
+        for (String v : values) {
+            if (v == null) {
+                w.writeByte('n');
+            } else {
+                text(w, v);
+            }
+        }
+    }
+}
