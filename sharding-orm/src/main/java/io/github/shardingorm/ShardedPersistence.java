@@ -294,6 +294,12 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     <T> T unwrap(Class<T> type);
 
+    /**
+     * Hits, misses, puts and evictions of the caches configured with
+     * {@link ShardedPersistenceBuilder#cache}, per region and per shard; empty when nothing is cached.
+     */
+    io.github.shardingorm.cache.CacheStatistics cacheStatistics();
+
     /** Closes the SessionFactory and every shard pool. Idempotent. */
     @Override
     void close();

@@ -258,6 +258,18 @@ public final class ShardedPersistenceBuilder {
         return this;
     }
 
+    /**
+     * What to cache: Hibernate's second-level cache (entities, collections, natural ids, queries) and
+     * the cache-aside of keyed {@code findById}, each entry per shard, invalidated across instances.
+     * Needs {@code org.hibernate.orm:hibernate-jcache} and a JCache provider (Caffeine's
+     * {@code com.github.ben-manes.caffeine:jcache} by default) on the class path. Default: nothing cached.
+     */
+    public ShardedPersistenceBuilder cache(io.github.shardingorm.cache.CacheConfig cache) {
+        checkNotBuilt();
+        configuration.cache(cache);
+        return this;
+    }
+
     /** Grace before recovery rolls back an undecided prepared transaction; default 5 s. See {@link ShardingSettings#TWO_PHASE_GRACE}. */
     public ShardedPersistenceBuilder twoPhaseGrace(Duration grace) {
         checkNotBuilt();

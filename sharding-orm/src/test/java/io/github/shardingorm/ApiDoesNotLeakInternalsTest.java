@@ -35,7 +35,8 @@ class ApiDoesNotLeakInternalsTest {
 
     private static final String ROOT = "io.github.shardingorm";
     private static final String INTERNAL = ROOT + ".internal";
-    private static final List<String> API_PACKAGES = List.of(ROOT, ROOT + ".spi", ROOT + ".routing", ROOT + ".query", ROOT + ".saga", ROOT + ".health");
+    private static final List<String> API_PACKAGES = List.of(ROOT, ROOT + ".spi", ROOT + ".routing", ROOT + ".query", ROOT + ".saga",
+            ROOT + ".cache", ROOT + ".health");
 
     @Test
     void apiPackagesHavePublicClasses() throws Exception {

@@ -43,14 +43,15 @@ class PackageRulesTest {
             "hibernate",  "config routing jdbc health",                   // Hibernate wiring: connection provider, guards, sessions
             "id",         "config routing",                        // the @ShardedId generator (Hibernate instantiates it)
             "query",      "config routing jdbc hibernate",         // queries across shards
-            "repository", "config routing hibernate query",        // keyed CRUD
+            "cache",      "config routing jdbc hibernate",         // second-level cache, cache-aside, invalidation (issue 16)
+            "repository", "config routing hibernate query cache",  // keyed CRUD
             "saga",       "config jdbc hibernate",                 // sagas: three peers of cross-shard writes ...
             "twophase",   "config routing jdbc hibernate",         // ... two-phase commit ...
             "reference",  "config routing hibernate",              // ... and reference writes, none using another
             "writes",     "config routing jdbc hibernate saga twophase reference", // the runtime composing the three
             "topology",   "config routing jdbc id",                // the stored topology: map, bucket states, fence, following
             "resharding", "config",                                // the bucket mover: plain JDBC and pgjdbc's COPY and replication, no Hibernate
-            "boot",       "config routing jdbc hibernate id query repository writes topology"); // start-up: everything
+            "boot",       "config routing jdbc hibernate id query repository writes topology cache"); // start-up: everything
 
     /** Hibernate is wired in one place; these packages must not know it. */
     private static final Set<String> WITHOUT_HIBERNATE = Set.of("config", "routing", "jdbc", "health", "resharding");

@@ -1,6 +1,7 @@
 package io.github.shardingorm.internal.boot;
 
 import io.github.shardingorm.ShardingConfigurationException;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.config.ConfigurationValidator;
 import io.github.shardingorm.internal.config.ShardingConfiguration;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
@@ -12,6 +13,7 @@ import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
 import io.github.shardingorm.internal.id.NodeIdClaim;
 import io.github.shardingorm.internal.id.ShardingRuntime;
 import java.util.function.LongSupplier;
+import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.query.ShardedQueries;
 import io.github.shardingorm.internal.routing.EntityModelScanner;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import org.hibernate.Hibernate;
 import org.hibernate.boot.Metadata;
+import org.hibernate.boot.MetadataBuilder;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.BootstrapServiceRegistry;
 import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
@@ -52,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *   <li>start one pool per shard (and per replica) and check every shard is reachable (in parallel,
  *       within the connection timeout), and every replica is a replica of its shard; stop if any is
  *       not (an unreachable replica only starts DOWN); start the health probes;</li>
- *   <li>start ONE Hibernate SessionFactory whose tenants are the shards;</li>
+ *   <li>start ONE Hibernate SessionFactory whose tenants are the shards, with its caches (checked for
+ *       shard safety, one invalidation listener per shard: {@code CacheRuntime});</li>
  *   <li>apply the schema action to every shard, including the write-log tables ({@code shorm_saga},
  *       {@code shorm_saga_step}, {@code shorm_2pc_decision}); check prepared-transaction support;</li>
  *   <li>read (or create) the stored topology and start following it ({@code internal.topology});</li>
@@ -75,6 +79,7 @@ public final class ShardedPersistenceBootstrap {
     public static ShardedPersistenceImpl start(ShardingConfiguration configuration) {
         List<String> problems = new ArrayList<>(ConfigurationValidator.validate(configuration));
         ShardRouter router = bindRouting(configuration, problems);
+        CacheRuntime cache = CacheRuntime.create(configuration, problems);
         if (!problems.isEmpty()) {
             throw new ShardingConfigurationException(problems);
         }
@@ -93,11 +98,15 @@ public final class ShardedPersistenceBootstrap {
             LongSupplier clock = injectedClock instanceof LongSupplier c ? c : System::currentTimeMillis;
             NodeIdClaim claim = NodeIdClaim.fixed(configuration.routing().nodeId());
             ShardContext context = new ShardContext();
-            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock, context);
+            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock, context, cache);
             MetadataSources sources = new MetadataSources(registry);
             configuration.entities().forEach(sources::addAnnotatedClass);
-            Metadata metadata = sources.buildMetadata();
+            MetadataBuilder metadataBuilder = sources.getMetadataBuilder();
+            cache.applyMetadata(metadataBuilder);
+            Metadata metadata = metadataBuilder.build();
             sessionFactory = (SessionFactoryImplementor) metadata.buildSessionFactory();
+            cache.start(sessionFactory, router, new ShardJdbc(pools), problems, causes);
+            throwIfProblems(problems, causes);
 
             SchemaActions.apply(configuration.schemaAction(), metadata, sessionFactory, pools,
                     configuration.shardIds(), problems, causes);
@@ -117,8 +126,9 @@ public final class ShardedPersistenceBootstrap {
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
                     pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
-            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology);
+            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology, cache);
         } catch (RuntimeException e) {
+            cache.close();
             if (topology != null) {
                 topology.close();
             }
@@ -190,9 +200,11 @@ public final class ShardedPersistenceBootstrap {
     }
 
     private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools,
-                                                           NodeIdClaim claim, LongSupplier clock, ShardContext context) {
+                                                           NodeIdClaim claim, LongSupplier clock, ShardContext context,
+                                                           CacheRuntime cache) {
         BootstrapServiceRegistry bootstrap = new BootstrapServiceRegistryBuilder()
                 .applyIntegrator(new ShardingIntegrator(router))
+                .applyIntegrator(cache.integrator())
                 .build();
         StandardServiceRegistryBuilder builder = new StandardServiceRegistryBuilder(bootstrap);
         builder.applySetting(BatchSettings.STATEMENT_BATCH_SIZE, configuration.sessions().jdbcBatchSize());
@@ -203,6 +215,7 @@ public final class ShardedPersistenceBootstrap {
         // getCurrentSession() returns the thread's scope or template session unless the user chose a context.
         builder.applySetting(org.hibernate.cfg.AvailableSettings.CURRENT_SESSION_CONTEXT_CLASS, ShardCurrentSessionContext.class.getName());
         builder.applySettings(configuration.sessions().hibernateProperties());
+        cache.applySettings(builder);
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver(context));
         builder.addService(ShardingRuntime.class, new ShardingRuntime(router, claim, clock));

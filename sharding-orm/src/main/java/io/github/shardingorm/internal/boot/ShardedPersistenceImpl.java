@@ -7,6 +7,7 @@ import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.health.ConsistencyToken;
 import io.github.shardingorm.health.ReadFrom;
 import io.github.shardingorm.health.ShardHealth;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.jdbc.ReadContext;
 import io.github.shardingorm.internal.jdbc.ShardPools;
@@ -44,12 +45,14 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CrossShardRuntime writes;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
+    private final CacheRuntime cache;
     private final SavesAcrossShards saves;
     private final TopologyRuntime topology;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
                            io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes,
-                           TopologyRuntime topology) {
+                           TopologyRuntime topology, CacheRuntime cache) {
+        this.cache = cache;
         this.topology = topology;
         this.sessionFactory = sessionFactory;
         this.handle = ShardedSessionFactoryHandle.of((org.hibernate.engine.spi.SessionFactoryImplementor) sessionFactory, this);
@@ -71,7 +74,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass) {
         router.model(entityClass);
         return (ShardedRepository<T, ID>) repositories.computeIfAbsent(entityClass,
-                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries, saves));
+                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries, saves, cache));
     }
 
     @Override
@@ -298,6 +301,19 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return writes;
     }
 
+    /**
+     * Internal: the caches; resharding calls {@code cache().evictBuckets(shard, buckets)} before it
+     * releases a moved bucket's fence.
+     */
+    public CacheRuntime cache() {
+        return cache;
+    }
+
+    @Override
+    public io.github.shardingorm.cache.CacheStatistics cacheStatistics() {
+        return cache.statistics();
+    }
+
     @Override
     public Sagas sagas() {
         return writes.sagas();
@@ -326,18 +342,27 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public long executeUpdate(String jpql, Map<String, ?> parameters) {
-        return queries.executeUpdate(jpql, parameters);
+        try {
+            return queries.executeUpdate(jpql, parameters);
+        } finally {
+            cache.afterBulkWrite(); // rows changed without entity events: flush every cache, here and elsewhere
+        }
     }
 
     @Override
     public void executeOnAllShards(String nativeSql) {
-        queries.executeOnAllShards(nativeSql);
+        try {
+            queries.executeOnAllShards(nativeSql);
+        } finally {
+            cache.afterBulkWrite();
+        }
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             topology.close();
+            cache.close();
             writes.close();
             queries.close();
             try {

@@ -22,6 +22,7 @@ import java.util.List;
  * @param queries      queries across shards
  * @param writes       writes across shards: sagas, two-phase commit, recovery
  * @param topology     the stored topology: polling, staleness bound, fence wait
+ * @param cache        the second-level cache and the cache-aside of keyed reads (issue 16)
  * @param health       deadlines and circuit breakers
  * @param replicas     read replicas and read routing
  */
@@ -35,12 +36,21 @@ public record ShardingConfiguration(
         QuerySettings queries,
         CrossShardWrites writes,
         TopologySettings topology,
+        io.github.shardingorm.cache.CacheConfig cache,
         HealthSettings health,
         ReplicaSettings replicas) {
 
     public ShardingConfiguration {
         shards = List.copyOf(shards);
         entities = List.copyOf(entities);
+    }
+
+    /** A configuration that caches nothing, with default deadlines and breakers and no replicas. */
+    public ShardingConfiguration(List<ShardDefinition> shards, List<Class<?>> entities, SchemaAction schemaAction,
+                                 RoutingSettings routing, PoolSettings pools, SessionSettings sessions,
+                                 QuerySettings queries, CrossShardWrites writes, TopologySettings topology) {
+        this(shards, entities, schemaAction, routing, pools, sessions, queries, writes, topology,
+                io.github.shardingorm.cache.CacheConfig.disabled(), HealthSettings.DEFAULTS, ReplicaSettings.DEFAULTS);
     }
 
     /** A builder that takes every value left unset from {@link Defaults}. */

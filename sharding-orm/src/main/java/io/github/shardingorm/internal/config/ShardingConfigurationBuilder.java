@@ -53,6 +53,8 @@ public final class ShardingConfigurationBuilder {
     private Long topologyStaleAfterMillis;
     private Long fenceWaitMillis;
     private Long nodeLeaseMillis;
+    // caches
+    private io.github.shardingorm.cache.CacheConfig cache;
     // deadlines, health, replicas
     private final HealthConfigurationBuilder health = new HealthConfigurationBuilder();
 
@@ -219,6 +221,13 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    // ------------------------------------------------------------------ caches
+
+    public ShardingConfigurationBuilder cache(io.github.shardingorm.cache.CacheConfig config) {
+        cache = once(cache, config, "cache configuration");
+        return this;
+    }
+
     // ------------------------------------------------------------------ deadlines, health, replicas
 
     /** The setters of deadlines, breakers and replicas (their own builder, their own records). */
@@ -280,6 +289,7 @@ public final class ShardingConfigurationBuilder {
                         or(topologyStaleAfterMillis, TopologySettings.DEFAULTS.staleAfterMillis()),
                         or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis()),
                         or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())),
+                or(cache, io.github.shardingorm.cache.CacheConfig.disabled()),
                 health.healthSettings(),
                 health.replicaSettings());
     }

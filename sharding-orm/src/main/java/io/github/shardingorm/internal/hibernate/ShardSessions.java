@@ -160,6 +160,17 @@ public final class ShardSessions {
         }
     }
 
+    /**
+     * {@link #fromReadOnlySession} on the shard's primary, never a replica: for reads whose result
+     * outlives the call (a cache fill), which a lagging replica would keep stale past the write's
+     * invalidation.
+     */
+    public <R> R fromPrimaryReadOnlySession(String shard, Function<Session, R> work) {
+        try (ReadContext.Scope scope = ReadContext.with(ReadFrom.PRIMARY, -1)) {
+            return fromReadOnlySession(shard, work);
+        }
+    }
+
     /** Runs {@code work} in a session on {@code shard} without a transaction of its own (joining a surrounding one). */
     public <R> R fromSession(String shard, Function<Session, R> work) {
         Session joined = context.joinable(shard, () -> null);
