@@ -206,6 +206,9 @@ public interface ShardedPersistence extends AutoCloseable {
      */
     void atomically(java.util.Collection<?> keys, Consumer<CrossShardSessions> work);
 
+    /** Operator actions on two-phase-commit transactions left in doubt: list, commit, roll back (see {@link InDoubtTransactions}). */
+    InDoubtTransactions inDoubtTransactions();
+
     /** Reads and writes of {@link ReferenceTable} entities (copied to every shard). */
     ReferenceTables references();
 
@@ -276,6 +279,19 @@ public interface ShardedPersistence extends AutoCloseable {
      * {@code work} returns. The thread's previous token is restored afterwards.
      */
     <R> R withConsistency(io.github.shardingorm.health.ConsistencyToken token, java.util.function.Supplier<R> work);
+
+    /**
+     * Per-shard statistics: operations, errors, latency percentiles, the sliding-window shares and
+     * hot-shard flags, the hottest buckets, and rows per sharded table estimated from the catalog
+     * ({@code pg_class.reltuples}). Needs no metrics library. A shard that cannot be reached has no
+     * row counts.
+     *
+     * @throws IllegalStateException when statistics were turned off
+     */
+    io.github.shardingorm.metrics.ShardingStatistics statistics();
+
+    /** Like {@link #statistics()}, with exact row counts ({@code count(*)} per table and shard) when {@code exactRowCounts}. */
+    io.github.shardingorm.metrics.ShardingStatistics statistics(boolean exactRowCounts);
 
     /**
      * The single Hibernate SessionFactory (also this unit's {@code EntityManagerFactory}): inside a

@@ -3,7 +3,13 @@ package io.github.shardingorm.internal.boot;
 import io.github.shardingorm.ShardingConfigurationException;
 import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.config.ConfigurationValidator;
+import io.github.shardingorm.internal.config.ObservabilitySettings;
 import io.github.shardingorm.internal.config.ShardingConfiguration;
+import io.github.shardingorm.internal.query.RoutingLog;
+import io.github.shardingorm.internal.stats.Instrumentation;
+import io.github.shardingorm.internal.stats.StatisticsRecorder;
+import java.time.Duration;
+import org.hibernate.persister.entity.AbstractEntityPersister;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
 import io.github.shardingorm.internal.hibernate.ShardContext;
 import io.github.shardingorm.internal.hibernate.ShardCurrentSessionContext;
@@ -86,6 +92,10 @@ public final class ShardedPersistenceBootstrap {
 
         ShardPools pools = ShardPools.create(configuration.shards(), configuration.pools(), configuration.health(),
                 configuration.replicas());
+        Instrumentation instrumentation = instrumentation(configuration, router);
+        for (String shard : configuration.shardIds()) {
+            instrumentation.poolStarted(shard, Instrumentation.PRIMARY, pools.pool(shard));
+        }
         SessionFactoryImplementor sessionFactory = null;
         ShardedQueries queries = null;
         TopologyRuntime topology = null;
@@ -121,14 +131,19 @@ public final class ShardedPersistenceBootstrap {
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
-            ShardSessions sessions = new ShardSessions(sessionFactory, context, pools);
-            queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism());
+            ShardSessions sessions = new ShardSessions(sessionFactory, context, instrumentation, pools);
+            queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism(),
+                    RoutingLog.of(configuration.observability()));
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
-                    pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
-            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology, cache);
+                    pools, router, sessions, (faults instanceof FaultInjector f ? f : FaultInjector.NONE)
+                            .with(configuration.observability().writeListeners()),
+                    configuration.observability().sagaRetentionMillis());
+            RowCounts rows = new RowCounts(pools, rootTables(sessionFactory, router, configuration.entities()));
+            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology, cache, instrumentation, rows);
         } catch (RuntimeException e) {
             cache.close();
+            instrumentation.close();
             if (topology != null) {
                 topology.close();
             }
@@ -172,6 +187,31 @@ public final class ShardedPersistenceBootstrap {
         return resolver == null ? null : new ShardRouter(resolver, models, configuration.shardIds(),
                 EntityModelScanner.referenceEntities(configuration.entities()), Hibernate::unproxy,
                 o -> o instanceof org.hibernate.proxy.HibernateProxy p ? p.getHibernateLazyInitializer().getInternalIdentifier() : null);
+    }
+
+    private static Instrumentation instrumentation(ShardingConfiguration configuration, ShardRouter router) {
+        ObservabilitySettings settings = configuration.observability();
+        Instrumentation instrumentation = new Instrumentation(settings.statistics()
+                ? new StatisticsRecorder(configuration.shardIds(), Duration.ofMillis(settings.hotWindowMillis()), router.isBucketed(),
+                        System::nanoTime).startTicking()
+                : null);
+        router.instrument(instrumentation);
+        return instrumentation;
+    }
+
+    /** The root tables of the sharded entities (reference tables are copies, left out): what statistics count. */
+    private static List<String> rootTables(SessionFactoryImplementor sessionFactory, ShardRouter router, List<Class<?>> entities) {
+        List<String> tables = new ArrayList<>();
+        for (Class<?> entity : entities) {
+            if (router.modelOrNull(entity) == null) {
+                continue;
+            }
+            if (sessionFactory.getMappingMetamodel().getEntityDescriptor(entity) instanceof AbstractEntityPersister p
+                    && !tables.contains(p.getIdentifierTableName())) {
+                tables.add(p.getIdentifierTableName());
+            }
+        }
+        return tables;
     }
 
     /** The tables of the sharded entities (those the fence trigger goes on while their buckets move). */

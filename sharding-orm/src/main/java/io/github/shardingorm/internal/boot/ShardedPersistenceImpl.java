@@ -17,6 +17,9 @@ import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.topology.TopologyRuntime;
 import io.github.shardingorm.internal.topology.TopologyService;
 import io.github.shardingorm.routing.Topology;
+import io.github.shardingorm.internal.stats.Instrumentation;
+import io.github.shardingorm.internal.stats.StatisticsRecorder;
+import io.github.shardingorm.metrics.ShardingStatistics;
 import io.github.shardingorm.internal.writes.CrossShardRuntime;
 import io.github.shardingorm.routing.ShardMap;
 import io.github.shardingorm.saga.Sagas;
@@ -48,10 +51,15 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final CacheRuntime cache;
     private final SavesAcrossShards saves;
     private final TopologyRuntime topology;
+    private final Instrumentation instrumentation;
+    private final RowCounts rowCounts;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
                            io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes,
-                           TopologyRuntime topology, CacheRuntime cache) {
+                           TopologyRuntime topology, CacheRuntime cache,
+                           Instrumentation instrumentation, RowCounts rowCounts) {
+        this.instrumentation = instrumentation;
+        this.rowCounts = rowCounts;
         this.cache = cache;
         this.topology = topology;
         this.sessionFactory = sessionFactory;
@@ -314,6 +322,26 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return cache.statistics();
     }
 
+    /** Internal: where the engine reports (statistics, and listeners such as the Micrometer binding). */
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
+    @Override
+    public ShardingStatistics statistics() {
+        return statistics(false);
+    }
+
+    @Override
+    public ShardingStatistics statistics(boolean exactRowCounts) {
+        StatisticsRecorder recorder = instrumentation.statistics();
+        if (recorder == null) {
+            throw new IllegalStateException("statistics are off (ShardedPersistenceBuilder.statistics(false) or "
+                    + io.github.shardingorm.ShardingSettings.STATISTICS + "=false)");
+        }
+        return recorder.snapshot(rowCounts.count(router.shardIds(), exactRowCounts), exactRowCounts);
+    }
+
     @Override
     public Sagas sagas() {
         return writes.sagas();
@@ -323,6 +351,11 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public void atomically(Collection<?> keys, Consumer<CrossShardSessions> work) {
         java.util.Objects.requireNonNull(work, "work");
         writes.twoPhase().atomically(keys, work);
+    }
+
+    @Override
+    public io.github.shardingorm.InDoubtTransactions inDoubtTransactions() {
+        return writes.inDoubt();
     }
 
     @Override
@@ -365,6 +398,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
             cache.close();
             writes.close();
             queries.close();
+            instrumentation.close();
             try {
                 sessionFactory.close();
             } finally {

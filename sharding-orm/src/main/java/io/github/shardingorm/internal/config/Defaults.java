@@ -111,6 +111,19 @@ public final class Defaults {
     /** Wait before a cache listener reconnects after losing its connection; doubles up to 5 s (not a setting). */
     public static final long CACHE_LISTENER_RECONNECT_MILLIS = 100;
 
+    // ------------------------------------------------------------------ observability
+
+    /** {@code sharding.statistics}. */
+    public static final boolean STATISTICS = true;
+    /** {@code sharding.statistics.hot-window}. */
+    public static final long HOT_WINDOW_MILLIS = 60_000;
+    /** {@code sharding.routing-log}. */
+    public static final boolean ROUTING_LOG = false;
+    /** {@code sharding.routing-log.parameters}. */
+    public static final boolean ROUTING_LOG_PARAMETERS = false;
+    /** {@code sharding.saga.retention}: 7 days. */
+    public static final long SAGA_RETENTION_MILLIS = 7L * 24 * 3600 * 1000;
+
     // ------------------------------------------------------------------ deadlines and health (issue 14)
 
     /**

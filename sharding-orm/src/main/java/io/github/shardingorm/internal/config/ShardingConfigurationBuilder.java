@@ -55,6 +55,13 @@ public final class ShardingConfigurationBuilder {
     private Long nodeLeaseMillis;
     // caches
     private io.github.shardingorm.cache.CacheConfig cache;
+    // observability
+    private Boolean statistics;
+    private Long hotWindowMillis;
+    private Boolean routingLog;
+    private Boolean routingLogParameters;
+    private Long sagaRetentionMillis;
+    private final List<io.github.shardingorm.spi.CrossShardWriteListener> writeListeners = new ArrayList<>();
     // deadlines, health, replicas
     private final HealthConfigurationBuilder health = new HealthConfigurationBuilder();
 
@@ -228,6 +235,34 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    // ------------------------------------------------------------------ observability
+
+    public ShardingConfigurationBuilder statistics(boolean on) {
+        statistics = once(statistics, on, "statistics");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder hotShardWindow(Duration window) {
+        hotWindowMillis = onceMillis(hotWindowMillis, window, 1000, "hot-shard window");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder routingLog(boolean on, boolean showParameters) {
+        routingLog = once(routingLog, on, "routing log");
+        routingLogParameters = showParameters;
+        return this;
+    }
+
+    public ShardingConfigurationBuilder sagaRetention(Duration retention) {
+        sagaRetentionMillis = onceMillis(sagaRetentionMillis, retention, 0, "saga retention");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder crossShardWriteListener(io.github.shardingorm.spi.CrossShardWriteListener listener) {
+        writeListeners.add(Objects.requireNonNull(listener, "cross-shard write listener"));
+        return this;
+    }
+
     // ------------------------------------------------------------------ deadlines, health, replicas
 
     /** The setters of deadlines, breakers and replicas (their own builder, their own records). */
@@ -290,6 +325,9 @@ public final class ShardingConfigurationBuilder {
                         or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis()),
                         or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())),
                 or(cache, io.github.shardingorm.cache.CacheConfig.disabled()),
+                new ObservabilitySettings(or(statistics, Defaults.STATISTICS), or(hotWindowMillis, Defaults.HOT_WINDOW_MILLIS),
+                        or(routingLog, Defaults.ROUTING_LOG), or(routingLogParameters, Defaults.ROUTING_LOG_PARAMETERS),
+                        or(sagaRetentionMillis, Defaults.SAGA_RETENTION_MILLIS), writeListeners),
                 health.healthSettings(),
                 health.replicaSettings());
     }

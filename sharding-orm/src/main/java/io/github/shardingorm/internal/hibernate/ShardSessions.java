@@ -8,6 +8,8 @@ import io.github.shardingorm.internal.jdbc.ConnectionFailures;
 import io.github.shardingorm.internal.jdbc.ReadContext;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.jdbc.ShardUnavailableSqlException;
+import io.github.shardingorm.internal.stats.Instrumentation;
+import io.github.shardingorm.internal.stats.OperationKind;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,6 +31,9 @@ import org.hibernate.Transaction;
  * library's own machinery (sagas, two-phase commit, reference copies) uses {@link #fromOwnTransaction},
  * which never joins.
  *
+ * <p>Every run is one operation for the statistics and meters ({@link Instrumentation}): its
+ * shard, kind, duration and outcome (a joined call is counted by the transaction it joins).
+ *
  * <p>Health: work that needs the primary is refused before a session is opened while the
  * shard's breaker is open (no network, well under a millisecond); a connection failure of
  * read-write work counts against the shard. Read-your-writes: after a read-write transaction
@@ -39,18 +44,29 @@ public final class ShardSessions {
 
     private final SessionFactory sessionFactory;
     private final ShardContext context;
+    private final Instrumentation instrumentation;
     private final ShardPools pools;
 
-    /** Sessions without health or replicas (unit tests of the query planner). */
+    /** Sessions without statistics, health or replicas (unit tests of the query planner). */
     public ShardSessions(SessionFactory sessionFactory, ShardContext context) {
-        this(sessionFactory, context, null);
+        this(sessionFactory, context, Instrumentation.off(), null);
     }
 
-    public ShardSessions(SessionFactory sessionFactory, ShardContext context, ShardPools pools) {
+    public ShardSessions(SessionFactory sessionFactory, ShardContext context, Instrumentation instrumentation, ShardPools pools) {
         this.sessionFactory = sessionFactory;
         this.context = context;
+        this.instrumentation = instrumentation;
         this.pools = pools;
         context.attach(sessionFactory);
+    }
+
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
+    /** The same sessions, not counted in statistics or meters: for the library's own metadata reads. */
+    public ShardSessions uncounted() {
+        return new ShardSessions(sessionFactory, context, Instrumentation.off(), pools);
     }
 
     /** The thread's shard context. */
@@ -58,13 +74,18 @@ public final class ShardSessions {
         return context;
     }
 
-    /** Runs {@code work} in a transaction on {@code shard}, joining a surrounding one on the same shard. */
+    /** Runs {@code work} in a transaction on {@code shard}, joining a surrounding one on the same shard; counted as a keyed read ({@code readOnly}) or write. */
     public <R> R fromTransaction(String shard, boolean readOnly, Function<Session, R> work) {
+        return fromTransaction(shard, readOnly, readOnly ? OperationKind.READ : OperationKind.WRITE, work);
+    }
+
+    /** Like {@link #fromTransaction(String, boolean, Function)}, counted as {@code kind}. */
+    public <R> R fromTransaction(String shard, boolean readOnly, OperationKind kind, Function<Session, R> work) {
         Session joined = context.joinable(shard, () -> null);
         if (joined != null) {
             return joined(joined, work);
         }
-        return fromOwnTransaction(shard, readOnly, work);
+        return fromOwnTransaction(shard, readOnly, kind, work);
     }
 
     /**
@@ -78,6 +99,22 @@ public final class ShardSessions {
 
     /** Runs {@code work} in a transaction of its own on {@code shard}, whatever surrounds it. */
     public <R> R fromOwnTransaction(String shard, boolean readOnly, Function<Session, R> work) {
+        return fromOwnTransaction(shard, readOnly, readOnly ? OperationKind.READ : OperationKind.WRITE, work);
+    }
+
+    private <R> R fromOwnTransaction(String shard, boolean readOnly, OperationKind kind, Function<Session, R> work) {
+        long started = instrumentation.start();
+        try {
+            R result = ownTransaction(shard, readOnly, work);
+            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
+            return result;
+        } catch (RuntimeException e) {
+            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, e);
+            throw e;
+        }
+    }
+
+    private <R> R ownTransaction(String shard, boolean readOnly, Function<Session, R> work) {
         boolean replicas = pools != null && pools.hasReplicas(shard);
         if (!readOnly || !replicas) {
             refuseIfDown(shard);
@@ -113,6 +150,17 @@ public final class ShardSessions {
         }
     }
 
+    /**
+     * {@link #fromReadOnlySession} on the shard's primary, never a replica: for reads whose result
+     * outlives the call (a cache fill), which a lagging replica would keep stale past the write's
+     * invalidation.
+     */
+    public <R> R fromPrimaryReadOnlySession(String shard, Function<Session, R> work) {
+        try (ReadContext.Scope scope = ReadContext.with(ReadFrom.PRIMARY, -1)) {
+            return fromReadOnlySession(shard, work);
+        }
+    }
+
     private void refuseIfDown(String shard) {
         if (pools != null) {
             ShardUnavailableSqlException refused = pools.refusalIfOpen(shard);
@@ -144,31 +192,36 @@ public final class ShardSessions {
      * shard the read joins it (it sees that transaction's writes); on another shard it is refused.
      */
     public <R> R fromReadOnlySession(String shard, Function<Session, R> work) {
+        return fromReadOnlySession(shard, OperationKind.READ, work);
+    }
+
+    /** Like {@link #fromReadOnlySession(String, Function)}, counted as {@code kind}. */
+    public <R> R fromReadOnlySession(String shard, OperationKind kind, Function<Session, R> work) {
         Session joined = context.joinable(shard, () -> null);
         if (joined != null) {
             return joined(joined, work);
         }
-        if (pools == null || !pools.hasReplicas(shard)) {
-            refuseIfDown(shard);
+        long started = instrumentation.start();
+        R result;
+        try {
+            if (pools == null || !pools.hasReplicas(shard)) {
+                refuseIfDown(shard);
+            }
+        } catch (RuntimeException refused) {
+            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, refused);
+            throw refused;
         }
         try (ShardConnectionProvider.ReadMode autoCommit = ShardConnectionProvider.autoCommitReads();
              Session session = open(shard, true);
              ShardContext.Binding binding = context.work(shard, session)) {
-            return work.apply(session);
+            result = work.apply(session);
         } catch (RuntimeException e) {
-            throw translate(shard, true, e);
+            RuntimeException translated = translate(shard, true, e);
+            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, translated);
+            throw translated;
         }
-    }
-
-    /**
-     * {@link #fromReadOnlySession} on the shard's primary, never a replica: for reads whose result
-     * outlives the call (a cache fill), which a lagging replica would keep stale past the write's
-     * invalidation.
-     */
-    public <R> R fromPrimaryReadOnlySession(String shard, Function<Session, R> work) {
-        try (ReadContext.Scope scope = ReadContext.with(ReadFrom.PRIMARY, -1)) {
-            return fromReadOnlySession(shard, work);
-        }
+        instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
+        return result;
     }
 
     /** Runs {@code work} in a session on {@code shard} without a transaction of its own (joining a surrounding one). */
@@ -177,13 +230,24 @@ public final class ShardSessions {
         if (joined != null) {
             return joined(joined, work);
         }
-        refuseIfDown(shard);
+        long started = instrumentation.start();
+        R result;
+        try {
+            refuseIfDown(shard);
+        } catch (RuntimeException refused) {
+            instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, refused);
+            throw refused;
+        }
         try (Session session = open(shard, false);
              ShardContext.Binding binding = context.work(shard, session)) {
-            return work.apply(session);
+            result = work.apply(session);
         } catch (RuntimeException e) {
-            throw translate(shard, false, e);
+            RuntimeException translated = translate(shard, false, e);
+            instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, translated);
+            throw translated;
         }
+        instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, null);
+        return result;
     }
 
     /** Session property: the first failure of a joined call, kept as the cause of the rollback it forces. */

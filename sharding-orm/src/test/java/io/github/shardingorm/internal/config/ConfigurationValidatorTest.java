@@ -49,7 +49,7 @@ class ConfigurationValidatorTest {
                     new RoutingSettings(ShardingStrategies.hash(), bucketCount, nodeId),
                     new PoolSettings(timeoutMillis, maximumPoolSize, minimumIdle, poolSizes, Map.of()),
                     new SessionSettings(batchSize, hibernate), new QuerySettings(4), CrossShardWrites.DEFAULTS, TopologySettings.DEFAULTS,
-                    io.github.shardingorm.cache.CacheConfig.disabled(), health, replicas);
+                    io.github.shardingorm.cache.CacheConfig.disabled(), ObservabilitySettings.DEFAULTS, health, replicas);
         }
 
         List<String> problems() {
