@@ -95,6 +95,14 @@ public interface ShardedPersistence extends AutoCloseable {
     /** Runs {@code work} in a read-only transaction on the shard of {@code key}: entities are loaded read-only and the connection is read-only. */
     <R> R fromReadOnlyTransaction(Object key, Function<Session, R> work);
 
+    /**
+     * Like {@link #fromReadOnlyTransaction(Object, Function)}, reading where {@code readFrom} says
+     * (instead of the configured default) and, from a replica, only one lagging at most {@code maxLag}
+     * (null: the configured limit).
+     */
+    <R> R fromReadOnlyTransaction(Object key, io.github.shardingorm.health.ReadFrom readFrom, java.time.Duration maxLag,
+                                  Function<Session, R> work);
+
     /** Runs {@code work} with a session on the shard of {@code key}, without starting a transaction, and returns its result. */
     <R> R fromSession(Object key, Function<Session, R> work);
 
@@ -250,6 +258,35 @@ public interface ShardedPersistence extends AutoCloseable {
      * @throws io.github.shardingorm.query.ShardQueryException naming the shards that failed (the others committed)
      */
     void executeOnAllShards(String nativeSql);
+
+    // ------------------------------------------------------------------ health and read-your-writes
+
+    /**
+     * The health of every shard: its primary and each replica, with state ({@code UP}, {@code DEGRADED},
+     * {@code DOWN}), since when, the last error, the last probe's latency, and a replica's lag. Taken
+     * from what the probes and calls observed: no I/O.
+     */
+    java.util.List<io.github.shardingorm.health.ShardHealth> health();
+
+    /**
+     * The current thread's consistency token: the commit positions of the writes this thread
+     * committed on shards with replicas, plus tokens it adopted. Send it along (its
+     * {@code toString()}) to whoever must read those writes elsewhere.
+     */
+    io.github.shardingorm.health.ConsistencyToken consistencyToken();
+
+    /** Adds {@code token}'s positions to the current thread's token (e.g. one received with an HTTP request). */
+    void adoptConsistency(io.github.shardingorm.health.ConsistencyToken token);
+
+    /** Forgets the current thread's token (e.g. at the end of a request, on a pooled thread). */
+    void resetConsistency();
+
+    /**
+     * Runs {@code work} with {@code token} as the thread's token: its reads see at least those
+     * writes; the writes it commits extend the token, which {@link #consistencyToken()} inside
+     * {@code work} returns. The thread's previous token is restored afterwards.
+     */
+    <R> R withConsistency(io.github.shardingorm.health.ConsistencyToken token, java.util.function.Supplier<R> work);
 
     /**
      * Per-shard statistics: operations, errors, latency percentiles, the sliding-window shares and

@@ -3,6 +3,8 @@ package io.github.shardingorm;
 import io.github.shardingorm.internal.boot.ShardedPersistenceBootstrap;
 import io.github.shardingorm.internal.config.ShardingConfiguration;
 import io.github.shardingorm.internal.config.ShardingConfigurationBuilder;
+import io.github.shardingorm.health.ReadFallback;
+import io.github.shardingorm.health.ReadFrom;
 import io.github.shardingorm.saga.SagaDefinition;
 import io.github.shardingorm.spi.ShardingStrategy;
 import java.time.Duration;
@@ -18,6 +20,10 @@ public final class ShardedPersistenceBuilder {
     /** The values given so far; each one left unset takes its default when the configuration is built. */
     private final ShardingConfigurationBuilder configuration = ShardingConfiguration.builder();
     private boolean built;
+    /** The shard {@link #replica} calls attach to; with its credentials. */
+    private String lastShardId;
+    private String lastUsername;
+    private String lastPassword;
 
     ShardedPersistenceBuilder() {
     }
@@ -33,6 +39,39 @@ public final class ShardedPersistenceBuilder {
     public ShardedPersistenceBuilder shard(String id, String jdbcUrl, String username, String password) {
         checkNotBuilt();
         configuration.shard(id, jdbcUrl, username, password);
+        lastShardId = id;
+        lastUsername = username;
+        lastPassword = password;
+        return this;
+    }
+
+    /**
+     * Adds a streaming replica to the shard added last ({@code shard("s1", url, user, pw).replica(r1).replica(r2)}),
+     * with that shard's credentials. Read-only work may read there (see {@link #readFrom(ReadFrom)});
+     * writes never do. {@link #build()} refuses a replica that is a primary ({@code pg_is_in_recovery()}
+     * false) or replicates another database; an unreachable replica is only logged and starts {@code DOWN}.
+     *
+     * @throws IllegalStateException when no shard was added before
+     */
+    public ShardedPersistenceBuilder replica(String jdbcUrl) {
+        return replica(jdbcUrl, lastUsername, lastPassword);
+    }
+
+    /** Like {@link #replica(String)}, with its own credentials (the password is never logged or printed). */
+    public ShardedPersistenceBuilder replica(String jdbcUrl, String username, String password) {
+        checkNotBuilt();
+        if (lastShardId == null) {
+            throw new IllegalStateException("replica(" + io.github.shardingorm.internal.config.JdbcUrls.mask(String.valueOf(jdbcUrl))
+                    + ") needs a shard first: shard(id, url, user, password).replica(url)");
+        }
+        configuration.health().replica(lastShardId, jdbcUrl, username, password);
+        return this;
+    }
+
+    /** Adds a streaming replica to the shard {@code shardId} (which may be added later). */
+    public ShardedPersistenceBuilder replica(String shardId, String jdbcUrl, String username, String password) {
+        checkNotBuilt();
+        configuration.health().replica(shardId, jdbcUrl, username, password);
         return this;
     }
 
@@ -262,6 +301,99 @@ public final class ShardedPersistenceBuilder {
         return this;
     }
 
+    // ------------------------------------------------------------------ deadlines, health, replicas
+
+    /**
+     * pgjdbc's {@code socketTimeout} on every shard connection: the longest wait for any answer, so
+     * that a hung server fails the call, naming the shard. Default 35 s (above the statement timeout);
+     * {@link Duration#ZERO} disables it. pgjdbc counts whole seconds (rounded up).
+     */
+    public ShardedPersistenceBuilder socketTimeout(Duration timeout) {
+        checkNotBuilt();
+        configuration.health().socketTimeout(timeout);
+        return this;
+    }
+
+    /** Overrides {@link #socketTimeout(Duration)} for one shard. */
+    public ShardedPersistenceBuilder socketTimeout(String shardId, Duration timeout) {
+        checkNotBuilt();
+        configuration.health().socketTimeout(shardId, timeout);
+        return this;
+    }
+
+    /**
+     * PostgreSQL's {@code statement_timeout} on every shard connection; default 30 s, {@link Duration#ZERO}
+     * disables it. Per call: Hibernate's query timeout ({@code query.setTimeout}), or a fan-out's
+     * {@code timeout(...)}.
+     */
+    public ShardedPersistenceBuilder statementTimeout(Duration timeout) {
+        checkNotBuilt();
+        configuration.health().statementTimeout(timeout);
+        return this;
+    }
+
+    /** Overrides {@link #statementTimeout(Duration)} for one shard. */
+    public ShardedPersistenceBuilder statementTimeout(String shardId, Duration timeout) {
+        checkNotBuilt();
+        configuration.health().statementTimeout(shardId, timeout);
+        return this;
+    }
+
+    /** Consecutive failures (calls or probes) that open a shard's circuit breaker; default 3. */
+    public ShardedPersistenceBuilder failureThreshold(int failures) {
+        checkNotBuilt();
+        configuration.health().failureThreshold(failures);
+        return this;
+    }
+
+    /**
+     * The health probe of every primary and replica, on its own connection (not from the pools):
+     * default every 250 ms (also the period of replica lag samples), 2 s deadline (at least 1 s).
+     */
+    public ShardedPersistenceBuilder healthProbe(Duration interval, Duration timeout) {
+        checkNotBuilt();
+        configuration.health().probe(interval, timeout);
+        return this;
+    }
+
+    /** Where read-only work reads by default; default {@link ReadFrom#REPLICA_PREFERRED} (the primary when a shard has no replica). */
+    public ShardedPersistenceBuilder readFrom(ReadFrom readFrom) {
+        checkNotBuilt();
+        configuration.health().readFrom(readFrom);
+        return this;
+    }
+
+    /** A replica lagging more than this gets no reads until it catches up; default 1 s. */
+    public ShardedPersistenceBuilder maxReplicaLag(Duration lag) {
+        checkNotBuilt();
+        configuration.health().maxReplicaLag(lag);
+        return this;
+    }
+
+    /** How long a read waits for a replica to replay the caller's writes before it reads the primary; default 100 ms. */
+    public ShardedPersistenceBuilder readYourWritesWait(Duration wait) {
+        checkNotBuilt();
+        configuration.health().readYourWritesWait(wait);
+        return this;
+    }
+
+    /**
+     * The cap on reads of one shard falling back to its primary at the same time because no replica
+     * qualifies (default 5), and what reads do beyond it (default {@link ReadFallback#FAIL}).
+     */
+    public ShardedPersistenceBuilder primaryFallback(int permits, ReadFallback beyond) {
+        checkNotBuilt();
+        configuration.health().primaryFallback(permits, beyond);
+        return this;
+    }
+
+    /** The lag bound of {@link ReadFallback#STALE} reads and of replica reads while the primary is down; default 30 s. */
+    public ShardedPersistenceBuilder maxStaleness(Duration staleness) {
+        checkNotBuilt();
+        configuration.health().maxStaleness(staleness);
+        return this;
+    }
+
     /**
      * How often the stored topology is polled when no notification arrives; a new version reaches
      * this instance within it at the latest (a notification brings it at once); default 250 ms.
@@ -362,6 +494,7 @@ public final class ShardedPersistenceBuilder {
     @Override
     public String toString() {
         ShardingConfiguration c = configuration.build();
-        return "ShardedPersistenceBuilder{shards=" + c.shards() + ", entities=" + c.entities() + "}";
+        return "ShardedPersistenceBuilder{shards=" + c.shards() + ", replicas=" + c.replicas().replicas()
+                + ", entities=" + c.entities() + "}";
     }
 }

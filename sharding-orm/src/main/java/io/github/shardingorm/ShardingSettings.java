@@ -188,4 +188,56 @@ public interface ShardingSettings {
      * batches, by the recovery loop); 0 keeps them for ever. Default 604800000 (7 days).
      */
     String SAGA_RETENTION = "sharding.saga.retention";
+
+    // ------------------------------------------------------------------ deadlines, health, replicas (issue 14)
+
+    /**
+     * Milliseconds pgjdbc waits for any answer from a shard ({@code socketTimeout}, rounded up to whole
+     * seconds) before the call fails naming the shard: what stops a hung server from blocking a call.
+     * 0 disables it. Default 35000. pgjdbc's connect and login timeouts follow {@link #CONNECTION_TIMEOUT}.
+     */
+    String SOCKET_TIMEOUT = "sharding.socket-timeout";
+
+    /** Milliseconds of PostgreSQL's {@code statement_timeout} on every shard connection; 0 disables it. Default 30000. */
+    String STATEMENT_TIMEOUT = "sharding.statement-timeout";
+
+    /** Per shard: overrides {@link #SOCKET_TIMEOUT} for this shard. */
+    String SHARD_SOCKET_TIMEOUT = "socket-timeout";
+    /** Per shard: overrides {@link #STATEMENT_TIMEOUT} for this shard. */
+    String SHARD_STATEMENT_TIMEOUT = "statement-timeout";
+    /** Per shard: comma-separated JDBC URLs of its streaming replicas, reached with the shard's credentials. */
+    String SHARD_REPLICAS = "replicas";
+
+    /** Consecutive failures (of calls or health probes) that open a shard's circuit breaker. Default 3. */
+    String HEALTH_FAILURE_THRESHOLD = "sharding.health.failure-threshold";
+
+    /** Milliseconds between health probes of each primary and replica (also replica lag samples). Default 250, minimum 50. */
+    String HEALTH_PROBE_INTERVAL = "sharding.health.probe-interval";
+
+    /** Milliseconds a health probe may take (connect and query). Default 2000, minimum 1000. */
+    String HEALTH_PROBE_TIMEOUT = "sharding.health.probe-timeout";
+
+    /**
+     * Where read-only work reads: {@code primary}, {@code replica_preferred} (default; the primary when
+     * a shard has no replica) or {@code replica_only}. See {@link io.github.shardingorm.health.ReadFrom}.
+     */
+    String READ_FROM = "sharding.read-from";
+
+    /** Milliseconds of replay lag beyond which a replica gets no reads. Default 1000. */
+    String REPLICA_MAX_LAG = "sharding.replica.max-lag";
+
+    /** Milliseconds a read waits for a replica to replay the caller's writes before it reads the primary. Default 100. */
+    String REPLICA_READ_YOUR_WRITES_WAIT = "sharding.replica.read-your-writes-wait";
+
+    /** Reads of one shard that may fall back to its primary at the same time when no replica qualifies. Default 5. */
+    String REPLICA_PRIMARY_FALLBACK_PERMITS = "sharding.replica.primary-fallback-permits";
+
+    /**
+     * Beyond those permits: {@code fail} (default) or {@code stale} (a replica within
+     * {@link #REPLICA_MAX_STALENESS}). See {@link io.github.shardingorm.health.ReadFallback}.
+     */
+    String REPLICA_FALLBACK = "sharding.replica.fallback";
+
+    /** Milliseconds of lag that stale fallback reads, and replica reads while the primary is down, accept. Default 30000. */
+    String REPLICA_MAX_STALENESS = "sharding.replica.max-staleness";
 }

@@ -39,8 +39,9 @@ class PackageRulesTest {
             "config",     "",                                      // ground floor: the validated configuration and every default
             "stats",      "",                                      // statistics and the events seam: no Hibernate, no JDBC, no Micrometer
             "routing",    "config stats",                          // the router and the strategies: no Hibernate, no JDBC
-            "jdbc",       "config",                                // pools and plain JDBC on one shard: no Hibernate
-            "hibernate",  "config routing jdbc stats",             // Hibernate wiring: connection provider, guards, sessions
+            "health",     "config",                                // breakers, probes, lag samples of every database: no pools, no Hibernate
+            "jdbc",       "config health",                         // pools, replica choice and plain JDBC on one shard: no Hibernate
+            "hibernate",  "config routing jdbc stats health",      // Hibernate wiring: connection provider, guards, sessions
             "id",         "config routing",                        // the @ShardedId generator (Hibernate instantiates it)
             "query",      "config routing jdbc hibernate stats",   // queries across shards
             "cache",      "config routing jdbc hibernate",         // second-level cache, cache-aside, invalidation (issue 16)
@@ -55,7 +56,7 @@ class PackageRulesTest {
             "metrics",    "config stats jdbc boot");               // the Micrometer binding: the only floor that knows Micrometer
 
     /** Hibernate is wired in one place; these packages must not know it. */
-    private static final Set<String> WITHOUT_HIBERNATE = Set.of("config", "routing", "jdbc", "resharding");
+    private static final Set<String> WITHOUT_HIBERNATE = Set.of("config", "routing", "jdbc", "health", "resharding");
 
     /**
      * The API reaches internals through one door: the builder hands the configuration

@@ -58,6 +58,13 @@ public interface ShardedQuery<R> {
      */
     ShardedQuery<R> timeout(Duration timeout);
 
+    /**
+     * Where the shards' reads of {@link #list()} and {@link #result()} go (instead of the configured
+     * default, see {@link io.github.shardingorm.health.ReadFrom}); the caller's consistency token goes
+     * with them. {@link #stream()} reads the primaries.
+     */
+    ShardedQuery<R> readFrom(io.github.shardingorm.health.ReadFrom readFrom);
+
     /** What to do when a shard fails; default {@link FailurePolicy#FAIL}. */
     ShardedQuery<R> failurePolicy(FailurePolicy policy);
 

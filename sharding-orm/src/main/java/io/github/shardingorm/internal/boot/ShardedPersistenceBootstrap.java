@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>check the configuration (bean constraints and cross-field rules), bind the strategy and
  *       scan the entities, collecting problems; stop if there are any;</li>
- *   <li>start one pool per shard and check every shard is reachable (in parallel, within the
- *       connection timeout); stop if any is not;</li>
+ *   <li>start one pool per shard (and per replica) and check every shard is reachable (in parallel,
+ *       within the connection timeout), and every replica is a replica of its shard; stop if any is
+ *       not (an unreachable replica only starts DOWN); start the health probes;</li>
  *   <li>start ONE Hibernate SessionFactory whose tenants are the shards, with its caches (checked for
  *       shard safety, one invalidation listener per shard: {@code CacheRuntime});</li>
  *   <li>apply the schema action to every shard, including the write-log tables ({@code shorm_saga},
@@ -89,7 +90,8 @@ public final class ShardedPersistenceBootstrap {
             throw new ShardingConfigurationException(problems);
         }
 
-        ShardPools pools = ShardPools.create(configuration.shards(), configuration.pools());
+        ShardPools pools = ShardPools.create(configuration.shards(), configuration.pools(), configuration.health(),
+                configuration.replicas());
         Instrumentation instrumentation = instrumentation(configuration, router);
         for (String shard : configuration.shardIds()) {
             if (pools.pool(shard) != null) { // a user's own non-HikariCP DataSource has no Hikari meters
@@ -131,7 +133,7 @@ public final class ShardedPersistenceBootstrap {
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
-            ShardSessions sessions = new ShardSessions(sessionFactory, context, instrumentation);
+            ShardSessions sessions = new ShardSessions(sessionFactory, context, instrumentation, pools);
             queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism(),
                     RoutingLog.of(configuration.observability()));
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);

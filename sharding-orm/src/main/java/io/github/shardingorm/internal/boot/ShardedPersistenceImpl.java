@@ -4,8 +4,12 @@ import io.github.shardingorm.CrossShardSessions;
 import io.github.shardingorm.ReferenceTables;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedRepository;
+import io.github.shardingorm.health.ConsistencyToken;
+import io.github.shardingorm.health.ReadFrom;
+import io.github.shardingorm.health.ShardHealth;
 import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.jdbc.ReadContext;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.repository.SavesAcrossShards;
 import io.github.shardingorm.internal.repository.ShardedRepositoryImpl;
@@ -27,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.time.Duration;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 
@@ -95,6 +101,44 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     @Override
     public <R> R fromReadOnlyTransaction(Object key, Function<Session, R> work) {
         return sessions.fromTransaction(router.shardOfKey(key), true, work);
+    }
+
+    @Override
+    public <R> R fromReadOnlyTransaction(Object key, ReadFrom readFrom, Duration maxLag, Function<Session, R> work) {
+        java.util.Objects.requireNonNull(readFrom, "readFrom");
+        if (maxLag != null && maxLag.isNegative()) {
+            throw new IllegalArgumentException("maximum lag must not be negative but was " + maxLag);
+        }
+        return sessions.fromReadOnlyTransaction(router.shardOfKey(key), readFrom, maxLag == null ? -1 : maxLag.toMillis(), work);
+    }
+
+    @Override
+    public List<ShardHealth> health() {
+        return pools.health();
+    }
+
+    @Override
+    public ConsistencyToken consistencyToken() {
+        return ReadContext.token();
+    }
+
+    @Override
+    public void adoptConsistency(ConsistencyToken token) {
+        ReadContext.adopt(java.util.Objects.requireNonNull(token, "token"));
+    }
+
+    @Override
+    public void resetConsistency() {
+        ReadContext.resetToken();
+    }
+
+    @Override
+    public <R> R withConsistency(ConsistencyToken token, Supplier<R> work) {
+        java.util.Objects.requireNonNull(token, "token");
+        java.util.Objects.requireNonNull(work, "work");
+        try (ReadContext.Scope scope = ReadContext.withToken(token)) {
+            return work.get();
+        }
     }
 
     @Override

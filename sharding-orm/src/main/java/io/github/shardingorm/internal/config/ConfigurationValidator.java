@@ -83,7 +83,65 @@ public final class ConfigurationValidator {
                 }
             }
         }
+        Set<String> urls = new HashSet<>();
+        configuration.shards().forEach(d -> {
+            if (d.jdbcUrl() != null) {
+                urls.add(d.jdbcUrl());
+            }
+        });
+        checkHealthAndReplicas(configuration, seen, urls, problems);
         return problems;
+    }
+
+    private static void atLeast(List<String> problems, String path, String what, long value, long minimum) {
+        if (value < minimum) {
+            problems.add(path + ": " + what + " must be >= " + minimum + " (was: " + value + ")");
+        }
+    }
+
+    /** Ranges of deadlines, breaker and replica settings; per-shard deadlines name configured shards; replicas belong to configured shards, each URL once, never a shard's own. */
+    private static void checkHealthAndReplicas(ShardingConfiguration configuration, Set<String> shards, Set<String> urls,
+                                               List<String> problems) {
+        HealthSettings health = configuration.health();
+        ReplicaSettings reads = configuration.replicas();
+        atLeast(problems, "health.socketTimeoutMillis", "socket timeout", health.socketTimeoutMillis(), 0);
+        atLeast(problems, "health.statementTimeoutMillis", "statement timeout", health.statementTimeoutMillis(), 0);
+        health.socketTimeouts().forEach((shard, v) -> atLeast(problems, "health.socketTimeouts[" + shard + "]",
+                "socket timeout of shard '" + shard + "'", v, 0));
+        health.statementTimeouts().forEach((shard, v) -> atLeast(problems, "health.statementTimeouts[" + shard + "]",
+                "statement timeout of shard '" + shard + "'", v, 0));
+        atLeast(problems, "health.failureThreshold", "failure threshold", health.failureThreshold(), 1);
+        atLeast(problems, "health.probeIntervalMillis", "probe interval (ms)", health.probeIntervalMillis(), 50);
+        atLeast(problems, "health.probeTimeoutMillis", "probe timeout (ms; pgjdbc counts whole seconds)", health.probeTimeoutMillis(), 1000);
+        atLeast(problems, "replicas.maxLagMillis", "maximum replica lag", reads.maxLagMillis(), 0);
+        atLeast(problems, "replicas.readYourWritesWaitMillis", "read-your-writes wait", reads.readYourWritesWaitMillis(), 0);
+        atLeast(problems, "replicas.primaryFallbackPermits", "primary fallback permits", reads.primaryFallbackPermits(), 0);
+        atLeast(problems, "replicas.maxStalenessMillis", "maximum staleness", reads.maxStalenessMillis(), 0);
+        for (String shardId : health.socketTimeouts().keySet()) {
+            if (!shards.contains(shardId)) {
+                problems.add("socket timeout set for unknown shard '" + shardId + "' (configured: " + shards + ")");
+            }
+        }
+        for (String shardId : health.statementTimeouts().keySet()) {
+            if (!shards.contains(shardId)) {
+                problems.add("statement timeout set for unknown shard '" + shardId + "' (configured: " + shards + ")");
+            }
+        }
+        Set<String> replicaUrls = new HashSet<>();
+        for (ReplicaDefinition replica : configuration.replicas().replicas()) {
+            if (!shards.contains(replica.shardId())) {
+                problems.add("replica " + JdbcUrls.mask(replica.jdbcUrl()) + " of unknown shard '" + replica.shardId()
+                        + "' (configured: " + shards + ")");
+            } else if (!PostgresUrls.isPostgres(replica.jdbcUrl())) {
+                problems.add("replica " + JdbcUrls.mask(replica.jdbcUrl()) + " of shard '" + replica.shardId()
+                        + "' is not a PostgreSQL URL (jdbc:postgresql:...): replicas are PostgreSQL streaming replicas");
+            } else if (urls.contains(replica.jdbcUrl())) {
+                problems.add("replica of shard '" + replica.shardId() + "' uses the JDBC URL of a shard's primary ("
+                        + JdbcUrls.mask(replica.jdbcUrl()) + ")");
+            } else if (!replicaUrls.add(replica.jdbcUrl())) {
+                problems.add("replica " + JdbcUrls.mask(replica.jdbcUrl()) + " is configured twice");
+            }
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package io.github.shardingorm.internal.config;
 
 import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.TwoPhaseCommitMode;
+import io.github.shardingorm.health.ReadFallback;
+import io.github.shardingorm.health.ReadFrom;
 import io.github.shardingorm.routing.ShardingStrategies;
 import io.github.shardingorm.spi.ShardingStrategy;
 
@@ -121,4 +123,38 @@ public final class Defaults {
     public static final boolean ROUTING_LOG_PARAMETERS = false;
     /** {@code sharding.saga.retention}: 7 days. */
     public static final long SAGA_RETENTION_MILLIS = 7L * 24 * 3600 * 1000;
+
+    // ------------------------------------------------------------------ deadlines and health (issue 14)
+
+    /**
+     * {@code sharding.socket-timeout}: pgjdbc's {@code socketTimeout}, the longest wait for any
+     * answer; a little above the statement timeout, so that a slow statement is cancelled by the
+     * server (SQLState 57014) before the socket gives up, and only a hung server hits this.
+     */
+    public static final long SOCKET_TIMEOUT_MILLIS = 35_000;
+    /** {@code sharding.statement-timeout}: PostgreSQL's {@code statement_timeout} on the pools' connections. */
+    public static final long STATEMENT_TIMEOUT_MILLIS = 30_000;
+    /** {@code sharding.health.failure-threshold}: consecutive failures that open a shard's breaker. */
+    public static final int FAILURE_THRESHOLD = 3;
+    /** {@code sharding.health.probe-interval}: also the period of replica lag samples. */
+    public static final long PROBE_INTERVAL_MILLIS = 250;
+    /** {@code sharding.health.probe-timeout}. */
+    public static final long PROBE_TIMEOUT_MILLIS = 2_000;
+    /** The longest wait between two probes of an open breaker (not a setting): UP within about this of healing. */
+    public static final long PROBE_MAX_BACKOFF_MILLIS = 1_000;
+
+    // ------------------------------------------------------------------ read replicas (issue 14)
+
+    /** {@code sharding.read-from}. */
+    public static final ReadFrom READ_FROM = ReadFrom.REPLICA_PREFERRED;
+    /** {@code sharding.replica.max-lag}. */
+    public static final long MAX_REPLICA_LAG_MILLIS = 1_000;
+    /** {@code sharding.replica.read-your-writes-wait}. */
+    public static final long READ_YOUR_WRITES_WAIT_MILLIS = 100;
+    /** {@code sharding.replica.primary-fallback-permits}. */
+    public static final int PRIMARY_FALLBACK_PERMITS = 5;
+    /** {@code sharding.replica.fallback}. */
+    public static final ReadFallback READ_FALLBACK = ReadFallback.FAIL;
+    /** {@code sharding.replica.max-staleness}. */
+    public static final long MAX_STALENESS_MILLIS = 30_000;
 }

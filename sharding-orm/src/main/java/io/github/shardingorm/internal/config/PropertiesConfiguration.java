@@ -74,6 +74,7 @@ public final class PropertiesConfiguration {
             }
             Integer weight = integer(p, prefix + ShardingSettings.SHARD_WEIGHT, problems);
             weights.put(id, weight == null ? Defaults.SHARD_WEIGHT : weight);
+            HealthProperties.applyShard(p, id, builder, problems);
         }
         List<Class<?>> entities = new ArrayList<>();
         for (String name : list(p.get(ShardingSettings.ENTITIES))) {
@@ -175,6 +176,7 @@ public final class PropertiesConfiguration {
         }
         applyCrossShardWrites(p, builder, problems);
         applyObservability(p, builder, problems);
+        HealthProperties.apply(p, builder, problems);
         p.forEach((k, v) -> {
             if (k.startsWith("hibernate.") || k.startsWith("jakarta.persistence.")) {
                 builder.hibernateProperty(k, objects.get(k));
@@ -285,7 +287,8 @@ public final class PropertiesConfiguration {
     }
 
     private static boolean known(String key, List<String> shardIds) {
-        if (ShardingSettings.QUERY_PARALLELISM.equals(key) || ShardingSettings.TOPOLOGY_POLL_INTERVAL.equals(key)
+        if (ShardingSettings.QUERY_PARALLELISM.equals(key) || HealthProperties.known(key, shardIds)
+                || ShardingSettings.TOPOLOGY_POLL_INTERVAL.equals(key)
                 || ShardingSettings.TOPOLOGY_STALE_AFTER.equals(key) || key.startsWith(ShardingSettings.POOL_PREFIX)) {
             return true;
         }

@@ -24,6 +24,8 @@ import java.util.List;
  * @param topology     the stored topology: polling, staleness bound, fence wait
  * @param cache        the second-level cache and the cache-aside of keyed reads (issue 16)
  * @param observability statistics, hot shards, routing log, saga-log retention
+ * @param health       deadlines and circuit breakers
+ * @param replicas     read replicas and read routing
  */
 public record ShardingConfiguration(
         List<ShardDefinition> shards,
@@ -36,19 +38,22 @@ public record ShardingConfiguration(
         CrossShardWrites writes,
         TopologySettings topology,
         io.github.shardingorm.cache.CacheConfig cache,
-        ObservabilitySettings observability) {
+        ObservabilitySettings observability,
+        HealthSettings health,
+        ReplicaSettings replicas) {
 
     public ShardingConfiguration {
         shards = List.copyOf(shards);
         entities = List.copyOf(entities);
     }
 
-    /** A configuration that caches nothing, with the default observability. */
+    /** A configuration that caches nothing, with the default observability, deadlines and breakers, and no replicas. */
     public ShardingConfiguration(List<ShardDefinition> shards, List<Class<?>> entities, SchemaAction schemaAction,
                                  RoutingSettings routing, PoolSettings pools, SessionSettings sessions,
                                  QuerySettings queries, CrossShardWrites writes, TopologySettings topology) {
         this(shards, entities, schemaAction, routing, pools, sessions, queries, writes, topology,
-                io.github.shardingorm.cache.CacheConfig.disabled(), ObservabilitySettings.DEFAULTS);
+                io.github.shardingorm.cache.CacheConfig.disabled(), ObservabilitySettings.DEFAULTS, HealthSettings.DEFAULTS,
+                ReplicaSettings.DEFAULTS);
     }
 
     /** A builder that takes every value left unset from {@link Defaults}. */

@@ -62,6 +62,8 @@ public final class ShardingConfigurationBuilder {
     private Boolean routingLogParameters;
     private Long sagaRetentionMillis;
     private final List<io.github.shardingorm.spi.CrossShardWriteListener> writeListeners = new ArrayList<>();
+    // deadlines, health, replicas
+    private final HealthConfigurationBuilder health = new HealthConfigurationBuilder();
 
     ShardingConfigurationBuilder() {
     }
@@ -261,6 +263,13 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    // ------------------------------------------------------------------ deadlines, health, replicas
+
+    /** The setters of deadlines, breakers and replicas (their own builder, their own records). */
+    public HealthConfigurationBuilder health() {
+        return health;
+    }
+
     // ------------------------------------------------------------------ build
 
     /** How often the stored topology is polled when no notification arrives. */
@@ -316,10 +325,11 @@ public final class ShardingConfigurationBuilder {
                         or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis()),
                         or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())),
                 or(cache, io.github.shardingorm.cache.CacheConfig.disabled()),
-
                 new ObservabilitySettings(or(statistics, Defaults.STATISTICS), or(hotWindowMillis, Defaults.HOT_WINDOW_MILLIS),
                         or(routingLog, Defaults.ROUTING_LOG), or(routingLogParameters, Defaults.ROUTING_LOG_PARAMETERS),
-                        or(sagaRetentionMillis, Defaults.SAGA_RETENTION_MILLIS), writeListeners));
+                        or(sagaRetentionMillis, Defaults.SAGA_RETENTION_MILLIS), writeListeners),
+                health.healthSettings(),
+                health.replicaSettings());
     }
 
     private static <V> V or(V value, V otherwise) {

@@ -7,8 +7,9 @@ import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
 
 /**
  * Hibernate's view of the shard pools: the tenant identifier IS the shard id. Read-only
- * sessions get read-only connections (the seam where replicas plug in), in auto-commit when
- * they read outside a transaction.
+ * sessions (Hibernate 7.2+ calls {@link #getReadOnlyConnection}) get a replica's connection when
+ * one qualifies ({@code ShardPools.readOnlyConnection}), else the primary's, marked read-only; in
+ * auto-commit when they read outside a transaction.
  */
 public final class ShardConnectionProvider implements MultiTenantConnectionProvider<Object> {
 
@@ -88,7 +89,7 @@ public final class ShardConnectionProvider implements MultiTenantConnectionProvi
 
     @Override
     public void releaseReadOnlyConnection(Object tenantIdentifier, Connection connection) throws SQLException {
-        connection.close();
+        pools.releaseReadOnly(connection);
     }
 
     @Override

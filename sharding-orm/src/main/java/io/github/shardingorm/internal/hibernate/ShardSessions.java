@@ -2,11 +2,17 @@ package io.github.shardingorm.internal.hibernate;
 
 import io.github.shardingorm.ShardUnavailableException;
 import io.github.shardingorm.ShardingException;
+import io.github.shardingorm.health.ReadFrom;
+import io.github.shardingorm.internal.health.Failures;
 import io.github.shardingorm.internal.jdbc.ConnectionFailures;
+import io.github.shardingorm.internal.jdbc.ReadContext;
+import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.jdbc.ShardUnavailableSqlException;
 import io.github.shardingorm.internal.stats.Instrumentation;
 import io.github.shardingorm.internal.stats.OperationKind;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.hibernate.Session;
@@ -27,21 +33,30 @@ import org.hibernate.Transaction;
  *
  * <p>Every run is one operation for the statistics and meters ({@link Instrumentation}): its
  * shard, kind, duration and outcome (a joined call is counted by the transaction it joins).
+ *
+ * <p>Health: work that needs the primary is refused before a session is opened while the
+ * shard's breaker is open (no network, well under a millisecond); a connection failure of
+ * read-write work counts against the shard. Read-your-writes: after a read-write transaction
+ * of a shard with replicas commits, one round trip reads the primary's WAL position (at or past
+ * the commit record) into the thread's consistency token.
  */
 public final class ShardSessions {
 
     private final SessionFactory sessionFactory;
     private final ShardContext context;
     private final Instrumentation instrumentation;
+    private final ShardPools pools;
 
+    /** Sessions without statistics, health or replicas (unit tests of the query planner). */
     public ShardSessions(SessionFactory sessionFactory, ShardContext context) {
-        this(sessionFactory, context, Instrumentation.off());
+        this(sessionFactory, context, Instrumentation.off(), null);
     }
 
-    public ShardSessions(SessionFactory sessionFactory, ShardContext context, Instrumentation instrumentation) {
+    public ShardSessions(SessionFactory sessionFactory, ShardContext context, Instrumentation instrumentation, ShardPools pools) {
         this.sessionFactory = sessionFactory;
         this.context = context;
         this.instrumentation = instrumentation;
+        this.pools = pools;
         context.attach(sessionFactory);
     }
 
@@ -51,7 +66,7 @@ public final class ShardSessions {
 
     /** The same sessions, not counted in statistics or meters: for the library's own metadata reads. */
     public ShardSessions uncounted() {
-        return new ShardSessions(sessionFactory, context, Instrumentation.off());
+        return new ShardSessions(sessionFactory, context, Instrumentation.off(), pools);
     }
 
     /** The thread's shard context. */
@@ -100,23 +115,71 @@ public final class ShardSessions {
     }
 
     private <R> R ownTransaction(String shard, boolean readOnly, Function<Session, R> work) {
+        boolean replicas = pools != null && pools.hasReplicas(shard);
+        if (!readOnly || !replicas) {
+            refuseIfDown(shard);
+        }
         try (ShardConnectionProvider.ReadMode transactional = ShardConnectionProvider.transactionalReads();
              Session session = open(shard, readOnly);
              ShardContext.Binding binding = context.work(shard, session)) {
             Transaction tx = session.beginTransaction();
+            R result;
             try {
-                R result = work.apply(session);
+                result = work.apply(session);
                 if (tx.getRollbackOnly()) {
                     throw rolledBack(shard, session);
                 }
                 tx.commit();
-                return result;
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(tx, e);
                 throw e;
             }
+            if (!readOnly && replicas) {
+                ReadContext.recordWrite(shard, session.doReturningWork(ShardSessions::currentWalLsn));
+            }
+            return result;
         } catch (RuntimeException e) {
-            throw translate(shard, e);
+            throw translate(shard, readOnly, e);
+        }
+    }
+
+    /** Read-only work with a per-call read-from and lag limit (null / negative: the configured default). */
+    public <R> R fromReadOnlyTransaction(String shard, ReadFrom readFrom, long maxLagMillis, Function<Session, R> work) {
+        try (ReadContext.Scope scope = ReadContext.with(readFrom, maxLagMillis)) {
+            return fromTransaction(shard, true, work);
+        }
+    }
+
+    /**
+     * {@link #fromReadOnlySession} on the shard's primary, never a replica: for reads whose result
+     * outlives the call (a cache fill), which a lagging replica would keep stale past the write's
+     * invalidation.
+     */
+    public <R> R fromPrimaryReadOnlySession(String shard, Function<Session, R> work) {
+        try (ReadContext.Scope scope = ReadContext.with(ReadFrom.PRIMARY, -1)) {
+            return fromReadOnlySession(shard, work);
+        }
+    }
+
+    private void refuseIfDown(String shard) {
+        if (pools != null) {
+            ShardUnavailableSqlException refused = pools.refusalIfOpen(shard);
+            if (refused != null) {
+                throw refused.toApi("", null);
+            }
+        }
+    }
+
+    /** In auto-commit, so that it costs one round trip and leaves no transaction open. */
+    private static long currentWalLsn(java.sql.Connection c) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 
@@ -140,12 +203,20 @@ public final class ShardSessions {
         }
         long started = instrumentation.start();
         R result;
+        try {
+            if (pools == null || !pools.hasReplicas(shard)) {
+                refuseIfDown(shard);
+            }
+        } catch (RuntimeException refused) {
+            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, refused);
+            throw refused;
+        }
         try (ShardConnectionProvider.ReadMode autoCommit = ShardConnectionProvider.autoCommitReads();
              Session session = open(shard, true);
              ShardContext.Binding binding = context.work(shard, session)) {
             result = work.apply(session);
         } catch (RuntimeException e) {
-            RuntimeException translated = translate(shard, e);
+            RuntimeException translated = translate(shard, true, e);
             instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, translated);
             throw translated;
         }
@@ -161,11 +232,17 @@ public final class ShardSessions {
         }
         long started = instrumentation.start();
         R result;
+        try {
+            refuseIfDown(shard);
+        } catch (RuntimeException refused) {
+            instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, refused);
+            throw refused;
+        }
         try (Session session = open(shard, false);
              ShardContext.Binding binding = context.work(shard, session)) {
             result = work.apply(session);
         } catch (RuntimeException e) {
-            RuntimeException translated = translate(shard, e);
+            RuntimeException translated = translate(shard, false, e);
             instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, translated);
             throw translated;
         }
@@ -223,6 +300,25 @@ public final class ShardSessions {
         }
     }
 
+    /** {@link #translate(String, RuntimeException)}, counting a connection failure of read-write work against the shard. */
+    private RuntimeException translate(String shard, boolean readOnly, RuntimeException e) {
+        RuntimeException translated = translate(shard, e);
+        if (pools != null && !readOnly && translated != e && translated instanceof ShardUnavailableException
+                && !hasCause(e, ShardUnavailableSqlException.class)) {
+            pools.recordFailure(shard, e);
+        }
+        return translated;
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Turns a failure to reach {@code shard} into {@link ShardUnavailableException}; returns
      * every other exception unchanged.
@@ -237,11 +333,11 @@ public final class ShardSessions {
         }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ShardUnavailableSqlException u) {
-                return new ShardUnavailableException(u.shardId(), u.getMessage(), e);
+                return u.toApi("", e);
             }
             if (t instanceof SQLException sql && ConnectionFailures.isConnectionFailure(sql)) {
-                return new ShardUnavailableException(shard, "shard '" + shard + "' is unavailable: the connection failed ("
-                        + sql.getMessage() + " [SQLState " + sql.getSQLState() + "])", e);
+                return new ShardUnavailableException(shard, Failures.classify(e), null, null, "shard '" + shard
+                        + "' is unavailable: the connection failed (" + sql.getMessage() + " [SQLState " + sql.getSQLState() + "])", e);
             }
         }
         return e;

@@ -62,12 +62,12 @@ public final class ShardJdbc {
             return fenced;
         }
         if (e instanceof ShardUnavailableSqlException u) {
-            return new ShardUnavailableException(u.shardId(), what + ": " + u.getMessage(), e);
+            return u.toApi(what + ": ", null);
         }
         String state = e.getSQLState();
         String message = what + " failed on shard '" + shard + "': " + e.getMessage() + " [SQLState " + state + "]";
         if (ConnectionFailures.isConnectionFailure(e)) {
-            return new ShardUnavailableException(shard, message, e);
+            return new ShardUnavailableException(shard, io.github.shardingorm.internal.health.Failures.classify(e), null, null, message, e);
         }
         return new ShardingException(message, e);
     }

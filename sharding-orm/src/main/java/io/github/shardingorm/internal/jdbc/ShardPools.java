@@ -3,33 +3,59 @@ package io.github.shardingorm.internal.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.shardingorm.ShardUnavailableException.PoolState;
+import io.github.shardingorm.ShardUnavailableException.Reason;
+import io.github.shardingorm.health.NodeRole;
+import io.github.shardingorm.health.ShardHealth;
+import io.github.shardingorm.internal.config.Defaults;
+import io.github.shardingorm.internal.config.HealthSettings;
 import io.github.shardingorm.internal.config.JdbcUrls;
 import io.github.shardingorm.internal.config.PoolSettings;
+import io.github.shardingorm.internal.config.ReplicaDefinition;
+import io.github.shardingorm.internal.config.ReplicaSettings;
 import io.github.shardingorm.internal.config.ShardDefinition;
+import io.github.shardingorm.internal.config.PostgresUrls;
+import io.github.shardingorm.internal.health.Failures;
+import io.github.shardingorm.internal.health.HealthMonitor;
+import io.github.shardingorm.internal.health.NodeMonitor;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection source per shard: a HikariCP pool sharding-orm runs (the pool settings plus any
- * HikariCP property, globally or per shard), or a {@code DataSource} the user manages (never
+ * One connection source per shard primary: a HikariCP pool sharding-orm runs (the pool settings plus
+ * any HikariCP property, globally or per shard), or a {@code DataSource} the user manages (never
  * configured or closed here; its connections are handed out with auto-commit off and given back as
- * they came, see {@link UserManagedConnection}). Read-only connections come from
- * {@link #readOnlyConnection(String)}, which serves them from the primary today and is where
- * per-shard replica pools plug in later.
+ * they came, see {@link UserManagedConnection}); and one HikariCP pool per replica. Pools
+ * sharding-orm runs on PostgreSQL get deadlines (pgjdbc
+ * {@code connectTimeout}/{@code loginTimeout} from the connection timeout, {@code socketTimeout},
+ * and {@code statement_timeout} as a startup option), and the circuit breaker of every database
+ * ({@link HealthMonitor}) in front of them.
+ *
+ * <p>{@link #connection(String)} is the primary: refused at once while the shard's breaker is
+ * open; a failure to get a connection is classified ({@link Failures}) and, unless it is the
+ * pool's own exhaustion, counted against the shard. {@link #readOnlyConnection(String)} asks
+ * {@link ReadRouter} which database serves the read.
  */
 public final class ShardPools implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardPools.class);
 
     private final Map<String, DataSource> primaries;
+    private final java.util.Set<String> owned;
     private final Map<String, String> maskedUrls;
     private final long connectionTimeoutMillis;
+    private final HealthMonitor health;
+    private final Map<String, List<ReadRouter.Replica>> replicas;
+    private final ReadRouter reads;
     private volatile CheckoutHook checkoutHook;
 
     /** Runs on every connection handed out (the stored topology's session version and staleness check). */
@@ -46,95 +72,186 @@ public final class ShardPools implements AutoCloseable {
     public void checkoutHook(CheckoutHook hook) {
         this.checkoutHook = hook;
     }
-    private final java.util.Set<String> owned;
 
     private ShardPools(Map<String, DataSource> primaries, java.util.Set<String> owned, Map<String, String> maskedUrls,
-                       long connectionTimeoutMillis) {
+                       long connectionTimeoutMillis, HealthMonitor health, Map<String, List<ReadRouter.Replica>> replicas,
+                       ReplicaSettings replicaSettings) {
         this.primaries = primaries;
+        this.owned = owned;
         this.maskedUrls = maskedUrls;
         this.connectionTimeoutMillis = connectionTimeoutMillis;
-        this.owned = owned;
+        this.health = health;
+        this.replicas = replicas;
+        this.reads = new ReadRouter(this, replicas, replicaSettings, health);
     }
 
     /** Creates the pools without connecting (HikariCP's initialization does not fail fast); see {@link #checkReachable}. */
-    public static ShardPools create(List<ShardDefinition> shards, PoolSettings settings) {
+    public static ShardPools create(List<ShardDefinition> shards, PoolSettings settings, HealthSettings deadlines,
+                                    ReplicaSettings replicaSettings) {
         Map<String, DataSource> pools = new LinkedHashMap<>();
         Map<String, HikariDataSource> own = new LinkedHashMap<>();
         Map<String, String> urls = new LinkedHashMap<>();
+        Map<String, List<ReadRouter.Replica>> replicas = new LinkedHashMap<>();
+        List<HealthMonitor.Target> primaryTargets = new ArrayList<>();
+        List<HealthMonitor.Target> replicaTargets = new ArrayList<>();
         try {
             for (ShardDefinition shard : shards) {
+                DataSource source;
+                String masked;
                 if (shard.userManaged()) {
-                    pools.put(shard.id(), shard.dataSource());
-                    urls.put(shard.id(), "user-managed " + shard.dataSource().getClass().getSimpleName());
-                    continue;
+                    source = shard.dataSource();
+                    masked = "user-managed " + shard.dataSource().getClass().getSimpleName();
+                } else {
+                    HikariDataSource pool = new HikariDataSource(config(shard, settings, deadlines));
+                    own.put(shard.id(), pool);
+                    source = pool;
+                    masked = JdbcUrls.mask(shard.jdbcUrl());
                 }
-                HikariConfig hc = config(shard, settings);
-                HikariDataSource pool = new HikariDataSource(hc);
-                own.put(shard.id(), pool);
-                pools.put(shard.id(), pool);
-                urls.put(shard.id(), JdbcUrls.mask(shard.jdbcUrl()));
-                LOG.debug("shard {}: pool of {} connections for {}", shard.id(), hc.getMaximumPoolSize(), JdbcUrls.mask(shard.jdbcUrl()));
+                pools.put(shard.id(), source);
+                urls.put(shard.id(), masked);
+                NodeMonitor monitor = new NodeMonitor(shard.id(), NodeRole.PRIMARY, masked, deadlines.failureThreshold(),
+                        System::currentTimeMillis);
+                // the outage broke the pooled connections: replace them rather than fail the first calls after healing
+                monitor.onHeal(() -> {
+                    softEvict(source);
+                    LOG.info("{} is UP again", monitor);
+                });
+                primaryTargets.add(shard.userManaged()
+                        ? new HealthMonitor.Target(monitor, null, null, null, source)
+                        : new HealthMonitor.Target(monitor, shard.jdbcUrl(), shard.username(), shard.password(), null));
+                List<ReadRouter.Replica> list = new ArrayList<>();
+                int n = 0;
+                for (ReplicaDefinition r : replicaSettings.of(shard.id())) {
+                    n++;
+                    HikariDataSource replicaPool = new HikariDataSource(config("sharding-orm-" + shard.id() + "-replica" + n, shard.id(),
+                            r.jdbcUrl(), r.username(), r.password(), settings, deadlines));
+                    NodeMonitor rm = new NodeMonitor(shard.id(), NodeRole.REPLICA, JdbcUrls.mask(r.jdbcUrl()),
+                            deadlines.failureThreshold(), System::currentTimeMillis);
+                    rm.onHeal(() -> {
+                        softEvict(replicaPool);
+                        LOG.info("{} is UP again", rm);
+                    });
+                    list.add(new ReadRouter.Replica(rm, replicaPool, r));
+                    replicaTargets.add(new HealthMonitor.Target(rm, r.jdbcUrl(), r.username(), r.password(), null));
+                }
+                replicas.put(shard.id(), List.copyOf(list));
+                LOG.debug("shard {}: {}, {} replicas", shard.id(), masked, list.size());
             }
         } catch (RuntimeException e) {
             own.values().forEach(HikariDataSource::close);
+            replicas.values().forEach(l -> l.forEach(r -> r.pool().close()));
             throw e;
         }
-        return new ShardPools(pools, java.util.Set.copyOf(own.keySet()), urls, settings.connectionTimeoutMillis());
+        HealthMonitor monitor = new HealthMonitor(primaryTargets, replicaTargets, deadlines.probeIntervalMillis(),
+                deadlines.probeTimeoutMillis(), Defaults.PROBE_MAX_BACKOFF_MILLIS);
+        return new ShardPools(pools, java.util.Set.copyOf(own.keySet()), urls, settings.connectionTimeoutMillis(), monitor,
+                replicas, replicaSettings);
     }
 
-    /** The HikariCP configuration of a shard sharding-orm pools: its own settings, then the HikariCP properties (global, then the shard's). */
+    private static void softEvict(DataSource source) {
+        if (source instanceof HikariDataSource pool) {
+            HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+            if (mx != null) {
+                mx.softEvictConnections();
+            }
+        }
+    }
+
+    /** The HikariCP configuration of a shard sharding-orm pools, with the default deadlines. */
     static HikariConfig config(ShardDefinition shard, PoolSettings settings) {
+        return config(shard, settings, HealthSettings.DEFAULTS);
+    }
+
+    /** Its own settings and deadlines, then the HikariCP properties (global, then the shard's). */
+    static HikariConfig config(ShardDefinition shard, PoolSettings settings, HealthSettings deadlines) {
+        return config("sharding-orm-" + shard.id(), shard.id(), shard.jdbcUrl(), shard.username(), shard.password(), settings, deadlines);
+    }
+
+    static HikariConfig config(String poolName, String shardId, String url, String username, String password,
+                                       PoolSettings settings, HealthSettings deadlines) {
         HikariConfig hc = new HikariConfig();
-        hc.setPoolName("sharding-orm-" + shard.id());
-        hc.setJdbcUrl(shard.jdbcUrl());
-        if (shard.username() != null) {
-            hc.setUsername(shard.username());
+        hc.setPoolName(poolName);
+        hc.setJdbcUrl(url);
+        if (username != null) {
+            hc.setUsername(username);
         }
-        if (shard.password() != null) {
-            hc.setPassword(shard.password());
+        if (password != null) {
+            hc.setPassword(password);
         }
-        hc.setMaximumPoolSize(settings.maximumPoolSize(shard.id()));
-        hc.setMinimumIdle(settings.minimumIdle(shard.id()));
+        hc.setMaximumPoolSize(settings.maximumPoolSize(shardId));
+        hc.setMinimumIdle(settings.minimumIdle(shardId));
         hc.setConnectionTimeout(settings.connectionTimeoutMillis());
         hc.setValidationTimeout(Math.min(settings.connectionTimeoutMillis(), 1000));
         hc.setInitializationFailTimeout(-1);
         hc.setAutoCommit(false);
+        if (PostgresUrls.isPostgres(url)) { // deadlines are pgjdbc properties; other drivers (H2) reject unknown ones
+            deadlines(hc, shardId, url, settings, deadlines);
+        }
+        // the user's HikariCP properties last: theirs win (dataSource.socketTimeout too)
         java.util.Properties properties = new java.util.Properties();
-        properties.putAll(settings.properties(shard.id()));
+        properties.putAll(settings.properties(shardId));
         com.zaxxer.hikari.util.PropertyElf.setTargetFromProperties(hc, properties);
         return hc;
     }
 
+    private static void deadlines(HikariConfig hc, String shardId, String url, PoolSettings settings, HealthSettings deadlines) {
+        // deadlines: a parameter in the URL wins over these (pgjdbc reads the URL last)
+        // (as strings: the driver reads java.util.Properties with getProperty, which ignores other values)
+        String connectSeconds = Integer.toString(Math.max(1, HealthSettings.seconds(settings.connectionTimeoutMillis())));
+        hc.addDataSourceProperty("connectTimeout", connectSeconds);
+        hc.addDataSourceProperty("loginTimeout", connectSeconds);
+        hc.addDataSourceProperty("socketTimeout", Integer.toString(HealthSettings.seconds(deadlines.socketTimeoutMillis(shardId))));
+        long statementTimeout = deadlines.statementTimeoutMillis(shardId);
+        if (statementTimeout > 0) {
+            if (url.contains("options=")) {
+                hc.setConnectionInitSql("SET statement_timeout = " + statementTimeout);
+            } else {
+                hc.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout);
+            }
+        }
+    }
 
-    /** Tries one connection per shard in parallel; adds a problem per unreachable shard. */
+    /** Tries one connection per shard in parallel; adds a problem per unreachable shard. Then replicas, then starts the probes. */
     public void checkReachable(List<String> problems, List<Throwable> causes) {
-        Map<String, java.util.concurrent.CompletableFuture<Void>> checks = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Void>> checks = new LinkedHashMap<>();
         for (String shard : primaries.keySet()) {
-            checks.put(shard, java.util.concurrent.CompletableFuture.runAsync(() -> {
+            checks.put(shard, CompletableFuture.runAsync(() -> {
                 try (Connection c = primaries.get(shard).getConnection()) {
                     c.isValid(1);
                 } catch (SQLException e) {
-                    throw new java.util.concurrent.CompletionException(e);
+                    throw new CompletionException(e);
                 }
             }));
         }
         checks.forEach((shard, check) -> {
             try {
                 check.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 Throwable cause = e.getCause();
-                problems.add("shard '" + shard + "' (" + maskedUrls.get(shard) + ") is unreachable: " + rootMessage(cause));
+                String what = Failures.classify(cause) == Reason.AUTHENTICATION_FAILED ? "refused the credentials" : "is unreachable";
+                problems.add("shard '" + shard + "' (" + maskedUrls.get(shard) + ") " + what + ": " + Failures.describe(cause));
                 causes.add(cause);
             }
         });
+        if (problems.isEmpty()) {
+            ReplicaChecks.check(primaries, replicas, problems, causes);
+        }
+        if (problems.isEmpty()) {
+            health.start();
+        }
     }
 
+    /** A connection to the shard's primary; refused at once ({@link ShardUnavailableSqlException}) while its breaker is open. */
     public Connection connection(String shardId) throws SQLException {
         return acquire(shardId, true);
     }
 
     private Connection acquire(String shardId, boolean forWrite) throws SQLException {
-        Connection c = rawConnection(shardId);
+        return hooked(shardId, rawConnection(shardId), forWrite);
+    }
+
+    /** Runs the checkout hook on a connection (a primary's or a replica's); closes it when the hook refuses. */
+    Connection hooked(String shardId, Connection c, boolean forWrite) throws SQLException {
         CheckoutHook hook = checkoutHook;
         if (hook != null) {
             try {
@@ -156,42 +273,110 @@ public final class ShardPools implements AutoCloseable {
         if (pool == null) {
             throw new SQLException("unknown shard '" + shardId + "' (shards: " + primaries.keySet() + ")", "08001");
         }
+        NodeMonitor monitor = health.primary(shardId);
+        if (monitor.isOpen()) {
+            throw refusal(monitor);
+        }
         try {
-            return owned.contains(shardId) ? pool.getConnection() : UserManagedConnection.wrap(pool.getConnection());
+            Connection c = owned.contains(shardId) ? pool.getConnection() : UserManagedConnection.wrap(pool.getConnection());
+            monitor.recordSuccess();
+            return c;
         } catch (SQLException e) {
-            throw new ShardUnavailableSqlException(shardId, "shard '" + shardId + "' (" + maskedUrls.get(shardId)
-                    + ") is unavailable: no connection within " + connectionTimeoutMillis + " ms ("
-                    + stats(pool) + "): " + rootMessage(e), e);
+            throw unavailable(monitor, pool, e);
         }
     }
 
-    /** A read-only connection for the shard; from the primary until replica pools exist. */
+    /** A read-only connection for the shard: a replica's or the primary's, as {@link ReadRouter} decides. */
     public Connection readOnlyConnection(String shardId) throws SQLException {
-        Connection c = acquire(shardId, false);
-        try {
-            c.setReadOnly(true);
-        } catch (SQLException e) {
-            c.close();
-            throw e;
+        if (!primaries.containsKey(shardId)) {
+            throw new SQLException("unknown shard '" + shardId + "' (shards: " + primaries.keySet() + ")", "08001");
         }
-        return c;
+        return reads.connection(shardId);
     }
 
     /**
      * A read-only connection in auto-commit, for reads outside a transaction: each statement
      * commits itself, so nothing is left to COMMIT or ROLL BACK when it goes back (pgjdbc switches
      * auto-commit locally when no transaction is open, and HikariCP restores the pool's mode).
+     * Chosen like {@link #readOnlyConnection}; give it back with {@link #releaseReadOnly}.
      */
     public Connection autoCommitReadConnection(String shardId) throws SQLException {
-        Connection c = acquire(shardId, false);
+        Connection c = readOnlyConnection(shardId);
         try {
             c.setAutoCommit(true);
+        } catch (SQLException e) {
+            releaseReadOnly(c);
+            throw e;
+        }
+        return c;
+    }
+
+    /** Gives back a connection of {@link #readOnlyConnection}. */
+    public void releaseReadOnly(Connection connection) throws SQLException {
+        reads.release(connection);
+    }
+
+    /** The primary's connection for a read, marked read-only. */
+    Connection primaryReadOnly(String shardId) throws SQLException {
+        Connection c = acquire(shardId, false);
+        try {
             c.setReadOnly(true);
         } catch (SQLException e) {
             c.close();
             throw e;
         }
         return c;
+    }
+
+    /** Whether the shard has replicas (then writes record their commit position for read-your-writes). */
+    public boolean hasReplicas(String shardId) {
+        List<ReadRouter.Replica> list = replicas.get(shardId);
+        return list != null && !list.isEmpty();
+    }
+
+    /** The breaker of the shard's primary refuses calls: the exception to throw, else null. */
+    public ShardUnavailableSqlException refusalIfOpen(String shardId) {
+        NodeMonitor monitor = health.primary(shardId);
+        return monitor != null && monitor.isOpen() ? refusal(monitor) : null;
+    }
+
+    /** A call on the shard's primary failed in a way that may say it is sick (passive signal). */
+    public void recordFailure(String shardId, Throwable failure) {
+        NodeMonitor monitor = health.primary(shardId);
+        if (monitor != null && monitor.recordFailure(failure)) {
+            LOG.warn("{} is DOWN, its breaker is open: {}", monitor, monitor.lastError());
+        }
+    }
+
+    public List<ShardHealth> health() {
+        return health.snapshot();
+    }
+
+    /** The exception of a call refused by an open breaker (public for the routing benchmark). */
+    public static ShardUnavailableSqlException refusal(NodeMonitor m) {
+        return new ShardUnavailableSqlException(m.shardId(), m.lastReason(), m.since(), null,
+                m + " is DOWN since " + m.since() + ": its circuit breaker is open and refuses calls until a health probe succeeds;"
+                        + " last failure: " + m.lastError(), m.lastCause());
+    }
+
+    ShardUnavailableSqlException unavailable(NodeMonitor monitor, DataSource source, SQLException e) {
+        String shard = monitor.shardId();
+        if (source instanceof HikariDataSource pool) {
+            HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+            if (e.getCause() == null && mx != null && mx.getActiveConnections() >= pool.getMaximumPoolSize()) {
+                PoolState state = new PoolState(mx.getActiveConnections(), mx.getIdleConnections(), mx.getThreadsAwaitingConnection(),
+                        pool.getMaximumPoolSize());
+                return new ShardUnavailableSqlException(shard, Reason.POOL_EXHAUSTED, null, state, monitor
+                        + ": pool exhausted, no connection within " + connectionTimeoutMillis + " ms (pool " + pool.getPoolName() + ": "
+                        + state + "); the application holds every connection: raise the maximum pool size or shorten transactions", e);
+            }
+        }
+        Reason reason = Failures.classify(e);
+        if (monitor.recordFailure(e)) {
+            LOG.warn("{} is DOWN, its breaker is open: {}", monitor, monitor.lastError());
+        }
+        return new ShardUnavailableSqlException(shard, reason, null, null, monitor + " is unavailable: no connection within "
+                + connectionTimeoutMillis + " ms (" + stats(source) + "): " + Failures.describe(e), e);
     }
 
     public String firstShard() {
@@ -217,7 +402,7 @@ public final class ShardPools implements AutoCloseable {
         return owned.contains(shardId);
     }
 
-    private static String stats(DataSource source) {
+    static String stats(DataSource source) {
         if (!(source instanceof HikariDataSource pool)) {
             return "user-managed " + source.getClass().getName() + ", no pool statistics";
         }
@@ -230,18 +415,15 @@ public final class ShardPools implements AutoCloseable {
     }
 
     static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String state = root instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
-        return root.getClass().getSimpleName() + ": " + root.getMessage() + state;
+        return Failures.describe(t);
     }
 
     @Override
     public void close() {
+        health.close();
         for (String shard : owned) {
             ((HikariDataSource) primaries.get(shard)).close();
         }
+        replicas.values().forEach(l -> l.forEach(r -> r.pool().close()));
     }
 }

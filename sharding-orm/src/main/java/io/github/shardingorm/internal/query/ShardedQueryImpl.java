@@ -1,5 +1,6 @@
 package io.github.shardingorm.internal.query;
 
+import io.github.shardingorm.internal.jdbc.ReadContext;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
 import io.github.shardingorm.internal.query.plan.SelectShape;
 import io.github.shardingorm.internal.query.statement.ShardStatement;
@@ -104,6 +105,14 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
     }
 
     @Override
+    public ShardedQuery<R> readFrom(io.github.shardingorm.health.ReadFrom from) {
+        if (from == null) {
+            throw new IllegalArgumentException("read-from must not be null");
+        }
+        return with(options.withReadFrom(from));
+    }
+
+    @Override
     public ShardedQuery<R> failurePolicy(FailurePolicy p) {
         if (p == null) {
             throw new IllegalArgumentException("failure policy must not be null");
@@ -199,8 +208,10 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         checkFanOut(targets);
         runtime.sessions().context().checkTargets(targets, () -> "query [" + plan.hql() + "]");
         logRouting(targets);
-        return direct(targets) ? DirectPath.list(runtime, plan, resultType, options, targets.get(0))
-                : FanOutPath.list(runtime, plan, resultType, options, targets);
+        try (ReadContext.Scope reads = options.readFrom() == null ? () -> { } : ReadContext.with(options.readFrom(), -1)) {
+            return direct(targets) ? DirectPath.list(runtime, plan, resultType, options, targets.get(0))
+                    : FanOutPath.list(runtime, plan, resultType, options, targets);
+        }
     }
 
     @Override

@@ -94,7 +94,8 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     private Optional<T> findOnShard(String shard, ID id) {
         if (cache != null) {
             return Optional.ofNullable(entityClass.cast(cache.find(shard, id,
-                    () -> sessions.fromReadOnlySession(shard, s -> s.find(entityClass, id)))));
+                    // the fill reads the primary: a replica behind the write that invalidated would cache a stale row
+                    () -> sessions.fromPrimaryReadOnlySession(shard, s -> s.find(entityClass, id)))));
         }
         return sessions.fromReadOnlySession(shard, s -> Optional.ofNullable(s.find(entityClass, id)));
     }

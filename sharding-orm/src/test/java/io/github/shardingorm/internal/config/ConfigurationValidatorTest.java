@@ -41,13 +41,15 @@ class ConfigurationValidatorTest {
         int nodeId;
         int batchSize = 50;
         Map<String, Object> hibernate = new LinkedHashMap<>();
+        HealthSettings health = HealthSettings.DEFAULTS;
+        ReplicaSettings replicas = ReplicaSettings.DEFAULTS;
 
         ShardingConfiguration build() {
             return new ShardingConfiguration(shards, entities, schemaAction,
                     new RoutingSettings(ShardingStrategies.hash(), bucketCount, nodeId),
                     new PoolSettings(timeoutMillis, maximumPoolSize, minimumIdle, poolSizes, Map.of()),
                     new SessionSettings(batchSize, hibernate), new QuerySettings(4), CrossShardWrites.DEFAULTS, TopologySettings.DEFAULTS,
-                    io.github.shardingorm.cache.CacheConfig.disabled(), ObservabilitySettings.DEFAULTS);
+                    io.github.shardingorm.cache.CacheConfig.disabled(), ObservabilitySettings.DEFAULTS, health, replicas);
         }
 
         List<String> problems() {
@@ -87,6 +89,36 @@ class ConfigurationValidatorTest {
         config.hibernate.put("hibernate.format_sql", "true");
         config.shards.add(new ShardDefinition("A_b-9".repeat(12) + "xyz", "jdbc:postgresql://h/2", null, null));
         assertEquals(List.of(), config.problems());
+    }
+
+    @Test
+    void validate_reportsReplicasOfUnknownShards_aPrimarysUrl_andTheSameReplicaTwice() {
+        Config config = new Config();
+        ReplicaSettings d = ReplicaSettings.DEFAULTS;
+        config.replicas = new ReplicaSettings(List.of(
+                new ReplicaDefinition("s0", "jdbc:postgresql://r1:5432/s0", "app", PASSWORD),
+                new ReplicaDefinition("s9", "jdbc:postgresql://r2:5432/s9", "app", PASSWORD),
+                new ReplicaDefinition("s1", "jdbc:postgresql://127.0.0.1:1/s1", "app", PASSWORD),
+                new ReplicaDefinition("s1", "jdbc:postgresql://r1:5432/s0", "app", PASSWORD)),
+                d.readFrom(), d.maxLagMillis(), d.readYourWritesWaitMillis(), d.primaryFallbackPermits(), d.fallback(),
+                d.maxStalenessMillis());
+        List<String> problems = config.problems();
+        assertEquals(3, problems.size(), problems::toString);
+        assertContains(problems.get(0), "of unknown shard 's9'");
+        assertContains(problems.get(1), "uses the JDBC URL of a shard's primary");
+        assertContains(problems.get(2), "r1:5432/s0 is configured twice");
+    }
+
+    @Test
+    void validate_reportsDeadlinesOfUnknownShards_andNegativeTimeouts() {
+        Config config = new Config();
+        HealthSettings d = HealthSettings.DEFAULTS;
+        config.health = new HealthSettings(-1, d.statementTimeoutMillis(), Map.of("s7", 1000L), Map.of("s8", 1000L),
+                d.failureThreshold(), d.probeIntervalMillis(), d.probeTimeoutMillis());
+        List<String> problems = config.problems();
+        assertEquals(3, problems.size(), problems::toString);
+        assertContains(String.join("\n", problems), "socket timeout must be >= 0", "socket timeout set for unknown shard 's7'",
+                "statement timeout set for unknown shard 's8'");
     }
 
     @Test

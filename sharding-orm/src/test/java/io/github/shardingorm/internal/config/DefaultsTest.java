@@ -35,6 +35,17 @@ class DefaultsTest {
         assertDocumented("RECOVERY_INTERVAL", "Default " + Defaults.RECOVERY_INTERVAL_MILLIS);
         assertDocumented("TOPOLOGY_POLL_INTERVAL", "Default " + Defaults.TOPOLOGY_POLL_INTERVAL_MILLIS);
         assertDocumented("TOPOLOGY_STALE_AFTER", "Default " + Defaults.TOPOLOGY_STALE_AFTER_MILLIS);
+        assertDocumented("SOCKET_TIMEOUT", "Default " + Defaults.SOCKET_TIMEOUT_MILLIS);
+        assertDocumented("STATEMENT_TIMEOUT", "Default " + Defaults.STATEMENT_TIMEOUT_MILLIS);
+        assertDocumented("HEALTH_FAILURE_THRESHOLD", "Default " + Defaults.FAILURE_THRESHOLD);
+        assertDocumented("HEALTH_PROBE_INTERVAL", "Default " + Defaults.PROBE_INTERVAL_MILLIS);
+        assertDocumented("HEALTH_PROBE_TIMEOUT", "Default " + Defaults.PROBE_TIMEOUT_MILLIS);
+        assertDocumented("REPLICA_MAX_LAG", "Default " + Defaults.MAX_REPLICA_LAG_MILLIS);
+        assertDocumented("REPLICA_READ_YOUR_WRITES_WAIT", "Default " + Defaults.READ_YOUR_WRITES_WAIT_MILLIS);
+        assertDocumented("REPLICA_PRIMARY_FALLBACK_PERMITS", "Default " + Defaults.PRIMARY_FALLBACK_PERMITS);
+        assertDocumented("REPLICA_MAX_STALENESS", "Default " + Defaults.MAX_STALENESS_MILLIS);
+        assertTrue(Defaults.SOCKET_TIMEOUT_MILLIS > Defaults.STATEMENT_TIMEOUT_MILLIS,
+                "a slow statement is cancelled by the server before the socket gives up");
     }
 
     @Test
@@ -43,6 +54,8 @@ class DefaultsTest {
         assertDocumented("SCHEMA_ACTION", "{@code " + Defaults.SCHEMA_ACTION.name().toLowerCase() + "} (default)");
         assertDocumented("TWO_PHASE_COMMIT", "{@code " + Defaults.TWO_PHASE_COMMIT.name().toLowerCase() + "} (default");
         assertDocumented("MINIMUM_IDLE", "Default: same as the maximum pool size");
+        assertDocumented("READ_FROM", "{@code " + Defaults.READ_FROM.name().toLowerCase() + "} (default");
+        assertDocumented("REPLICA_FALLBACK", "{@code " + Defaults.READ_FALLBACK.name().toLowerCase() + "} (default)");
         assertEquals(null, Defaults.MINIMUM_IDLE);
     }
 

@@ -106,6 +106,46 @@ class PropertiesConfigurationTest {
     }
 
     @Test
+    void apply_fillsDeadlinesHealthAndReplicas() {
+        Map<String, String> p = valid();
+        p.put("sharding.socket-timeout", "5000");
+        p.put("sharding.statement-timeout", "4000");
+        p.put("sharding.shard.s1.socket-timeout", "9000");
+        p.put("sharding.shard.s1.replicas", "jdbc:postgresql://r1:5432/s1?password=" + PASSWORD + ", jdbc:postgresql://r2:5432/s1");
+        p.put("sharding.health.failure-threshold", "5");
+        p.put("sharding.health.probe-interval", "100");
+        p.put("sharding.read-from", "replica-only");
+        p.put("sharding.replica.max-lag", "300");
+        p.put("sharding.replica.primary-fallback-permits", "2");
+        p.put("sharding.replica.fallback", "stale");
+        ShardedPersistenceBuilder builder = PropertiesConfiguration.apply(p, ShardedPersistence.builder());
+
+        String text = builder.toString();
+        assertTrue(text.contains("shard=s1, url=jdbc:postgresql://r1:5432/s1") && text.contains("r2:5432/s1"), text);
+        assertFalse(text.contains(PASSWORD), text);
+        assertAlreadySet(() -> builder.socketTimeout(Duration.ZERO), "socket timeout was already set to 5000 ms");
+        assertAlreadySet(() -> builder.socketTimeout("s1", Duration.ZERO), "socket timeout of shard 's1' was already set to 9000 ms");
+        assertAlreadySet(() -> builder.statementTimeout(Duration.ZERO), "statement timeout was already set to 4000 ms");
+        assertAlreadySet(() -> builder.failureThreshold(1), "failure threshold was already set to 5");
+        assertAlreadySet(() -> builder.healthProbe(Duration.ofSeconds(1), Duration.ofSeconds(1)), "every 100 ms");
+        assertAlreadySet(() -> builder.readFrom(io.github.shardingorm.health.ReadFrom.PRIMARY), "read-from was already set to REPLICA_ONLY");
+        assertAlreadySet(() -> builder.maxReplicaLag(Duration.ZERO), "maximum replica lag was already set to 300 ms");
+        assertAlreadySet(() -> builder.primaryFallback(1, io.github.shardingorm.health.ReadFallback.FAIL),
+                "primary fallback permits were already set to 2");
+    }
+
+    @Test
+    void apply_reportsMalformedReadFromAndFallback() {
+        Map<String, String> p = valid();
+        p.put("sharding.read-from", "secondary");
+        p.put("sharding.replica.fallback", "maybe");
+        p.put("sharding.shard.s0.statement-timeout", "-1");
+        assertProblems(p, "sharding.read-from must be primary, replica_preferred or replica_only but was 'secondary'",
+                "sharding.replica.fallback must be fail or stale but was 'maybe'",
+                "statement timeout of shard 's0' must be at least 0 ms");
+    }
+
+    @Test
     void apply_defaultsToTheHashStrategy_andAcceptsJavaUtilProperties() {
         Properties p = new Properties();
         p.putAll(valid());

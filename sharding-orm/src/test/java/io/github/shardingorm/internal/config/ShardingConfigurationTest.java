@@ -21,7 +21,8 @@ class ShardingConfigurationTest {
                 new RoutingSettings(ShardingStrategies.hash(), 4096, 0),
                 new PoolSettings(2000, maximumPoolSize, minimumIdle, poolSizes, Map.of()),
                 new SessionSettings(50, Map.of()), new QuerySettings(4), CrossShardWrites.DEFAULTS, TopologySettings.DEFAULTS,
-                    io.github.shardingorm.cache.CacheConfig.disabled(), ObservabilitySettings.DEFAULTS);
+                    io.github.shardingorm.cache.CacheConfig.disabled(), ObservabilitySettings.DEFAULTS,
+                    HealthSettings.DEFAULTS, ReplicaSettings.DEFAULTS);
     }
 
     @Test

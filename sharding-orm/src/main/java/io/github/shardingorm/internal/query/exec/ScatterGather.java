@@ -1,6 +1,7 @@
 package io.github.shardingorm.internal.query.exec;
 
 import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.jdbc.ReadContext;
 import io.github.shardingorm.query.FailurePolicy;
 import io.github.shardingorm.query.ShardQueryException;
 import java.time.Duration;
@@ -124,10 +125,12 @@ public final class ScatterGather implements AutoCloseable {
         // Without a timeout the caller runs the first shard itself instead of idling (one hand-off less).
         boolean callerRuns = timeout == null;
         FutureTask<T> own = null;
+        // the caller's read-from, lag limit and consistency token go with its shard tasks
+        ReadContext.Snapshot reads = ReadContext.capture();
         for (String shard : shards) {
             Cancellation c = cancellations.get(shard);
             FutureTask<T> f = new FutureTask<>(() -> {
-                try {
+                try (ReadContext.Scope scope = reads.apply()) {
                     if (c.isCancelled()) {
                         throw new CancellationException("cancelled before it started");
                     }
