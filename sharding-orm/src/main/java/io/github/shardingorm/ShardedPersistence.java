@@ -174,6 +174,14 @@ public interface ShardedPersistence extends AutoCloseable {
     io.github.shardingorm.routing.Topology topology();
 
     /**
+     * Online resharding: move buckets between shards while the application reads and writes
+     * (see {@link io.github.shardingorm.resharding.Resharding} and the README, "Online resharding").
+     *
+     * @throws UnsupportedOperationException when the strategy is not bucketed or the topology is not stored
+     */
+    io.github.shardingorm.resharding.Resharding resharding();
+
+    /**
      * Sagas: start registered saga types, read their status, list those needing attention.
      * See {@link io.github.shardingorm.saga.Sagas}.
      */
@@ -197,6 +205,9 @@ public interface ShardedPersistence extends AutoCloseable {
      * @throws ShardRoutingException when a key is null or cannot be routed
      */
     void atomically(java.util.Collection<?> keys, Consumer<CrossShardSessions> work);
+
+    /** Operator actions on two-phase-commit transactions left in doubt: list, commit, roll back (see {@link InDoubtTransactions}). */
+    InDoubtTransactions inDoubtTransactions();
 
     /** Reads and writes of {@link ReferenceTable} entities (copied to every shard). */
     ReferenceTables references();
@@ -241,6 +252,19 @@ public interface ShardedPersistence extends AutoCloseable {
     void executeOnAllShards(String nativeSql);
 
     /**
+     * Per-shard statistics: operations, errors, latency percentiles, the sliding-window shares and
+     * hot-shard flags, the hottest buckets, and rows per sharded table estimated from the catalog
+     * ({@code pg_class.reltuples}). Needs no metrics library. A shard that cannot be reached has no
+     * row counts.
+     *
+     * @throws IllegalStateException when statistics were turned off
+     */
+    io.github.shardingorm.metrics.ShardingStatistics statistics();
+
+    /** Like {@link #statistics()}, with exact row counts ({@code count(*)} per table and shard) when {@code exactRowCounts}. */
+    io.github.shardingorm.metrics.ShardingStatistics statistics(boolean exactRowCounts);
+
+    /**
      * The single Hibernate SessionFactory (also this unit's {@code EntityManagerFactory}): inside a
      * {@link #bind(Object) scope}, {@code createEntityManager()} / {@code openSession()} /
      * {@code getCurrentSession()} work on the bound shard; anywhere, {@code withOptions().tenantIdentifier(shardId)}.
@@ -256,6 +280,12 @@ public interface ShardedPersistence extends AutoCloseable {
      * @throws jakarta.persistence.PersistenceException when it cannot be unwrapped to {@code type}
      */
     <T> T unwrap(Class<T> type);
+
+    /**
+     * Hits, misses, puts and evictions of the caches configured with
+     * {@link ShardedPersistenceBuilder#cache}, per region and per shard; empty when nothing is cached.
+     */
+    io.github.shardingorm.cache.CacheStatistics cacheStatistics();
 
     /** Closes the SessionFactory and every shard pool. Idempotent. */
     @Override

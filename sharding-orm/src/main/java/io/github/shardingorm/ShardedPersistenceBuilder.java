@@ -219,6 +219,18 @@ public final class ShardedPersistenceBuilder {
         return this;
     }
 
+    /**
+     * What to cache: Hibernate's second-level cache (entities, collections, natural ids, queries) and
+     * the cache-aside of keyed {@code findById}, each entry per shard, invalidated across instances.
+     * Needs {@code org.hibernate.orm:hibernate-jcache} and a JCache provider (Caffeine's
+     * {@code com.github.ben-manes.caffeine:jcache} by default) on the class path. Default: nothing cached.
+     */
+    public ShardedPersistenceBuilder cache(io.github.shardingorm.cache.CacheConfig cache) {
+        checkNotBuilt();
+        configuration.cache(cache);
+        return this;
+    }
+
     /** Grace before recovery rolls back an undecided prepared transaction; default 5 s. See {@link ShardingSettings#TWO_PHASE_GRACE}. */
     public ShardedPersistenceBuilder twoPhaseGrace(Duration grace) {
         checkNotBuilt();
@@ -262,6 +274,23 @@ public final class ShardedPersistenceBuilder {
     }
 
     /**
+     * Whether per-shard statistics ({@link ShardedPersistence#statistics()}) and hot-shard detection
+     * are kept; on by default. Off, nothing is recorded unless a Micrometer registry is bound.
+     */
+    public ShardedPersistenceBuilder statistics(boolean on) {
+        checkNotBuilt();
+        configuration.statistics(on);
+        return this;
+    }
+
+    /** The sliding window over which hot shards are detected; default 60 s, at least 1 s. */
+    public ShardedPersistenceBuilder hotShardWindow(Duration window) {
+        checkNotBuilt();
+        configuration.hotShardWindow(window);
+        return this;
+    }
+
+    /**
      * After how long without a successful read of the stored topology this instance refuses writes
      * ({@link ShardTopologyUnavailableException}) rather than route by a possibly stale map; default 5 s.
      * See {@link ShardingSettings#TOPOLOGY_STALE_AFTER}.
@@ -273,12 +302,42 @@ public final class ShardedPersistenceBuilder {
     }
 
     /**
+     * Turns the routing log on: logger {@code io.github.shardingorm.routing-log} (INFO) prints each
+     * statement, the shards it went to and why; bind values are shown only with {@code showParameters}.
+     */
+    public ShardedPersistenceBuilder routingLog(boolean on, boolean showParameters) {
+        checkNotBuilt();
+        configuration.routingLog(on, showParameters);
+        return this;
+    }
+
+    /**
      * How long this instance's node-id lease lives without renewal (renewed with every topology
      * poll); a killed instance's node id is free again after it; default 10 s.
      */
     public ShardedPersistenceBuilder nodeIdLease(Duration lease) {
         checkNotBuilt();
         configuration.nodeLease(lease);
+        return this;
+    }
+
+    /**
+     * How long completed and compensated sagas stay in the saga log before the recovery loop deletes
+     * them; default 7 days, {@link Duration#ZERO} keeps them for ever.
+     */
+    public ShardedPersistenceBuilder sagaRetention(Duration retention) {
+        checkNotBuilt();
+        configuration.sagaRetention(retention);
+        return this;
+    }
+
+    /**
+     * Adds a hook called at every boundary of a saga and of a two-phase commit (see
+     * {@link io.github.shardingorm.spi.CrossShardWriteListener}); listeners run in the order added.
+     */
+    public ShardedPersistenceBuilder crossShardWriteListener(io.github.shardingorm.spi.CrossShardWriteListener listener) {
+        checkNotBuilt();
+        configuration.crossShardWriteListener(listener);
         return this;
     }
 

@@ -167,4 +167,25 @@ public interface ShardingSettings {
      * refuses writes ({@code ShardTopologyUnavailableException}); reads go on. Default 5000, minimum 100.
      */
     String TOPOLOGY_STALE_AFTER = "sharding.topology.stale-after";
+
+    /** {@code true} (default) or {@code false}: keep per-shard statistics ({@code ShardedPersistence.statistics()}). */
+    String STATISTICS = "sharding.statistics";
+
+    /** Milliseconds of the sliding window over which hot shards are detected. Default 60000, minimum 1000. */
+    String HOT_SHARD_WINDOW = "sharding.statistics.hot-window";
+
+    /**
+     * {@code true} or {@code false} (default): log every statement's routing decision (logger
+     * {@code io.github.shardingorm.routing-log}, level INFO).
+     */
+    String ROUTING_LOG = "sharding.routing-log";
+
+    /** {@code true} or {@code false} (default): show bind values in the routing log (masked as {@code ?} otherwise). */
+    String ROUTING_LOG_PARAMETERS = "sharding.routing-log.parameters";
+
+    /**
+     * Milliseconds after which completed and compensated sagas are deleted from the saga log (in
+     * batches, by the recovery loop); 0 keeps them for ever. Default 604800000 (7 days).
+     */
+    String SAGA_RETENTION = "sharding.saga.retention";
 }

@@ -35,7 +35,7 @@ class ApiDoesNotLeakInternalsTest {
 
     private static final String ROOT = "io.github.shardingorm";
     private static final String INTERNAL = ROOT + ".internal";
-    private static final List<String> API_PACKAGES = List.of(ROOT, ROOT + ".spi", ROOT + ".routing", ROOT + ".query", ROOT + ".saga");
+    private static final List<String> API_PACKAGES = List.of(ROOT, ROOT + ".spi", ROOT + ".routing", ROOT + ".query", ROOT + ".saga", ROOT + ".cache", ROOT + ".metrics", ROOT + ".resharding");
 
     @Test
     void apiPackagesHavePublicClasses() throws Exception {

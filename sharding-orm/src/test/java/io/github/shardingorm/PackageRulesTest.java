@@ -37,19 +37,22 @@ class PackageRulesTest {
     /** Internal package &rarr; the internal packages it may use. */
     private static final Map<String, Set<String>> FLOORS = floors(
             "config",     "",                                      // ground floor: the validated configuration and every default
-            "routing",    "config",                                // the router and the strategies: no Hibernate, no JDBC
+            "stats",      "",                                      // statistics and the events seam: no Hibernate, no JDBC, no Micrometer
+            "routing",    "config stats",                          // the router and the strategies: no Hibernate, no JDBC
             "jdbc",       "config",                                // pools and plain JDBC on one shard: no Hibernate
-            "hibernate",  "config routing jdbc",                   // Hibernate wiring: connection provider, guards, sessions
+            "hibernate",  "config routing jdbc stats",             // Hibernate wiring: connection provider, guards, sessions
             "id",         "config routing",                        // the @ShardedId generator (Hibernate instantiates it)
-            "query",      "config routing jdbc hibernate",         // queries across shards
-            "repository", "config routing hibernate query",        // keyed CRUD
-            "saga",       "config jdbc hibernate",                 // sagas: three peers of cross-shard writes ...
-            "twophase",   "config routing jdbc hibernate",         // ... two-phase commit ...
+            "query",      "config routing jdbc hibernate stats",   // queries across shards
+            "cache",      "config routing jdbc hibernate",         // second-level cache, cache-aside, invalidation (issue 16)
+            "repository", "config routing hibernate query cache",  // keyed CRUD
+            "saga",       "config jdbc hibernate stats",           // sagas: three peers of cross-shard writes ...
+            "twophase",   "config routing jdbc hibernate stats",   // ... two-phase commit ...
             "reference",  "config routing hibernate",              // ... and reference writes, none using another
-            "writes",     "config routing jdbc hibernate saga twophase reference", // the runtime composing the three
+            "writes",     "config routing jdbc hibernate saga twophase reference stats", // the runtime composing the three
             "topology",   "config routing jdbc id",                // the stored topology: map, bucket states, fence, following
-            "resharding", "config",                                // the bucket mover: plain JDBC and pgjdbc's COPY and replication, no Hibernate
-            "boot",       "config routing jdbc hibernate id query repository writes topology"); // start-up: everything
+            "resharding", "config topology",                       // the bucket mover: plain JDBC and pgjdbc's COPY and replication, no Hibernate
+            "boot",       "config routing jdbc hibernate id query repository writes topology cache stats resharding", // start-up: everything but Micrometer
+            "metrics",    "config stats jdbc boot");               // the Micrometer binding: the only floor that knows Micrometer
 
     /** Hibernate is wired in one place; these packages must not know it. */
     private static final Set<String> WITHOUT_HIBERNATE = Set.of("config", "routing", "jdbc", "resharding");
@@ -69,7 +72,8 @@ class PackageRulesTest {
             INTERNAL + "routing.DirectoryShardingStrategy",
             INTERNAL + "routing.RangeShardingStrategy",
             INTERNAL + "routing.ShardRange",
-            INTERNAL + "routing.NormalizedKeys");
+            INTERNAL + "routing.NormalizedKeys",
+            INTERNAL + "metrics.MicrometerBinding");
 
     private static final Path MAIN = Path.of("src/main/java");
 

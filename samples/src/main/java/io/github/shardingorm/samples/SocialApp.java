@@ -119,6 +119,9 @@ public final class SocialApp {
             } catch (ShardRoutingException e) {
                 System.out.println("  " + e.getMessage());
             }
+
+            section("per-shard statistics (orm.statistics(true): exact row counts)");
+            System.out.print(orm.statistics(true).toTable().indent(2));
             System.out.println();
         }
 

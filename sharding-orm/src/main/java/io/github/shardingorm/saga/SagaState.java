@@ -10,11 +10,18 @@ public enum SagaState {
     COMPLETED,
     /** Every applied step compensated; final. */
     COMPENSATED,
-    /** The retry budget ran out; final until an operator acts. */
-    FAILED_NEEDS_ATTENTION;
+    /** The retry budget ran out; final until an operator acts ({@link Sagas#retry} or {@link Sagas#resolve}). */
+    FAILED_NEEDS_ATTENTION,
+    /** An operator marked a saga that needed attention as dealt with ({@link Sagas#resolve}); final. */
+    RESOLVED;
 
     /** Whether the saga can no longer change by itself. */
     public boolean isFinal() {
-        return this == COMPLETED || this == COMPENSATED || this == FAILED_NEEDS_ATTENTION;
+        return this == COMPLETED || this == COMPENSATED || this == FAILED_NEEDS_ATTENTION || this == RESOLVED;
+    }
+
+    /** Whether the saga is over for good: completed, compensated or resolved (what retention deletes). */
+    public boolean isFinished() {
+        return this == COMPLETED || this == COMPENSATED || this == RESOLVED;
     }
 }

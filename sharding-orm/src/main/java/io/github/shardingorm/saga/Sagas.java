@@ -48,6 +48,38 @@ public interface Sagas {
     List<SagaStatus> unfinished();
 
     /**
+     * Operator action on a saga in state {@link SagaState#FAILED_NEEDS_ATTENTION}: resets its retry
+     * budget and runs it now in the calling thread, forward from the step that gave up or
+     * compensating from there. The step fences still make every step apply, and be undone, at most
+     * once. If it fails again it ends needing attention again (or waits to retry).
+     *
+     * @return the saga's status after this attempt
+     * @throws SagaException when there is no such saga, it does not need attention, its type is not
+     *                       registered here, or FORWARD is asked of a saga that gave up while compensating
+     */
+    SagaStatus retry(UUID id, RetryDirection direction);
+
+    /**
+     * Operator action: marks a saga that needs attention as dealt with by hand ({@link SagaState#RESOLVED},
+     * final; nothing runs), recording {@code note} as its last error.
+     *
+     * @param note why, or what was done; not null
+     * @return the saga's status
+     * @throws SagaException when there is no such saga or it does not need attention
+     */
+    SagaStatus resolve(UUID id, String note);
+
+    /**
+     * Deletes finished sagas (completed, compensated, resolved) last updated before {@code olderThan}
+     * ago, with their step fences, in batches; never a running saga or one needing attention. The
+     * recovery loop does the same in the background with the configured retention
+     * ({@code ShardedPersistenceBuilder.sagaRetention}, default 7 days).
+     *
+     * @return the number of sagas deleted
+     */
+    int purgeFinished(java.time.Duration olderThan);
+
+    /**
      * Runs one recovery pass now, as the background recovery does: resumes unfinished sagas whose
      * retry time has come and whose lease is free, and resolves in-doubt two-phase commit transactions.
      *

@@ -90,12 +90,34 @@ public final class SocialBenchmark {
                 }
             }
             print(stacks.stream().map(SocialOperations::name).toList(), results);
+            printMeters(sharded.orm());
         } finally {
             for (int i = 0; i < opt("shards"); i++) {
                 SampleShards.dropDatabase(postgres, PREFIX + "_s" + i);
             }
             SampleShards.dropDatabase(postgres, PREFIX + "_plain");
         }
+    }
+
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
+    /** What sharding-orm's own meters and statistics saw over the whole run (seeding included). */
+    private void printMeters(ShardedPersistence orm) {
+        System.out.printf("%nsharding-orm meters (db.client.operation.duration, whole run):%n%-8s %-8s %-12s %10s %10s %10s%n",
+                "shard", "kind", "error.type", "count", "mean ms", "max ms");
+        registry.find("db.client.operation.duration").timers().stream()
+                .sorted(java.util.Comparator.comparing(t -> t.getId().getTag("shard") + t.getId().getTag("db.operation.name")))
+                .forEach(t -> System.out.printf("%-8s %-8s %-12s %10d %10.2f %10.2f%n", t.getId().getTag("shard"),
+                        t.getId().getTag("db.operation.name"), t.getId().getTag("error.type"), t.count(),
+                        t.mean(TimeUnit.MILLISECONDS), t.max(TimeUnit.MILLISECONDS)));
+        var shards = registry.find("sharding.query.shards").summary();
+        if (shards != null) {
+            System.out.printf("queries: %d, mean shards per query %.2f; pools: %s%n", shards.count(), shards.mean(),
+                    registry.find("hikaricp.connections.acquire").timers().stream()
+                            .map(t -> t.getId().getTag("pool") + " acquire mean " + String.format("%.3f ms", t.mean(TimeUnit.MILLISECONDS)))
+                            .toList());
+        }
+        System.out.printf("%nper-shard statistics:%n%s", orm.statistics().toTable());
     }
 
     /** Databases the runner creates (and drops at the end): socialbench_s0.., socialbench_plain. */
@@ -105,8 +127,10 @@ public final class SocialBenchmark {
         ShardedPersistenceBuilder builder = ShardedPersistence.builder();
         SampleShards.configure(builder, PREFIX, opt("shards"), postgres);
         SocialService.sagas().forEach(builder::saga);
-        return new ShardedSocial(builder.entities(SocialService.entities()).schema(SchemaAction.CREATE)
-                .maximumPoolSize(opt("pool")).build());
+        ShardedPersistence orm = builder.entities(SocialService.entities()).schema(SchemaAction.CREATE)
+                .maximumPoolSize(opt("pool")).build();
+        new io.github.shardingorm.metrics.ShardingMetrics(orm).bindTo(registry);
+        return new ShardedSocial(orm);
     }
 
     private PlainSocial plainStack() {

@@ -25,7 +25,7 @@ final class ParallelTasks {
     static <T> Outcome<T> runAll(String threadName, int parallelism, List<Callable<T>> tasks) {
         List<T> succeeded = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();
-        if (tasks.size() == 1 || parallelism <= 1) {
+        if (tasks.size() <= 1 || parallelism <= 1) {
             for (Callable<T> task : tasks) {
                 try {
                     succeeded.add(task.call());

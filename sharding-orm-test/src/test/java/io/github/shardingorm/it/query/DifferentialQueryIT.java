@@ -386,7 +386,10 @@ class DifferentialQueryIT {
                 "select avg(a.score * 10000000), sum(a.score * 10000000), count(a.score) from Article a",
                 "select avg(a.createdAt), sum(a.createdAt), min(a.createdAt), max(a.score) from Article a",
                 "select avg(a.price), sum(a.price), min(a.price) from Article a",
-                "select a.category, avg(a.score), sum(a.score), max(a.score) from Article a group by a.category order by a.category nulls first");
+                "select a.category, avg(a.score), sum(a.score), max(a.score) from Article a group by a.category order by a.category nulls first",
+                // grouped by the shard key (computed, ordered and limited on each shard), ordered by an alias too
+                "select a.authorId, count(a) as c, avg(a.score) from Article a group by a.authorId order by c desc, a.authorId",
+                "select a.authorId, count(a), sum(a.score) from Article a group by a.authorId having count(a) > 3 order by 2 desc, 1");
         List<String> twice = new ArrayList<>(queries);
         List<String> reversed = new ArrayList<>(queries);
         Collections.reverse(reversed);
@@ -397,6 +400,11 @@ class DifferentialQueryIT {
                 expected = s.createSelectionQuery(hql, Object[].class).getResultList();
             }
             assertEquals(typedRounded(expected), typedRounded(orm.query(hql, Object[].class).list()), hql);
+        }
+        String top = "select a.authorId, count(a) as c from Article a group by a.authorId order by c desc, a.authorId";
+        try (Session s = oracle.openSession()) {
+            assertEquals(typedRounded(s.createSelectionQuery(top, Object[].class).setFirstResult(2).setMaxResults(5).getResultList()),
+                    typedRounded(orm.query(top, Object[].class).offset(2).limit(5).list()), top);
         }
     }
 

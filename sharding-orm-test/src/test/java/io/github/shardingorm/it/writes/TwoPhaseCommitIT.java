@@ -285,4 +285,70 @@ class TwoPhaseCommitIT {
         }
         assertEquals(List.of(), WritesFixture.preparedLeft(shards));
     }
+
+    @Test
+    void theListenerSeesEveryTwoPhaseBoundary_andAFaultBeforeTheDecisionRollsBackEveryShard() throws Exception {
+        List<String> trace = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean failAfterPrepare = new java.util.concurrent.atomic.AtomicBoolean();
+        io.github.shardingorm.spi.CrossShardWriteListener listener = (boundary, type, id, step) -> {
+            trace.add(boundary + ":" + step);
+            if (failAfterPrepare.get() && boundary == io.github.shardingorm.spi.CrossShardWriteListener.Boundary.TWO_PHASE_AFTER_PREPARE) {
+                throw new IllegalStateException("injected after prepare");
+            }
+        };
+        try (ShardedPersistence traced = build(null, Duration.ZERO).crossShardWriteListener(listener).build()) {
+            WritesFixture.awaitFirstRecoveryPass(traced);
+            trace.clear();
+            String group = UUID.randomUUID().toString();
+            writeMarks(traced, group);
+            assertEquals(List.of("TWO_PHASE_BEFORE_PREPARE:-1", "TWO_PHASE_AFTER_PREPARE:3", "TWO_PHASE_DECISION_LOGGED:-1",
+                    "TWO_PHASE_AFTER_COMMIT:0", "TWO_PHASE_AFTER_COMMIT:1", "TWO_PHASE_AFTER_COMMIT:2"), trace);
+            failAfterPrepare.set(true);
+            String failed = UUID.randomUUID().toString();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> writeMarks(traced, failed));
+            assertEquals("injected after prepare", e.getMessage());
+            assertEquals(List.of(), WritesFixture.marksOf(shards, failed));
+            assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+        }
+    }
+
+    // ------------------------------------------------------------------ operator actions on in-doubt transactions
+
+    /** Leaves one atomic transaction in doubt by crashing its coordinator at {@code point}; returns its txid. */
+    private String inDoubtAfterCrashAt(Point point, String group) throws Exception {
+        try (ShardedPersistence crashing = build(new Faults(point, -1), Duration.ZERO).build()) {
+            WritesFixture.awaitFirstRecoveryPass(crashing);
+            assertThrows(Faults.SimulatedCrash.class, () -> writeMarks(crashing, group));
+        }
+        List<io.github.shardingorm.InDoubtTransaction> inDoubt = orm.inDoubtTransactions().list();
+        assertEquals(1, inDoubt.size(), inDoubt::toString);
+        assertEquals(java.util.Set.of("s0", "s1", "s2"), inDoubt.get(0).preparedOn().keySet());
+        return inDoubt.get(0).txid();
+    }
+
+    @Test
+    void anInDoubtTransactionWithoutDecisionIsListedAndRolledBackByHand() throws Exception {
+        String group = UUID.randomUUID().toString();
+        String txid = inDoubtAfterCrashAt(Point.TWO_PHASE_PREPARED, group);
+        assertEquals(null, orm.inDoubtTransactions().list().get(0).decision());
+        orm.inDoubtTransactions().rollback(txid);
+        assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+        assertEquals(List.of(), orm.inDoubtTransactions().list());
+        assertEquals(List.of(), WritesFixture.marksOf(shards, group));
+        assertThrows(IllegalArgumentException.class, () -> orm.inDoubtTransactions().commit(txid), "nothing left to commit");
+    }
+
+    @Test
+    void anInDoubtTransactionDecidedCommitCannotBeRolledBackAndIsCommittedByHand() throws Exception {
+        String group = UUID.randomUUID().toString();
+        String txid = inDoubtAfterCrashAt(Point.TWO_PHASE_DECIDED, group);
+        assertEquals("commit", orm.inDoubtTransactions().list().get(0).decision());
+        io.github.shardingorm.ShardingException refused = assertThrows(io.github.shardingorm.ShardingException.class,
+                () -> orm.inDoubtTransactions().rollback(txid));
+        assertTrue(refused.getMessage().contains("logged decision") && refused.getMessage().contains("commit"), refused.getMessage());
+        assertEquals(3, WritesFixture.preparedLeft(shards).size(), "a refused action changes nothing");
+        orm.inDoubtTransactions().commit(txid);
+        assertEquals(List.of(), WritesFixture.preparedLeft(shards));
+        assertEquals(List.of("s0:0", "s1:1", "s2:2"), WritesFixture.marksOf(shards, group));
+    }
 }

@@ -1,8 +1,15 @@
 package io.github.shardingorm.internal.boot;
 
 import io.github.shardingorm.ShardingConfigurationException;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.config.ConfigurationValidator;
+import io.github.shardingorm.internal.config.ObservabilitySettings;
 import io.github.shardingorm.internal.config.ShardingConfiguration;
+import io.github.shardingorm.internal.query.RoutingLog;
+import io.github.shardingorm.internal.stats.Instrumentation;
+import io.github.shardingorm.internal.stats.StatisticsRecorder;
+import java.time.Duration;
+import org.hibernate.persister.entity.AbstractEntityPersister;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
 import io.github.shardingorm.internal.hibernate.ShardContext;
 import io.github.shardingorm.internal.hibernate.ShardCurrentSessionContext;
@@ -12,6 +19,7 @@ import io.github.shardingorm.internal.hibernate.ShardingIntegrator;
 import io.github.shardingorm.internal.id.NodeIdClaim;
 import io.github.shardingorm.internal.id.ShardingRuntime;
 import java.util.function.LongSupplier;
+import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.query.ShardedQueries;
 import io.github.shardingorm.internal.routing.EntityModelScanner;
@@ -30,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import org.hibernate.Hibernate;
 import org.hibernate.boot.Metadata;
+import org.hibernate.boot.MetadataBuilder;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.BootstrapServiceRegistry;
 import org.hibernate.boot.registry.BootstrapServiceRegistryBuilder;
@@ -51,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *       scan the entities, collecting problems; stop if there are any;</li>
  *   <li>start one pool per shard and check every shard is reachable (in parallel, within the
  *       connection timeout); stop if any is not;</li>
- *   <li>start ONE Hibernate SessionFactory whose tenants are the shards;</li>
+ *   <li>start ONE Hibernate SessionFactory whose tenants are the shards, with its caches (checked for
+ *       shard safety, one invalidation listener per shard: {@code CacheRuntime});</li>
  *   <li>apply the schema action to every shard, including the write-log tables ({@code shorm_saga},
  *       {@code shorm_saga_step}, {@code shorm_2pc_decision}); check prepared-transaction support;</li>
  *   <li>read (or create) the stored topology and start following it ({@code internal.topology});</li>
@@ -74,11 +84,16 @@ public final class ShardedPersistenceBootstrap {
     public static ShardedPersistenceImpl start(ShardingConfiguration configuration) {
         List<String> problems = new ArrayList<>(ConfigurationValidator.validate(configuration));
         ShardRouter router = bindRouting(configuration, problems);
+        CacheRuntime cache = CacheRuntime.create(configuration, problems);
         if (!problems.isEmpty()) {
             throw new ShardingConfigurationException(problems);
         }
 
         ShardPools pools = ShardPools.create(configuration.shards(), configuration.pools());
+        Instrumentation instrumentation = instrumentation(configuration, router);
+        for (String shard : configuration.shardIds()) {
+            instrumentation.poolStarted(shard, Instrumentation.PRIMARY, pools.pool(shard));
+        }
         SessionFactoryImplementor sessionFactory = null;
         ShardedQueries queries = null;
         TopologyRuntime topology = null;
@@ -91,11 +106,15 @@ public final class ShardedPersistenceBootstrap {
             LongSupplier clock = injectedClock instanceof LongSupplier c ? c : System::currentTimeMillis;
             NodeIdClaim claim = NodeIdClaim.fixed(configuration.routing().nodeId());
             ShardContext context = new ShardContext();
-            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock, context);
+            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock, context, cache);
             MetadataSources sources = new MetadataSources(registry);
             configuration.entities().forEach(sources::addAnnotatedClass);
-            Metadata metadata = sources.buildMetadata();
+            MetadataBuilder metadataBuilder = sources.getMetadataBuilder();
+            cache.applyMetadata(metadataBuilder);
+            Metadata metadata = metadataBuilder.build();
             sessionFactory = (SessionFactoryImplementor) metadata.buildSessionFactory();
+            cache.start(sessionFactory, router, new ShardJdbc(pools), problems, causes);
+            throwIfProblems(problems, causes);
 
             SchemaActions.apply(configuration.schemaAction(), metadata, sessionFactory, pools,
                     configuration.shardIds(), problems, causes);
@@ -110,13 +129,22 @@ public final class ShardedPersistenceBootstrap {
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
-            ShardSessions sessions = new ShardSessions(sessionFactory, context);
-            queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism());
+            ShardSessions sessions = new ShardSessions(sessionFactory, context, instrumentation);
+            queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism(),
+                    RoutingLog.of(configuration.observability()));
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
-                    pools, router, sessions, faults instanceof FaultInjector f ? f : FaultInjector.NONE);
-            return new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology);
+                    pools, router, sessions, (faults instanceof FaultInjector f ? f : FaultInjector.NONE)
+                            .with(configuration.observability().writeListeners()),
+                    configuration.observability().sagaRetentionMillis());
+            RowCounts rows = new RowCounts(pools, rootTables(sessionFactory, router, configuration.entities()));
+            ShardedPersistenceImpl orm = new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology,
+                    cache, instrumentation, rows);
+            ReshardingWiring.wire(orm, configuration, sessionFactory, router, topology);
+            return orm;
         } catch (RuntimeException e) {
+            cache.close();
+            instrumentation.close();
             if (topology != null) {
                 topology.close();
             }
@@ -162,6 +190,31 @@ public final class ShardedPersistenceBootstrap {
                 o -> o instanceof org.hibernate.proxy.HibernateProxy p ? p.getHibernateLazyInitializer().getInternalIdentifier() : null);
     }
 
+    private static Instrumentation instrumentation(ShardingConfiguration configuration, ShardRouter router) {
+        ObservabilitySettings settings = configuration.observability();
+        Instrumentation instrumentation = new Instrumentation(settings.statistics()
+                ? new StatisticsRecorder(configuration.shardIds(), Duration.ofMillis(settings.hotWindowMillis()), router.isBucketed(),
+                        System::nanoTime).startTicking()
+                : null);
+        router.instrument(instrumentation);
+        return instrumentation;
+    }
+
+    /** The root tables of the sharded entities (reference tables are copies, left out): what statistics count. */
+    private static List<String> rootTables(SessionFactoryImplementor sessionFactory, ShardRouter router, List<Class<?>> entities) {
+        List<String> tables = new ArrayList<>();
+        for (Class<?> entity : entities) {
+            if (router.modelOrNull(entity) == null) {
+                continue;
+            }
+            if (sessionFactory.getMappingMetamodel().getEntityDescriptor(entity) instanceof AbstractEntityPersister p
+                    && !tables.contains(p.getIdentifierTableName())) {
+                tables.add(p.getIdentifierTableName());
+            }
+        }
+        return tables;
+    }
+
     /** The tables of the sharded entities (those the fence trigger goes on while their buckets move). */
     private static List<String> shardedTables(SessionFactoryImplementor sessionFactory, ShardingConfiguration configuration,
                                               ShardRouter router) {
@@ -188,9 +241,11 @@ public final class ShardedPersistenceBootstrap {
     }
 
     private static StandardServiceRegistry serviceRegistry(ShardingConfiguration configuration, ShardRouter router, ShardPools pools,
-                                                           NodeIdClaim claim, LongSupplier clock, ShardContext context) {
+                                                           NodeIdClaim claim, LongSupplier clock, ShardContext context,
+                                                           CacheRuntime cache) {
         BootstrapServiceRegistry bootstrap = new BootstrapServiceRegistryBuilder()
                 .applyIntegrator(new ShardingIntegrator(router))
+                .applyIntegrator(cache.integrator())
                 .build();
         StandardServiceRegistryBuilder builder = new StandardServiceRegistryBuilder(bootstrap);
         builder.applySetting(BatchSettings.STATEMENT_BATCH_SIZE, configuration.sessions().jdbcBatchSize());
@@ -201,6 +256,7 @@ public final class ShardedPersistenceBootstrap {
         // getCurrentSession() returns the thread's scope or template session unless the user chose a context.
         builder.applySetting(org.hibernate.cfg.AvailableSettings.CURRENT_SESSION_CONTEXT_CLASS, ShardCurrentSessionContext.class.getName());
         builder.applySettings(configuration.sessions().hibernateProperties());
+        cache.applySettings(builder);
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver(context));
         builder.addService(ShardingRuntime.class, new ShardingRuntime(router, claim, clock));

@@ -4,6 +4,7 @@ import io.github.shardingorm.CrossShardSessions;
 import io.github.shardingorm.ReferenceTables;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedRepository;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.repository.SavesAcrossShards;
@@ -12,6 +13,9 @@ import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.topology.TopologyRuntime;
 import io.github.shardingorm.internal.topology.TopologyService;
 import io.github.shardingorm.routing.Topology;
+import io.github.shardingorm.internal.stats.Instrumentation;
+import io.github.shardingorm.internal.stats.StatisticsRecorder;
+import io.github.shardingorm.metrics.ShardingStatistics;
 import io.github.shardingorm.internal.writes.CrossShardRuntime;
 import io.github.shardingorm.routing.ShardMap;
 import io.github.shardingorm.saga.Sagas;
@@ -38,12 +42,19 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CrossShardRuntime writes;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
+    private final CacheRuntime cache;
     private final SavesAcrossShards saves;
     private final TopologyRuntime topology;
+    private final Instrumentation instrumentation;
+    private final RowCounts rowCounts;
 
     ShardedPersistenceImpl(SessionFactory sessionFactory, ShardPools pools, ShardRouter router, ShardSessions sessions,
                            io.github.shardingorm.internal.query.ShardedQueries queries, CrossShardRuntime writes,
-                           TopologyRuntime topology) {
+                           TopologyRuntime topology, CacheRuntime cache,
+                           Instrumentation instrumentation, RowCounts rowCounts) {
+        this.instrumentation = instrumentation;
+        this.rowCounts = rowCounts;
+        this.cache = cache;
         this.topology = topology;
         this.sessionFactory = sessionFactory;
         this.handle = ShardedSessionFactoryHandle.of((org.hibernate.engine.spi.SessionFactoryImplementor) sessionFactory, this);
@@ -65,7 +76,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public <T, ID> ShardedRepository<T, ID> repository(Class<T> entityClass) {
         router.model(entityClass);
         return (ShardedRepository<T, ID>) repositories.computeIfAbsent(entityClass,
-                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries, saves));
+                c -> new ShardedRepositoryImpl<>(entityClass, router, sessions, queries, saves, cache));
     }
 
     @Override
@@ -201,6 +212,24 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return topology.topology(router);
     }
 
+    private volatile io.github.shardingorm.resharding.Resharding resharding;
+    private volatile String reshardingUnavailable = "online resharding needs a bucketed strategy and the stored topology";
+
+    /** Set by start-up: the resharding service, or why there is none. */
+    void resharding(io.github.shardingorm.resharding.Resharding service, String unavailable) {
+        this.resharding = service;
+        this.reshardingUnavailable = unavailable;
+    }
+
+    @Override
+    public io.github.shardingorm.resharding.Resharding resharding() {
+        io.github.shardingorm.resharding.Resharding r = resharding;
+        if (r == null) {
+            throw new UnsupportedOperationException(reshardingUnavailable);
+        }
+        return r;
+    }
+
     /** Internal: the stored topology's service (the resharding mover's API), or null when the topology is in memory. */
     public TopologyService topologyService() {
         return topology.service();
@@ -254,6 +283,39 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return writes;
     }
 
+    /**
+     * Internal: the caches; resharding calls {@code cache().evictBuckets(shard, buckets)} before it
+     * releases a moved bucket's fence.
+     */
+    public CacheRuntime cache() {
+        return cache;
+    }
+
+    @Override
+    public io.github.shardingorm.cache.CacheStatistics cacheStatistics() {
+        return cache.statistics();
+    }
+
+    /** Internal: where the engine reports (statistics, and listeners such as the Micrometer binding). */
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
+    @Override
+    public ShardingStatistics statistics() {
+        return statistics(false);
+    }
+
+    @Override
+    public ShardingStatistics statistics(boolean exactRowCounts) {
+        StatisticsRecorder recorder = instrumentation.statistics();
+        if (recorder == null) {
+            throw new IllegalStateException("statistics are off (ShardedPersistenceBuilder.statistics(false) or "
+                    + io.github.shardingorm.ShardingSettings.STATISTICS + "=false)");
+        }
+        return recorder.snapshot(rowCounts.count(router.shardIds(), exactRowCounts), exactRowCounts);
+    }
+
     @Override
     public Sagas sagas() {
         return writes.sagas();
@@ -263,6 +325,11 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
     public void atomically(Collection<?> keys, Consumer<CrossShardSessions> work) {
         java.util.Objects.requireNonNull(work, "work");
         writes.twoPhase().atomically(keys, work);
+    }
+
+    @Override
+    public io.github.shardingorm.InDoubtTransactions inDoubtTransactions() {
+        return writes.inDoubt();
     }
 
     @Override
@@ -282,20 +349,30 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public long executeUpdate(String jpql, Map<String, ?> parameters) {
-        return queries.executeUpdate(jpql, parameters);
+        try {
+            return queries.executeUpdate(jpql, parameters);
+        } finally {
+            cache.afterBulkWrite(); // rows changed without entity events: flush every cache, here and elsewhere
+        }
     }
 
     @Override
     public void executeOnAllShards(String nativeSql) {
-        queries.executeOnAllShards(nativeSql);
+        try {
+            queries.executeOnAllShards(nativeSql);
+        } finally {
+            cache.afterBulkWrite();
+        }
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             topology.close();
+            cache.close();
             writes.close();
             queries.close();
+            instrumentation.close();
             try {
                 sessionFactory.close();
             } finally {

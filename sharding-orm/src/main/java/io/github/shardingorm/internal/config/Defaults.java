@@ -92,4 +92,33 @@ public final class Defaults {
     public static final long FENCE_WAIT_MILLIS = 30_000;
     /** {@code sharding.node-id.lease}: a node-id lease not renewed for this long may be taken by another instance. */
     public static final long NODE_LEASE_MILLIS = 10_000;
+
+    // ------------------------------------------------------------------ caches
+
+    /** Entries of a cache region not sized by name. */
+    public static final long CACHE_MAXIMUM_ENTRIES = 10_000;
+    /** Time to live after write of a cache region not sized by name. */
+    public static final long CACHE_TIME_TO_LIVE_MILLIS = 600_000;
+    /** The JCache provider: Caffeine's. */
+    public static final String CACHE_PROVIDER = "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider";
+    /** Invalidation across instances: on when every shard is PostgreSQL. */
+    public static final io.github.shardingorm.cache.CacheConfig.Invalidation CACHE_INVALIDATION =
+            io.github.shardingorm.cache.CacheConfig.Invalidation.AUTO;
+    /** The PostgreSQL notification channel of cache invalidations (not a setting). */
+    public static final String CACHE_CHANNEL = "shorm_cache";
+    /** Wait before a cache listener reconnects after losing its connection; doubles up to 5 s (not a setting). */
+    public static final long CACHE_LISTENER_RECONNECT_MILLIS = 100;
+
+    // ------------------------------------------------------------------ observability
+
+    /** {@code sharding.statistics}. */
+    public static final boolean STATISTICS = true;
+    /** {@code sharding.statistics.hot-window}. */
+    public static final long HOT_WINDOW_MILLIS = 60_000;
+    /** {@code sharding.routing-log}. */
+    public static final boolean ROUTING_LOG = false;
+    /** {@code sharding.routing-log.parameters}. */
+    public static final boolean ROUTING_LOG_PARAMETERS = false;
+    /** {@code sharding.saga.retention}: 7 days. */
+    public static final long SAGA_RETENTION_MILLIS = 7L * 24 * 3600 * 1000;
 }

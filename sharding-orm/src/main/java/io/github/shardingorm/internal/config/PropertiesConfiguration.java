@@ -174,6 +174,7 @@ public final class PropertiesConfiguration {
             }
         }
         applyCrossShardWrites(p, builder, problems);
+        applyObservability(p, builder, problems);
         p.forEach((k, v) -> {
             if (k.startsWith("hibernate.") || k.startsWith("jakarta.persistence.")) {
                 builder.hibernateProperty(k, objects.get(k));
@@ -246,6 +247,43 @@ public final class PropertiesConfiguration {
         }
     }
 
+    /** Statistics, hot-shard window, routing log and saga retention. */
+    private static void applyObservability(Map<String, String> p, ShardedPersistenceBuilder builder, List<String> problems) {
+        Boolean statistics = bool(p, ShardingSettings.STATISTICS, problems);
+        Boolean routingLog = bool(p, ShardingSettings.ROUTING_LOG, problems);
+        Boolean parameters = bool(p, ShardingSettings.ROUTING_LOG_PARAMETERS, problems);
+        Integer window = integer(p, ShardingSettings.HOT_SHARD_WINDOW, problems);
+        Integer retention = integer(p, ShardingSettings.SAGA_RETENTION, problems);
+        try {
+            if (statistics != null) {
+                builder.statistics(statistics);
+            }
+            if (routingLog != null || parameters != null) {
+                builder.routingLog(routingLog != null && routingLog, parameters != null && parameters);
+            }
+            if (window != null) {
+                builder.hotShardWindow(Duration.ofMillis(window));
+            }
+            if (retention != null) {
+                builder.sagaRetention(Duration.ofMillis(retention));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+    }
+
+    private static Boolean bool(Map<String, String> p, String key, List<String> problems) {
+        String value = p.get(key);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
+            problems.add(key + " must be true or false but was '" + value + "'");
+            return null;
+        }
+        return Boolean.parseBoolean(value.trim());
+    }
+
     private static boolean known(String key, List<String> shardIds) {
         if (ShardingSettings.QUERY_PARALLELISM.equals(key) || ShardingSettings.TOPOLOGY_POLL_INTERVAL.equals(key)
                 || ShardingSettings.TOPOLOGY_STALE_AFTER.equals(key) || key.startsWith(ShardingSettings.POOL_PREFIX)) {
@@ -253,6 +291,10 @@ public final class PropertiesConfiguration {
         }
         if (List.of(ShardingSettings.ENTITY_PACKAGES, ShardingSettings.STRATEGY_RANGES, ShardingSettings.STRATEGY_DIRECTORY,
                 ShardingSettings.STRATEGY_DIRECTORY_DEFAULT, ShardingSettings.SAGAS).contains(key)) {
+            return true;
+        }
+        if (List.of(ShardingSettings.STATISTICS, ShardingSettings.HOT_SHARD_WINDOW, ShardingSettings.ROUTING_LOG,
+                ShardingSettings.ROUTING_LOG_PARAMETERS, ShardingSettings.SAGA_RETENTION).contains(key)) {
             return true;
         }
         if (List.of(ShardingSettings.TWO_PHASE_COMMIT, ShardingSettings.TWO_PHASE_GRACE, ShardingSettings.SAGA_MAX_ATTEMPTS,

@@ -22,6 +22,8 @@ import java.util.List;
  * @param queries      queries across shards
  * @param writes       writes across shards: sagas, two-phase commit, recovery
  * @param topology     the stored topology: polling, staleness bound, fence wait
+ * @param cache        the second-level cache and the cache-aside of keyed reads (issue 16)
+ * @param observability statistics, hot shards, routing log, saga-log retention
  */
 public record ShardingConfiguration(
         List<ShardDefinition> shards,
@@ -32,11 +34,21 @@ public record ShardingConfiguration(
         SessionSettings sessions,
         QuerySettings queries,
         CrossShardWrites writes,
-        TopologySettings topology) {
+        TopologySettings topology,
+        io.github.shardingorm.cache.CacheConfig cache,
+        ObservabilitySettings observability) {
 
     public ShardingConfiguration {
         shards = List.copyOf(shards);
         entities = List.copyOf(entities);
+    }
+
+    /** A configuration that caches nothing, with the default observability. */
+    public ShardingConfiguration(List<ShardDefinition> shards, List<Class<?>> entities, SchemaAction schemaAction,
+                                 RoutingSettings routing, PoolSettings pools, SessionSettings sessions,
+                                 QuerySettings queries, CrossShardWrites writes, TopologySettings topology) {
+        this(shards, entities, schemaAction, routing, pools, sessions, queries, writes, topology,
+                io.github.shardingorm.cache.CacheConfig.disabled(), ObservabilitySettings.DEFAULTS);
     }
 
     /** A builder that takes every value left unset from {@link Defaults}. */

@@ -53,6 +53,15 @@ public final class ShardingConfigurationBuilder {
     private Long topologyStaleAfterMillis;
     private Long fenceWaitMillis;
     private Long nodeLeaseMillis;
+    // caches
+    private io.github.shardingorm.cache.CacheConfig cache;
+    // observability
+    private Boolean statistics;
+    private Long hotWindowMillis;
+    private Boolean routingLog;
+    private Boolean routingLogParameters;
+    private Long sagaRetentionMillis;
+    private final List<io.github.shardingorm.spi.CrossShardWriteListener> writeListeners = new ArrayList<>();
 
     ShardingConfigurationBuilder() {
     }
@@ -217,6 +226,41 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    // ------------------------------------------------------------------ caches
+
+    public ShardingConfigurationBuilder cache(io.github.shardingorm.cache.CacheConfig config) {
+        cache = once(cache, config, "cache configuration");
+        return this;
+    }
+
+    // ------------------------------------------------------------------ observability
+
+    public ShardingConfigurationBuilder statistics(boolean on) {
+        statistics = once(statistics, on, "statistics");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder hotShardWindow(Duration window) {
+        hotWindowMillis = onceMillis(hotWindowMillis, window, 1000, "hot-shard window");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder routingLog(boolean on, boolean showParameters) {
+        routingLog = once(routingLog, on, "routing log");
+        routingLogParameters = showParameters;
+        return this;
+    }
+
+    public ShardingConfigurationBuilder sagaRetention(Duration retention) {
+        sagaRetentionMillis = onceMillis(sagaRetentionMillis, retention, 0, "saga retention");
+        return this;
+    }
+
+    public ShardingConfigurationBuilder crossShardWriteListener(io.github.shardingorm.spi.CrossShardWriteListener listener) {
+        writeListeners.add(Objects.requireNonNull(listener, "cross-shard write listener"));
+        return this;
+    }
+
     // ------------------------------------------------------------------ build
 
     /** How often the stored topology is polled when no notification arrives. */
@@ -270,7 +314,12 @@ public final class ShardingConfigurationBuilder {
                 new TopologySettings(or(topologyPollMillis, TopologySettings.DEFAULTS.pollIntervalMillis()),
                         or(topologyStaleAfterMillis, TopologySettings.DEFAULTS.staleAfterMillis()),
                         or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis()),
-                        or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())));
+                        or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())),
+                or(cache, io.github.shardingorm.cache.CacheConfig.disabled()),
+
+                new ObservabilitySettings(or(statistics, Defaults.STATISTICS), or(hotWindowMillis, Defaults.HOT_WINDOW_MILLIS),
+                        or(routingLog, Defaults.ROUTING_LOG), or(routingLogParameters, Defaults.ROUTING_LOG_PARAMETERS),
+                        or(sagaRetentionMillis, Defaults.SAGA_RETENTION_MILLIS), writeListeners));
     }
 
     private static <V> V or(V value, V otherwise) {

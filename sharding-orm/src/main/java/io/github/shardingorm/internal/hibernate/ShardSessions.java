@@ -4,6 +4,8 @@ import io.github.shardingorm.ShardUnavailableException;
 import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.internal.jdbc.ConnectionFailures;
 import io.github.shardingorm.internal.jdbc.ShardUnavailableSqlException;
+import io.github.shardingorm.internal.stats.Instrumentation;
+import io.github.shardingorm.internal.stats.OperationKind;
 import java.sql.SQLException;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -22,16 +24,42 @@ import org.hibernate.Transaction;
  * (no commit of their own; a failure marks it rollback-only) and are refused on another shard. The
  * library's own machinery (sagas, two-phase commit, reference copies) uses {@link #fromOwnTransaction},
  * which never joins.
+ *
+ * <p>Every run is one operation for the statistics and meters ({@link Instrumentation}): its
+ * shard, kind, duration and outcome (a joined call is counted by the transaction it joins).
  */
 public final class ShardSessions {
 
     private final SessionFactory sessionFactory;
     private final ShardContext context;
+    private final Instrumentation instrumentation;
 
     public ShardSessions(SessionFactory sessionFactory, ShardContext context) {
+        this(sessionFactory, context, Instrumentation.off());
+    }
+
+    public ShardSessions(SessionFactory sessionFactory, ShardContext context, Instrumentation instrumentation) {
         this.sessionFactory = sessionFactory;
         this.context = context;
+        this.instrumentation = instrumentation;
         context.attach(sessionFactory);
+    }
+
+    /** The same sessions, not counted (for the library's own metadata reads). */
+    private ShardSessions(ShardSessions counted) {
+        this.sessionFactory = counted.sessionFactory;
+        this.context = counted.context;
+        this.instrumentation = Instrumentation.off();
+    }
+
+    /** Where operations are reported. */
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
+    /** The same sessions, not counted in statistics or meters: for the library's own metadata reads. */
+    public ShardSessions uncounted() {
+        return new ShardSessions(sessionFactory, context, Instrumentation.off());
     }
 
     /** The thread's shard context. */
@@ -39,13 +67,18 @@ public final class ShardSessions {
         return context;
     }
 
-    /** Runs {@code work} in a transaction on {@code shard}, joining a surrounding one on the same shard. */
+    /** Runs {@code work} in a transaction on {@code shard}, joining a surrounding one on the same shard; counted as a keyed read ({@code readOnly}) or write. */
     public <R> R fromTransaction(String shard, boolean readOnly, Function<Session, R> work) {
+        return fromTransaction(shard, readOnly, readOnly ? OperationKind.READ : OperationKind.WRITE, work);
+    }
+
+    /** Like {@link #fromTransaction(String, boolean, Function)}, counted as {@code kind}. */
+    public <R> R fromTransaction(String shard, boolean readOnly, OperationKind kind, Function<Session, R> work) {
         Session joined = context.joinable(shard, () -> null);
         if (joined != null) {
             return joined(joined, work);
         }
-        return fromOwnTransaction(shard, readOnly, work);
+        return fromOwnTransaction(shard, readOnly, kind, work);
     }
 
     /**
@@ -59,12 +92,28 @@ public final class ShardSessions {
 
     /** Runs {@code work} in a transaction of its own on {@code shard}, whatever surrounds it. */
     public <R> R fromOwnTransaction(String shard, boolean readOnly, Function<Session, R> work) {
+        return fromOwnTransaction(shard, readOnly, readOnly ? OperationKind.READ : OperationKind.WRITE, work);
+    }
+
+    private <R> R fromOwnTransaction(String shard, boolean readOnly, OperationKind kind, Function<Session, R> work) {
+        long started = instrumentation.start();
+        try {
+            R result = ownTransaction(shard, readOnly, work);
+            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
+            return result;
+        } catch (RuntimeException e) {
+            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, e);
+            throw e;
+        }
+    }
+
+    private <R> R ownTransaction(String shard, boolean readOnly, Function<Session, R> work) {
         try (ShardConnectionProvider.ReadMode transactional = ShardConnectionProvider.transactionalReads();
              Session session = open(shard, readOnly);
              ShardContext.Binding binding = context.work(shard, session)) {
             Transaction tx = session.beginTransaction();
             try {
-                R result = work.apply(session);
+                result = work.apply(session);
                 if (tx.getRollbackOnly()) {
                     throw rolledBack(shard, session);
                 }
@@ -88,17 +137,28 @@ public final class ShardSessions {
      * shard the read joins it (it sees that transaction's writes); on another shard it is refused.
      */
     public <R> R fromReadOnlySession(String shard, Function<Session, R> work) {
+        return fromReadOnlySession(shard, OperationKind.READ, work);
+    }
+
+    /** Like {@link #fromReadOnlySession(String, Function)}, counted as {@code kind}. */
+    public <R> R fromReadOnlySession(String shard, OperationKind kind, Function<Session, R> work) {
         Session joined = context.joinable(shard, () -> null);
         if (joined != null) {
             return joined(joined, work);
         }
+        long started = instrumentation.start();
+        R result;
         try (ShardConnectionProvider.ReadMode autoCommit = ShardConnectionProvider.autoCommitReads();
              Session session = open(shard, true);
              ShardContext.Binding binding = context.work(shard, session)) {
-            return work.apply(session);
+            result = work.apply(session);
         } catch (RuntimeException e) {
-            throw translate(shard, e);
+            RuntimeException translated = translate(shard, e);
+            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, translated);
+            throw translated;
         }
+        instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
+        return result;
     }
 
     /** Runs {@code work} in a session on {@code shard} without a transaction of its own (joining a surrounding one). */
@@ -107,12 +167,18 @@ public final class ShardSessions {
         if (joined != null) {
             return joined(joined, work);
         }
+        long started = instrumentation.start();
+        R result;
         try (Session session = open(shard, false);
              ShardContext.Binding binding = context.work(shard, session)) {
-            return work.apply(session);
+            result = work.apply(session);
         } catch (RuntimeException e) {
-            throw translate(shard, e);
+            RuntimeException translated = translate(shard, e);
+            instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, translated);
+            throw translated;
         }
+        instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, null);
+        return result;
     }
 
     /** Session property: the first failure of a joined call, kept as the cause of the rollback it forces. */
@@ -170,8 +236,12 @@ public final class ShardSessions {
      * every other exception unchanged.
      */
     public static RuntimeException translate(String shard, RuntimeException e) {
-        if (e instanceof ShardUnavailableException) {
+        if (e instanceof ShardUnavailableException || e instanceof io.github.shardingorm.ShardTopologyChangedException) {
             return e;
+        }
+        RuntimeException fenced = io.github.shardingorm.internal.jdbc.FenceErrors.find(shard, e);
+        if (fenced != null) {
+            return fenced;
         }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ShardUnavailableSqlException u) {

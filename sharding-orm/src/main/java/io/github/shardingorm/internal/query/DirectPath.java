@@ -4,6 +4,7 @@ import io.github.shardingorm.internal.query.exec.ScatterGather;
 import io.github.shardingorm.internal.query.exec.ShardCursors;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
 import io.github.shardingorm.internal.query.statement.ShardStatement;
+import io.github.shardingorm.internal.stats.OperationKind;
 import io.github.shardingorm.query.ShardedResult;
 import java.util.Collections;
 import java.util.Iterator;
@@ -30,11 +31,12 @@ final class DirectPath {
             return new ShardedResult<>(statement(plan, resultType, options, joined).getResultList(), Set.of(shard), java.util.Map.of());
         }
         ScatterGather.Outcome<List<R>> outcome = runtime.scatter().run(List.of(shard), (s, cancellation) ->
-                runtime.sessions().fromReadOnlySession(s, session -> {
+                runtime.sessions().fromReadOnlySession(s, OperationKind.QUERY, session -> {
                     cancellation.attach(session);
                     return statement(plan, resultType, options, session).getResultList();
                 }), options.timeout(), options.policy(), plan.hql());
         List<R> rows = outcome.results().getOrDefault(shard, List.of());
+        runtime.sessions().instrumentation().fanOut(1, outcome.missing().size(), 0, 0);
         return new ShardedResult<>(rows, Set.of(shard), outcome.missing());
     }
 

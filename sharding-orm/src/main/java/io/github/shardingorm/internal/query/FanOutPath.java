@@ -8,6 +8,7 @@ import io.github.shardingorm.internal.query.merge.RowConverter;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
 import io.github.shardingorm.internal.query.plan.SelectShape;
 import io.github.shardingorm.internal.query.statement.ShardStatement;
+import io.github.shardingorm.internal.stats.OperationKind;
 import io.github.shardingorm.query.ShardedResult;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,7 +33,7 @@ final class FanOutPath {
         RowWindow window = RowWindow.of(shape.window(), options.parameters(), options.offset(), options.limit());
         int perShardMax = shape.isGrouped() ? -1 : window.perShardMax();
         ScatterGather.Outcome<List<Object[]>> outcome = runtime.scatter().run(targets, (shard, cancellation) ->
-                runtime.sessions().fromReadOnlySession(shard, session -> {
+                runtime.sessions().fromReadOnlySession(shard, OperationKind.QUERY, session -> {
                     cancellation.attach(session);
                     SelectionQuery<Object[]> q = session.createSelectionQuery(ShardStatement.fanOut(shape, options.after()));
                     q.setQueryPlanCacheable(true); // criteria plans are not cached by default; ours are reused on every call
@@ -48,7 +49,9 @@ final class FanOutPath {
             sources.add(asRows(rows.iterator()));
         }
         List<R> rows = new ArrayList<>();
+        long mergeStarted = System.nanoTime();
         merge(runtime, shape, resultType, options, sources, window, plan.hql()).forEachRemaining(rows::add);
+        runtime.sessions().instrumentation().fanOut(targets.size(), outcome.missing().size(), System.nanoTime() - mergeStarted, rows.size());
         return new ShardedResult<>(rows, new LinkedHashSet<>(targets), outcome.missing());
     }
 
@@ -61,6 +64,7 @@ final class FanOutPath {
             options.parameters().bindTo(q, null);
             return q;
         }, options.fetchSize(), 0, window.perShardMax(), options.timeout(), options.policy());
+        runtime.sessions().instrumentation().fanOut(targets.size(), 0, 0, 0);
         return cursors.stream(open -> {
             List<Iterator<Object[]>> sources = new ArrayList<>();
             for (ShardCursor c : open) {

@@ -15,6 +15,8 @@ import org.hibernate.SessionFactory;
  * @param sessionFactory stateless sessions for cursors (stream)
  * @param scatter        the bounded pool that runs one task per shard
  * @param merge          the unit's merge (text order, entity identity)
+ * @param routingLog     the routing log (off by default)
  */
-record QueryRuntime(ShardTargets targets, ShardSessions sessions, SessionFactory sessionFactory, ScatterGather scatter, RowMerge merge) {
+record QueryRuntime(ShardTargets targets, ShardSessions sessions, SessionFactory sessionFactory, ScatterGather scatter, RowMerge merge,
+                    RoutingLog routingLog) {
 }

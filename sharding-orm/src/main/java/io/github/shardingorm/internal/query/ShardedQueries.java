@@ -3,6 +3,7 @@ package io.github.shardingorm.internal.query;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.shardingorm.internal.routing.ShardRouter;
+import io.github.shardingorm.internal.stats.OperationKind;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.query.exec.ScatterGather;
 import io.github.shardingorm.internal.query.exec.ShardTargets;
@@ -50,7 +51,15 @@ public final class ShardedQueries implements AutoCloseable {
     private final ShardTargets targets;
     private final QueryRuntime runtime;
 
+    private final RoutingLog routingLog;
+
     public ShardedQueries(SessionFactoryImplementor sessionFactory, ShardRouter router, ShardSessions sessions, int parallelism) {
+        this(sessionFactory, router, sessions, parallelism, RoutingLog.off());
+    }
+
+    public ShardedQueries(SessionFactoryImplementor sessionFactory, ShardRouter router, ShardSessions sessions, int parallelism,
+                          RoutingLog routingLog) {
+        this.routingLog = routingLog;
         this.sessionFactory = sessionFactory;
         this.router = router;
         this.sessions = sessions;
@@ -58,7 +67,7 @@ public final class ShardedQueries implements AutoCloseable {
         this.scatter = new ScatterGather(parallelism);
         this.targets = new ShardTargets(router);
         this.runtime = new QueryRuntime(targets, sessions, sessionFactory, scatter,
-                new RowMerge(shardTextOrder(), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())));
+                new RowMerge(shardTextOrder(), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())), routingLog);
     }
 
     /**
@@ -71,7 +80,7 @@ public final class ShardedQueries implements AutoCloseable {
             return TextOrder.codePoint();
         }
         ScatterGather.Outcome<String> outcome = scatter.run(router.shardIds(), (shard, cancellation) ->
-                sessions.fromReadOnlySession(shard, s -> {
+                sessions.uncounted().fromReadOnlySession(shard, s -> {
                     Object[] row = s.createNativeQuery("select to_jsonb(d) ->> 'datcollate', to_jsonb(d) ->> 'datlocprovider',"
                             + " coalesce(to_jsonb(d) ->> 'daticulocale', to_jsonb(d) ->> 'datlocale') from pg_database d"
                             + " where d.datname = current_database()", Object[].class).getSingleResult();
@@ -154,8 +163,9 @@ public final class ShardedQueries implements AutoCloseable {
         }
         List<String> shards = targets.of(plan, parameters);
         sessions.context().checkTargets(shards, () -> "executeUpdate [" + hql + "]");
+        routingLog.log(plan, parameters, targets.all(), shards, "as written");
         ScatterGather.Outcome<Integer> outcome = scatter.run(shards, (shard, cancellation) ->
-                sessions.fromTransaction(shard, false, session -> {
+                sessions.fromTransaction(shard, false, OperationKind.BULK, session -> {
                     cancellation.attach(session);
                     MutationQuery q = session.createMutationQuery(hql);
                     parameters.bindTo(q, null);
@@ -171,7 +181,7 @@ public final class ShardedQueries implements AutoCloseable {
         }
         sessions.context().checkTargets(targets.all(), () -> "executeOnAllShards [" + nativeSql + "]");
         ScatterGather.Outcome<Integer> outcome = scatter.run(targets.all(), (shard, cancellation) ->
-                sessions.fromTransaction(shard, false, session -> {
+                sessions.fromTransaction(shard, false, OperationKind.BULK, session -> {
                     cancellation.attach(session);
                     return session.createNativeMutationQuery(nativeSql).executeUpdate();
                 }), null, FailurePolicy.PARTIAL, nativeSql);

@@ -198,6 +198,7 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         List<String> targets = targets();
         checkFanOut(targets);
         runtime.sessions().context().checkTargets(targets, () -> "query [" + plan.hql() + "]");
+        logRouting(targets);
         return direct(targets) ? DirectPath.list(runtime, plan, resultType, options, targets.get(0))
                 : FanOutPath.list(runtime, plan, resultType, options, targets);
     }
@@ -210,8 +211,16 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         if (plan.select().isGrouped()) {
             return list().stream();
         }
+        logRouting(targets);
         return direct(targets) ? DirectPath.stream(runtime, plan, resultType, options, targets.get(0))
                 : FanOutPath.stream(runtime, plan, resultType, options, targets);
+    }
+
+    private void logRouting(List<String> targets) {
+        if (runtime.routingLog().enabled()) {
+            runtime.routingLog().log(plan, options.parameters(), runtime.targets().all(), targets,
+                    direct(targets) ? "as written" : "[" + shardHql() + "]");
+        }
     }
 
     @Override

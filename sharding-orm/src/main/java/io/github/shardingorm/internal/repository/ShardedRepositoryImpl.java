@@ -2,6 +2,8 @@ package io.github.shardingorm.internal.repository;
 
 import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.ShardingException;
+import io.github.shardingorm.internal.cache.CacheAside;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
@@ -26,13 +28,17 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     private final ShardRouter router;
     private final ShardSessions sessions;
     private final io.github.shardingorm.internal.query.ShardedQueries queries;
+    /** The cache-aside of findById, or null when this entity's reads are not cached. */
+    private final CacheAside cache;
 
     private final BatchSave batches;
 
     public ShardedRepositoryImpl(Class<T> entityClass, ShardRouter router, ShardSessions sessions,
-                                 io.github.shardingorm.internal.query.ShardedQueries queries, SavesAcrossShards saves) {
+                                 io.github.shardingorm.internal.query.ShardedQueries queries, SavesAcrossShards saves,
+                                 CacheRuntime cache) {
         this.queries = queries;
         this.batches = saves.batches;
+        this.cache = cache == null ? null : cache.findByIdCache(entityClass);
         this.entityClass = entityClass;
         this.model = router.model(entityClass);
         this.router = router;
@@ -74,13 +80,22 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
     @Override
     public Optional<T> findById(ID id) {
         String shard = router.shardOfId(model, id);
-        return sessions.fromReadOnlySession(shard, s -> Optional.ofNullable(s.find(entityClass, id)));
+        return findOnShard(shard, id);
     }
 
     @Override
     public Optional<T> findById(Object key, ID id) {
         requireNonNull(id, "id");
         String shard = router.shardOfKey(model, key);
+        return findOnShard(shard, id);
+    }
+
+    /** A keyed read: through the cache-aside when configured (a hit opens no session), else on the shard. */
+    private Optional<T> findOnShard(String shard, ID id) {
+        if (cache != null) {
+            return Optional.ofNullable(entityClass.cast(cache.find(shard, id,
+                    () -> sessions.fromReadOnlySession(shard, s -> s.find(entityClass, id)))));
+        }
         return sessions.fromReadOnlySession(shard, s -> Optional.ofNullable(s.find(entityClass, id)));
     }
 

@@ -391,9 +391,11 @@ public final class BucketMove {
 
     private void deleteSourceRows(Connection src, Connection tgt, List<TableShape> shapes) throws SQLException {
         PgConnections.trySetReplicaRole(src, spec.describe());
+        topology.prepareSourceSession(src);
         for (TableShape t : reversed(shapes)) {
             BucketRows.delete(src, t, spec.buckets(), 1000, options.rowsPerSecond());
         }
+        topology.released(spec.buckets().buckets());
         setPhase(tgt, ReshardingPhase.COMPLETED);
     }
 
@@ -465,11 +467,53 @@ public final class BucketMove {
         }
     }
 
+    /** Rows and bytes of the moving buckets, estimated from the source's catalog statistics. */
+    public long[] estimate() {
+        try (Connection src = PgConnections.open(spec.source())) {
+            List<TableShape> shapes = shapes(src);
+            return new long[] {MoveCatalog.estimateRows(src, shapes, spec.buckets()), MoveCatalog.estimateBytes(src, shapes, spec.buckets())};
+        } catch (SQLException e) {
+            throw new ReshardingException(spec.describe() + ": estimating its size failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the move (phase CREATED) on its target if it is not recorded yet, so a restart finds it. */
+    public void record() {
+        try (Connection tgt = PgConnections.open(spec.target())) {
+            MoveJobStore.ensureTables(tgt);
+            if (MoveJobStore.load(tgt, spec.moveId()) == null) {
+                MoveJobStore.insert(tgt, new MoveJobStore.JobRow(spec.moveId(), spec.source().id(), spec.target().id(),
+                        spec.buckets().bucketCount(), spec.buckets().toText(), spec.tables(), spec.slot(), spec.publication(),
+                        ReshardingPhase.CREATED, 0, "", 0, 0, null));
+            }
+        } catch (SQLException e) {
+            throw new ReshardingException(spec.describe() + ": recording it failed: " + e.getMessage(), e);
+        }
+    }
+
+    public MoveOptions options() {
+        return options;
+    }
+
     /** The recorded phase, or null when the move was never started. */
     public ReshardingPhase recordedPhase() {
         try (Connection tgt = PgConnections.open(spec.target())) {
             MoveJobStore.JobRow job = MoveJobStore.tablesExist(tgt) ? MoveJobStore.load(tgt, spec.moveId()) : null;
             return job == null ? null : job.phase();
+        } catch (SQLException e) {
+            throw new ReshardingException(spec.describe() + ": reading its state failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Progress as recorded on the target (for a move this instance is not running), or null when never started. */
+    public ReshardingProgress recordedProgress() {
+        try (Connection tgt = PgConnections.open(spec.target())) {
+            MoveJobStore.JobRow job = MoveJobStore.tablesExist(tgt) ? MoveJobStore.load(tgt, spec.moveId()) : null;
+            if (job == null) {
+                return null;
+            }
+            return new ReshardingProgress(spec.moveId(), spec.source().id(), spec.target().id(), spec.buckets().toText(), job.phase(),
+                    job.rowsCopied(), -1, -1, job.changesApplied(), -1, 0, -1);
         } catch (SQLException e) {
             throw new ReshardingException(spec.describe() + ": reading its state failed: " + e.getMessage(), e);
         }

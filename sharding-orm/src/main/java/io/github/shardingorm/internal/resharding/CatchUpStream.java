@@ -42,8 +42,8 @@ final class CatchUpStream implements AutoCloseable {
     private final Connection target;
     private final ChangeApplier applier;
     private final int batchChanges;
-    private final List<String> batch = new ArrayList<>();
-    private final List<String> tx = new ArrayList<>();
+    private final List<ChangeApplier.Op> batch = new ArrayList<>();
+    private final List<ChangeApplier.Op> tx = new ArrayList<>();
     private long applied;
     private long batchCommitLsn;
     private long batchEndLsn;
@@ -250,7 +250,7 @@ final class CatchUpStream implements AutoCloseable {
             return;
         }
         try (Statement st = target.createStatement()) {
-            for (String sql : batch) {
+            for (String sql : ChangeApplier.statements(batch)) {
                 st.addBatch(sql);
             }
             st.addBatch(MoveJobStore.appliedSql(jobId, batchCommitLsn, batchKept));

@@ -9,8 +9,8 @@ import java.util.Map;
  * Turns decoded row changes into the SQL that applies them to the target, keeping only the rows
  * of the moving buckets. Every statement is idempotent (an upsert or a delete by primary key), so
  * replaying a change already applied changes nothing; changes are applied in commit order, one
- * statement per change, so every intermediate state is one the source had (secondary UNIQUE and
- * foreign-key constraints hold along the way). Values stay in PostgreSQL's text form
+ * statement per run of like changes ({@link #statements}), so every intermediate state is one the
+ * source had (secondary UNIQUE and foreign-key constraints hold along the way). Values stay in PostgreSQL's text form
  * (pgoutput's) and are cast to the column type by the target.
  *
  * <p>An update moves a row between buckets when it changes the shard key: into the move it is
@@ -55,7 +55,12 @@ final class ChangeApplier {
     }
 
     /** Adds the statements of one change to {@code out}; returns the number of row changes kept. */
-    int apply(PgOutput.Message m, long commitLsn, List<String> out) {
+    /** One change to apply: an upsert of a whole row, a delete by primary key, or a ready statement. */
+    record Op(TableShape table, Kind kind, List<String> values, String sql) {
+        enum Kind { UPSERT, DELETE, SQL }
+    }
+
+    int apply(PgOutput.Message m, long commitLsn, List<Op> out) {
         if (m instanceof PgOutput.Insert ins) {
             TableShape t = relations.get(ins.relationId());
             if (t == null || !buckets.containsKey(key(t, ins.row().values()))) {
@@ -145,10 +150,14 @@ final class ChangeApplier {
         return b.upper() == null ? "" : t.pkLiteralRow(pk) + " <= " + t.pkLiteralRow(b.upper());
     }
 
-    private int upsert(TableShape t, List<String> row, long commitLsn, List<String> out) {
+    private int upsert(TableShape t, List<String> row, long commitLsn, List<Op> out) {
         String cond = condition(t, pkValues(t, row), commitLsn);
         if (cond == null) {
             return 0;
+        }
+        if (cond.isEmpty()) {
+            out.add(new Op(t, Op.Kind.UPSERT, row, null));
+            return 1;
         }
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(t.qualified()).append(" (").append(t.columnList()).append(") ");
         sql.append(cond.isEmpty() ? "VALUES (" : "SELECT ");
@@ -159,7 +168,12 @@ final class ChangeApplier {
             value(sql, t, i, row.get(i));
         }
         sql.append(cond.isEmpty() ? ")" : " WHERE " + cond);
-        sql.append(" ON CONFLICT ").append(t.pkRow());
+        sql.append(onConflict(t));
+        out.add(new Op(t, Op.Kind.SQL, null, sql.toString()));
+        return 1;
+    }
+
+    private static String onConflict(TableShape t) {
         List<String> set = new ArrayList<>();
         for (int i = 0; i < t.columns().size(); i++) {
             if (!t.pk().contains(i)) {
@@ -167,12 +181,65 @@ final class ChangeApplier {
                 set.add(c + " = EXCLUDED." + c);
             }
         }
-        sql.append(set.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + String.join(", ", set));
-        out.add(sql.toString());
-        return 1;
+        return " ON CONFLICT " + t.pkRow() + (set.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + String.join(", ", set));
     }
 
-    private int updateChanged(TableShape t, List<String> row, long commitLsn, List<String> out) {
+    /**
+     * The statements for {@code ops}, in order: a run of upserts of one table becomes one
+     * multi-row {@code INSERT ... ON CONFLICT} (cut where a primary key repeats, since one
+     * statement cannot change a row twice, and rows are inserted in the given order, so unique
+     * checks see the same sequence), a run of deletes of one table one {@code DELETE ... IN}.
+     */
+    static List<String> statements(List<Op> ops) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < ops.size()) {
+            Op op = ops.get(i);
+            if (op.kind() == Op.Kind.SQL) {
+                out.add(op.sql());
+                i++;
+                continue;
+            }
+            TableShape t = op.table();
+            java.util.Set<List<String>> keys = new java.util.HashSet<>();
+            StringBuilder sql = new StringBuilder();
+            int n = 0;
+            while (i < ops.size() && n < 500 && ops.get(i).kind() == op.kind() && ops.get(i).table() == t) {
+                List<String> values = ops.get(i).values();
+                if (op.kind() == Op.Kind.UPSERT) {
+                    if (!keys.add(pkOf(t, values))) {
+                        break;
+                    }
+                    sql.append(n == 0 ? "INSERT INTO " + t.qualified() + " (" + t.columnList() + ") VALUES (" : ", (");
+                    for (int c = 0; c < values.size(); c++) {
+                        if (c > 0) {
+                            sql.append(", ");
+                        }
+                        value(sql, t, c, values.get(c));
+                    }
+                    sql.append(')');
+                } else {
+                    sql.append(n == 0 ? "DELETE FROM " + t.qualified() + " WHERE " + t.pkRow() + " IN (" : ", ")
+                            .append(t.pkLiteralRow(values));
+                }
+                n++;
+                i++;
+            }
+            sql.append(op.kind() == Op.Kind.UPSERT ? onConflict(t) : ")");
+            out.add(sql.toString());
+        }
+        return out;
+    }
+
+    private static List<String> pkOf(TableShape t, List<String> row) {
+        List<String> pk = new ArrayList<>(t.pk().size());
+        for (int i : t.pk()) {
+            pk.add(row.get(i));
+        }
+        return pk;
+    }
+
+    private int updateChanged(TableShape t, List<String> row, long commitLsn, List<Op> out) {
         List<String> pk = pkValues(t, row);
         String cond = condition(t, pk, commitLsn);
         if (cond == null) {
@@ -189,18 +256,22 @@ final class ChangeApplier {
         if (set.isEmpty()) {
             return 0;
         }
-        out.add("UPDATE " + t.qualified() + " SET " + String.join(", ", set) + " WHERE " + t.pkRow() + " = "
-                + t.pkLiteralRow(pk) + (cond.isEmpty() ? "" : " AND " + cond));
+        out.add(new Op(t, Op.Kind.SQL, null, "UPDATE " + t.qualified() + " SET " + String.join(", ", set) + " WHERE " + t.pkRow() + " = "
+                + t.pkLiteralRow(pk) + (cond.isEmpty() ? "" : " AND " + cond)));
         return 1;
     }
 
-    private int delete(TableShape t, List<String> pk, long commitLsn, List<String> out) {
+    private int delete(TableShape t, List<String> pk, long commitLsn, List<Op> out) {
         String cond = condition(t, pk, commitLsn);
         if (cond == null) {
             return 0;
         }
-        out.add("DELETE FROM " + t.qualified() + " WHERE " + t.pkRow() + " = " + t.pkLiteralRow(pk)
-                + (cond.isEmpty() ? "" : " AND " + cond));
+        if (cond.isEmpty()) {
+            out.add(new Op(t, Op.Kind.DELETE, pk, null));
+        } else {
+            out.add(new Op(t, Op.Kind.SQL, null, "DELETE FROM " + t.qualified() + " WHERE " + t.pkRow() + " = " + t.pkLiteralRow(pk)
+                    + " AND " + cond));
+        }
         return 1;
     }
 

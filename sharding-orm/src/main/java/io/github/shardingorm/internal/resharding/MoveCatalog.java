@@ -145,7 +145,31 @@ final class MoveCatalog {
     static long estimateRows(Connection c, List<TableShape> shapes, BucketSet buckets) throws SQLException {
         long total = 0;
         for (TableShape t : shapes) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT reltuples::bigint, pg_relation_size(oid) FROM pg_class"
+                    + " WHERE oid = to_regclass(?)")) {
+                ps.setString(1, t.qualified());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long tuples = rs.getLong(1);
+                    long bytes = rs.getLong(2);
+                    if (tuples >= 0) {
+                        total += tuples;
+                    } else if (bytes < 64L * 1024 * 1024) {
+                        total += exactCount(c, t);
+                    } else {
+                        total += bytes / 100;
+                    }
+                }
+            }
+        }
+        return total * buckets.size() / buckets.bucketCount();
+    }
+
+    /** The catalog's estimate of the bytes of the moving buckets (table sizes spread evenly over the buckets). */
+    static long estimateBytes(Connection c, List<TableShape> shapes, BucketSet buckets) throws SQLException {
+        long total = 0;
+        for (TableShape t : shapes) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_relation_size(to_regclass(?))")) {
                 ps.setString(1, t.qualified());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -154,5 +178,13 @@ final class MoveCatalog {
             }
         }
         return total * buckets.size() / buckets.bucketCount();
+    }
+
+    /** Never analyzed and small: count it. */
+    private static long exactCount(Connection c, TableShape t) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM ONLY " + t.qualified())) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }

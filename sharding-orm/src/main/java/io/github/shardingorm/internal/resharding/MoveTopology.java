@@ -1,5 +1,7 @@
 package io.github.shardingorm.internal.resharding;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Set;
 
 /**
@@ -37,4 +39,12 @@ public interface MoveTopology {
 
     /** Ends the move of the buckets: SERVING on the source again, fence released. */
     void abortMove(Set<Integer> buckets);
+
+    /** After the source's copies of the moved buckets are deleted: the fence may go. */
+    default void released(Set<Integer> buckets) {
+    }
+
+    /** Prepares the mover's session on a source before it deletes the moved rows (e.g. to pass the fence). */
+    default void prepareSourceSession(Connection source) throws SQLException {
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.shardingorm.internal.routing;
 
 import io.github.shardingorm.ShardAwareId;
+import io.github.shardingorm.internal.stats.Instrumentation;
 import io.github.shardingorm.spi.BucketedShardResolver;
 import io.github.shardingorm.spi.ShardResolver;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class ShardRouter {
     private final Set<Class<?>> referenceClasses;
     private final UnaryOperator<Object> unproxy;
     private final UnaryOperator<Object> proxyIdentifier;
+    private final BucketedShardResolver bucketedResolver;
+    private Instrumentation instrumentation = Instrumentation.off();
     private final ClassValue<Class<?>> referenceByRuntimeClass = new ClassValue<>() {
         @Override
         protected Class<?> computeValue(Class<?> type) {
@@ -82,6 +85,12 @@ public final class ShardRouter {
         this.shardIds = List.copyOf(shardIds);
         this.shardIdSet = Set.copyOf(shardIds);
         this.entityNames = models.values().stream().map(ShardedEntityModel::entityName).toList();
+        this.bucketedResolver = resolver instanceof BucketedShardResolver b ? b : null;
+    }
+
+    /** Reports each routed key's bucket to the statistics (hot buckets); set once at start-up, before use. */
+    public void instrument(Instrumentation instrumentation) {
+        this.instrumentation = instrumentation;
     }
 
     /** Buckets in the final stage of a move (FENCED), or null when none: writes to them are refused. */
@@ -252,6 +261,7 @@ public final class ShardRouter {
                 if (shard == null) {
                     throw RoutingErrors.badShardAwareId(model, id, "its bucket " + bucket + " maps to no shard");
                 }
+                instrumentation.keyRouted(shard, bucket);
                 return shard;
             default:
                 throw RoutingErrors.idNotRoutable(model, id);
@@ -261,7 +271,15 @@ public final class ShardRouter {
     private String shardOfNormalizedKey(String entityName, Object key) {
         String shard;
         try {
-            shard = resolver.shardOf(key);
+            if (bucketedResolver != null && instrumentation.isActive()) {
+                int bucket = bucketedResolver.bucketOf(key);
+                shard = bucketedResolver.shardMap().shardOf(bucket);
+                if (shard != null) {
+                    instrumentation.keyRouted(shard, bucket);
+                }
+            } else {
+                shard = resolver.shardOf(key);
+            }
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw RoutingErrors.resolverRejected(entityName, key, resolver.name(), e);
         }

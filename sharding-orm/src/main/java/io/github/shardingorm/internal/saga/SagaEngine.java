@@ -8,6 +8,7 @@ import io.github.shardingorm.saga.SagaArguments;
 import io.github.shardingorm.saga.SagaException;
 import io.github.shardingorm.saga.SagaOutcome;
 import io.github.shardingorm.saga.SagaResult;
+import io.github.shardingorm.saga.RetryDirection;
 import io.github.shardingorm.saga.SagaState;
 import io.github.shardingorm.saga.SagaStatus;
 import java.util.ArrayList;
@@ -116,6 +117,7 @@ public final class SagaEngine {
             throw new SagaException("Cannot start saga '" + saga.type() + "': its log row could not be written on shard '" + home
                     + "': " + e.getMessage() + ". No step ran.", saga.type(), id, e);
         }
+        events().sagaTransition(saga.type(), SagaState.RUNNING);
         return drive(home, saga, id, args, SagaState.RUNNING, 0, 0, null, true);
     }
 
@@ -274,7 +276,11 @@ public final class SagaEngine {
     private boolean record(String home, RuntimeSaga saga, UUID id, SagaState state, int step, int attempts, String failure,
                            String lastError, long retryInMillis) {
         try {
-            return log.update(home, id, owner, state, step, attempts, failure, lastError, settings.leaseMillis(), retryInMillis);
+            boolean recorded = log.update(home, id, owner, state, step, attempts, failure, lastError, settings.leaseMillis(), retryInMillis);
+            if (recorded && (state.isFinal() || state == SagaState.COMPENSATING && failure != null)) {
+                events().sagaTransition(saga.type(), state);
+            }
+            return recorded;
         } catch (ShardingException e) {
             throw new SagaException("saga " + id + " (" + saga.type() + "): could not record " + state + " at step " + step
                     + " in shorm_saga on shard '" + home + "': " + e.getMessage() + ". Recovery resumes the saga from its log.",
@@ -342,6 +348,88 @@ public final class SagaEngine {
         return true;
     }
 
+    // ------------------------------------------------------------------ operator actions
+
+    /** Resets a saga needing attention and drives it now, forward or compensating. */
+    public SagaStatus retry(UUID id, RetryDirection direction) {
+        SagaStatus status = needsAttention(id, "retry");
+        if (!registry.containsKey(status.type())) {
+            throw new SagaException("saga " + id + " is of type '" + status.type() + "', which this instance has not registered;"
+                    + " retry it where the type is registered", status.type(), id, null);
+        }
+        String shard = status.coordinatorShard();
+        if (direction == RetryDirection.FORWARD && log.failureOf(shard, id) != null) {
+            throw new SagaException("saga " + id + " (" + status.type() + ") gave up while compensating (" + log.failureOf(shard, id)
+                    + "); retry it with COMPENSATE", status.type(), id, null);
+        }
+        SagaState to = direction == RetryDirection.FORWARD ? SagaState.RUNNING : SagaState.COMPENSATING;
+        if (!log.reopen(shard, id, to, null)) {
+            throw new SagaException("saga " + id + " no longer needs attention (another operator or instance acted)", status.type(), id, null);
+        }
+        LOG.info("saga {} ({}): operator retry {} from step {}", id, status.type(), direction, status.step());
+        resume(shard, id);
+        return log.status(id);
+    }
+
+    /** Marks a saga needing attention as resolved by hand. */
+    public SagaStatus resolve(UUID id, String note) {
+        if (note == null) {
+            throw new IllegalArgumentException("note must not be null");
+        }
+        SagaStatus status = needsAttention(id, "resolve");
+        if (!log.reopen(status.coordinatorShard(), id, SagaState.RESOLVED, "resolved by an operator: " + note)) {
+            throw new SagaException("saga " + id + " no longer needs attention (another operator or instance acted)", status.type(), id, null);
+        }
+        events().sagaTransition(status.type(), SagaState.RESOLVED);
+        LOG.info("saga {} ({}): resolved by an operator: {}", id, status.type(), note);
+        return log.status(id);
+    }
+
+    private SagaStatus needsAttention(UUID id, String action) {
+        if (id == null) {
+            throw new IllegalArgumentException("saga id must not be null");
+        }
+        SagaStatus status = log.status(id);
+        if (status == null) {
+            throw new SagaException("cannot " + action + " saga " + id + ": there is no such saga in the saga log", null, id, null);
+        }
+        if (status.state() != SagaState.FAILED_NEEDS_ATTENTION) {
+            throw new SagaException("cannot " + action + " saga " + id + " (" + status.type() + "): it is " + status.state()
+                    + ", not FAILED_NEEDS_ATTENTION", status.type(), id, null);
+        }
+        return status;
+    }
+
+    /**
+     * Deletes finished sagas older than {@code ageMillis}, with their step fences (on every shard,
+     * first, so that a crash midway leaves only finished rows without fences, which the next purge
+     * deletes), {@code batch} per shard at a time, at most {@code maxBatches} rounds.
+     *
+     * @return the number of saga rows deleted
+     */
+    public int purgeFinished(long ageMillis, int batch, int maxBatches) {
+        int deleted = 0;
+        for (String shard : shardIds) {
+            for (int round = 0; round < maxBatches; round++) {
+                List<UUID> ids = log.finishedBefore(shard, ageMillis, batch);
+                if (ids.isEmpty()) {
+                    break;
+                }
+                for (String fenceShard : shardIds) {
+                    log.deleteFences(fenceShard, ids);
+                }
+                deleted += log.deleteFinished(shard, ids);
+                if (ids.size() < batch) {
+                    break;
+                }
+            }
+        }
+        if (deleted > 0) {
+            LOG.info("saga log retention: deleted {} finished sagas older than {} ms", deleted, ageMillis);
+        }
+        return deleted;
+    }
+
     // ------------------------------------------------------------------ status
 
     /** The saga's row in the saga log, or empty. */
@@ -357,5 +445,13 @@ public final class SagaEngine {
     /** Sagas not yet final, on every shard, oldest first (at most 1000). */
     public List<SagaStatus> unfinished() {
         return log.list(EnumSet.of(SagaState.RUNNING, SagaState.COMPENSATING), 1000);
+    }
+
+    private static final io.github.shardingorm.internal.stats.Instrumentation NO_EVENTS = io.github.shardingorm.internal.stats.Instrumentation.off();
+
+    /** Where transitions are reported (none when the sessions are a test's mock). */
+    private io.github.shardingorm.internal.stats.Instrumentation events() {
+        io.github.shardingorm.internal.stats.Instrumentation i = sessions.instrumentation();
+        return i != null ? i : NO_EVENTS;
     }
 }

@@ -206,6 +206,82 @@ public final class SagaLog {
         return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
     }
 
+    private static final String FINISHED = "('COMPLETED', 'COMPENSATED', 'RESOLVED')";
+
+    /** Ids of finished sagas on {@code shard} last updated more than {@code ageMillis} ago, oldest first. */
+    public List<UUID> finishedBefore(String shard, long ageMillis, int limit) {
+        return jdbc.fromTransaction(shard, "listing finished sagas", c -> {
+            List<UUID> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM shorm_saga WHERE state IN " + FINISHED
+                    + " AND updated_at < " + LogSql.nowPlusMillis(c) + " ORDER BY updated_at LIMIT ?")) {
+                ps.setLong(1, -ageMillis);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    /** Deletes the step fences of {@code ids} on {@code shard}. */
+    public int deleteFences(String shard, List<UUID> ids) {
+        return jdbc.fromTransaction(shard, "deleting step fences of finished sagas", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM shorm_saga_step WHERE saga_id IN " + LogSql.placeholders(ids.size()))) {
+                for (int i = 0; i < ids.size(); i++) {
+                    ps.setObject(i + 1, ids.get(i));
+                }
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Deletes the rows of {@code ids} on {@code shard} that are still finished. */
+    public int deleteFinished(String shard, List<UUID> ids) {
+        return jdbc.fromTransaction(shard, "deleting finished sagas", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM shorm_saga WHERE state IN " + FINISHED
+                    + " AND id IN " + LogSql.placeholders(ids.size()))) {
+                for (int i = 0; i < ids.size(); i++) {
+                    ps.setObject(i + 1, ids.get(i));
+                }
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Operator action on a saga needing attention: to {@code state} (RUNNING, COMPENSATING, RESOLVED)
+     * with a fresh retry budget, due now, lease free.
+     *
+     * @return false when the saga is not (any more) needing attention on {@code shard}
+     */
+    public boolean reopen(String shard, UUID id, SagaState state, String note) {
+        return jdbc.fromTransaction(shard, "setting saga " + id + " " + state, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE shorm_saga SET state = ?, attempts = 0, next_attempt_at = CURRENT_TIMESTAMP,"
+                    + " lease_owner = NULL, lease_until = NULL, updated_at = CURRENT_TIMESTAMP, last_error = coalesce(?, last_error)"
+                    + " WHERE id = ? AND state = 'FAILED_NEEDS_ATTENTION'")) {
+                ps.setString(1, state.name());
+                ps.setString(2, note);
+                ps.setObject(3, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** The {@code failure} column (set when the saga turned to compensating), or null. */
+    public String failureOf(String shard, UUID id) {
+        return jdbc.fromTransaction(shard, "reading saga " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT failure FROM shorm_saga WHERE id = ?")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
     private static SagaStatus status(ResultSet rs, String shard) throws SQLException {
         String lastError = rs.getString(6);
         String failure = rs.getString(9);

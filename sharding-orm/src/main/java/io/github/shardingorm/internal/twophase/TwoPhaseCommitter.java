@@ -135,6 +135,7 @@ public final class TwoPhaseCommitter {
             for (Session s : open.values()) {
                 s.flush();
             }
+            faults.at(Point.BEFORE_PREPARE, txid, -1);
             int index = 0;
             for (Map.Entry<String, Session> e : open.entrySet()) {
                 String gid = gid(txid, coordinator, e.getKey());
@@ -148,9 +149,11 @@ public final class TwoPhaseCommitter {
                 index++;
             }
             faults.at(Point.PREPARED, txid, index);
+            events().twoPhase("prepared");
             String decision = decide(coordinator, txid, "commit", String.join(",", shards));
             decided = true;
             if (!"commit".equals(decision)) {
+                events().twoPhase("rolled_back");
                 rollbackPrepared(txid, coordinator, prepared);
                 throw new ShardingException("Atomic transaction " + txid + " across shards " + shards
                         + " was rolled back: recovery aborted it while it was prepared (it took longer than the "
@@ -162,6 +165,7 @@ public final class TwoPhaseCommitter {
             for (String shard : prepared) {
                 try {
                     finish(shard, gid(txid, coordinator, shard), true);
+                    faults.at(Point.COMMITTED, txid, committed);
                     committed++;
                     if (committed == 1) {
                         faults.at(Point.ONE_COMMITTED, txid, 0);
@@ -172,11 +176,13 @@ public final class TwoPhaseCommitter {
                             txid, shard, e.getMessage());
                 }
             }
+            events().twoPhase("committed");
             if (all) {
                 forget(coordinator, txid);
             }
         } catch (RuntimeException e) {
             if (!decided) {
+                events().twoPhase("rolled_back");
                 for (Map.Entry<String, Transaction> t : txs.entrySet()) {
                     if (!prepared.contains(t.getKey()) && t.getValue().isActive()) {
                         try {
@@ -222,7 +228,7 @@ public final class TwoPhaseCommitter {
     }
 
     /** Inserts {@code wanted} unless a decision exists; returns the decision that holds. */
-    private String decide(String coordinator, String txid, String wanted, String participants) {
+    String decide(String coordinator, String txid, String wanted, String participants) {
         return jdbc.fromTransaction(coordinator, "logging the " + wanted + " decision of atomic transaction " + txid, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO shorm_2pc_decision (txid, decision, participants)"
                     + " VALUES (?, ?, ?) ON CONFLICT (txid) DO NOTHING")) {
@@ -237,7 +243,7 @@ public final class TwoPhaseCommitter {
         });
     }
 
-    private static String decisionOf(java.sql.Connection c, String txid) throws java.sql.SQLException {
+    static String decisionOf(java.sql.Connection c, String txid) throws java.sql.SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT decision FROM shorm_2pc_decision WHERE txid = ?")) {
             ps.setString(1, txid);
             try (ResultSet rs = ps.executeQuery()) {
@@ -246,7 +252,7 @@ public final class TwoPhaseCommitter {
         }
     }
 
-    private void forget(String coordinator, String txid) {
+    void forget(String coordinator, String txid) {
         try {
             jdbc.fromTransaction(coordinator, "forgetting atomic transaction " + txid, c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM shorm_2pc_decision WHERE txid = ? AND decision = 'commit'")) {
@@ -263,7 +269,7 @@ public final class TwoPhaseCommitter {
      * COMMIT / ROLLBACK PREPARED. A gid that no longer exists (SQLState 42704) was resolved by
      * someone else acting on the same logged decision, so it counts as done.
      */
-    private void finish(String shard, String gid, boolean commit) {
+    void finish(String shard, String gid, boolean commit) {
         jdbc.autoCommit(shard, (commit ? "COMMIT" : "ROLLBACK") + " PREPARED '" + gid + "'", c -> {
             try (Statement st = c.createStatement()) {
                 st.execute((commit ? "COMMIT" : "ROLLBACK") + " PREPARED '" + gid + "'");
@@ -347,6 +353,7 @@ public final class TwoPhaseCommitter {
         }
         boolean commit = "commit".equals(decision);
         finish(shard, gid, commit);
+        events().twoPhase(commit ? "in_doubt_committed" : "in_doubt_rolled_back");
         LOG.info("two-phase recovery: {} '{}' on shard '{}'", commit ? "committed" : "rolled back", gid, shard);
         return true;
     }
@@ -434,4 +441,12 @@ public final class TwoPhaseCommitter {
         }
     }
 
+
+    private static final io.github.shardingorm.internal.stats.Instrumentation NO_EVENTS = io.github.shardingorm.internal.stats.Instrumentation.off();
+
+    /** Where transitions are reported (none when the sessions are a test's mock). */
+    private io.github.shardingorm.internal.stats.Instrumentation events() {
+        io.github.shardingorm.internal.stats.Instrumentation i = sessions.instrumentation();
+        return i != null ? i : NO_EVENTS;
+    }
 }

@@ -12,12 +12,16 @@ public interface TwoPhaseFaults {
 
     /** The boundaries. */
     enum Point {
+        /** The work ran and was flushed; no participant is prepared yet. */
+        BEFORE_PREPARE,
         /** Every participant is prepared; no decision logged yet. */
         PREPARED,
         /** The commit decision is logged; no participant committed yet. */
         DECIDED,
         /** One participant committed (COMMIT PREPARED), the others not yet. */
         ONE_COMMITTED,
+        /** A participant committed (every one, in turn). */
+        COMMITTED,
         /** Recovery is about to resolve an in-doubt prepared transaction. */
         RECOVERY
     }

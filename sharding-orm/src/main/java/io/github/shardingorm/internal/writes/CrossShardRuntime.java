@@ -42,6 +42,7 @@ public final class CrossShardRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CrossShardRuntime.class);
 
     private final TwoPhaseCommitter twoPhase;
+    private io.github.shardingorm.InDoubtTransactions inDoubt;
     private final ReferenceWriter references;
     private final RecoveryLoop recovery;
     private final Sagas sagas;
@@ -100,7 +101,8 @@ public final class CrossShardRuntime implements AutoCloseable {
 
     /** Builds the runtime and starts recovery (first pass at once, in the background). */
     public static CrossShardRuntime start(CrossShardWrites writes, String twoPhaseUnavailable, SessionFactoryImplementor sessionFactory,
-                                          ShardPools pools, ShardRouter router, ShardSessions sessions, FaultInjector faults) {
+                                          ShardPools pools, ShardRouter router, ShardSessions sessions, FaultInjector faults,
+                                          long sagaRetentionMillis) {
         List<String> shardIds = router.shardIds();
         ShardJdbc jdbc = new ShardJdbc(pools);
         RuntimeSaga referenceSaga = referenceSaga(shardIds);
@@ -130,10 +132,13 @@ public final class CrossShardRuntime implements AutoCloseable {
             }
         });
         boolean sagasCanExist = !writes.sagas().isEmpty() || !router.referenceClasses().isEmpty();
-        RecoveryLoop recovery = new RecoveryLoop(engine, sagasCanExist, twoPhase, writes.settings().recoveryIntervalMillis());
+        RecoveryLoop recovery = new RecoveryLoop(engine, sagasCanExist, twoPhase, writes.settings().recoveryIntervalMillis(),
+                sagaRetentionMillis);
         LOG.info("cross-shard writes: {} saga types, two-phase commit {}", writes.sagas().size(),
                 twoPhaseUnavailable == null ? "available" : "unavailable (" + twoPhaseUnavailable + ")");
-        return new CrossShardRuntime(twoPhase, references, recovery, new CrossShardSagas(engine, recovery));
+        CrossShardRuntime runtime = new CrossShardRuntime(twoPhase, references, recovery, new CrossShardSagas(engine, recovery));
+        runtime.inDoubt = new io.github.shardingorm.internal.twophase.InDoubtOperations(twoPhase, jdbc, shardIds);
+        return runtime;
     }
 
     /** The built-in forward-only saga of reference writes: step {@code i} writes on shard {@code i}. */
@@ -168,6 +173,11 @@ public final class CrossShardRuntime implements AutoCloseable {
 
     public TwoPhaseCommitter twoPhase() {
         return twoPhase;
+    }
+
+    /** Operator actions on in-doubt two-phase-commit transactions. */
+    public io.github.shardingorm.InDoubtTransactions inDoubt() {
+        return inDoubt;
     }
 
     public ReferenceWriter references() {

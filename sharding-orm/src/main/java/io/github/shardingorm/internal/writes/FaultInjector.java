@@ -30,12 +30,16 @@ public interface FaultInjector {
         AFTER_COMPENSATION_COMMIT,
         /** Recovery claimed a saga (took its lease) and is about to resume it. */
         RECOVERY_CLAIMED,
+        /** A two-phase commit is about to prepare its participants. */
+        TWO_PHASE_BEFORE_PREPARE,
         /** Every participant of a two-phase commit is prepared; no decision logged yet. */
         TWO_PHASE_PREPARED,
         /** The commit decision is logged; no participant committed yet. */
         TWO_PHASE_DECIDED,
         /** One participant committed (COMMIT PREPARED), the others not yet. */
         TWO_PHASE_ONE_COMMITTED,
+        /** A participant committed (every one, in turn). */
+        TWO_PHASE_COMMITTED,
         /** Recovery is about to resolve an in-doubt prepared transaction. */
         TWO_PHASE_RECOVERY
     }
@@ -47,6 +51,35 @@ public interface FaultInjector {
      * @param step  the step index, or the participant index, or -1
      */
     void at(Point point, String type, Object id, int step);
+
+    /** This injector followed by the public listeners (which see each boundary once, as their {@code Boundary}). */
+    default FaultInjector with(java.util.List<io.github.shardingorm.spi.CrossShardWriteListener> listeners) {
+        if (listeners.isEmpty()) {
+            return this;
+        }
+        FaultInjector self = this;
+        return (point, type, id, step) -> {
+            self.at(point, type, id, step);
+            io.github.shardingorm.spi.CrossShardWriteListener.Boundary b = switch (point) {
+                case BEFORE_STEP -> io.github.shardingorm.spi.CrossShardWriteListener.Boundary.SAGA_BEFORE_STEP;
+                case AFTER_STEP_COMMIT -> io.github.shardingorm.spi.CrossShardWriteListener.Boundary.SAGA_AFTER_STEP;
+                case BEFORE_COMPENSATION -> io.github.shardingorm.spi.CrossShardWriteListener.Boundary.SAGA_BEFORE_COMPENSATION;
+                case AFTER_COMPENSATION_COMMIT -> io.github.shardingorm.spi.CrossShardWriteListener.Boundary.SAGA_AFTER_COMPENSATION;
+                case RECOVERY_CLAIMED -> io.github.shardingorm.spi.CrossShardWriteListener.Boundary.SAGA_RECOVERY;
+                case TWO_PHASE_BEFORE_PREPARE -> io.github.shardingorm.spi.CrossShardWriteListener.Boundary.TWO_PHASE_BEFORE_PREPARE;
+                case TWO_PHASE_PREPARED -> io.github.shardingorm.spi.CrossShardWriteListener.Boundary.TWO_PHASE_AFTER_PREPARE;
+                case TWO_PHASE_DECIDED -> io.github.shardingorm.spi.CrossShardWriteListener.Boundary.TWO_PHASE_DECISION_LOGGED;
+                case TWO_PHASE_COMMITTED -> io.github.shardingorm.spi.CrossShardWriteListener.Boundary.TWO_PHASE_AFTER_COMMIT;
+                case TWO_PHASE_RECOVERY -> io.github.shardingorm.spi.CrossShardWriteListener.Boundary.TWO_PHASE_RECOVERY;
+                case TWO_PHASE_ONE_COMMITTED -> null; // the listeners see it as TWO_PHASE_AFTER_COMMIT of participant 0
+            };
+            if (b != null) {
+                for (io.github.shardingorm.spi.CrossShardWriteListener l : listeners) {
+                    l.at(b, type, String.valueOf(id), step);
+                }
+            }
+        };
+    }
 
     /** This injector at the saga engine's boundaries. */
     default SagaFaults forSagas() {
@@ -68,9 +101,11 @@ public interface FaultInjector {
             return TwoPhaseFaults.NONE;
         }
         return (point, txid, participant) -> at(switch (point) {
+            case BEFORE_PREPARE -> Point.TWO_PHASE_BEFORE_PREPARE;
             case PREPARED -> Point.TWO_PHASE_PREPARED;
             case DECIDED -> Point.TWO_PHASE_DECIDED;
             case ONE_COMMITTED -> Point.TWO_PHASE_ONE_COMMITTED;
+            case COMMITTED -> Point.TWO_PHASE_COMMITTED;
             case RECOVERY -> Point.TWO_PHASE_RECOVERY;
         }, "2pc", txid, participant);
     }

@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
  * Recovery of writes that span shards: one pass resumes the sagas that are due (when any saga can
  * exist) and resolves in-doubt two-phase commit transactions. A thread runs a pass right after
  * start-up, then every {@code intervalMillis} (0: no periodic passes); {@link #close()} stops it.
+ * A pass also applies saga-log retention, at most once a minute and at most
+ * {@value #PURGE_BATCHES_PER_PASS} batches of {@value #PURGE_BATCH} per shard.
  */
 final class RecoveryLoop implements AutoCloseable {
 
@@ -23,6 +25,15 @@ final class RecoveryLoop implements AutoCloseable {
     private final TwoPhaseCommitter twoPhase;
     private final ScheduledExecutorService executor;
     private final CountDownLatch firstPass = new CountDownLatch(1);
+    private final long retentionMillis;
+    private long lastPurge = Long.MIN_VALUE;
+
+    /** Sagas deleted per shard and statement by retention. */
+    static final int PURGE_BATCH = 500;
+    /** Batches per shard and background pass: retention never holds a pass for long. */
+    static final int PURGE_BATCHES_PER_PASS = 10;
+    /** Retention runs at most this often. */
+    static final long PURGE_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
     /**
      * Starts the thread.
@@ -30,7 +41,8 @@ final class RecoveryLoop implements AutoCloseable {
      * @param scanSagas whether passes read the saga logs (false when no saga can exist: no saga
      *                  types, no reference entities)
      */
-    RecoveryLoop(SagaEngine sagas, boolean scanSagas, TwoPhaseCommitter twoPhase, long intervalMillis) {
+    RecoveryLoop(SagaEngine sagas, boolean scanSagas, TwoPhaseCommitter twoPhase, long intervalMillis, long retentionMillis) {
+        this.retentionMillis = retentionMillis;
         this.sagas = sagas;
         this.scanSagas = scanSagas;
         this.twoPhase = twoPhase;
@@ -65,6 +77,14 @@ final class RecoveryLoop implements AutoCloseable {
      */
     synchronized int pass() {
         int acted = scanSagas ? sagas.recover() : 0;
+        if (scanSagas && retentionMillis > 0 && (lastPurge == Long.MIN_VALUE || System.nanoTime() - lastPurge >= PURGE_EVERY_NANOS)) {
+            lastPurge = System.nanoTime();
+            try {
+                sagas.purgeFinished(retentionMillis, PURGE_BATCH, PURGE_BATCHES_PER_PASS);
+            } catch (RuntimeException e) {
+                LOG.warn("saga log retention failed (retried next pass): {}", e.getMessage());
+            }
+        }
         try {
             acted += twoPhase.recover();
         } catch (RuntimeException e) {

@@ -46,7 +46,8 @@ class ConfigurationValidatorTest {
             return new ShardingConfiguration(shards, entities, schemaAction,
                     new RoutingSettings(ShardingStrategies.hash(), bucketCount, nodeId),
                     new PoolSettings(timeoutMillis, maximumPoolSize, minimumIdle, poolSizes, Map.of()),
-                    new SessionSettings(batchSize, hibernate), new QuerySettings(4), CrossShardWrites.DEFAULTS, TopologySettings.DEFAULTS);
+                    new SessionSettings(batchSize, hibernate), new QuerySettings(4), CrossShardWrites.DEFAULTS, TopologySettings.DEFAULTS,
+                    io.github.shardingorm.cache.CacheConfig.disabled(), ObservabilitySettings.DEFAULTS);
         }
 
         List<String> problems() {

@@ -20,7 +20,8 @@ class ShardingConfigurationTest {
         return new ShardingConfiguration(shards, List.of(Object.class), SchemaAction.NONE,
                 new RoutingSettings(ShardingStrategies.hash(), 4096, 0),
                 new PoolSettings(2000, maximumPoolSize, minimumIdle, poolSizes, Map.of()),
-                new SessionSettings(50, Map.of()), new QuerySettings(4), CrossShardWrites.DEFAULTS, TopologySettings.DEFAULTS);
+                new SessionSettings(50, Map.of()), new QuerySettings(4), CrossShardWrites.DEFAULTS, TopologySettings.DEFAULTS,
+                    io.github.shardingorm.cache.CacheConfig.disabled(), ObservabilitySettings.DEFAULTS);
     }
 
     @Test

@@ -290,6 +290,12 @@ class SqmQueryAnalyzerTest {
         assertTrue(sql.contains("avg(") && !sql.contains("sum(") && sql.contains("having") && sql.contains("order by count("), sql);
         SelectShape shape = hashed.plan(hql, Object[].class).select();
         assertTrue(!shape.isGrouped(), "merged as plain rows");
+        // ordered by an alias: the shard statement must still be a valid criteria query (Hibernate validates it)
+        var aliased = hashed.query("select p.authorId, count(p) as c from QPost p group by p.authorId order by c desc, p.authorId",
+                Object[].class);
+        assertTrue(shardHql("select p.authorId, count(p) as c from QPost p group by p.authorId order by c desc, p.authorId")
+                .contains("order by count("), "the alias is replaced by its expression");
+        assertEquals(4, aliased.targetShards().size());
         assertEquals(List.of(SortKey.of(2, true, null), SortKey.of(0, false, null)), shape.order());
     }
 

@@ -182,21 +182,41 @@ class MoverCodecTest {
         ChangeApplier applier = new ChangeApplier(buckets, List.of(POSTS),
                 new CopyEpochs(List.<long[]>of(new long[] {1, 10}), Map.of()));
         applier.relation(new PgOutput.Relation(1, "public", "posts", List.of("id", "author_id", "body"), List.of(true, false, false)));
-        List<String> sql = new ArrayList<>();
+        List<ChangeApplier.Op> ops = new ArrayList<>();
 
-        applier.apply(new PgOutput.Insert(1, tuple("1", "" + inside, "it's")), 20, sql);
-        applier.apply(new PgOutput.Insert(1, tuple("2", "" + outside, "x")), 20, sql);
-        applier.apply(new PgOutput.Update(1, tuple("1", "" + inside, "big"), true, tupleWithUnchanged("1", "" + outside)), 20, sql);
-        applier.apply(new PgOutput.Update(1, tuple("3", "" + outside, "old"), true, tupleWithUnchanged("3", "" + inside)), 20, sql);
-        applier.apply(new PgOutput.Delete(1, tuple("4", "" + inside, "z"), true), 20, sql);
+        applier.apply(new PgOutput.Insert(1, tuple("1", "" + inside, "it's")), 20, ops);
+        applier.apply(new PgOutput.Insert(1, tuple("2", "" + outside, "x")), 20, ops);
+        applier.apply(new PgOutput.Update(1, tuple("1", "" + inside, "big"), true, tupleWithUnchanged("1", "" + outside)), 20, ops);
+        applier.apply(new PgOutput.Update(1, tuple("3", "" + outside, "old"), true, tupleWithUnchanged("3", "" + inside)), 20, ops);
+        applier.apply(new PgOutput.Delete(1, tuple("4", "" + inside, "z"), true), 20, ops);
+        List<String> sql = ChangeApplier.statements(ops);
 
         assertEquals(List.of(
                 "INSERT INTO \"public\".\"posts\" (\"id\", \"author_id\", \"body\") VALUES ('1'::bigint, '" + inside
                         + "'::bigint, 'it''s'::text) ON CONFLICT (\"id\") DO UPDATE SET \"author_id\" = EXCLUDED.\"author_id\", \"body\" = EXCLUDED.\"body\"",
-                "DELETE FROM \"public\".\"posts\" WHERE (\"id\") = ('1'::bigint)",
+                "DELETE FROM \"public\".\"posts\" WHERE (\"id\") IN (('1'::bigint))",
                 "INSERT INTO \"public\".\"posts\" (\"id\", \"author_id\", \"body\") VALUES ('3'::bigint, '" + inside
                         + "'::bigint, 'old'::text) ON CONFLICT (\"id\") DO UPDATE SET \"author_id\" = EXCLUDED.\"author_id\", \"body\" = EXCLUDED.\"body\"",
-                "DELETE FROM \"public\".\"posts\" WHERE (\"id\") = ('4'::bigint)"), sql);
+                "DELETE FROM \"public\".\"posts\" WHERE (\"id\") IN (('4'::bigint))"), sql);
+    }
+
+    @Test
+    void statements_groupRunsOfLikeChangesAndCutWhereAKeyRepeats() {
+        List<ChangeApplier.Op> ops = List.of(
+                new ChangeApplier.Op(POSTS, ChangeApplier.Op.Kind.UPSERT, List.of("1", "7", "a"), null),
+                new ChangeApplier.Op(POSTS, ChangeApplier.Op.Kind.UPSERT, List.of("2", "7", "b"), null),
+                new ChangeApplier.Op(POSTS, ChangeApplier.Op.Kind.UPSERT, List.of("1", "7", "c"), null),
+                new ChangeApplier.Op(POSTS, ChangeApplier.Op.Kind.DELETE, List.of("2"), null),
+                new ChangeApplier.Op(POSTS, ChangeApplier.Op.Kind.DELETE, List.of("3"), null));
+
+        List<String> sql = ChangeApplier.statements(ops);
+
+        String conflict = " ON CONFLICT (\"id\") DO UPDATE SET \"author_id\" = EXCLUDED.\"author_id\", \"body\" = EXCLUDED.\"body\"";
+        assertEquals(List.of(
+                "INSERT INTO \"public\".\"posts\" (\"id\", \"author_id\", \"body\") VALUES ('1'::bigint, '7'::bigint, 'a'::text),"
+                        + " ('2'::bigint, '7'::bigint, 'b'::text)" + conflict,
+                "INSERT INTO \"public\".\"posts\" (\"id\", \"author_id\", \"body\") VALUES ('1'::bigint, '7'::bigint, 'c'::text)" + conflict,
+                "DELETE FROM \"public\".\"posts\" WHERE (\"id\") IN (('2'::bigint), ('3'::bigint))"), sql);
     }
 
     @Test

@@ -119,6 +119,7 @@ final class SelectShaper {
         List<SqmSelectableNode<?>> shardColumns = new ArrayList<>(columns);
         int visible = shardColumns.size();
         List<SortKey> order = new ArrayList<>();
+        List<SqmSortSpecification> shardOrder = new ArrayList<>();
         boolean distinct = spec.getSelectClause().isDistinct();
         for (SqmSortSpecification s : spec.getSortSpecifications()) {
             SqmExpression<?> e = s.getSortExpression();
@@ -128,6 +129,11 @@ final class SelectShaper {
                     analysis.rejectFanOut("ORDER BY position with select new", "order by the expression instead");
                 }
                 column = ref.getPosition() - 1;
+                // the per-shard select list loses its aliases: order by the selected expression itself
+                if (column >= 0 && column < shardColumns.size() && shardColumns.get(column) instanceof SqmExpression<?> selected
+                        && !(selected instanceof SqmFrom<?, ?>)) {
+                    s = new SqmSortSpecification(selected, s.getSortDirection(), s.getNullPrecedence(), s.isIgnoreCase());
+                }
             } else {
                 checkSortable(analysis, e);
                 column = shardColumns.indexOf(e);
@@ -148,6 +154,10 @@ final class SelectShaper {
                 analysis.rejectFanOut("ORDER BY ... ignore case", "order by lower(...) instead");
             }
             order.add(sortKey(s, column));
+            shardOrder.add(s);
+        }
+        if (spec.getOrderByClause() != null) {
+            spec.getOrderByClause().setSortSpecifications(shardOrder);
         }
         setSelections(spec, distinct, shardColumns);
         return SelectShape.ofPlain(statement, shardColumns.size(), new SelectShape.Projection(visible, distinct, instantiation), order, window);

@@ -90,4 +90,12 @@ public final class Parameters {
             }
         }
     }
+
+    /** For logs: {@code :name=value, ?1=value}, each value shown as {@code ?} unless {@code showValues}. */
+    public String describe(boolean showValues) {
+        StringBuilder out = new StringBuilder();
+        named.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(':').append(k).append('=').append(showValues ? v : "?"));
+        positional.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append('?').append(k).append('=').append(showValues ? v : "?"));
+        return out.toString();
+    }
 }

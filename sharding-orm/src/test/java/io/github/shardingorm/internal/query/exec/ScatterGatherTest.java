@@ -77,17 +77,20 @@ class ScatterGatherTest {
         long start = System.nanoTime();
         ShardQueryException e = assertThrows(ShardQueryException.class, () -> scatter.run(List.of("s0", "s1"), (shard, c) -> {
             if (shard.equals("s1")) {
-                for (int i = 0; i < 200 && !c.isCancelled(); i++) {
+                for (int i = 0; i < 1000 && !c.isCancelled(); i++) {
                     sleep(10);
                 }
                 cancelled.put(shard, c.isCancelled());
             }
             return shard;
-        }, Duration.ofMillis(100), FailurePolicy.FAIL, "q"));
-        assertTrue((System.nanoTime() - start) / 1_000_000 < 1_500);
+        }, Duration.ofMillis(500), FailurePolicy.FAIL, "q"));
+        // generous bounds: a loaded machine may start s0's trivial task late, but s1 alone runs for 10 s
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000);
         assertEquals(Set.of("s1"), e.getFailures().keySet());
         assertInstanceOf(TimeoutException.class, e.getFailures().get("s1"));
-        sleep(50);
+        for (int i = 0; i < 500 && !cancelled.containsKey("s1"); i++) {
+            sleep(10);
+        }
         assertEquals(Boolean.TRUE, cancelled.get("s1"));
     }
 

@@ -1,0 +1,150 @@
+package io.github.shardingorm.it.resharding;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.shardingorm.SchemaAction;
+import io.github.shardingorm.ShardTopologyChangedException;
+import io.github.shardingorm.ShardedPersistence;
+import io.github.shardingorm.it.model.Post;
+import io.github.shardingorm.it.model.User;
+import io.github.shardingorm.resharding.ReshardingJob;
+import io.github.shardingorm.resharding.ReshardingPlan;
+import io.github.shardingorm.routing.BucketState;
+import io.github.shardingorm.routing.ShardMap;
+import io.github.shardingorm.routing.ShardingStrategies;
+import io.github.shardingorm.test.PostgresServerGroup;
+import io.github.shardingorm.test.PostgresServers;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code orm.resharding().addShard("s2")} on a running unit with the stored topology while three
+ * threads keep writing through the library (retrying the fence's {@link ShardTopologyChangedException}):
+ * afterwards every user and post is on the shard its key routes to (direct SQL on every shard),
+ * every acknowledged name is there, nothing is left moving, no slot or publication is left.
+ */
+@PostgresServers(count = 2, settings = {"wal_level=logical", "max_replication_slots=10", "max_wal_senders=10",
+        "fsync=off", "synchronous_commit=off", "full_page_writes=off"})
+class OrmReshardingIT {
+
+    @Test
+    void addShardUnderWritesThroughTheLibrary(PostgresServerGroup servers) throws Exception {
+        List<ReshardFixture.Shard> shards = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            var server = servers.get(i % 2);
+            server.createDatabase("orm_" + i);
+            shards.add(new ReshardFixture.Shard("s" + i, server.jdbcUrl("orm_" + i), server.username(), ""));
+        }
+        ShardMap initial = ShardMap.builder(64).version(1).assign(0, 31, "s0").assign(32, 63, "s1").build();
+        var builder = ShardedPersistence.builder();
+        shards.forEach(s -> builder.shard(s.id(), s.url(), s.user(), s.password()));
+        try (ShardedPersistence orm = builder.entities(User.class, Post.class).schema(SchemaAction.CREATE).bucketCount(64)
+                .strategy(ShardingStrategies.hash(initial)).maximumPoolSize(8).build()) {
+            Map<Long, String> ledger = new ConcurrentHashMap<>();
+            List<Object> load = new ArrayList<>();
+            for (long id = 1; id <= 2_000; id++) {
+                load.add(new User(id, "n0"));
+                load.add(new Post(id, "post of " + id));
+                ledger.put(id, "n0");
+            }
+            orm.saveAll(load);
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong refused = new AtomicLong();
+            AtomicLong acknowledged = new AtomicLong();
+            List<Thread> writers = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 3; t++) {
+                int thread = t;
+                Thread w = new Thread(() -> {
+                    java.util.Random random = new java.util.Random(thread);
+                    long next = 100_000 + thread;
+                    int n = 0;
+                    try {
+                        while (running.get()) {
+                            long id;
+                            String name = "t" + thread + "-" + (++n);
+                            boolean insert = random.nextInt(4) == 0;
+                            if (insert) {
+                                id = next;
+                                next += 3;
+                            } else {
+                                id = 1 + 3L * random.nextInt(666) + thread;
+                            }
+                            long key = id;
+                            while (true) {
+                                try {
+                                    if (insert) {
+                                        orm.inTransaction(key, s -> s.persist(new User(key, name)));
+                                    } else {
+                                        orm.inTransaction(key, s -> s.find(User.class, key).setName(name));
+                                    }
+                                    break;
+                                } catch (ShardTopologyChangedException e) {
+                                    refused.incrementAndGet();
+                                    Thread.sleep(2);
+                                }
+                            }
+                            ledger.put(id, name);
+                            acknowledged.incrementAndGet();
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }, "orm-writer-" + t);
+                w.start();
+                writers.add(w);
+            }
+            Thread.sleep(300);
+            ReshardingPlan plan = orm.resharding().addShard("s2").plan();
+            System.out.println(plan.describe());
+            List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+            ReshardingJob job = plan.start(p -> lines.add(p.toLine()));
+            job.awaitCompletion();
+            Thread.sleep(300);
+            running.set(false);
+            for (Thread w : writers) {
+                w.join(30_000);
+            }
+            assertEquals(List.of(), failures, "writers failed");
+            assertTrue(job.isDone(), job.progress().toString());
+            assertEquals(21, orm.shardMap().bucketsOf("s2"), orm.shardMap().toString());
+            for (int b = 0; b < 64; b++) {
+                assertEquals(BucketState.Phase.SERVING, orm.topology().stateOf(b).phase(), "bucket " + b);
+            }
+            Map<Long, String> found = new HashMap<>();
+            for (ReshardFixture.Shard s : shards) {
+                try (Connection c = s.connect(); Statement st = c.createStatement()) {
+                    try (ResultSet rs = st.executeQuery("SELECT id, name FROM users")) {
+                        while (rs.next()) {
+                            long id = rs.getLong(1);
+                            assertEquals(orm.shardOf(id), s.id(), "user " + id + " on its shard");
+                            assertTrue(found.put(id, rs.getString(2)) == null, "user " + id + " on one shard only");
+                        }
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT author_id FROM posts")) {
+                        while (rs.next()) {
+                            assertEquals(orm.shardOf(rs.getLong(1)), s.id(), "post of " + rs.getLong(1) + " with its author");
+                        }
+                    }
+                }
+            }
+            assertEquals(ledger, found, "every acknowledged write, nothing else");
+            assertEquals(2_000, ReshardFixture.count(shards.get(0), "SELECT count(*) FROM posts")
+                    + ReshardFixture.count(shards.get(1), "SELECT count(*) FROM posts") + ReshardFixture.count(shards.get(2), "SELECT count(*) FROM posts"));
+            assertEquals(List.of(), ReshardFixture.leftovers(shards));
+            System.out.printf("addShard under the library's writers: %,d acknowledged writes, %,d refused by the fence and retried%n",
+                    acknowledged.get(), refused.get());
+            assertTrue(orm.repository(User.class).findById(1L, 1L).isPresent());
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.github.shardingorm.internal.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class SpaceSavingTest {
+
+    @Test
+    void findsThePlantedHotBucketAmongUniformNoise() {
+        SpaceSaving sketch = new SpaceSaving(128);
+        Random random = new Random(42);
+        for (int i = 0; i < 200_000; i++) {
+            sketch.offer(i % 20 == 0 ? 777 : random.nextInt(4096)); // 5% to bucket 777, the rest over 4096 buckets
+        }
+        SpaceSaving.Entry top = sketch.entries().get(0);
+        assertEquals(777, top.item());
+        assertTrue(top.count() >= 10_000 && top.count() < 10_200, top::toString); // 10,000 planted + ~46 by chance
+    }
+
+    @Test
+    void zipfTopTenFoundWithinTheDocumentedBound() {
+        int buckets = 4096;
+        double[] cdf = new double[buckets];
+        double sum = 0;
+        for (int i = 0; i < buckets; i++) {
+            sum += 1.0 / (i + 1);
+            cdf[i] = sum;
+        }
+        Random random = new Random(7);
+        // bucket ranks are scrambled so that the hot buckets are not simply 0..9
+        int[] bucketOfRank = new int[buckets];
+        for (int i = 0; i < buckets; i++) {
+            bucketOfRank[i] = (i * 2654435761L % buckets) < 0 ? i : (int) (i * 2654435761L % buckets);
+        }
+        Map<Integer, Long> truth = new HashMap<>();
+        SpaceSaving sketch = new SpaceSaving(128);
+        int n = 300_000;
+        for (int i = 0; i < n; i++) {
+            double u = random.nextDouble() * sum;
+            int lo = 0;
+            int hi = buckets - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (cdf[mid] < u) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            int bucket = bucketOfRank[lo];
+            truth.merge(bucket, 1L, Long::sum);
+            sketch.offer(bucket);
+        }
+        Set<Integer> trueTop10 = truth.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(10)
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        List<SpaceSaving.Entry> entries = sketch.entries();
+        Set<Integer> sketchTop10 = entries.stream().limit(10).map(SpaceSaving.Entry::item).collect(Collectors.toSet());
+        assertEquals(trueTop10, sketchTop10);
+        long bound = n / sketch.capacity();
+        for (SpaceSaving.Entry e : entries) {
+            long real = truth.getOrDefault(e.item(), 0L);
+            assertTrue(e.count() >= real && e.count() - real <= e.error() && e.error() <= bound,
+                    () -> e + " true " + real + " bound " + bound);
+        }
+    }
+
+    @Test
+    void clearForgetsEverything() {
+        SpaceSaving sketch = new SpaceSaving(4);
+        for (int i = 0; i < 100; i++) {
+            sketch.offer(i);
+        }
+        assertEquals(4, sketch.entries().size());
+        sketch.clear();
+        assertEquals(0, sketch.offered());
+        assertEquals(List.of(), sketch.entries());
+    }
+}
