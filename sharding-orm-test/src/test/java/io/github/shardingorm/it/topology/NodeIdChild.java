@@ -78,7 +78,7 @@ public final class NodeIdChild {
                 System.out.println("HOLDING");
                 System.out.flush();
                 java.nio.file.Path hold = java.nio.file.Path.of(args[7]);
-                long deadline = System.currentTimeMillis() + 300_000;
+                long deadline = System.currentTimeMillis() + 900_000;
                 while (!java.nio.file.Files.exists(hold) && System.currentTimeMillis() < deadline) {
                     Thread.sleep(100);
                 }

@@ -94,7 +94,7 @@ class NodeIdIT {
             for (int i = 0; i < jvms; i++) {
                 Process p = children.get(i);
                 File log = files.get(i);
-                assertTrue(await(240_000, () -> !p.isAlive() || read(log).contains("HOLDING")), () -> log + ": " + read(log));
+                assertTrue(await(600_000, () -> !p.isAlive() || read(log).contains("HOLDING")), () -> log + ": " + read(log));
             }
             Files.createFile(hold); // all JVMs have inserted and still hold their leases: release them
             for (Process p : children) {

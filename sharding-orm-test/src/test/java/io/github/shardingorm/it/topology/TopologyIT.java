@@ -308,6 +308,43 @@ class TopologyIT {
     }
 
     @Test
+    void anInstanceThatCannotReadTheTopologyRefusesWritesAfterTheBoundAndReadsGoOn() throws Exception {
+        first.close();
+        first = builder(SchemaAction.UPDATE).bucketCount(BUCKETS).topologyStaleAfter(java.time.Duration.ofMillis(500)).build();
+        first.repository(User.class).save(new User(11L, "before"));
+        for (ShardDatabase db : shards) {
+            execute(db, "alter table sharding_orm.topology rename to topology_hidden");
+        }
+        try {
+            Thread.sleep(1500);
+            RuntimeException e = assertThrows(RuntimeException.class, () -> first.repository(User.class).save(new User(12L, "refused")));
+            Throwable t = e;
+            while (t != null && !(t instanceof io.github.shardingorm.ShardTopologyUnavailableException)) {
+                t = t.getCause();
+            }
+            assertNotNull(t, "expected ShardTopologyUnavailableException, got " + e);
+            assertTrue(t.getMessage().contains("could not read the stored topology"), t.getMessage());
+            assertTrue(first.repository(User.class).findById(11L, 11L).isPresent(), "reads go on");
+        } finally {
+            for (ShardDatabase db : shards) {
+                execute(db, "alter table sharding_orm.topology_hidden rename to topology");
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try {
+                first.repository(User.class).save(new User(13L, "after"));
+                break;
+            } catch (RuntimeException stillStale) {
+                assertTrue(System.nanoTime() < deadline, "writes did not resume: " + stillStale);
+                Thread.sleep(50);
+            }
+        }
+        assertEquals(0, count(shards.byId("s0"), "select count(*) from users where id = 12")
+                + count(shards.byId("s1"), "select count(*) from users where id = 12"), "nothing of the refused write");
+    }
+
+    @Test
     void validateWithoutTheTablesKeepsTheMapInMemory() throws Exception {
         first.close();
         first = null;

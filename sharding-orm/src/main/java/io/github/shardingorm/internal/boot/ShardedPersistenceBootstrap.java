@@ -92,7 +92,9 @@ public final class ShardedPersistenceBootstrap {
         ShardPools pools = ShardPools.create(configuration.shards(), configuration.pools());
         Instrumentation instrumentation = instrumentation(configuration, router);
         for (String shard : configuration.shardIds()) {
-            instrumentation.poolStarted(shard, Instrumentation.PRIMARY, pools.pool(shard));
+            if (pools.pool(shard) != null) { // a user's own non-HikariCP DataSource has no Hikari meters
+                instrumentation.poolStarted(shard, Instrumentation.PRIMARY, pools.pool(shard));
+            }
         }
         SessionFactoryImplementor sessionFactory = null;
         ShardedQueries queries = null;

@@ -45,14 +45,6 @@ public final class ShardSessions {
         context.attach(sessionFactory);
     }
 
-    /** The same sessions, not counted (for the library's own metadata reads). */
-    private ShardSessions(ShardSessions counted) {
-        this.sessionFactory = counted.sessionFactory;
-        this.context = counted.context;
-        this.instrumentation = Instrumentation.off();
-    }
-
-    /** Where operations are reported. */
     public Instrumentation instrumentation() {
         return instrumentation;
     }
@@ -113,7 +105,7 @@ public final class ShardSessions {
              ShardContext.Binding binding = context.work(shard, session)) {
             Transaction tx = session.beginTransaction();
             try {
-                result = work.apply(session);
+                R result = work.apply(session);
                 if (tx.getRollbackOnly()) {
                     throw rolledBack(shard, session);
                 }

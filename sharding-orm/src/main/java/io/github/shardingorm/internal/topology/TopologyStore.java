@@ -44,7 +44,7 @@ final class TopologyStore {
     }
 
     Connection connection(String shard) throws SQLException {
-        Connection c = pools.pool(shard).getConnection();
+        Connection c = pools.dataSource(shard).getConnection(); // sharding-orm's pool or the user's DataSource, without the checkout hook
         if (c.getAutoCommit()) {
             c.setAutoCommit(false);
         }
