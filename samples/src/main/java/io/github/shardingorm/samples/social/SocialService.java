@@ -1,10 +1,12 @@
 package io.github.shardingorm.samples.social;
 
+import io.github.shardingorm.ShardScope;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.saga.SagaArguments;
 import io.github.shardingorm.saga.SagaDefinition;
 import io.github.shardingorm.saga.SagaResult;
+import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -130,24 +132,38 @@ public final class SocialService {
                 .param("authors", followees).limit(limit).list();
     }
 
-    /** A profile: the user, its country (a reference table joined locally) and its counts, all on one shard. */
+    /**
+     * A profile: the user, its country (a reference table joined locally) and its counts, all on one
+     * shard. Written the standard way, as an existing JPA application has it: a plain EntityManager and
+     * JPQL; the one line sharding-orm adds is the scope that binds the user's shard to this thread.
+     */
     public Profile profile(long userId, int latest) {
-        return orm.fromReadOnlyTransaction(userId, s -> {
-            User user = s.find(User.class, userId);
-            if (user == null) {
-                return null;
+        try (ShardScope scope = orm.bind(userId)) {
+            EntityManager em = orm.sessionFactory().createEntityManager();
+            try {
+                em.getTransaction().begin();
+                User user = em.find(User.class, userId);
+                if (user == null) {
+                    return null;
+                }
+                Country country = em.find(Country.class, user.getCountryCode());
+                long postCount = em.createQuery("select count(p) from Post p where p.authorId = :u", Long.class)
+                        .setParameter("u", userId).getSingleResult();
+                long followerCount = em.createQuery("select count(f) from Follower f where f.followeeId = :u", Long.class)
+                        .setParameter("u", userId).getSingleResult();
+                long followingCount = em.createQuery("select count(f) from Following f where f.followerId = :u", Long.class)
+                        .setParameter("u", userId).getSingleResult();
+                List<Post> recent = em.createQuery("select p from Post p where p.authorId = :u order by p.createdAt desc, p.id desc",
+                        Post.class).setParameter("u", userId).setMaxResults(latest).getResultList();
+                em.getTransaction().commit();
+                return new Profile(user, country == null ? "?" : country.getName(), postCount, followerCount, followingCount, recent);
+            } finally {
+                if (em.getTransaction().isActive()) {
+                    em.getTransaction().rollback();
+                }
+                em.close();
             }
-            Country country = s.find(Country.class, user.getCountryCode());
-            long postCount = s.createQuery("select count(p) from Post p where p.authorId = :u", Long.class)
-                    .setParameter("u", userId).getSingleResult();
-            long followerCount = s.createQuery("select count(f) from Follower f where f.followeeId = :u", Long.class)
-                    .setParameter("u", userId).getSingleResult();
-            long followingCount = s.createQuery("select count(f) from Following f where f.followerId = :u", Long.class)
-                    .setParameter("u", userId).getSingleResult();
-            List<Post> recent = s.createQuery("select p from Post p where p.authorId = :u order by p.createdAt desc, p.id desc",
-                    Post.class).setParameter("u", userId).setMaxResults(latest).getResultList();
-            return new Profile(user, country == null ? "?" : country.getName(), postCount, followerCount, followingCount, recent);
-        });
+        }
     }
 
     /** The newest posts of everybody: a fan-out to every shard, k-way merged by date. */

@@ -125,7 +125,7 @@ public final class ShardSessions {
             Transaction tx = session.beginTransaction();
             R result;
             try {
-                result = work.apply(session);
+                R result = work.apply(session);
                 if (tx.getRollbackOnly()) {
                     throw rolledBack(shard, session);
                 }
