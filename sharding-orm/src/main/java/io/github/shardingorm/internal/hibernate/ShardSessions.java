@@ -125,7 +125,7 @@ public final class ShardSessions {
             Transaction tx = session.beginTransaction();
             R result;
             try {
-                R result = work.apply(session);
+                result = work.apply(session);
                 if (tx.getRollbackOnly()) {
                     throw rolledBack(shard, session);
                 }
