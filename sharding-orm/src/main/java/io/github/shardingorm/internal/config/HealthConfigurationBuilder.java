@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static io.github.shardingorm.internal.config.ShardingConfigurationBuilder.onceMillis;
+import static io.github.shardingorm.internal.config.ShardingConfigurationBuilder.once;
+import static io.github.shardingorm.internal.config.ShardingConfigurationBuilder.or;
 import java.util.Objects;
 
 /**
@@ -136,28 +140,5 @@ public final class HealthConfigurationBuilder {
                 or(primaryFallbackPermits, Defaults.PRIMARY_FALLBACK_PERMITS),
                 or(fallback, Defaults.READ_FALLBACK),
                 or(maxStalenessMillis, Defaults.MAX_STALENESS_MILLIS));
-    }
-
-    private static <V> V or(V value, V otherwise) {
-        return value != null ? value : otherwise;
-    }
-
-    private static <V> V once(V previous, V value, String what) {
-        Objects.requireNonNull(value, what);
-        if (previous != null) {
-            throw new IllegalStateException(what + " was already set to " + previous);
-        }
-        return value;
-    }
-
-    private static Long onceMillis(Long previous, Duration value, long minimumMillis, String what) {
-        Objects.requireNonNull(value, what);
-        if (previous != null) {
-            throw new IllegalStateException(what + " was already set to " + previous + " ms");
-        }
-        if (value.toMillis() < minimumMillis) {
-            throw new IllegalArgumentException(what + " must be at least " + minimumMillis + " ms but was " + value.toMillis() + " ms");
-        }
-        return value.toMillis();
     }
 }

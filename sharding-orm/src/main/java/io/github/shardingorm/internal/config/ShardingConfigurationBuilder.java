@@ -332,12 +332,13 @@ public final class ShardingConfigurationBuilder {
                 health.replicaSettings());
     }
 
-    private static <V> V or(V value, V otherwise) {
+    /** The value, or the default when it was never set (shared with {@link HealthConfigurationBuilder}). */
+    static <V> V or(V value, V otherwise) {
         return value != null ? value : otherwise;
     }
 
     /** The one rule of every single-valued setting: not null, not twice (the message names the value already set). */
-    private static <V> V once(V previous, V value, String what) {
+    static <V> V once(V previous, V value, String what) {
         Objects.requireNonNull(value, what);
         if (previous != null) {
             throw new IllegalStateException(what + " was already set to " + previous);
@@ -346,7 +347,7 @@ public final class ShardingConfigurationBuilder {
     }
 
     /** {@link #once} for a duration kept in milliseconds, with a lower bound. */
-    private static Long onceMillis(Long previous, Duration value, long minimumMillis, String what) {
+    static Long onceMillis(Long previous, Duration value, long minimumMillis, String what) {
         Objects.requireNonNull(value, what);
         if (previous != null) {
             throw new IllegalStateException(what + " was already set to " + previous + " ms");
