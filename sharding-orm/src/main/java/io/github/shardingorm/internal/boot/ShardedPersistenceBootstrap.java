@@ -103,20 +103,31 @@ public final class ShardedPersistenceBootstrap {
         TopologyRuntime topology = null;
         try {
             List<Throwable> causes = new ArrayList<>();
-            pools.checkReachable(problems, causes);
-            throwIfProblems(problems, causes);
+            // the connection checks (and each shard's collation) run while Hibernate's metadata is built
+            ShardPools.ReachabilityChecks<String> reachable = pools.startReachabilityChecks((shard, c) -> ShardedQueries.readCollation(c));
 
             Object injectedClock = configuration.sessions().hibernateProperties().get(ShardingRuntime.CLOCK_PROPERTY);
             LongSupplier clock = injectedClock instanceof LongSupplier c ? c : System::currentTimeMillis;
             NodeIdClaim claim = NodeIdClaim.fixed(configuration.routing().nodeId());
             ShardContext context = new ShardContext();
-            StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock, context, cache);
-            MetadataSources sources = new MetadataSources(registry);
-            configuration.entities().forEach(sources::addAnnotatedClass);
-            MetadataBuilder metadataBuilder = sources.getMetadataBuilder();
-            cache.applyMetadata(metadataBuilder);
-            Metadata metadata = metadataBuilder.build();
-            sessionFactory = (SessionFactoryImplementor) metadata.buildSessionFactory();
+            Metadata metadata;
+            SessionFactoryImplementor built;
+            try {
+                StandardServiceRegistry registry = serviceRegistry(configuration, router, pools, claim, clock, context, cache);
+                MetadataSources sources = new MetadataSources(registry);
+                configuration.entities().forEach(sources::addAnnotatedClass);
+                MetadataBuilder metadataBuilder = sources.getMetadataBuilder();
+                cache.applyMetadata(metadataBuilder);
+                metadata = metadataBuilder.build();
+                built = (SessionFactoryImplementor) metadata.buildSessionFactory();
+            } catch (RuntimeException e) {
+                reachable.finish(problems, causes);
+                throwIfProblems(problems, causes); // an unreachable shard explains more than Hibernate's failure
+                throw e;
+            }
+            sessionFactory = built;
+            Map<String, String> collations = reachable.finish(problems, causes);
+            throwIfProblems(problems, causes);
             cache.start(sessionFactory, router, new ShardJdbc(pools), problems, causes);
             throwIfProblems(problems, causes);
 
@@ -135,7 +146,7 @@ public final class ShardedPersistenceBootstrap {
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
             ShardSessions sessions = new ShardSessions(sessionFactory, context, instrumentation, pools);
             queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism(),
-                    RoutingLog.of(configuration.observability()));
+                    RoutingLog.of(configuration.observability()), collations);
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);
             CrossShardRuntime writes = CrossShardRuntime.start(configuration.writes(), twoPhaseUnavailable, sessionFactory,
                     pools, router, sessions, (faults instanceof FaultInjector f ? f : FaultInjector.NONE)

@@ -57,7 +57,8 @@ public final class CacheRuntime implements AutoCloseable {
 
     private final CacheConfig config;
     private final List<ShardDefinition> shards;
-    private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+    // not UUID.randomUUID(): seeding a SecureRandom costs start-up time, and this only tells instances apart
+    private final String instanceId = String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
     private final CacheCounters counters = new CacheCounters();
     private final List<ShardStorage> storages;
     private final boolean invalidation;

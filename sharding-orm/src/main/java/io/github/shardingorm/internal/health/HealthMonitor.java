@@ -81,9 +81,15 @@ public final class HealthMonitor implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
     }
 
-    /** Starts probing; the first probe of each database runs at once. */
+    /**
+     * Starts probing. The first probe of a primary without replicas runs one interval from now
+     * (start-up has just connected to it: probing it at once would only compete with start-up for
+     * the CPU); replicas and their primaries are probed at once (a replica's lag is measured
+     * against its primary's position and must be known before it serves reads).
+     */
     public void start() {
-        primaries.values().forEach(t -> scheduler.execute(new Probe(t, null)));
+        primaries.forEach((shard, t) -> scheduler.schedule(new Probe(t, null),
+                replicas.get(shard).isEmpty() ? intervalMillis : 0, TimeUnit.MILLISECONDS));
         replicas.forEach((shard, list) -> list.forEach(t -> scheduler.execute(new Probe(t, primaries.get(shard).monitor()))));
     }
 

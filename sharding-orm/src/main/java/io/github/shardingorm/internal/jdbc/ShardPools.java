@@ -211,34 +211,87 @@ public final class ShardPools implements AutoCloseable {
         }
     }
 
-    /** Tries one connection per shard in parallel; adds a problem per unreachable shard. Then replicas, then starts the probes. */
-    public void checkReachable(List<String> problems, List<Throwable> causes) {
-        Map<String, CompletableFuture<Void>> checks = new LinkedHashMap<>();
+    /**
+     * What start-up reads on the connection that proves a shard reachable (one round trip saved per
+     * shard and per question), run on that connection; its answer is handed back per shard.
+     */
+    @FunctionalInterface
+    public interface StartupRead<T> {
+        T read(String shard, Connection connection) throws SQLException;
+    }
+
+    /** The running reachability checks of {@link #startReachabilityChecks}; {@link #finish} waits for them. */
+    public final class ReachabilityChecks<T> {
+        private final Map<String, CompletableFuture<T>> checks;
+
+        private ReachabilityChecks(Map<String, CompletableFuture<T>> checks) {
+            this.checks = checks;
+        }
+
+        /**
+         * Waits for every check; adds a problem per unreachable shard; then checks the replicas and
+         * starts the health probes. Returns what {@code read} answered per reachable shard (a shard
+         * whose read failed, or answered null, is absent).
+         */
+        public Map<String, T> finish(List<String> problems, List<Throwable> causes) {
+            Map<String, T> answers = new LinkedHashMap<>();
+            checks.forEach((shard, check) -> {
+                try {
+                    T answer = check.join();
+                    if (answer != null) {
+                        answers.put(shard, answer);
+                    }
+                } catch (CompletionException e) {
+                    Throwable cause = e.getCause();
+                    String what = Failures.classify(cause) == Reason.AUTHENTICATION_FAILED ? "refused the credentials" : "is unreachable";
+                    problems.add("shard '" + shard + "' (" + maskedUrls.get(shard) + ") " + what + ": " + Failures.describe(cause));
+                    causes.add(cause);
+                }
+            });
+            if (problems.isEmpty()) {
+                ReplicaChecks.check(primaries, replicas, problems, causes);
+            }
+            if (problems.isEmpty()) {
+                health.start();
+            }
+            return answers;
+        }
+    }
+
+    /**
+     * Starts one check per shard, each on its own short-lived thread (the common pool has a single
+     * thread on a 2-core machine, which would try the shards one after another): a connection, a
+     * validity check, then {@code read} on it (whose failure counts as no answer, not as
+     * unreachable). Start-up goes on (building Hibernate's metadata) while they run.
+     */
+    public <T> ReachabilityChecks<T> startReachabilityChecks(StartupRead<T> read) {
+        Map<String, CompletableFuture<T>> checks = new LinkedHashMap<>();
         for (String shard : primaries.keySet()) {
-            checks.put(shard, CompletableFuture.runAsync(() -> {
+            CompletableFuture<T> check = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
                 try (Connection c = primaries.get(shard).getConnection()) {
                     c.isValid(1);
-                } catch (SQLException e) {
-                    throw new CompletionException(e);
+                    T answer = null;
+                    try {
+                        answer = read.read(shard, c);
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.warn("start-up read on shard '{}' failed: {}", shard, e.toString());
+                    }
+                    check.complete(answer);
+                } catch (SQLException | RuntimeException e) {
+                    check.completeExceptionally(e);
                 }
-            }));
+            }, "sharding-orm-start-" + shard);
+            t.setDaemon(true);
+            t.start();
+            checks.put(shard, check);
         }
-        checks.forEach((shard, check) -> {
-            try {
-                check.join();
-            } catch (CompletionException e) {
-                Throwable cause = e.getCause();
-                String what = Failures.classify(cause) == Reason.AUTHENTICATION_FAILED ? "refused the credentials" : "is unreachable";
-                problems.add("shard '" + shard + "' (" + maskedUrls.get(shard) + ") " + what + ": " + Failures.describe(cause));
-                causes.add(cause);
-            }
-        });
-        if (problems.isEmpty()) {
-            ReplicaChecks.check(primaries, replicas, problems, causes);
-        }
-        if (problems.isEmpty()) {
-            health.start();
-        }
+        return new ReachabilityChecks<>(checks);
+    }
+
+    /** Tries one connection per shard in parallel; adds a problem per unreachable shard. Then replicas, then starts the probes. */
+    public void checkReachable(List<String> problems, List<Throwable> causes) {
+        startReachabilityChecks((shard, c) -> null).finish(problems, causes);
     }
 
     /** A connection to the shard's primary; refused at once ({@link ShardUnavailableSqlException}) while its breaker is open. */

@@ -59,6 +59,15 @@ public final class ShardedQueries implements AutoCloseable {
 
     public ShardedQueries(SessionFactoryImplementor sessionFactory, ShardRouter router, ShardSessions sessions, int parallelism,
                           RoutingLog routingLog) {
+        this(sessionFactory, router, sessions, parallelism, routingLog, null);
+    }
+
+    /**
+     * @param collations each shard's collation as {@link #readCollation} read it at start-up (a shard
+     *                   that did not answer is absent: an unknown collation); null: look them up now
+     */
+    public ShardedQueries(SessionFactoryImplementor sessionFactory, ShardRouter router, ShardSessions sessions, int parallelism,
+                          RoutingLog routingLog, Map<String, String> collations) {
         this.routingLog = routingLog;
         this.sessionFactory = sessionFactory;
         this.router = router;
@@ -67,7 +76,7 @@ public final class ShardedQueries implements AutoCloseable {
         this.scatter = new ScatterGather(parallelism);
         this.targets = new ShardTargets(router);
         this.runtime = new QueryRuntime(targets, sessions, sessionFactory, scatter,
-                new RowMerge(shardTextOrder(), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())), routingLog);
+                new RowMerge(shardTextOrder(collations), new EntityIdentity(sessionFactory.getPersistenceUnitUtil())), routingLog);
     }
 
     /**
@@ -75,15 +84,23 @@ public final class ShardedQueries implements AutoCloseable {
      * shard in parallel (a shard that cannot answer counts as an unknown collation: text merges
      * are then refused, never guessed). Code point order unless PostgreSQL.
      */
-    private TextOrder shardTextOrder() {
+    private TextOrder shardTextOrder(Map<String, String> known) {
         if (!(sessionFactory.getJdbcServices().getDialect() instanceof PostgreSQLDialect)) {
             return TextOrder.codePoint();
         }
+        if (known != null) {
+            Map<String, String> collations = new LinkedHashMap<>();
+            for (String shard : router.shardIds()) {
+                collations.put(shard, known.get(shard));
+                if (known.get(shard) == null) {
+                    LOG.warn("could not read the collation of shard '{}' at start-up: text merges will be refused", shard);
+                }
+            }
+            return textOrder(collations);
+        }
         ScatterGather.Outcome<String> outcome = scatter.run(router.shardIds(), (shard, cancellation) ->
                 sessions.uncounted().fromReadOnlySession(shard, s -> {
-                    Object[] row = s.createNativeQuery("select to_jsonb(d) ->> 'datcollate', to_jsonb(d) ->> 'datlocprovider',"
-                            + " coalesce(to_jsonb(d) ->> 'daticulocale', to_jsonb(d) ->> 'datlocale') from pg_database d"
-                            + " where d.datname = current_database()", Object[].class).getSingleResult();
+                    Object[] row = s.createNativeQuery(COLLATION_SQL, Object[].class).getSingleResult();
                     return TextOrder.describe((String) row[0], (String) row[1], (String) row[2]);
                 }), null, FailurePolicy.PARTIAL, "collation lookup");
         Map<String, String> collations = new LinkedHashMap<>();
@@ -92,6 +109,28 @@ public final class ShardedQueries implements AutoCloseable {
         }
         outcome.missing().forEach((shard, e) -> LOG.warn("could not read the collation of shard '{}': text merges will be refused ({})",
                 shard, e.toString()));
+        return textOrder(collations);
+    }
+
+    /** The database collation of a PostgreSQL connection's database, described for {@link TextOrder}; null unless PostgreSQL. */
+    public static String readCollation(java.sql.Connection connection) throws java.sql.SQLException {
+        if (!"PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+            return null;
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true); // nothing left to roll back when the connection goes back
+        try (java.sql.Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery(COLLATION_SQL)) {
+            return rs.next() ? TextOrder.describe(rs.getString(1), rs.getString(2), rs.getString(3)) : null;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static final String COLLATION_SQL = "select to_jsonb(d) ->> 'datcollate', to_jsonb(d) ->> 'datlocprovider',"
+            + " coalesce(to_jsonb(d) ->> 'daticulocale', to_jsonb(d) ->> 'datlocale') from pg_database d"
+            + " where d.datname = current_database()";
+
+    private static TextOrder textOrder(Map<String, String> collations) {
         TextOrder order = TextOrder.of(collations);
         if (!order.exact()) {
             LOG.info("shard collations {}: text ORDER BY / MIN / MAX across shards will be refused (exact or refuse);"
