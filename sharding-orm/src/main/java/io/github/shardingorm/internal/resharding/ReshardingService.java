@@ -5,6 +5,7 @@ import io.github.shardingorm.resharding.Resharding;
 import io.github.shardingorm.resharding.ReshardingException;
 import io.github.shardingorm.resharding.ReshardingJob;
 import io.github.shardingorm.resharding.ReshardingPlan;
+import io.github.shardingorm.resharding.ReshardingProgress;
 import io.github.shardingorm.resharding.ReshardingRefusedException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,6 +25,7 @@ public final class ReshardingService implements Resharding {
     private final Map<String, ShardDefinition> shards = new LinkedHashMap<>();
     private final Supplier<List<MovedTable>> tables;
     private final MoveTopology topology;
+    private final Supplier<List<String>> referenceTables;
 
     /**
      * @param shards   every configured shard
@@ -31,9 +33,28 @@ public final class ReshardingService implements Resharding {
      * @param topology the stored topology the moves change
      */
     public ReshardingService(List<ShardDefinition> shards, Supplier<List<MovedTable>> tables, MoveTopology topology) {
+        this(shards, tables, List::of, topology);
+    }
+
+    /**
+     * @param referenceTables the tables of the unit's reference entities (an import copies them to every shard)
+     */
+    public ReshardingService(List<ShardDefinition> shards, Supplier<List<MovedTable>> tables, Supplier<List<String>> referenceTables,
+                             MoveTopology topology) {
         shards.forEach(s -> this.shards.put(s.id(), s));
         this.tables = tables;
+        this.referenceTables = referenceTables;
         this.topology = topology;
+    }
+
+    @Override
+    public Import importFrom(String jdbcUrl, String user, String password) {
+        return new MonolithImport(jdbcUrl, user, password, shards, tables.get(), referenceTables.get(), topology);
+    }
+
+    @Override
+    public List<ReshardingProgress> unfinishedImports() {
+        return ImportRun.unfinished(List.copyOf(shards.values()));
     }
 
     @Override
@@ -70,6 +91,9 @@ public final class ReshardingService implements Resharding {
         for (ShardDefinition shard : shards.values()) {
             try (Connection c = PgConnections.open(shard)) {
                 for (MoveJobStore.JobRow row : MoveJobStore.unfinished(c)) {
+                    if (row.source().equals(MonolithImport.SOURCE_ID)) {
+                        continue; // an import: see unfinishedImports(); resumed by planning it again
+                    }
                     ShardDefinition source = shards.get(row.source());
                     if (source == null) {
                         throw new ReshardingException("move " + row.jobId() + " recorded on " + shard.id() + " comes from shard "
