@@ -307,7 +307,7 @@ public final class MonolithImport implements Resharding.Import {
         Set<String> names = new java.util.TreeSet<>();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN"
-                     + " ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg_toast%' AND tablename NOT LIKE 'shorm\\_%'")) {
+                     + " ('pg_catalog', 'information_schema', 'sharding_orm') AND schemaname NOT LIKE 'pg_toast%' AND tablename NOT LIKE 'shorm\\_%'")) {
             while (rs.next()) {
                 names.add(normalize(rs.getString(1) + "." + rs.getString(2)));
             }
