@@ -44,13 +44,17 @@ import org.junit.jupiter.api.Test;
  * Every check is direct SQL: each row on the shard its key maps to, counts and order-independent
  * checksums equal to the monolith's, and no slot, publication, trigger or function left behind.
  */
-@PostgresServers(count = 2, settings = {"wal_level=logical", "max_replication_slots=24", "max_wal_senders=24",
+@PostgresServers(count = 2, settings = {"wal_level=logical", "max_replication_slots=32", "max_wal_senders=32",
         "max_connections=150", "fsync=off", "synchronous_commit=off", "full_page_writes=off"})
 class ImportIT {
 
     private static final int USERS = 3_000;
     private static final int POSTS = 9_000;
     private static final int COUNTRIES = 40;
+
+    /** 64 buckets, 16 per shard. */
+    static final ShardMap MAP = ShardMap.builder(64).version(1).assign(0, 15, "s0").assign(16, 31, "s1").assign(32, 47, "s2")
+            .assign(48, 63, "s3").build();
 
     /** The monolith, the 4 shards and the unit over them. */
     private record World(ShardedPersistence orm, ReshardFixture.Shard monolith, List<ReshardFixture.Shard> shards)
@@ -84,12 +88,10 @@ class ImportIT {
                 "CREATE TABLE audit_log (id bigserial PRIMARY KEY, what text NOT NULL)",
                 "INSERT INTO audit_log (what) SELECT 'event ' || g FROM generate_series(1, 100) g",
                 "CREATE TABLE nopk (a int, b text)", "ANALYZE");
-        ShardMap map = ShardMap.builder(64).version(1).assign(0, 15, "s0").assign(16, 31, "s1").assign(32, 47, "s2")
-                .assign(48, 63, "s3").build();
         var builder = ShardedPersistence.builder();
         shards.forEach(s -> builder.shard(s.id(), s.url(), s.user(), s.password()));
         ShardedPersistence orm = builder.entities(User.class, Post.class, Country.class).schema(SchemaAction.CREATE).bucketCount(64)
-                .strategy(ShardingStrategies.hash(map)).maximumPoolSize(2).build();
+                .strategy(ShardingStrategies.hash(MAP)).maximumPoolSize(2).build();
         return new World(orm, monolith, shards);
     }
 
@@ -266,6 +268,55 @@ class ImportIT {
             System.out.printf("online import: %,d acknowledged writes on the monolith during the import%n", acknowledged.get());
             // the freeze is gone: the monolith takes writes again
             exec(w.monolith(), "UPDATE users SET name = name WHERE id = 1");
+        }
+    }
+
+    @Test
+    void killNineDuringTheCopyThenResumeOffline(PostgresServerGroup servers) throws Exception {
+        killAndResume(servers, "imp_k9off", false);
+    }
+
+    @Test
+    void killNineDuringTheCopyThenResumeOnline(PostgresServerGroup servers) throws Exception {
+        killAndResume(servers, "imp_k9on", true);
+    }
+
+    /** An import in a child JVM, killed with SIGKILL while copying; planning the same import again resumes it. */
+    private static void killAndResume(PostgresServerGroup servers, String name, boolean online) throws Exception {
+        try (World w = world(servers, name)) {
+            java.nio.file.Path log = java.nio.file.Files.createTempFile(name, ".log");
+            List<String> command = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), ImportChild.class.getName(),
+                    online ? "online" : "offline", w.monolith().arg()));
+            w.shards().forEach(s -> command.add(s.arg()));
+            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                assertTrue(MoveCrashIT.await(120_000, () -> !child.isAlive()
+                        || java.nio.file.Files.readString(log).contains("COPYING")), () -> "the child copied: " + MoveCrashIT.tail(log.toFile()));
+                assertTrue(child.isAlive(), () -> "the child ended early: " + MoveCrashIT.tail(log.toFile()));
+            } finally {
+                child.destroyForcibly();
+                child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            List<ReshardingProgress> unfinished = w.orm().resharding().unfinishedImports();
+            assertFalse(unfinished.isEmpty(), "the killed import is recorded");
+            unfinished.forEach(p -> System.out.println("after kill -9: " + p.toLine()));
+            long copiedBefore = unfinished.stream().mapToLong(ReshardingProgress::rowsCopied).sum();
+            var imp = w.orm().resharding().importFrom(w.monolith().url(), w.monolith().user(), null).chunkRows(500);
+            ReshardingPlan plan = (online ? imp.online() : imp.offline()).plan();
+            String killedJob = unfinished.get(0).moveId().substring(0, unfinished.get(0).moveId().lastIndexOf('_'));
+            assertEquals(killedJob, plan.id(), "the plan resumes the killed import");
+            ReshardingJob job = plan.start(null);
+            job.awaitCompletion();
+            assertTrue(job.isDone());
+            checkEqualToMonolith(w);
+            assertEquals(List.of(), leftovers(w.monolith()));
+            assertEquals(List.of(), w.orm().resharding().unfinishedImports());
+            if (!online) {
+                ReshardingProgress total = job.progress().get(job.progress().size() - 1);
+                assertEquals(USERS + POSTS + 4L * COUNTRIES, total.rowsCopied(), "every row once: " + total.toLine());
+System.out.printf("offline import killed after %,d rows copied; resumed, every row copied once%n", copiedBefore);
+            }
         }
     }
 

@@ -381,8 +381,9 @@ final class ImportRun implements ReshardingJob {
         long bytes = 0;
         long est = 0;
         for (TableShape t : allShapes()) {
-            long[] p = tableProgress.getOrDefault(t.displayName(), new long[4]);
-            double rate = seconds <= 0 ? 0 : p[3] / seconds;
+            long[] p = tableProgress.getOrDefault(t.displayName(), new long[6]);
+            double own = p[4] == 0 ? 0 : ((p[5] == 0 ? System.nanoTime() : p[5]) - p[4]) / 1e9;
+            double rate = own <= 0 ? 0 : p[3] / own;
             long eta = rate <= 0 || p[2] <= 0 ? -1 : (long) Math.max(0, (p[2] - p[0]) / rate);
             out.add(new ReshardingProgress(id + ":" + t.displayName(), SOURCE, "shards", referenceShapes.contains(t) ? "every" : "own",
                     phase, p[0], p[1], p[2], 0, -1, rate, eta));
@@ -446,7 +447,7 @@ final class ImportRun implements ReshardingJob {
             src.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             src.setReadOnly(true);
             for (TableShape t : allShapes()) {
-                long[] p = tableProgress.computeIfAbsent(t.displayName(), k -> new long[4]);
+                long[] p = tableProgress.computeIfAbsent(t.displayName(), k -> new long[6]);
                 p[2] = MoveCatalog.estimateRows(src, List.of(t), all);
             }
             startedNanos = System.nanoTime();
@@ -501,7 +502,10 @@ final class ImportRun implements ReshardingJob {
 
     private void copyTable(Connection src, Connection[] tgts, ShardDefinition[] defs, TableShape t, int[] route, BucketSet all)
             throws SQLException {
-        long[] p = tableProgress.computeIfAbsent(t.displayName(), k -> new long[4]);
+        // p: rows and bytes written, rows estimated, rows read in this run, started and ended (nanos)
+        long[] p = tableProgress.computeIfAbsent(t.displayName(), k -> new long[6]);
+        p[4] = System.nanoTime();
+        p[5] = 0;
         // where each shard stands: the last recorded chunk (0: none) and its upper bound
         int[] lastNo = new int[defs.length];
         List<List<String>> lastUpper = new ArrayList<>();
@@ -526,6 +530,7 @@ final class ImportRun implements ReshardingJob {
             }
         }
         if (from < 0) {
+            p[5] = p[4];
             return;
         }
         int chunkNo = lastNo[from] + 1;
@@ -564,6 +569,7 @@ final class ImportRun implements ReshardingJob {
                 chunkNo++;
             }
         } finally {
+            p[5] = System.nanoTime();
             for (Connection c : tgts) {
                 if (!c.getAutoCommit()) {
                     c.rollback();

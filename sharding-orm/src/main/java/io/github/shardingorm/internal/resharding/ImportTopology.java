@@ -99,10 +99,16 @@ final class ImportTopology implements MoveTopology {
         return all;
     }
 
+    private long frozenAtNanos;
+
     @Override
     public synchronized void fence(Set<Integer> buckets) {
+        if (frozenAtNanos != 0) {
+            return;
+        }
         try (Connection c = PgConnections.open(monolith)) {
             freeze(c, jobId, tables);
+            frozenAtNanos = System.nanoTime();
         } catch (SQLException e) {
             throw new IllegalStateException("freezing writes to the imported tables on the monolith failed: " + e.getMessage(), e);
         }
@@ -122,6 +128,11 @@ final class ImportTopology implements MoveTopology {
     synchronized void release() {
         try (Connection c = PgConnections.open(monolith)) {
             unfreeze(c, jobId, tables);
+            if (frozenAtNanos != 0) {
+                LOG.info("import {}: the write freeze on the monolith released after {} ms", jobId,
+                        (System.nanoTime() - frozenAtNanos) / 1_000_000);
+                frozenAtNanos = 0;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("dropping the write freeze on the monolith failed: " + e.getMessage(), e);
         }

@@ -251,9 +251,11 @@ public final class MonolithImport implements Resharding.Import {
                     if (!row.source().equals(SOURCE_ID)) {
                         problems.add("resharding move " + row.jobId() + " (" + row.source() + "->" + row.target() + ", " + row.phase()
                                 + ") is unfinished on shard " + shard.id() + ": resume or roll it back before importing");
-                    } else if (!row.tables().equals(all)) {
-                        problems.add("an unfinished import " + ImportRun.jobOf(row.jobId()) + " of tables " + row.tables()
-                                + " is recorded on shard " + shard.id() + ": plan the same tables to resume it, or roll it back");
+                    } else if (!row.tables().equals(all) && !(row.slot().isEmpty() ? List.of() : List.of(sharded, reference)).contains(row.tables())) {
+                        // offline records hold every table; online ones the sharded or the reference tables
+                        problems.add("an unfinished import " + ImportRun.jobOf(row.jobId()) + " of tables "
+                                + String.join(", ", row.tables().stream().map(MovedTable::toText).toList()) + " is recorded on shard "
+                                + shard.id() + ": plan the same tables to resume it, or roll it back");
                     } else {
                         resumable.add(ImportRun.jobOf(row.jobId()));
                         resumeOnline = !row.slot().isEmpty();
@@ -287,6 +289,7 @@ public final class MonolithImport implements Resharding.Import {
             }
         }
         if (!problems.isEmpty()) {
+            problems.replaceAll(p -> p.replace("on shard monolith", "on the monolith"));
             throw new ReshardingRefusedException(what, problems);
         }
         String jobId = jobs.isEmpty() ? "i" + Long.toString(System.currentTimeMillis(), 36) : jobs.first();
