@@ -47,49 +47,6 @@ final class ImportRun implements ReshardingJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportRun.class);
 
-    /** The plan handed to the caller. */
-    record Plan(String id, String what, List<Move> moves, ImportRun run, List<String> leftOut, long rowsPerSecond)
-            implements ReshardingPlan {
-
-        @Override
-        public long estimatedRows() {
-            return moves.stream().mapToLong(Move::estimatedRows).sum();
-        }
-
-        @Override
-        public long estimatedBytes() {
-            return moves.stream().mapToLong(Move::estimatedBytes).sum();
-        }
-
-        @Override
-        public Duration estimatedTime() {
-            return Duration.ofMillis(estimatedRows() * 1000 / Math.max(1, rowsPerSecond));
-        }
-
-        @Override
-        public String describe() {
-            StringBuilder sb = new StringBuilder("job ").append(id).append(": ").append(what).append(", ")
-                    .append(run.online ? "online, " : "offline, ").append(moves.size()).append(moves.size() == 1 ? " part\n" : " parts\n");
-            sb.append("  sharded: ").append(run.sharded.isEmpty() ? "-" : String.join(", ", run.sharded.stream().map(MovedTable::toText).toList()))
-                    .append("\n  reference (to every shard): ")
-                    .append(run.reference.isEmpty() ? "-" : String.join(", ", run.reference.stream().map(MovedTable::table).toList()))
-                    .append("\n  left out: ").append(leftOut.isEmpty() ? "-" : String.join(", ", leftOut)).append('\n');
-            for (Move m : moves) {
-                sb.append(String.format("  %s %s -> %s buckets %s: ~%,d rows, ~%,d KiB%n", m.moveId(), m.source(), m.target(),
-                        m.buckets(), m.estimatedRows(), m.estimatedBytes() / 1024));
-            }
-            sb.append(String.format("  total ~%,d rows, ~%,d KiB, ~%d s at %,d rows/s", estimatedRows(), estimatedBytes() / 1024,
-                    estimatedTime().toSeconds(), rowsPerSecond));
-            return sb.toString();
-        }
-
-        @Override
-        public ReshardingJob start(ReshardingListener listener) {
-            run.record();
-            return run.resume(listener);
-        }
-    }
-
     private final String id;
     private final ShardDefinition monolith;
     private final List<ShardDefinition> shards;
@@ -101,8 +58,7 @@ final class ImportRun implements ReshardingJob {
     private final boolean online;
     private final MoveOptions options;
     private final List<BucketMove> moves;
-    private volatile Thread runner;
-    private volatile RuntimeException failure;
+    private final JobThread runner;
     private volatile boolean stopped;
     private volatile List<BucketMove> running = List.of();
     private volatile ReshardingListener listener = ReshardingListener.none();
@@ -125,9 +81,10 @@ final class ImportRun implements ReshardingJob {
         this.online = online;
         this.options = options;
         this.moves = online ? onlineMoves() : List.of();
+        this.runner = new JobThread("import " + id);
     }
 
-    static Plan plan(String jobId, String what, ShardDefinition monolith, List<ShardDefinition> shards, String[] owners,
+    static ReshardingPlan plan(String jobId, String what, ShardDefinition monolith, List<ShardDefinition> shards, String[] owners,
                      List<TableShape> shardedShapes, List<TableShape> referenceShapes, List<MovedTable> sharded,
                      List<MovedTable> reference, List<String> leftOut, boolean online, MoveOptions options) {
         ImportRun run = new ImportRun(jobId, monolith, shards, owners, shardedShapes, referenceShapes, sharded, reference, online, options);
@@ -151,7 +108,12 @@ final class ImportRun implements ReshardingJob {
         } catch (SQLException e) {
             throw new ReshardingException(what + ": estimating its size failed: " + e.getMessage(), e);
         }
-        return new Plan(jobId, what, described, run, leftOut, options.rowsPerSecond() > 0 ? options.rowsPerSecond() : 100_000);
+        String details = "  " + (online ? "online" : "offline") + "\n  sharded: "
+                + (sharded.isEmpty() ? "-" : String.join(", ", sharded.stream().map(MovedTable::toText).toList()))
+                + "\n  reference (to every shard): " + (reference.isEmpty() ? "-" : String.join(", ", reference.stream().map(MovedTable::table).toList()))
+                + "\n  left out: " + (leftOut.isEmpty() ? "-" : String.join(", ", leftOut)) + "\n";
+        return new ReshardingRun.Plan(jobId, what, described, run::start, options.rowsPerSecond() > 0 ? options.rowsPerSecond() : 100_000,
+                details);
     }
 
     private static final String SOURCE = MonolithImport.SOURCE_ID;
@@ -218,6 +180,12 @@ final class ImportRun implements ReshardingJob {
 
     // ------------------------------------------------------------------ recording
 
+    /** Records the import on every shard, then runs it ({@link ReshardingPlan#start}). */
+    ReshardingJob start(ReshardingListener listener) {
+        record();
+        return resume(listener);
+    }
+
     /** Records the import on every shard (phase CREATED) unless it is recorded already. */
     void record() {
         if (online) {
@@ -249,13 +217,12 @@ final class ImportRun implements ReshardingJob {
 
     @Override
     public synchronized ReshardingJob resume(ReshardingListener listener) {
-        if (runner != null && runner.isAlive()) {
+        if (runner.isAlive()) {
             return this;
         }
         this.listener = listener == null ? ReshardingListener.none() : listener;
-        failure = null;
         stopped = false;
-        Thread t = new Thread(() -> {
+        runner.start("sharding-orm-import-" + id, () -> {
             try {
                 if (online) {
                     runOnline();
@@ -263,52 +230,28 @@ final class ImportRun implements ReshardingJob {
                     runOffline();
                 }
             } catch (RuntimeException e) {
-                failure = e;
                 LOG.warn("import {} failed: {}", id, e.getMessage());
+                throw e;
             }
-        }, "sharding-orm-import-" + id);
-        t.setDaemon(true);
-        runner = t;
-        t.start();
+        }, () -> { });
         return this;
     }
 
     @Override
     public void awaitCompletion() {
-        join(0);
-        if (failure != null) {
-            throw new ReshardingException("import " + id + " failed: " + failure.getMessage(), failure);
-        }
+        runner.await();
     }
 
     @Override
     public boolean awaitCompletion(Duration timeout) {
-        if (!join(timeout.toMillis())) {
-            return false;
-        }
-        awaitCompletion();
-        return true;
-    }
-
-    private boolean join(long millis) {
-        Thread t = runner;
-        if (t == null) {
-            return true;
-        }
-        try {
-            t.join(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReshardingException("interrupted while waiting for import " + id, e);
-        }
-        return !t.isAlive();
+        return runner.await(timeout);
     }
 
     @Override
     public void stop() {
         stopped = true;
         running.forEach(BucketMove::stop);
-        join(0);
+        runner.join(0);
     }
 
     @Override
@@ -671,7 +614,7 @@ final class ImportRun implements ReshardingJob {
      */
     @Override
     public void rollback() {
-        if (Thread.currentThread() != runner) {
+        if (!runner.isCurrent()) {
             stop();
         }
         List<ReshardingPhase> phases = recordedPhases();

@@ -115,18 +115,12 @@ public final class MonolithImport implements Resharding.Import {
 
     @Override
     public Resharding.Import throttle(long rowsPerSecond) {
-        if (rowsPerSecond < 0) {
-            throw new IllegalArgumentException("throttle must be >= 0 rows/s (0: none) but was " + rowsPerSecond);
-        }
         options = options.withThrottle(rowsPerSecond);
         return this;
     }
 
     @Override
     public Resharding.Import chunkRows(int rows) {
-        if (rows < 1) {
-            throw new IllegalArgumentException("chunk rows must be >= 1 but was " + rows);
-        }
         options = options.withChunkRows(rows);
         return this;
     }

@@ -143,18 +143,12 @@ public final class ReshardingService implements Resharding {
 
         @Override
         public Builder throttle(long rowsPerSecond) {
-            if (rowsPerSecond < 0) {
-                throw new IllegalArgumentException("throttle must be >= 0 rows/s (0: none) but was " + rowsPerSecond);
-            }
             options = options.withThrottle(rowsPerSecond);
             return this;
         }
 
         @Override
         public Builder chunkRows(int rows) {
-            if (rows < 1) {
-                throw new IllegalArgumentException("chunk rows must be >= 1 but was " + rows);
-            }
             options = options.withChunkRows(rows);
             return this;
         }
@@ -197,8 +191,8 @@ public final class ReshardingService implements Resharding {
             if (!problems.isEmpty()) {
                 throw new ReshardingRefusedException("resharding " + what, problems);
             }
-            return new ReshardingRun.Plan(jobId, what, described, new ReshardingRun(jobId, moves, topology, options),
-                    options.rowsPerSecond() > 0 ? options.rowsPerSecond() : 100_000);
+            return new ReshardingRun.Plan(jobId, what, described, new ReshardingRun(jobId, moves, topology, options)::start,
+                    options.rowsPerSecond() > 0 ? options.rowsPerSecond() : 100_000, "");
         }
     }
 }
