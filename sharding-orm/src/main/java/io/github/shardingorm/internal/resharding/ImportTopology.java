@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *   <li>A held {@code LOCK TABLE} would make writers wait instead of fail, and write to the
  *       monolith after the switch when it is released (lost for the shards).</li>
  * </ul>
- * The freeze lasts from the first move's fence to the end of the import (every move switched),
+ * The freeze lasts from the first move's fence until the last move has applied up to its marker,
  * and is dropped on success, failure and rollback ({@code DROP FUNCTION ... CASCADE} removes the
  * triggers with it). The moves fence only once all of them are caught up
  * ({@link #readyToFence}), so the freeze covers the last changes of each, not a copy.
@@ -114,9 +114,14 @@ final class ImportTopology implements MoveTopology {
         }
     }
 
+    private int completed;
+
+    /** The last move to apply up to its marker releases the freeze (the others have switched by then, or will). */
     @Override
-    public void completeMove(Set<Integer> buckets) {
-        // the import's end (every move switched) releases the freeze, see ImportRun
+    public synchronized void completeMove(Set<Integer> buckets) {
+        if (++completed >= toFence.size()) {
+            release();
+        }
     }
 
     @Override
