@@ -272,6 +272,40 @@ class ImportIT {
     }
 
     @Test
+    void commandLineImportsOfflineAndShowsStatus(PostgresServerGroup servers) throws Exception {
+        try (World w = world(servers, "imp_cli")) {
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("sharding.shards", "s0,s1,s2,s3");
+            for (ReshardFixture.Shard s : w.shards()) {
+                props.setProperty("sharding.shard." + s.id() + ".url", s.url());
+                props.setProperty("sharding.shard." + s.id() + ".username", s.user());
+            }
+            props.setProperty("sharding.entities", User.class.getName() + "," + Post.class.getName() + "," + Country.class.getName());
+            props.setProperty("sharding.buckets", "64");
+            props.setProperty("sharding.schema-action", "none");
+            props.setProperty("sharding.maximum-pool-size", "2");
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("import", ".properties");
+            try (var out = java.nio.file.Files.newOutputStream(file)) {
+                props.store(out, null);
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int status = io.github.shardingorm.resharding.ReshardingCommand.run(new String[] {file.toString(), "import", w.monolith().url(),
+                    "--user", w.monolith().user(), "--offline", "--chunk-rows", "2000"}, new java.io.PrintStream(out), new java.io.PrintStream(err));
+            System.out.println(out);
+            assertEquals(0, status, () -> out + "\n" + err);
+            assertTrue(out.toString().contains("left out: audit_log, nopk"), out.toString());
+            assertTrue(out.toString().contains("phase COMPLETED"), out.toString());
+            checkEqualToMonolith(w);
+            java.io.ByteArrayOutputStream st = new java.io.ByteArrayOutputStream();
+            assertEquals(0, io.github.shardingorm.resharding.ReshardingCommand.run(new String[] {file.toString(), "status"},
+                    new java.io.PrintStream(st), new java.io.PrintStream(err)));
+            assertFalse(st.toString().contains("unfinished import"), st.toString());
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
     void killNineDuringTheCopyThenResumeOffline(PostgresServerGroup servers) throws Exception {
         killAndResume(servers, "imp_k9off", false);
     }

@@ -301,14 +301,15 @@ final class ImportRun implements ReshardingJob {
         List<ReshardingProgress> out = new ArrayList<>();
         double seconds = startedNanos == 0 ? 0 : (System.nanoTime() - startedNanos) / 1e9;
         if (online) {
-            List<BucketMove> live = running.isEmpty() ? moves : running;
+            List<BucketMove> live = running;
             long rows = 0;
             long bytes = 0;
             long est = 0;
             long changes = 0;
             ReshardingPhase least = ReshardingPhase.COMPLETED;
-            for (BucketMove m : live) {
-                ReshardingProgress p = m.progress();
+            for (int i = 0; i < moves.size(); i++) {
+                ReshardingProgress recorded = live.isEmpty() ? moves.get(i).recordedProgress() : null;
+                ReshardingProgress p = !live.isEmpty() ? live.get(i).progress() : recorded != null ? recorded : moves.get(i).progress();
                 out.add(p);
                 rows += p.rowsCopied();
                 bytes += p.bytesCopied();
