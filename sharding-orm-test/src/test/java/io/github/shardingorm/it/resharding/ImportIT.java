@@ -306,6 +306,29 @@ class ImportIT {
     }
 
     @Test
+    void rollbackOfAnOnlineImportMidwayEmptiesTheShardsAndLeavesNothing(PostgresServerGroup servers) throws Exception {
+        try (World w = world(servers, "imp_rb")) {
+            AtomicLong copied = new AtomicLong();
+            ReshardingJob job = w.orm().resharding().importFrom(w.monolith().url(), w.monolith().user(), null).online()
+                    .chunkRows(500).throttle(2_000).plan().start(p -> copied.accumulateAndGet(p.rowsCopied(), Math::max));
+            assertTrue(MoveCrashIT.await(60_000, () -> copied.get() > 500), "the import copied rows");
+            job.rollback();
+            for (ReshardFixture.Shard s : w.shards()) {
+                for (String table : List.of("users", "posts", "countries")) {
+                    assertEquals(0, ReshardFixture.count(s, "SELECT count(*) FROM " + table), table + " on " + s.id());
+                }
+            }
+            assertEquals(List.of(), leftovers(w.monolith()));
+            assertEquals(List.of(), w.orm().resharding().unfinishedImports());
+            // and the same import can run again from the start
+            ReshardingJob again = w.orm().resharding().importFrom(w.monolith().url(), w.monolith().user(), null).offline().plan()
+                    .start(null);
+            again.awaitCompletion();
+            checkEqualToMonolith(w);
+        }
+    }
+
+    @Test
     void killNineDuringTheCopyThenResumeOffline(PostgresServerGroup servers) throws Exception {
         killAndResume(servers, "imp_k9off", false);
     }

@@ -408,19 +408,25 @@ final class ImportRun implements ReshardingJob {
             offlinePhase = ReshardingPhase.CATCHING_UP;
             List<String> mismatches = new ArrayList<>();
             for (int i = 0; i < defs.length; i++) {
-                BucketSet mine = bucketsOf(defs[i].id());
                 tgts[i].setAutoCommit(false);
                 tgts[i].setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                List<String> found = new ArrayList<>();
-                if (mine != null) {
-                    found.addAll(MoveVerifier.compare(src, tgts[i], shardedShapes, mine));
+            }
+            // the monolith is read once per table (every bucket), each shard compared with its share
+            for (TableShape t : allShapes()) {
+                Map<Integer, BucketRows.Digest> source = BucketRows.digest(src, t, all);
+                boolean everywhere = referenceShapes.contains(t);
+                for (int i = 0; i < defs.length; i++) {
+                    BucketSet mine = everywhere ? all : bucketsOf(defs[i].id());
+                    if (mine != null) {
+                        for (String m : MoveVerifier.compare(src, source, tgts[i], t, mine)) {
+                            mismatches.add("shard " + defs[i].id() + ", " + m);
+                        }
+                    }
                 }
-                found.addAll(MoveVerifier.compare(src, tgts[i], referenceShapes, all));
+            }
+            for (int i = 0; i < defs.length; i++) {
                 tgts[i].commit();
                 tgts[i].setAutoCommit(true);
-                for (String m : found) {
-                    mismatches.add("shard " + defs[i].id() + ", " + m);
-                }
             }
             src.commit();
             if (!mismatches.isEmpty()) {
