@@ -277,6 +277,13 @@ public final class MonolithImport implements Resharding.Import {
                     + ": plan it " + (resumeOnline ? ".online()" : ".offline()") + " to resume it, or roll it back");
         }
         for (int b = 0; b < topology.bucketCount(); b++) {
+            if (!shards.containsKey(topology.ownerOf(b))) {
+                problems.add("bucket " + b + " belongs to shard " + topology.ownerOf(b) + ", which is not configured " + shards.keySet()
+                        + ": its rows would have nowhere to go");
+                break;
+            }
+        }
+        for (int b = 0; b < topology.bucketCount(); b++) {
             if (topology.isMoving(b)) {
                 problems.add("bucket " + b + " is moving (a resharding job holds it): finish that job before importing");
                 break;
