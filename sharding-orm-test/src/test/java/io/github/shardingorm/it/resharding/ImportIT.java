@@ -329,6 +329,25 @@ class ImportIT {
     }
 
     @Test
+    void aFailedOnlineImportRollsBackAndLeavesNothing(PostgresServerGroup servers) throws Exception {
+        try (World w = world(servers, "imp_fail")) {
+            // shard s3 refuses every post: its move fails during the copy, after the others have started
+            exec(w.shards().get(3), "ALTER TABLE posts ADD CONSTRAINT refuse_all CHECK (id < 0)");
+            ReshardingJob job = w.orm().resharding().importFrom(w.monolith().url(), w.monolith().user(), null).online().plan().start(null);
+            io.github.shardingorm.resharding.ReshardingException e = assertThrows(io.github.shardingorm.resharding.ReshardingException.class,
+                    job::awaitCompletion);
+            assertTrue(e.getMessage().contains("rolled back") && e.getMessage().contains("refuse_all"), e.getMessage());
+            for (ReshardFixture.Shard s : w.shards()) {
+                for (String table : List.of("users", "posts", "countries")) {
+                    assertEquals(0, ReshardFixture.count(s, "SELECT count(*) FROM " + table), table + " on " + s.id());
+                }
+            }
+            assertEquals(List.of(), leftovers(w.monolith()));
+            assertEquals(List.of(), w.orm().resharding().unfinishedImports());
+        }
+    }
+
+    @Test
     void killNineDuringTheCopyThenResumeOffline(PostgresServerGroup servers) throws Exception {
         killAndResume(servers, "imp_k9off", false);
     }
