@@ -39,6 +39,81 @@ public interface Resharding {
     /** Jobs recorded on the shards and not finished (after a crash or restart): resume or roll them back. */
     List<ReshardingJob> unfinished();
 
+    /**
+     * Imports a single unsharded PostgreSQL database (the monolith split) into the configured
+     * shards: every row of a sharded table goes to the shard its key maps to, reference tables go
+     * to every shard, other tables are left out. The schema must exist on the shards already
+     * (the unit's schema action creates it). See {@link Import}.
+     *
+     * @param jdbcUrl  the monolith's JDBC URL ({@code jdbc:postgresql://...})
+     * @param user     its user (needs the REPLICATION attribute for {@link Import#online()})
+     * @param password its password, or null
+     */
+    Import importFrom(String jdbcUrl, String user, String password);
+
+    /**
+     * The recorded progress of imports not finished (one entry per target shard and move), so an
+     * operator sees them after a crash; plan the same import again to resume it, or roll it back.
+     */
+    List<ReshardingProgress> unfinishedImports();
+
+    /**
+     * Options of an import, then {@link #plan()}. By default the tables of the unit's sharded
+     * entities are sharded by their key column, the tables of its {@code @ReferenceTable}
+     * entities are reference tables, and every other table of the monolith is left out (listed
+     * by {@link ReshardingPlan#describe()}).
+     */
+    interface Import {
+
+        /** Classifies one table of the monolith (name as in SQL, optionally schema-qualified). */
+        TableChoice table(String table);
+
+        /** Copy while nothing writes to the monolith (the default): chunked, verified, resumable; no WAL decoding. */
+        Import offline();
+
+        /**
+         * Copy while the application keeps writing to the monolith: a snapshot copy, then its WAL
+         * changes routed per row to the owning shard, then a short write freeze on the imported
+         * tables at the switch (needs {@code wal_level=logical}).
+         */
+        Import online();
+
+        /** At most this many rows per second read from the monolith; 0 for no limit. */
+        Import throttle(long rowsPerSecond);
+
+        /** Rows per copied chunk (the most copy work a crash can cost); default 20,000. */
+        Import chunkRows(int rows);
+
+        /** Allow shards whose imported tables already hold rows (refused by default). */
+        Import allowNonEmptyShards();
+
+        /**
+         * Classifies the tables and checks every precondition, creating nothing; resumes an
+         * unfinished import of the same tables recorded on the shards.
+         *
+         * @throws ReshardingRefusedException listing every problem (a table missing on the monolith or a
+         *     shard, different columns, no primary key, no key column, wal_level for online, a shard that is not
+         *     empty, an unfinished resharding job, an unreachable database)
+         */
+        ReshardingPlan plan();
+
+        /** How one table is imported. */
+        interface TableChoice {
+
+            /** Sharded by the key column the unit maps for this table. */
+            Import sharded();
+
+            /** Sharded by {@code keyColumn} (smallint, integer, bigint, text, varchar or uuid). */
+            Import sharded(String keyColumn);
+
+            /** Copied whole to every shard. */
+            Import reference();
+
+            /** Left out. */
+            Import skip();
+        }
+    }
+
     /** Options of a plan, then {@link #plan()}. */
     interface Builder {
 

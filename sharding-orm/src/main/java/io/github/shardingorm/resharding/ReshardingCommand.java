@@ -22,6 +22,10 @@ import java.util.Properties;
  *   verify                      per-bucket counts and checksums of every unfinished move
  *   rollback [JOB]              give the buckets back (every unfinished job, or JOB)
  *   complete [JOB]              delete the kept source rows of switched moves
+ *   import URL [--user U] [--offline|--online] [--throttle N] [--chunk-rows N] [--dry-run]
+ *                               import a single database (the monolith split): print the plan, run it (or only
+ *                               print it with --dry-run); the password comes from SHARDING_ORM_IMPORT_PASSWORD.
+ *                               Run the same command again to resume an interrupted import.
  * </pre>
  * {@code orm.properties} is the properties form of the unit ({@link io.github.shardingorm.ShardingSettings},
  * with the entity classes on the class path). Exit status 0 on success, 1 on failure, 2 on bad usage.
@@ -44,6 +48,8 @@ public final class ReshardingCommand {
             err.println(e.getMessage());
             err.println("usage: ReshardingCommand orm.properties plan|start|status|resume|verify|rollback|complete [args]"
                     + " [--throttle N] [--keep-source]");
+            err.println("       ReshardingCommand orm.properties import URL [--user U] [--offline|--online] [--throttle N]"
+                    + " [--chunk-rows N] [--dry-run]   (password: $SHARDING_ORM_IMPORT_PASSWORD)");
             return 2;
         }
         Properties properties = new Properties();
@@ -62,15 +68,39 @@ public final class ReshardingCommand {
     }
 
     /** A parsed command line. */
-    record Parsed(Path properties, String command, List<String> args, long throttle, boolean keepSource) {
+    record Parsed(Path properties, String command, List<String> args, long throttle, boolean keepSource, String user,
+                  boolean online, int chunkRows, boolean dryRun) {
+
+        Parsed(Path properties, String command, List<String> args, long throttle, boolean keepSource) {
+            this(properties, command, args, throttle, keepSource, null, false, 0, false);
+        }
     }
 
     static Parsed parse(String[] args) {
         List<String> rest = new ArrayList<>();
         long throttle = 0;
         boolean keep = false;
+        String user = null;
+        boolean online = false;
+        int chunkRows = 0;
+        boolean dryRun = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--user" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("--user needs a user name");
+                    }
+                    user = args[++i];
+                }
+                case "--chunk-rows" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("--chunk-rows needs a number of rows");
+                    }
+                    chunkRows = Integer.parseInt(args[++i]);
+                }
+                case "--online" -> online = true;
+                case "--offline" -> online = false;
+                case "--dry-run" -> dryRun = true;
                 case "--throttle" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException("--throttle needs rows per second");
@@ -90,10 +120,13 @@ public final class ReshardingCommand {
             throw new IllegalArgumentException(command + " needs what to do: add-shard S | split S INTO | merge FROM INTO | rebalance"
                     + " | move FROM-TO TARGET");
         }
-        if (!List.of("plan", "start", "status", "resume", "verify", "rollback", "complete").contains(command)) {
+        if (command.equals("import") && tail.size() != 1) {
+            throw new IllegalArgumentException("import needs the JDBC URL of the database to import (and nothing else)");
+        }
+        if (!List.of("plan", "start", "status", "resume", "verify", "rollback", "complete", "import").contains(command)) {
             throw new IllegalArgumentException("unknown command '" + command + "'");
         }
-        return new Parsed(Path.of(rest.get(0)), command, tail, throttle, keep);
+        return new Parsed(Path.of(rest.get(0)), command, tail, throttle, keep, user, online, chunkRows, dryRun);
     }
 
     static Resharding.Builder builder(Resharding r, List<String> a) {
@@ -136,6 +169,11 @@ public final class ReshardingCommand {
                 List<ReshardingJob> jobs = r.unfinished();
                 out.println(jobs.isEmpty() ? "no unfinished resharding job" : jobs.size() + " unfinished jobs");
                 jobs.forEach(j -> j.progress().forEach(m -> out.println("  " + m.toLine())));
+                List<ReshardingProgress> imports = r.unfinishedImports();
+                if (!imports.isEmpty()) {
+                    out.println("unfinished import (run the same import command again to resume it):");
+                    imports.forEach(m -> out.println("  " + m.toLine()));
+                }
             }
             case "resume" -> r.unfinished().forEach(j -> follow(j.resume(null), out));
             case "verify" -> {
@@ -152,6 +190,18 @@ public final class ReshardingCommand {
                 j.complete();
                 out.println("completed " + j.id());
             });
+            case "import" -> {
+                Resharding.Import imp = r.importFrom(p.args().get(0), p.user(), System.getenv("SHARDING_ORM_IMPORT_PASSWORD"))
+                        .throttle(p.throttle());
+                if (p.chunkRows() > 0) {
+                    imp.chunkRows(p.chunkRows());
+                }
+                ReshardingPlan plan = (p.online() ? imp.online() : imp.offline()).plan();
+                out.println(plan.describe());
+                if (!p.dryRun()) {
+                    follow(plan.start(null), out);
+                }
+            }
             default -> throw new IllegalArgumentException(p.command());
         }
         return 0;

@@ -22,6 +22,17 @@ class ReshardingCommandTest {
     }
 
     @Test
+    void parse_readsTheImportCommand() {
+        ReshardingCommand.Parsed p = ReshardingCommand.parse(new String[] {"orm.properties", "import", "jdbc:postgresql://old/app",
+                "--user", "app", "--online", "--throttle", "100", "--chunk-rows", "500", "--dry-run"});
+        assertEquals(new ReshardingCommand.Parsed(Path.of("orm.properties"), "import", List.of("jdbc:postgresql://old/app"), 100, false,
+                "app", true, 500, true), p);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReshardingCommand.parse(new String[] {"orm.properties", "import"}));
+        assertTrue(e.getMessage().contains("import needs the JDBC URL"), e.getMessage());
+    }
+
+    @Test
     void badUsage_exitsWith2AndSaysWhy() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals(2, ReshardingCommand.run(new String[] {"orm.properties", "explode"}, new PrintStream(new ByteArrayOutputStream()),

@@ -35,8 +35,17 @@ final class ReshardingWiring {
             orm.resharding(null, "online resharding needs the stored topology (see the README, \"Topology\"); it is off here");
         } else {
             orm.resharding(new ReshardingService(configuration.shards(), () -> movedTables(configuration, sessionFactory, router),
-                    new StoredMoveTopology(service)), null);
+                    () -> referenceTables(sessionFactory, router), new StoredMoveTopology(service)), null);
         }
+    }
+
+    /** The tables of the {@code @ReferenceTable} entities. */
+    static List<String> referenceTables(SessionFactoryImplementor sessionFactory, ShardRouter router) {
+        Set<String> tables = new LinkedHashSet<>();
+        for (Class<?> entity : router.referenceClasses()) {
+            tables.add(sessionFactory.getMappingMetamodel().getEntityDescriptor(entity).getMappedTableDetails().getTableName());
+        }
+        return List.copyOf(tables);
     }
 
     static List<MovedTable> movedTables(ShardingConfiguration configuration, SessionFactoryImplementor sessionFactory, ShardRouter router) {

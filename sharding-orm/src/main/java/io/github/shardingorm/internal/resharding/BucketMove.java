@@ -319,6 +319,15 @@ public final class BucketMove {
                         }
                     }
                 }
+                while (!topology.readyToFence(spec.moveId())) {
+                    if (stopRequested) {
+                        changesApplied = job.changesApplied() + stream.changesApplied();
+                        return;
+                    }
+                    stream.catchUp(options.caughtUpMillis(), src, () -> stopRequested);
+                    changesApplied = job.changesApplied() + stream.changesApplied();
+                    report();
+                }
                 changesApplied = job.changesApplied() + stream.changesApplied();
                 lagBytes = Math.max(0, SourceObjects.currentLsn(src) - stream.appliedLsn());
                 report();

@@ -86,21 +86,65 @@ final class ChunkCopier {
     /** Copies the rows of {@code (lower, upper]} that belong to {@code buckets}; the target is in a transaction. */
     static Result copy(Connection source, Connection target, TableShape t, BucketSet buckets, List<String> lower,
                        List<String> upper) throws SQLException {
+        return copyRouted(source, new Connection[] {target}, t, lower, upper, key -> buckets.containsKey(key) ? 0 : DROP)[0];
+    }
+
+    /** {@link #copyRouted}'s route: the row goes to every target. */
+    static final int EVERY = -1;
+
+    /** {@link #copyRouted}'s route: the row goes nowhere. */
+    static final int DROP = -2;
+
+    /**
+     * Copies the rows of {@code (lower, upper]} in one pass over the source: each row goes to the
+     * target {@code route} names for its key (an index into {@code targets}, {@link #EVERY} or
+     * {@link #DROP}); a null target is left out (it has the chunk already). Each target is in a
+     * transaction; returns what each target received (null for a left-out one).
+     */
+    static Result[] copyRouted(Connection source, Connection[] targets, TableShape t, List<String> lower, List<String> upper,
+                               java.util.function.ToIntFunction<Object> route) throws SQLException {
         String out = "COPY (SELECT " + t.columnList() + " FROM ONLY " + t.qualified() + " WHERE "
                 + rangeCondition(t, lower, upper) + ") TO STDOUT (FORMAT binary)";
         String in = "COPY " + t.qualified() + " (" + t.columnList() + ") FROM STDIN (FORMAT binary)";
         CopyOut copyOut = source.unwrap(PGConnection.class).getCopyAPI().copyOut(out);
-        CopyIn copyIn = null;
+        CopyIn[] copyIns = new CopyIn[targets.length];
         try {
-            copyIn = target.unwrap(PGConnection.class).getCopyAPI().copyIn(in);
-            PGCopyOutputStream sink = new PGCopyOutputStream(copyIn, 256 * 1024);
-            Result result;
-            try (InputStream raw = new PGCopyInputStream(copyOut)) {
-                result = filter(new DataInputStream(new BufferedInputStream(raw, 256 * 1024)), sink, t, buckets);
+            PGCopyOutputStream[] sinks = new PGCopyOutputStream[targets.length];
+            long[] rows = new long[targets.length];
+            long[] bytes = new long[targets.length];
+            for (int i = 0; i < targets.length; i++) {
+                if (targets[i] != null) {
+                    copyIns[i] = targets[i].unwrap(PGConnection.class).getCopyAPI().copyIn(in);
+                    sinks[i] = new PGCopyOutputStream(copyIns[i], 256 * 1024);
+                    writeHeader(sinks[i]);
+                }
             }
-            sink.endCopy();
-            copyIn = null;
-            return result;
+            long read;
+            try (InputStream raw = new PGCopyInputStream(copyOut)) {
+                read = tuples(new DataInputStream(new BufferedInputStream(raw, 256 * 1024)), t, (key, buf, len) -> {
+                    int to = route.applyAsInt(key);
+                    if (to == DROP) {
+                        return;
+                    }
+                    for (int i = to == EVERY ? 0 : to; i < (to == EVERY ? sinks.length : to + 1); i++) {
+                        if (sinks[i] != null) {
+                            sinks[i].write(buf, 0, len);
+                            rows[i]++;
+                            bytes[i] += len;
+                        }
+                    }
+                });
+            }
+            Result[] results = new Result[targets.length];
+            for (int i = 0; i < targets.length; i++) {
+                if (sinks[i] != null) {
+                    writeTrailer(sinks[i]);
+                    sinks[i].endCopy();
+                    copyIns[i] = null;
+                    results[i] = new Result(read, rows[i], framingBytes() + bytes[i]);
+                }
+            }
+            return results;
         } catch (IOException e) {
             throw new SQLException("copying " + t.displayName() + " rows " + rangeCondition(t, lower, upper) + " failed: "
                     + e.getMessage(), "58030", e);
@@ -108,14 +152,57 @@ final class ChunkCopier {
             if (copyOut.isActive()) {
                 copyOut.cancelCopy();
             }
-            if (copyIn != null && copyIn.isActive()) {
-                copyIn.cancelCopy();
+            for (CopyIn c : copyIns) {
+                if (c != null && c.isActive()) {
+                    c.cancelCopy();
+                }
             }
         }
     }
 
     /** Parses a binary COPY stream and writes the tuples whose key is in {@code buckets}. */
     static Result filter(DataInputStream in, OutputStream out, TableShape t, BucketSet buckets) throws IOException {
+        writeHeader(out);
+        long[] counts = new long[2];
+        long read = tuples(in, t, (key, buf, len) -> {
+            if (buckets.containsKey(key)) {
+                out.write(buf, 0, len);
+                counts[0]++;
+                counts[1] += len;
+            }
+        });
+        writeTrailer(out);
+        return new Result(read, counts[0], SIGNATURE.length + 8L + counts[1] + 2);
+    }
+
+    /** Receives each tuple of a binary COPY stream: its normalized shard key and its bytes {@code buf[0, len)}. */
+    @FunctionalInterface
+    interface TupleSink {
+        void tuple(Object key, byte[] buf, int len) throws IOException;
+    }
+
+    /** Writes the binary COPY header (signature, flags, no extension). */
+    static void writeHeader(OutputStream out) throws IOException {
+        out.write(SIGNATURE);
+        out.write(new byte[8]);
+    }
+
+    /** Writes the binary COPY trailer. */
+    static void writeTrailer(OutputStream out) throws IOException {
+        out.write(new byte[] {(byte) 0xff, (byte) 0xff});
+    }
+
+    /** Bytes of a header plus trailer. */
+    static long framingBytes() {
+        return SIGNATURE.length + 8L + 2;
+    }
+
+    /**
+     * Parses a binary COPY stream of {@code t}'s columns and hands each tuple, with its shard key
+     * read from the binary field, to {@code sink} (the bytes are reused for the next tuple);
+     * returns the number of tuples read. The stream is drained to its end.
+     */
+    static long tuples(DataInputStream in, TableShape t, TupleSink sink) throws IOException {
         byte[] sig = new byte[SIGNATURE.length];
         in.readFully(sig);
         for (int i = 0; i < sig.length; i++) {
@@ -126,12 +213,8 @@ final class ChunkCopier {
         in.readInt();
         int extension = in.readInt();
         in.skipNBytes(extension);
-        out.write(SIGNATURE);
-        out.write(new byte[8]);
         byte[] buf = new byte[8192];
         long read = 0;
-        long written = 0;
-        long bytes = SIGNATURE.length + 8L;
         int keyIndex = t.keyIndex();
         while (true) {
             short fields;
@@ -171,16 +254,11 @@ final class ChunkCopier {
                 throw new IOException("a row of " + t.displayName() + " has a null shard key (" + t.keyColumn().name()
                         + "); it cannot be placed");
             }
-            if (buckets.containsKey(t.keyKind().fromBinary(buf, keyOff, keyLen))) {
-                out.write(buf, 0, pos);
-                written++;
-                bytes += pos;
-            }
+            sink.tuple(t.keyKind().fromBinary(buf, keyOff, keyLen), buf, pos);
         }
         while (in.read() >= 0) {
             // drain to the end of the COPY so the source connection is free again
         }
-        out.write(new byte[] {(byte) 0xff, (byte) 0xff});
-        return new Result(read, written, bytes + 2);
+        return read;
     }
 }

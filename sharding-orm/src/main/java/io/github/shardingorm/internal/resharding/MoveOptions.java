@@ -23,11 +23,19 @@ public record MoveOptions(int chunkRows, long rowsPerSecond, int batchChanges, l
         }
     }
 
+    /** @throws IllegalArgumentException when {@code rows < 1} */
     public MoveOptions withChunkRows(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("chunk rows must be >= 1 but was " + rows);
+        }
         return new MoveOptions(rows, rowsPerSecond, batchChanges, caughtUpMillis, markerTimeoutMillis, verifyBeforeSwitch, deleteSourceRows);
     }
 
+    /** @throws IllegalArgumentException when {@code perSecond < 0} */
     public MoveOptions withThrottle(long perSecond) {
+        if (perSecond < 0) {
+            throw new IllegalArgumentException("throttle must be >= 0 rows/s (0: none) but was " + perSecond);
+        }
         return new MoveOptions(chunkRows, perSecond, batchChanges, caughtUpMillis, markerTimeoutMillis, verifyBeforeSwitch, deleteSourceRows);
     }
 

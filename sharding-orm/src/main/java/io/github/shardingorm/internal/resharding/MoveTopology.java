@@ -40,6 +40,14 @@ public interface MoveTopology {
     /** Ends the move of the buckets: SERVING on the source again, fence released. */
     void abortMove(Set<Integer> buckets);
 
+    /**
+     * Asked by a caught-up move before it fences: false keeps it catching up (an import waits
+     * until every one of its moves is caught up, so the write freeze starts once, and short).
+     */
+    default boolean readyToFence(String moveId) {
+        return true;
+    }
+
     /** After the source's copies of the moved buckets are deleted: the fence may go. */
     default void released(Set<Integer> buckets) {
     }

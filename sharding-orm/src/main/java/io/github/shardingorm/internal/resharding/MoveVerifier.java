@@ -25,18 +25,28 @@ final class MoveVerifier {
             throws SQLException {
         List<String> mismatches = new ArrayList<>();
         for (TableShape t : tables) {
-            Map<Integer, BucketRows.Digest> s = BucketRows.digest(source, t, buckets);
-            Map<Integer, BucketRows.Digest> d = BucketRows.digest(target, t, buckets);
-            TreeSet<Integer> all = new TreeSet<>(s.keySet());
-            all.addAll(d.keySet());
-            for (int b : all) {
-                BucketRows.Digest a = s.getOrDefault(b, new BucketRows.Digest(0, 0));
-                BucketRows.Digest z = d.getOrDefault(b, new BucketRows.Digest(0, 0));
-                if (!a.equals(z)) {
-                    mismatches.add("bucket " + b + ", table " + t.displayName() + ": source " + a.rows() + " rows, target "
-                            + z.rows() + " rows" + (a.rows() == z.rows() ? " (checksums differ)" : "") + "; differing ("
-                            + t.pkNames() + "): " + differing(source, target, t, buckets, b));
-                }
+            mismatches.addAll(compare(source, BucketRows.digest(source, t, buckets), target, t, buckets));
+        }
+        return mismatches;
+    }
+
+    /**
+     * Compares one table's target rows of {@code buckets} with a source digest taken before (of these
+     * buckets or more: an import digests the monolith once and compares every shard with its share).
+     */
+    static List<String> compare(Connection source, Map<Integer, BucketRows.Digest> sourceDigest, Connection target, TableShape t,
+                                BucketSet buckets) throws SQLException {
+        List<String> mismatches = new ArrayList<>();
+        Map<Integer, BucketRows.Digest> d = BucketRows.digest(target, t, buckets);
+        TreeSet<Integer> all = new TreeSet<>(d.keySet());
+        sourceDigest.keySet().stream().filter(buckets::contains).forEach(all::add);
+        for (int b : all) {
+            BucketRows.Digest a = sourceDigest.getOrDefault(b, new BucketRows.Digest(0, 0));
+            BucketRows.Digest z = d.getOrDefault(b, new BucketRows.Digest(0, 0));
+            if (!a.equals(z)) {
+                mismatches.add("bucket " + b + ", table " + t.displayName() + ": source " + a.rows() + " rows, target "
+                        + z.rows() + " rows" + (a.rows() == z.rows() ? " (checksums differ)" : "") + "; differing ("
+                        + t.pkNames() + "): " + differing(source, target, t, buckets, b));
             }
         }
         return mismatches;

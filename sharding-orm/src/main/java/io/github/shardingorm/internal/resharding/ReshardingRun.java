@@ -16,9 +16,13 @@ import java.util.List;
  */
 final class ReshardingRun implements ReshardingJob {
 
-    /** The plan handed to the caller; starting it starts the run. */
-    record Plan(String id, String what, List<Move> moves, ReshardingRun run, long rowsPerSecond)
-            implements ReshardingPlan {
+    /**
+     * The plan handed to the caller; starting it starts the run.
+     *
+     * @param details extra lines after the first of {@link #describe()} (each ending with a newline), or ""
+     */
+    record Plan(String id, String what, List<Move> moves, java.util.function.Function<ReshardingListener, ReshardingJob> starter,
+                long rowsPerSecond, String details) implements ReshardingPlan {
 
         @Override
         public long estimatedRows() {
@@ -38,7 +42,7 @@ final class ReshardingRun implements ReshardingJob {
         @Override
         public String describe() {
             StringBuilder sb = new StringBuilder("job ").append(id).append(": ").append(what).append(", ").append(moves.size())
-                    .append(moves.size() == 1 ? " move\n" : " moves\n");
+                    .append(moves.size() == 1 ? " move\n" : " moves\n").append(details);
             for (Move m : moves) {
                 sb.append(String.format("  %s %s -> %s buckets %s: ~%,d rows, ~%,d KiB%n", m.moveId(), m.source(), m.target(),
                         m.buckets(), m.estimatedRows(), m.estimatedBytes() / 1024));
@@ -50,10 +54,7 @@ final class ReshardingRun implements ReshardingJob {
 
         @Override
         public ReshardingJob start(ReshardingListener listener) {
-            for (BucketMove m : run.moves) {
-                m.record();
-            }
-            return run.resume(listener);
+            return starter.apply(listener);
         }
     }
 
@@ -61,9 +62,8 @@ final class ReshardingRun implements ReshardingJob {
     private final List<BucketMove> moves;
     private final MoveTopology topology;
     private final MoveOptions options;
-    private volatile Thread runner;
+    private final JobThread runner;
     private volatile BucketMove current;
-    private volatile RuntimeException failure;
     private volatile boolean stopped;
     private volatile List<BucketMove> running;
 
@@ -72,6 +72,15 @@ final class ReshardingRun implements ReshardingJob {
         this.moves = List.copyOf(moves);
         this.topology = topology;
         this.options = options;
+        this.runner = new JobThread("resharding job " + id);
+    }
+
+    /** Records every move on its target, then runs them ({@link ReshardingPlan#start}). */
+    ReshardingJob start(ReshardingListener listener) {
+        for (BucketMove m : moves) {
+            m.record();
+        }
+        return resume(listener);
     }
 
     @Override
@@ -107,70 +116,39 @@ final class ReshardingRun implements ReshardingJob {
 
     @Override
     public synchronized ReshardingJob resume(ReshardingListener listener) {
-        if (runner != null && runner.isAlive()) {
+        if (runner.isAlive()) {
             return this;
         }
-        failure = null;
         stopped = false;
         List<BucketMove> runs = new ArrayList<>();
         for (BucketMove m : moves) {
             runs.add(new BucketMove(m.spec(), topology, m.options(), listener));
         }
         running = runs;
-        Thread t = new Thread(() -> {
-            try {
-                for (BucketMove m : runs) {
-                    if (stopped) {
-                        return;
-                    }
-                    current = m;
-                    ReshardingPhase p = m.recordedPhase();
-                    if (p == ReshardingPhase.COMPLETED || p == ReshardingPhase.ROLLED_BACK) {
-                        continue;
-                    }
-                    m.run();
+        runner.start("sharding-orm-resharding-" + id, () -> {
+            for (BucketMove m : runs) {
+                if (stopped) {
+                    return;
                 }
-            } catch (RuntimeException e) {
-                failure = e;
-            } finally {
-                current = null;
+                current = m;
+                ReshardingPhase p = m.recordedPhase();
+                if (p == ReshardingPhase.COMPLETED || p == ReshardingPhase.ROLLED_BACK) {
+                    continue;
+                }
+                m.run();
             }
-        }, "sharding-orm-resharding-" + id);
-        t.setDaemon(true);
-        runner = t;
-        t.start();
+        }, () -> current = null);
         return this;
     }
 
     @Override
     public void awaitCompletion() {
-        join(0);
-        if (failure != null) {
-            throw new ReshardingException("resharding job " + id + " failed: " + failure.getMessage(), failure);
-        }
+        runner.await();
     }
 
     @Override
     public boolean awaitCompletion(Duration timeout) {
-        if (!join(timeout.toMillis())) {
-            return false;
-        }
-        awaitCompletion();
-        return true;
-    }
-
-    private boolean join(long millis) {
-        Thread t = runner;
-        if (t == null) {
-            return true;
-        }
-        try {
-            t.join(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReshardingException("interrupted while waiting for resharding job " + id, e);
-        }
-        return !t.isAlive();
+        return runner.await(timeout);
     }
 
     @Override
@@ -180,7 +158,7 @@ final class ReshardingRun implements ReshardingJob {
         if (m != null) {
             m.stop();
         }
-        join(0);
+        runner.join(0);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.github.shardingorm.resharding.Resharding;
 import io.github.shardingorm.resharding.ReshardingException;
 import io.github.shardingorm.resharding.ReshardingJob;
 import io.github.shardingorm.resharding.ReshardingPlan;
+import io.github.shardingorm.resharding.ReshardingProgress;
 import io.github.shardingorm.resharding.ReshardingRefusedException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,6 +25,7 @@ public final class ReshardingService implements Resharding {
     private final Map<String, ShardDefinition> shards = new LinkedHashMap<>();
     private final Supplier<List<MovedTable>> tables;
     private final MoveTopology topology;
+    private final Supplier<List<String>> referenceTables;
 
     /**
      * @param shards   every configured shard
@@ -31,9 +33,28 @@ public final class ReshardingService implements Resharding {
      * @param topology the stored topology the moves change
      */
     public ReshardingService(List<ShardDefinition> shards, Supplier<List<MovedTable>> tables, MoveTopology topology) {
+        this(shards, tables, List::of, topology);
+    }
+
+    /**
+     * @param referenceTables the tables of the unit's reference entities (an import copies them to every shard)
+     */
+    public ReshardingService(List<ShardDefinition> shards, Supplier<List<MovedTable>> tables, Supplier<List<String>> referenceTables,
+                             MoveTopology topology) {
         shards.forEach(s -> this.shards.put(s.id(), s));
         this.tables = tables;
+        this.referenceTables = referenceTables;
         this.topology = topology;
+    }
+
+    @Override
+    public Import importFrom(String jdbcUrl, String user, String password) {
+        return new MonolithImport(jdbcUrl, user, password, shards, tables.get(), referenceTables.get(), topology);
+    }
+
+    @Override
+    public List<ReshardingProgress> unfinishedImports() {
+        return ImportRun.unfinished(List.copyOf(shards.values()));
     }
 
     @Override
@@ -70,6 +91,9 @@ public final class ReshardingService implements Resharding {
         for (ShardDefinition shard : shards.values()) {
             try (Connection c = PgConnections.open(shard)) {
                 for (MoveJobStore.JobRow row : MoveJobStore.unfinished(c)) {
+                    if (row.source().equals(MonolithImport.SOURCE_ID)) {
+                        continue; // an import: see unfinishedImports(); resumed by planning it again
+                    }
                     ShardDefinition source = shards.get(row.source());
                     if (source == null) {
                         throw new ReshardingException("move " + row.jobId() + " recorded on " + shard.id() + " comes from shard "
@@ -119,18 +143,12 @@ public final class ReshardingService implements Resharding {
 
         @Override
         public Builder throttle(long rowsPerSecond) {
-            if (rowsPerSecond < 0) {
-                throw new IllegalArgumentException("throttle must be >= 0 rows/s (0: none) but was " + rowsPerSecond);
-            }
             options = options.withThrottle(rowsPerSecond);
             return this;
         }
 
         @Override
         public Builder chunkRows(int rows) {
-            if (rows < 1) {
-                throw new IllegalArgumentException("chunk rows must be >= 1 but was " + rows);
-            }
             options = options.withChunkRows(rows);
             return this;
         }
@@ -173,8 +191,8 @@ public final class ReshardingService implements Resharding {
             if (!problems.isEmpty()) {
                 throw new ReshardingRefusedException("resharding " + what, problems);
             }
-            return new ReshardingRun.Plan(jobId, what, described, new ReshardingRun(jobId, moves, topology, options),
-                    options.rowsPerSecond() > 0 ? options.rowsPerSecond() : 100_000);
+            return new ReshardingRun.Plan(jobId, what, described, new ReshardingRun(jobId, moves, topology, options)::start,
+                    options.rowsPerSecond() > 0 ? options.rowsPerSecond() : 100_000, "");
         }
     }
 }
