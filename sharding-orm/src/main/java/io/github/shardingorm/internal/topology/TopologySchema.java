@@ -95,9 +95,18 @@ public final class TopologySchema {
     private TopologySchema() {
     }
 
+    /**
+     * Serializes this transaction's schema DDL with other instances' on the same database: two
+     * units starting at once would otherwise race on {@code CREATE OR REPLACE FUNCTION} ("tuple
+     * concurrently updated") or on {@code CREATE ... IF NOT EXISTS} (a duplicate catalog key).
+     * Released at commit or rollback.
+     */
+    static final String DDL_LOCK = "SELECT pg_advisory_xact_lock(7363102741955113)";
+
     /** Creates the schema and its tables if missing (one transaction; the caller commits). */
     public static void create(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
+            st.execute(DDL_LOCK);
             for (String ddl : DDL) {
                 st.execute(ddl);
             }
@@ -107,6 +116,7 @@ public final class TopologySchema {
     /** Drops the schema with everything in it, and the fence triggers of {@code tables}. */
     static void drop(Connection c, List<String> tables) throws SQLException {
         try (Statement st = c.createStatement()) {
+            st.execute(DDL_LOCK);
             for (String table : tables) {
                 if (tableExists(c, table)) {
                     st.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + table);
