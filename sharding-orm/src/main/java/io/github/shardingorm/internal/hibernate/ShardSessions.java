@@ -38,7 +38,9 @@ import org.hibernate.Transaction;
  * shard's breaker is open (no network, well under a millisecond); a connection failure of
  * read-write work counts against the shard. Read-your-writes: after a read-write transaction
  * of a shard with replicas commits, one round trip reads the primary's WAL position (at or past
- * the commit record) into the thread's consistency token.
+ * the commit record) into the thread's consistency token; so does {@link #fromSession} when its
+ * work committed a transaction of its own. Writes through two-phase commit record theirs in
+ * {@code TwoPhaseCommitter}; sagas and reference writes run their steps here.
  */
 public final class ShardSessions {
 
@@ -104,14 +106,27 @@ public final class ShardSessions {
 
     private <R> R fromOwnTransaction(String shard, boolean readOnly, OperationKind kind, Function<Session, R> work) {
         long started = instrumentation.start();
+        clearServed(readOnly, started);
         try {
             R result = ownTransaction(shard, readOnly, work);
-            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
+            instrumentation.finished(shard, role(readOnly, started), kind, started, null);
             return result;
         } catch (RuntimeException e) {
-            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, e);
+            instrumentation.finished(shard, role(readOnly, started), kind, started, e);
             throw e;
         }
+    }
+
+    /** Before a counted read: forgets an earlier replica mark of this thread. */
+    private static void clearServed(boolean readOnly, long started) {
+        if (readOnly && started != 0L) {
+            ReadContext.takeServedByReplica();
+        }
+    }
+
+    /** The role of a counted operation's meters: replica when a replica served the read's connection. */
+    private static String role(boolean readOnly, long started) {
+        return readOnly && started != 0L && ReadContext.takeServedByReplica() ? Instrumentation.REPLICA : Instrumentation.PRIMARY;
     }
 
     private <R> R ownTransaction(String shard, boolean readOnly, Function<Session, R> work) {
@@ -202,6 +217,7 @@ public final class ShardSessions {
             return joined(joined, work);
         }
         long started = instrumentation.start();
+        clearServed(true, started);
         R result;
         try {
             if (pools == null || !pools.hasReplicas(shard)) {
@@ -217,10 +233,10 @@ public final class ShardSessions {
             result = work.apply(session);
         } catch (RuntimeException e) {
             RuntimeException translated = translate(shard, true, e);
-            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, translated);
+            instrumentation.finished(shard, role(true, started), kind, started, translated);
             throw translated;
         }
-        instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
+        instrumentation.finished(shard, role(true, started), kind, started, null);
         return result;
     }
 
@@ -240,7 +256,17 @@ public final class ShardSessions {
         }
         try (Session session = open(shard, false);
              ShardContext.Binding binding = context.work(shard, session)) {
+            boolean[] committed = recordsCommits(shard, session);
             result = work.apply(session);
+            if (committed != null && committed[0] && !session.getTransaction().isActive()) {
+                // read-your-writes: the work committed its own transaction(s); nothing is left open to commit by accident
+                ReadContext.recordWrite(shard, session.doReturningWork(c -> {
+                    if (!c.getAutoCommit()) {
+                        c.rollback(); // what closing would do to anything left uncommitted outside a transaction
+                    }
+                    return currentWalLsn(c);
+                }));
+            }
         } catch (RuntimeException e) {
             RuntimeException translated = translate(shard, false, e);
             instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, translated);
@@ -248,6 +274,21 @@ public final class ShardSessions {
         }
         instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, null);
         return result;
+    }
+
+    /** On a shard with replicas: a flag the session sets when a transaction of it commits; else null. */
+    private boolean[] recordsCommits(String shard, Session session) {
+        if (pools == null || !pools.hasReplicas(shard)) {
+            return null;
+        }
+        boolean[] committed = new boolean[1];
+        session.addEventListeners(new org.hibernate.SessionEventListener() {
+            @Override
+            public void transactionCompletion(boolean successful) {
+                committed[0] |= successful;
+            }
+        });
+        return committed;
     }
 
     /** Session property: the first failure of a joined call, kept as the cause of the rollback it forces. */
