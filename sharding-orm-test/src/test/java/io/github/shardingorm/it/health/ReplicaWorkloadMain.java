@@ -91,24 +91,43 @@ public final class ReplicaWorkloadMain {
             read(discarded, "warm-up: reads, primaries", 0, null);
             write(discarded, "warm-up: write tx", 2);
             for (int round = 1; round <= rounds; round++) {
+                boolean reverse = round % 2 == 0; // each pair runs in both orders: neither side always goes first
                 System.out.printf("%n-- round %d: reads --%n", round);
-                read(table, "primaries only (no replica configured)", 0, null);
-                read(table, "1 replica per shard", 1, null);
-                read(table, "2 replicas per shard", 2, null);
-                read(table, "2 replicas per shard, read-from PRIMARY", 2, ReadFrom.PRIMARY);
+                List<Cell> reads = List.of(
+                        () -> read(table, "primaries only (no replica configured)", 0, null),
+                        () -> read(table, "1 replica per shard", 1, null),
+                        () -> read(table, "2 replicas per shard", 2, null),
+                        () -> read(table, "2 replicas per shard, read-from PRIMARY", 2, ReadFrom.PRIMARY));
+                inOrder(reads, reverse);
                 System.out.printf("%n-- round %d: write transactions --%n", round);
-                write(table, "write tx, no replica (no read-your-writes)", 0);
-                write(table, "write tx, 2 replicas per shard (read-your-writes)", 2);
+                inOrder(List.of(() -> write(table, "write tx, no replica (no read-your-writes)", 0),
+                        () -> write(table, "write tx, 2 replicas per shard (read-your-writes)", 2)), reverse);
                 System.out.printf("%n-- round %d: health monitoring --%n", round);
-                health(table, "findById, health on (defaults)", true, false);
-                health(table, "findById, health off (probe 1/h, no deadlines)", false, false);
-                health(table, "insert, health on (defaults)", true, true);
-                health(table, "insert, health off (probe 1/h, no deadlines)", false, true);
+                inOrder(List.of(() -> health(table, "findById, health on (defaults)", true, false),
+                        () -> health(table, "findById, health off (probe 1/h, no deadlines)", false, false)), reverse);
+                inOrder(List.of(() -> health(table, "insert, health on (defaults)", true, true),
+                        () -> health(table, "insert, health off (probe 1/h, no deadlines)", false, true)), reverse);
             }
             System.out.printf("%n| cell | %s |%n| --- |%s%n", rounds == 1 ? "round 1" : String.join(" | ",
                     java.util.stream.IntStream.rangeClosed(1, rounds).mapToObj(r -> "round " + r).toList()),
                     " --- |".repeat(rounds));
             table.forEach((cell, results) -> System.out.printf("| %s | %s |%n", cell, String.join(" | ", results)));
+        }
+    }
+
+    /** A cell of the workload. */
+    @FunctionalInterface
+    private interface Cell {
+        void run() throws Exception;
+    }
+
+    private static void inOrder(List<Cell> cells, boolean reverse) throws Exception {
+        List<Cell> order = new ArrayList<>(cells);
+        if (reverse) {
+            java.util.Collections.reverse(order);
+        }
+        for (Cell cell : order) {
+            cell.run();
         }
     }
 

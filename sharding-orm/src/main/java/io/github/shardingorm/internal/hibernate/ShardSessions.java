@@ -361,8 +361,9 @@ public final class ShardSessions {
     }
 
     /**
-     * Turns a failure to reach {@code shard} into {@link ShardUnavailableException}; returns
-     * every other exception unchanged.
+     * Turns a failure to reach {@code shard}, and a statement PostgreSQL canceled at a deadline
+     * (SQLState 57014: reason {@code TIMED_OUT}), into {@link ShardUnavailableException} naming
+     * the shard; returns every other exception unchanged.
      */
     public static RuntimeException translate(String shard, RuntimeException e) {
         if (e instanceof ShardUnavailableException || e instanceof io.github.shardingorm.ShardTopologyChangedException) {
@@ -379,6 +380,14 @@ public final class ShardSessions {
             if (t instanceof SQLException sql && ConnectionFailures.isConnectionFailure(sql)) {
                 return new ShardUnavailableException(shard, Failures.classify(e), null, null, "shard '" + shard
                         + "' is unavailable: the connection failed (" + sql.getMessage() + " [SQLState " + sql.getSQLState() + "])", e);
+            }
+            if (t instanceof SQLException sql && "57014".equals(sql.getSQLState())) {
+                // a deadline, not a sick server: the breaker ignores it (Failures.countsAgainstHealth)
+                String which = sql.getMessage() != null && sql.getMessage().contains("statement timeout")
+                        ? "its statement_timeout (sharding.statement-timeout, per shard statementTimeout(shard, timeout))"
+                        : "the call's query timeout or a cancel";
+                return new ShardUnavailableException(shard, ShardUnavailableException.Reason.TIMED_OUT, null, null, "shard '" + shard
+                        + "' timed out: PostgreSQL canceled the statement at " + which + " (" + sql.getMessage() + " [SQLState 57014])", e);
             }
         }
         return e;
