@@ -44,6 +44,8 @@ import org.hibernate.Transaction;
  */
 public final class ShardSessions {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardSessions.class);
+
     private final SessionFactory sessionFactory;
     private final ShardContext context;
     private final Instrumentation instrumentation;
@@ -150,7 +152,7 @@ public final class ShardSessions {
                 throw e;
             }
             if (!readOnly && replicas) {
-                ReadContext.recordWrite(shard, session.doReturningWork(ShardSessions::currentWalLsn));
+                recordPosition(shard, session, false);
             }
             return result;
         } catch (RuntimeException e) {
@@ -182,6 +184,29 @@ public final class ShardSessions {
             if (refused != null) {
                 throw refused.toApi("", null);
             }
+        }
+    }
+
+    /**
+     * Read-your-writes after a commit: the primary's WAL position into the thread's token. The
+     * write is committed whatever happens here, so a failure to read the position (the primary
+     * went away right after the commit) is logged, not thrown: a caller told that a committed
+     * write failed might repeat it.
+     *
+     * @param rollbackFirst roll back what the connection holds uncommitted outside a transaction
+     *                      (what closing it would do), so that auto-commit commits nothing by accident
+     */
+    private static void recordPosition(String shard, Session session, boolean rollbackFirst) {
+        try {
+            ReadContext.recordWrite(shard, session.doReturningWork(c -> {
+                if (rollbackFirst && !c.getAutoCommit()) {
+                    c.rollback();
+                }
+                return currentWalLsn(c);
+            }));
+        } catch (RuntimeException e) {
+            LOG.warn("shard '{}': the write committed, but its WAL position could not be read for read-your-writes"
+                    + " (a later read of this caller may be served by a replica behind it): {}", shard, Failures.describe(e));
         }
     }
 
@@ -260,12 +285,7 @@ public final class ShardSessions {
             result = work.apply(session);
             if (committed != null && committed[0] && !session.getTransaction().isActive()) {
                 // read-your-writes: the work committed its own transaction(s); nothing is left open to commit by accident
-                ReadContext.recordWrite(shard, session.doReturningWork(c -> {
-                    if (!c.getAutoCommit()) {
-                        c.rollback(); // what closing would do to anything left uncommitted outside a transaction
-                    }
-                    return currentWalLsn(c);
-                }));
+                recordPosition(shard, session, true);
             }
         } catch (RuntimeException e) {
             RuntimeException translated = translate(shard, false, e);

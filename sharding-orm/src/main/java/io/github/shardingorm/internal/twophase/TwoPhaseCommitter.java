@@ -297,7 +297,16 @@ public final class TwoPhaseCommitter {
                 }
                 LOG.debug("{} was already resolved by another instance", gid);
             }
-            return position ? ShardJdbc.currentWalLsn(c) : 0L;
+            if (!position) {
+                return 0L;
+            }
+            try {
+                return ShardJdbc.currentWalLsn(c);
+            } catch (java.sql.SQLException e) { // committed all the same: not a failure of the transaction
+                LOG.warn("{} committed on shard '{}', but its WAL position could not be read for read-your-writes: {}", gid, shard,
+                        e.getMessage());
+                return 0L;
+            }
         });
     }
 
