@@ -284,7 +284,8 @@ public interface ShardedPersistence extends AutoCloseable {
     /**
      * Runs {@code work} with {@code token} as the thread's token: its reads see at least those
      * writes; the writes it commits extend the token, which {@link #consistencyToken()} inside
-     * {@code work} returns. The thread's previous token is restored afterwards.
+     * {@code work} returns. The thread's previous token is restored afterwards, extended by the
+     * writes committed inside (the thread has seen them).
      */
     <R> R withConsistency(io.github.shardingorm.health.ConsistencyToken token, java.util.function.Supplier<R> work);
 

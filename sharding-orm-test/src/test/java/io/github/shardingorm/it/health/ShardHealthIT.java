@@ -238,6 +238,53 @@ class ShardHealthIT {
 
     // ------------------------------------------------------------------ helpers
 
+    @Test
+    void aStatementTimeoutIsTimedOutNamingTheShard_perShardAndPerCallOverrides_andTheBreakerIgnoresIt(PostgresServerGroup servers)
+            throws Exception {
+        PostgresServer s0 = servers.get(0);
+        PostgresServer s1 = servers.get(1);
+        s0.createDatabase("app_timeout");
+        s1.createDatabase("app_timeout");
+        try (ShardedPersistence orm = ShardedPersistence.builder()
+                .shard("s0", s0.jdbcUrl("app_timeout"), s0.username(), PASSWORD)
+                .shard("s1", s1.jdbcUrl("app_timeout"), s1.username(), PASSWORD)
+                .entities(User.class).schema(SchemaAction.CREATE).maximumPoolSize(2)
+                .statementTimeout(Duration.ofMillis(2_000)).statementTimeout("s1", Duration.ofMillis(300))
+                .healthProbe(Duration.ofMillis(100), Duration.ofSeconds(1)).build()) {
+            long k0 = keysOn(orm, "s0", 1)[0];
+            long k1 = keysOn(orm, "s1", 1)[0];
+            // the per-shard statement timeout: 300 ms on s1
+            for (int i = 0; i < 5; i++) {
+                long start = System.nanoTime();
+                RuntimeException e = assertThrows(RuntimeException.class, () -> orm.fromTransaction(k1,
+                        s -> s.createNativeQuery("select pg_sleep(1)", Object.class).getSingleResult()));
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                ShardUnavailableException u = assertUnavailable(e, "s1");
+                assertEquals(Reason.TIMED_OUT, u.reason(), u.getMessage());
+                assertTrue(u.getMessage().contains("shard 's1' timed out") && u.getMessage().contains("statement_timeout"), u.getMessage());
+                assertTrue(millis < 1_000, "canceled at the 300 ms statement timeout, not after the 1 s sleep: " + millis + " ms");
+            }
+            assertEquals(HealthState.UP, health(orm, "s1").state(), "a slow statement is not a sick shard: " + health(orm, "s1"));
+            // the default (2 s) on s0: the same statement finishes
+            assertNotNull(orm.fromTransaction(k0, s -> s.createNativeQuery("select pg_sleep(1)", Object.class).getSingleResult()));
+            // per call: Hibernate's query timeout (1 s) below the shard's statement timeout
+            long start = System.nanoTime();
+            RuntimeException e = assertThrows(RuntimeException.class, () -> orm.fromTransaction(k0,
+                    s -> s.createNativeQuery("select pg_sleep(5)", Object.class).setTimeout(1).getSingleResult()));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            ShardUnavailableException u = assertUnavailable(e, "s0");
+            assertEquals(Reason.TIMED_OUT, u.reason(), u.getMessage());
+            assertTrue(u.getMessage().contains("shard 's0' timed out"), u.getMessage());
+            assertTrue(millis < 2_000, "canceled at the call's 1 s query timeout, before the shard's 2 s: " + millis + " ms");
+            // per call the other way: a transaction that raises its own statement timeout
+            assertNotNull(orm.fromTransaction(k1, s -> {
+                s.createNativeMutationQuery("set local statement_timeout = 3000").executeUpdate();
+                return s.createNativeQuery("select pg_sleep(0.5)", Object.class).getSingleResult();
+            }));
+            assertEquals(HealthState.UP, health(orm, "s0").state(), health(orm, "s0").toString());
+        }
+    }
+
     private static void pause() {
         try {
             Thread.sleep(1);

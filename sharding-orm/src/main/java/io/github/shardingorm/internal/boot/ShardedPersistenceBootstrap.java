@@ -97,6 +97,9 @@ public final class ShardedPersistenceBootstrap {
             if (pools.pool(shard) != null) { // a user's own non-HikariCP DataSource has no Hikari meters
                 instrumentation.poolStarted(shard, Instrumentation.PRIMARY, pools.pool(shard));
             }
+            for (com.zaxxer.hikari.HikariDataSource replica : pools.replicaPools(shard)) {
+                instrumentation.poolStarted(shard, Instrumentation.REPLICA, replica);
+            }
         }
         SessionFactoryImplementor sessionFactory = null;
         ShardedQueries queries = null;

@@ -38,9 +38,13 @@ import org.hibernate.Transaction;
  * shard's breaker is open (no network, well under a millisecond); a connection failure of
  * read-write work counts against the shard. Read-your-writes: after a read-write transaction
  * of a shard with replicas commits, one round trip reads the primary's WAL position (at or past
- * the commit record) into the thread's consistency token.
+ * the commit record) into the thread's consistency token; so does {@link #fromSession} when its
+ * work committed a transaction of its own. Writes through two-phase commit record theirs in
+ * {@code TwoPhaseCommitter}; sagas and reference writes run their steps here.
  */
 public final class ShardSessions {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardSessions.class);
 
     private final SessionFactory sessionFactory;
     private final ShardContext context;
@@ -104,14 +108,27 @@ public final class ShardSessions {
 
     private <R> R fromOwnTransaction(String shard, boolean readOnly, OperationKind kind, Function<Session, R> work) {
         long started = instrumentation.start();
+        clearServed(readOnly, started);
         try {
             R result = ownTransaction(shard, readOnly, work);
-            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
+            instrumentation.finished(shard, role(readOnly, started), kind, started, null);
             return result;
         } catch (RuntimeException e) {
-            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, e);
+            instrumentation.finished(shard, role(readOnly, started), kind, started, e);
             throw e;
         }
+    }
+
+    /** Before a counted read: forgets an earlier replica mark of this thread. */
+    private static void clearServed(boolean readOnly, long started) {
+        if (readOnly && started != 0L) {
+            ReadContext.takeServedByReplica();
+        }
+    }
+
+    /** The role of a counted operation's meters: replica when a replica served the read's connection. */
+    private static String role(boolean readOnly, long started) {
+        return readOnly && started != 0L && ReadContext.takeServedByReplica() ? Instrumentation.REPLICA : Instrumentation.PRIMARY;
     }
 
     private <R> R ownTransaction(String shard, boolean readOnly, Function<Session, R> work) {
@@ -135,7 +152,7 @@ public final class ShardSessions {
                 throw e;
             }
             if (!readOnly && replicas) {
-                ReadContext.recordWrite(shard, session.doReturningWork(ShardSessions::currentWalLsn));
+                recordPosition(shard, session, false);
             }
             return result;
         } catch (RuntimeException e) {
@@ -167,6 +184,29 @@ public final class ShardSessions {
             if (refused != null) {
                 throw refused.toApi("", null);
             }
+        }
+    }
+
+    /**
+     * Read-your-writes after a commit: the primary's WAL position into the thread's token. The
+     * write is committed whatever happens here, so a failure to read the position (the primary
+     * went away right after the commit) is logged, not thrown: a caller told that a committed
+     * write failed might repeat it.
+     *
+     * @param rollbackFirst roll back what the connection holds uncommitted outside a transaction
+     *                      (what closing it would do), so that auto-commit commits nothing by accident
+     */
+    private static void recordPosition(String shard, Session session, boolean rollbackFirst) {
+        try {
+            ReadContext.recordWrite(shard, session.doReturningWork(c -> {
+                if (rollbackFirst && !c.getAutoCommit()) {
+                    c.rollback();
+                }
+                return currentWalLsn(c);
+            }));
+        } catch (RuntimeException e) {
+            LOG.warn("shard '{}': the write committed, but its WAL position could not be read for read-your-writes"
+                    + " (a later read of this caller may be served by a replica behind it): {}", shard, Failures.describe(e));
         }
     }
 
@@ -202,6 +242,7 @@ public final class ShardSessions {
             return joined(joined, work);
         }
         long started = instrumentation.start();
+        clearServed(true, started);
         R result;
         try {
             if (pools == null || !pools.hasReplicas(shard)) {
@@ -217,10 +258,10 @@ public final class ShardSessions {
             result = work.apply(session);
         } catch (RuntimeException e) {
             RuntimeException translated = translate(shard, true, e);
-            instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, translated);
+            instrumentation.finished(shard, role(true, started), kind, started, translated);
             throw translated;
         }
-        instrumentation.finished(shard, Instrumentation.PRIMARY, kind, started, null);
+        instrumentation.finished(shard, role(true, started), kind, started, null);
         return result;
     }
 
@@ -240,7 +281,12 @@ public final class ShardSessions {
         }
         try (Session session = open(shard, false);
              ShardContext.Binding binding = context.work(shard, session)) {
+            boolean[] committed = recordsCommits(shard, session);
             result = work.apply(session);
+            if (committed != null && committed[0] && !session.getTransaction().isActive()) {
+                // read-your-writes: the work committed its own transaction(s); nothing is left open to commit by accident
+                recordPosition(shard, session, true);
+            }
         } catch (RuntimeException e) {
             RuntimeException translated = translate(shard, false, e);
             instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, translated);
@@ -248,6 +294,21 @@ public final class ShardSessions {
         }
         instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, null);
         return result;
+    }
+
+    /** On a shard with replicas: a flag the session sets when a transaction of it commits; else null. */
+    private boolean[] recordsCommits(String shard, Session session) {
+        if (pools == null || !pools.hasReplicas(shard)) {
+            return null;
+        }
+        boolean[] committed = new boolean[1];
+        session.addEventListeners(new org.hibernate.SessionEventListener() {
+            @Override
+            public void transactionCompletion(boolean successful) {
+                committed[0] |= successful;
+            }
+        });
+        return committed;
     }
 
     /** Session property: the first failure of a joined call, kept as the cause of the rollback it forces. */
@@ -320,8 +381,9 @@ public final class ShardSessions {
     }
 
     /**
-     * Turns a failure to reach {@code shard} into {@link ShardUnavailableException}; returns
-     * every other exception unchanged.
+     * Turns a failure to reach {@code shard}, and a statement PostgreSQL canceled at a deadline
+     * (SQLState 57014: reason {@code TIMED_OUT}), into {@link ShardUnavailableException} naming
+     * the shard; returns every other exception unchanged.
      */
     public static RuntimeException translate(String shard, RuntimeException e) {
         if (e instanceof ShardUnavailableException || e instanceof io.github.shardingorm.ShardTopologyChangedException) {
@@ -338,6 +400,14 @@ public final class ShardSessions {
             if (t instanceof SQLException sql && ConnectionFailures.isConnectionFailure(sql)) {
                 return new ShardUnavailableException(shard, Failures.classify(e), null, null, "shard '" + shard
                         + "' is unavailable: the connection failed (" + sql.getMessage() + " [SQLState " + sql.getSQLState() + "])", e);
+            }
+            if (t instanceof SQLException sql && "57014".equals(sql.getSQLState())) {
+                // a deadline, not a sick server: the breaker ignores it (Failures.countsAgainstHealth)
+                String which = sql.getMessage() != null && sql.getMessage().contains("statement timeout")
+                        ? "its statement_timeout (sharding.statement-timeout, per shard statementTimeout(shard, timeout))"
+                        : "the call's query timeout or a cancel";
+                return new ShardUnavailableException(shard, ShardUnavailableException.Reason.TIMED_OUT, null, null, "shard '" + shard
+                        + "' timed out: PostgreSQL canceled the statement at " + which + " (" + sql.getMessage() + " [SQLState 57014])", e);
             }
         }
         return e;

@@ -21,6 +21,10 @@ public final class ReadContext {
     private ReadFrom readFrom;
     private long maxLagMillis = -1;
     private ConsistencyToken token = ConsistencyToken.NONE;
+    /** The writes recorded since the innermost {@link #withToken} scope opened (all of them outside one). */
+    private ConsistencyToken written = ConsistencyToken.NONE;
+    /** A replica served a read-only connection since {@link #takeServedByReplica()} last ran (the meters' role). */
+    private boolean servedByReplica;
 
     private ReadContext() {
     }
@@ -94,12 +98,22 @@ public final class ReadContext {
         return current().token;
     }
 
-    /** Replaces the thread's token until the scope closes; writes inside it extend the replacement, which is then dropped. */
+    /**
+     * Replaces the thread's token until the scope closes; writes inside it extend the replacement
+     * and, once the scope closes, the restored token too (the thread saw them: its later reads
+     * must not miss them).
+     */
     public static Scope withToken(ConsistencyToken token) {
         ReadContext c = current();
         ConsistencyToken previous = c.token;
+        ConsistencyToken previousWritten = c.written;
         c.token = token;
-        return () -> c.token = previous;
+        c.written = ConsistencyToken.NONE;
+        return () -> {
+            ConsistencyToken inside = c.written;
+            c.token = previous.merge(inside);
+            c.written = previousWritten.merge(inside);
+        };
     }
 
     /** Adds {@code token}'s positions to the thread's token. */
@@ -112,10 +126,26 @@ public final class ReadContext {
     public static void recordWrite(String shard, long lsn) {
         ReadContext c = current();
         c.token = c.token.with(shard, lsn);
+        c.written = c.written.with(shard, lsn);
+    }
+
+    /** A replica's connection was handed out on this thread. */
+    static void servedByReplica() {
+        current().servedByReplica = true;
+    }
+
+    /** Whether a replica served a connection on this thread since the last call; clears the mark. */
+    public static boolean takeServedByReplica() {
+        ReadContext c = current();
+        boolean served = c.servedByReplica;
+        c.servedByReplica = false;
+        return served;
     }
 
     /** Forgets the thread's token. */
     public static void resetToken() {
-        current().token = ConsistencyToken.NONE;
+        ReadContext c = current();
+        c.token = ConsistencyToken.NONE;
+        c.written = ConsistencyToken.NONE;
     }
 }

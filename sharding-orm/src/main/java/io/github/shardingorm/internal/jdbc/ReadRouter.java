@@ -89,7 +89,7 @@ final class ReadRouter {
                 if (i == 0 || (!m.isOpen() && m.lagMillis(now, maxAge) <= maxLag && m.walLsn() >= needed)) {
                     Connection c = replicaConnection(r);
                     if (c != null) {
-                        return c;
+                        return servedByReplica(c);
                     }
                 }
             }
@@ -108,7 +108,7 @@ final class ReadRouter {
             if (closest != null) {
                 Connection c = replicaPast(closest, needed, settings.readYourWritesWaitMillis());
                 if (c != null) {
-                    return c;
+                    return servedByReplica(c);
                 }
             }
         }
@@ -147,7 +147,7 @@ final class ReadRouter {
         if (best != null) {
             Connection c = replicaConnection(best);
             if (c != null) {
-                return c;
+                return servedByReplica(c);
             }
         }
         if (primaryDown != null) {
@@ -155,6 +155,11 @@ final class ReadRouter {
         }
         throw noReplica(shard, list, needed, maxLag, "no replica within the staleness bound of "
                 + settings.maxStalenessMillis() + " ms either (fallback STALE)");
+    }
+
+    private static Connection servedByReplica(Connection c) {
+        ReadContext.servedByReplica();
+        return c;
     }
 
     void release(Connection connection) throws SQLException {

@@ -56,6 +56,31 @@ public final class ShardJdbc {
         }
     }
 
+    /** Whether the shard has replicas: then a committed write records its position for read-your-writes. */
+    public boolean hasReplicas(String shard) {
+        return pools != null && pools.hasReplicas(shard);
+    }
+
+    /**
+     * The primary's WAL write position, as a number: at or past the commit record of every
+     * transaction this connection committed. Run in auto-commit (one round trip, nothing left open).
+     */
+    public static long currentWalLsn(Connection c) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        if (!autoCommit) {
+            c.setAutoCommit(true);
+        }
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        } finally {
+            if (!autoCommit) {
+                c.setAutoCommit(false);
+            }
+        }
+    }
+
     static ShardingException failure(String shard, String what, SQLException e) {
         ShardingException fenced = FenceErrors.find(shard, e);
         if (fenced != null) {

@@ -387,6 +387,12 @@ public final class ShardPools implements AutoCloseable {
         return list != null && !list.isEmpty();
     }
 
+    /** The HikariCP pools of the shard's replicas, in configured order (empty without replicas). */
+    public List<HikariDataSource> replicaPools(String shardId) {
+        List<ReadRouter.Replica> list = replicas.get(shardId);
+        return list == null ? List.of() : list.stream().map(ReadRouter.Replica::pool).toList();
+    }
+
     /** The breaker of the shard's primary refuses calls: the exception to throw, else null. */
     public ShardUnavailableSqlException refusalIfOpen(String shardId) {
         NodeMonitor monitor = health.primary(shardId);

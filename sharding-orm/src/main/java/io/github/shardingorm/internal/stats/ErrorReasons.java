@@ -26,8 +26,8 @@ public final class ErrorReasons {
     public static String of(Throwable failure) {
         String reason = OTHER;
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ShardUnavailableException) {
-                return UNAVAILABLE;
+            if (t instanceof ShardUnavailableException u) {
+                return u.reason() == ShardUnavailableException.Reason.TIMED_OUT && canceled(u) ? TIMEOUT : UNAVAILABLE;
             }
             if (t instanceof java.util.concurrent.TimeoutException || t instanceof jakarta.persistence.QueryTimeoutException) {
                 return TIMEOUT;
@@ -55,5 +55,15 @@ public final class ErrorReasons {
             }
         }
         return reason;
+    }
+
+    /** A statement PostgreSQL canceled (57014) somewhere in the chain: a deadline, not an unreachable shard. */
+    private static boolean canceled(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && "57014".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -54,8 +54,8 @@ public final class Instrumentation implements AutoCloseable {
         listeners = next;
         active = true;
         pools.forEach((key, pool) -> {
-            int at = key.indexOf('\u0000');
-            safely(() -> listener.poolStarted(key.substring(0, at), key.substring(at + 1), pool));
+            String[] shardRole = key.split("\u0000", 3);
+            safely(() -> listener.poolStarted(shardRole[0], shardRole[1], pool));
         });
     }
 
@@ -116,7 +116,7 @@ public final class Instrumentation implements AutoCloseable {
     }
 
     public synchronized void poolStarted(String shard, String role, HikariDataSource pool) {
-        pools.put(shard + '\u0000' + role, pool);
+        pools.put(shard + '\u0000' + role + '\u0000' + pool.getPoolName(), pool); // a shard has several replica pools
         for (ShardingEvents l : listeners) {
             safely(() -> l.poolStarted(shard, role, pool));
         }

@@ -4,6 +4,7 @@ import io.github.shardingorm.CrossShardSessions;
 import io.github.shardingorm.ShardRoutingException;
 import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
+import io.github.shardingorm.internal.jdbc.ReadContext;
 import io.github.shardingorm.internal.jdbc.ShardJdbc;
 import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.twophase.TwoPhaseFaults.Point;
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A failure before the decision rolls back every prepared participant. A failure after it leaves
  * the rest to recovery ({@link #recover()}), which commits them: the transaction is committed.
+ *
+ * <p>Read-your-writes: after {@code COMMIT PREPARED} on a participant with replicas, the same
+ * connection reads the primary's WAL position into the caller's consistency token (a participant
+ * left to recovery records nothing: its write is not visible anywhere yet).
  */
 public final class TwoPhaseCommitter {
 
@@ -164,7 +169,10 @@ public final class TwoPhaseCommitter {
             int committed = 0;
             for (String shard : prepared) {
                 try {
-                    finish(shard, gid(txid, coordinator, shard), true);
+                    long position = finish(shard, gid(txid, coordinator, shard), true, jdbc.hasReplicas(shard));
+                    if (position > 0) {
+                        ReadContext.recordWrite(shard, position); // read-your-writes: the caller's later reads see it
+                    }
                     faults.at(Point.COMMITTED, txid, committed);
                     committed++;
                     if (committed == 1) {
@@ -270,7 +278,17 @@ public final class TwoPhaseCommitter {
      * someone else acting on the same logged decision, so it counts as done.
      */
     void finish(String shard, String gid, boolean commit) {
-        jdbc.autoCommit(shard, (commit ? "COMMIT" : "ROLLBACK") + " PREPARED '" + gid + "'", c -> {
+        finish(shard, gid, commit, false);
+    }
+
+    /**
+     * Like {@link #finish(String, String, boolean)}; with {@code position}, then reads the
+     * primary's WAL position on the same connection (one more round trip, for read-your-writes).
+     *
+     * @return that position, or 0 without {@code position}
+     */
+    long finish(String shard, String gid, boolean commit, boolean position) {
+        return jdbc.autoCommit(shard, (commit ? "COMMIT" : "ROLLBACK") + " PREPARED '" + gid + "'", c -> {
             try (Statement st = c.createStatement()) {
                 st.execute((commit ? "COMMIT" : "ROLLBACK") + " PREPARED '" + gid + "'");
             } catch (java.sql.SQLException e) {
@@ -279,7 +297,16 @@ public final class TwoPhaseCommitter {
                 }
                 LOG.debug("{} was already resolved by another instance", gid);
             }
-            return null;
+            if (!position) {
+                return 0L;
+            }
+            try {
+                return ShardJdbc.currentWalLsn(c);
+            } catch (java.sql.SQLException e) { // committed all the same: not a failure of the transaction
+                LOG.warn("{} committed on shard '{}', but its WAL position could not be read for read-your-writes: {}", gid, shard,
+                        e.getMessage());
+                return 0L;
+            }
         });
     }
 
