@@ -13,12 +13,23 @@ import org.hibernate.event.spi.PreUpdateEvent;
 import org.hibernate.event.spi.PreUpdateEventListener;
 import org.hibernate.event.spi.PreUpsertEvent;
 import org.hibernate.event.spi.PreUpsertEventListener;
+import org.hibernate.resource.jdbc.spi.LogicalConnectionImplementor;
 
 /**
- * The guards of {@link ShardGuards} for a {@code StatelessSession} (Jakarta Data repositories use
- * one), which fires no persist, merge or flush events: before each insert, update or upsert the
- * entity's key must route to the session's shard, and a {@code @ReferenceTable} entity is never
- * written on one shard. Stateful sessions are left to {@link ShardGuards} (nothing is checked twice).
+ * The guards that run when an entity's statement is about to execute (pre-insert, pre-update,
+ * pre-upsert, pre-delete), in stateful and stateless sessions alike.
+ *
+ * <ul>
+ *   <li>Stateless sessions (Jakarta Data repositories use one) fire no persist, merge or flush
+ *       events: here the entity's key must route to the session's shard, and a
+ *       {@code @ReferenceTable} entity is never written on one shard.</li>
+ *   <li>Every session: the fence per bucket ({@link ShardRouter#checkWriteNow}). The session's
+ *       connection is taken first (it is already, inside a transaction: Hibernate takes it at
+ *       {@code begin}), so the check is made against a topology at least as new as the version
+ *       the connection carries ({@code shorm.topology_version}, set at checkout from the same
+ *       instance state). That is the invariant the source shard's trigger relies on: a session
+ *       that passes the trigger in the final stage of a move has had this check against the fence.</li>
+ * </ul>
  */
 final class StatelessGuards implements PreInsertEventListener, PreUpdateEventListener, PreUpsertEventListener, PreDeleteEventListener {
 
@@ -48,32 +59,34 @@ final class StatelessGuards implements PreInsertEventListener, PreUpdateEventLis
 
     @Override
     public boolean onPreDelete(PreDeleteEvent event) {
-        if (!(event.getSession() instanceof SessionImplementor) && event.getEntity() != null) {
-            Class<?> reference = router.referenceClassOf(event.getEntity().getClass());
-            if (reference != null) {
-                throw RoutingErrors.referenceWrittenOnOneShard(reference, "delete", event.getSession().getTenantIdentifierValue());
-            }
-        }
+        check(event.getEntity(), event.getSession(), "delete");
         return false;
     }
 
     private void check(Object entity, SharedSessionContractImplementor session, String operation) {
-        if (entity == null || session instanceof SessionImplementor) {
+        if (entity == null) {
             return;
         }
+        boolean stateful = session instanceof SessionImplementor;
         ShardedEntityModel model = router.modelOrNull(entity.getClass());
         if (model == null) {
-            Class<?> reference = router.referenceClassOf(entity.getClass());
-            if (reference != null) {
-                throw RoutingErrors.referenceWrittenOnOneShard(reference, operation, session.getTenantIdentifierValue());
+            if (!stateful) {
+                Class<?> reference = router.referenceClassOf(entity.getClass());
+                if (reference != null) {
+                    throw RoutingErrors.referenceWrittenOnOneShard(reference, operation, session.getTenantIdentifierValue());
+                }
             }
             return;
         }
-        Object key = router.keyOf(model, entity);
-        String keyShard = router.shardOfKey(model, key);
-        String sessionShard = String.valueOf(session.getTenantIdentifierValue());
-        if (!keyShard.equals(sessionShard)) {
-            throw RoutingErrors.wrongShard(model, key, keyShard, sessionShard, operation + " (stateless session)");
+        connect(session);
+        router.checkWriteNow(model, entity, String.valueOf(session.getTenantIdentifierValue()), operation, stateful);
+    }
+
+    /** Takes the session's connection when it has none yet (outside a transaction): the check must follow the checkout. */
+    private static void connect(SharedSessionContractImplementor session) {
+        LogicalConnectionImplementor connection = session.getJdbcCoordinator().getLogicalConnection();
+        if (!connection.isPhysicallyConnected()) {
+            connection.getPhysicalConnection();
         }
     }
 }
