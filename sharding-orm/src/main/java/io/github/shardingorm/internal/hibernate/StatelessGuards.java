@@ -5,6 +5,13 @@ import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import org.hibernate.engine.spi.SessionImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.event.spi.AbstractCollectionEvent;
+import org.hibernate.event.spi.PreCollectionRecreateEvent;
+import org.hibernate.event.spi.PreCollectionRecreateEventListener;
+import org.hibernate.event.spi.PreCollectionRemoveEvent;
+import org.hibernate.event.spi.PreCollectionRemoveEventListener;
+import org.hibernate.event.spi.PreCollectionUpdateEvent;
+import org.hibernate.event.spi.PreCollectionUpdateEventListener;
 import org.hibernate.event.spi.PreDeleteEvent;
 import org.hibernate.event.spi.PreDeleteEventListener;
 import org.hibernate.event.spi.PreInsertEvent;
@@ -31,7 +38,8 @@ import org.hibernate.resource.jdbc.spi.LogicalConnectionImplementor;
  *       that passes the trigger in the final stage of a move has had this check against the fence.</li>
  * </ul>
  */
-final class StatelessGuards implements PreInsertEventListener, PreUpdateEventListener, PreUpsertEventListener, PreDeleteEventListener {
+final class StatelessGuards implements PreInsertEventListener, PreUpdateEventListener, PreUpsertEventListener, PreDeleteEventListener,
+        PreCollectionRecreateEventListener, PreCollectionUpdateEventListener, PreCollectionRemoveEventListener {
 
     private final ShardRouter router;
 
@@ -61,6 +69,35 @@ final class StatelessGuards implements PreInsertEventListener, PreUpdateEventLis
     public boolean onPreDelete(PreDeleteEvent event) {
         check(event.getEntity(), event.getSession(), "delete");
         return false;
+    }
+
+    // A collection's rows (element collections, join tables) live with their owner and are written without
+    // an event for the owner when only the collection changed: the owner's bucket is checked the same way.
+
+    @Override
+    public void onPreRecreateCollection(PreCollectionRecreateEvent event) {
+        checkCollection(event, "collection insert");
+    }
+
+    @Override
+    public void onPreUpdateCollection(PreCollectionUpdateEvent event) {
+        checkCollection(event, "collection update");
+    }
+
+    @Override
+    public void onPreRemoveCollection(PreCollectionRemoveEvent event) {
+        checkCollection(event, "collection delete");
+    }
+
+    private void checkCollection(AbstractCollectionEvent event, String operation) {
+        Object owner = event.getAffectedOwnerOrNull();
+        if (owner != null) {
+            check(owner, event.getSession(), operation);
+            return;
+        }
+        String shard = String.valueOf(event.getSession().getTenantIdentifierValue());
+        connect(event.getSession());
+        router.checkBulk(shard, operation + " of " + event.getAffectedOwnerEntityName() + " (owner not loaded)");
     }
 
     private void check(Object entity, SharedSessionContractImplementor session, String operation) {
