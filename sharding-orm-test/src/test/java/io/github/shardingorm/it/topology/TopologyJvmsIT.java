@@ -195,7 +195,13 @@ class TopologyJvmsIT {
         int changes = Integer.getInteger("bench.changes", 30);
         for (int jvms : new int[] {2, 8}) {
             start(jvms + 1 - children.size());
-            List<Long> micros = changes(changes, 0);
+            for (Child c : children) {
+                if (!c.writing) {
+                    c.writing = true;
+                    c.send("WRITE -1"); // the instances write while the versions spread
+                }
+            }
+            List<Long> micros = changes(changes, 0, false);
             System.out.println("TOPOLOGY-JVMS-BENCH changes made in 1 JVM reaching " + jvms + " other JVMs: " + stats(micros));
         }
     }
@@ -207,12 +213,17 @@ class TopologyJvmsIT {
      * that every OTHER child adopts each within 1 s of the change's start; returns those times in µs.
      */
     private List<Long> changes(int n, int changer) throws Exception {
+        return changes(n, changer, true);
+    }
+
+    /** As {@link #changes(int, int)}; a benchmark measures without asserting the bound. */
+    private List<Long> changes(int n, int changer, boolean assertBound) throws Exception {
         List<Long> micros = new ArrayList<>();
         Child from = children.get(changer);
         for (int i = 0; i < n; i++) {
             int before = from.count("CHANGED ");
             from.send("CHANGE 0");
-            String changed = from.await(l -> l.startsWith("CHANGED ") && from.count("CHANGED ") > before, 30_000);
+            String changed = from.nth("CHANGED ", before, 30_000);
             String[] parts = changed.split(" ");
             long version = Long.parseLong(parts[1]);
             long start = Long.parseLong(parts[2]);
@@ -223,7 +234,7 @@ class TopologyJvmsIT {
                 String adopted = c.await(l -> l.startsWith("VERSION " + version + " "), 10_000);
                 long at = Long.parseLong(adopted.split(" ")[2]);
                 long took = at - start;
-                assertTrue(took <= 1_000, c + " adopted version " + version + " after " + took + " ms (more than 1 s)");
+                assertTrue(!assertBound || took <= 1_000, c + " adopted version " + version + " after " + took + " ms (more than 1 s)");
                 micros.add(took * 1000);
             }
             Thread.sleep(100);
@@ -302,6 +313,7 @@ class TopologyJvmsIT {
         final List<String> lines = Collections.synchronizedList(new ArrayList<>());
         final List<long[]> acks = Collections.synchronizedList(new ArrayList<>()); // id, when
         int node = -1;
+        boolean writing;
 
         Child(String name, Process process) {
             this.name = name;
@@ -356,6 +368,14 @@ class TopologyJvmsIT {
                 }
                 assertFalse(System.currentTimeMillis() > deadline, this + ": no matching line in " + millis + " ms: " + output());
                 Thread.sleep(5);
+            }
+        }
+
+        /** The line at index {@code index} (from 0) of those starting with {@code prefix}, once there is one. */
+        String nth(String prefix, int index, long millis) throws InterruptedException {
+            await(l -> count(prefix) > index, millis);
+            synchronized (lines) {
+                return lines.stream().filter(l -> l.startsWith(prefix)).skip(index).findFirst().orElseThrow();
             }
         }
 
