@@ -110,6 +110,18 @@ class FencePerBucketIT {
         refused(bucket, () -> first.repository(User.class).deleteById(inBucket, inBucket));
         refused(bucket, () -> first.repository(User.class).saveAll(List.of(new User(fencedKeys[1], "b"), new User(fencedKeys[2], "b"))));
         refused(bucket, () -> first.inTransaction(fencedKeys[3], s -> s.persist(new User(fencedKeys[3], "persist"))));
+        // a stateless session: in a transaction, and outside one (there the guard takes the connection before it checks)
+        try (org.hibernate.StatelessSession stateless = first.sessionFactory().withStatelessOptions().tenantIdentifier((Object) "s0")
+                .openStatelessSession()) {
+            org.hibernate.Transaction tx = stateless.beginTransaction();
+            stateless.insert(new User(others[6], "stateless"));
+            tx.commit();
+            refused(bucket, () -> stateless.insert(new User(fencedKeys[2], "stateless")));
+            org.hibernate.Transaction tx2 = stateless.beginTransaction();
+            refused(bucket, () -> stateless.insert(new User(fencedKeys[2], "stateless")));
+            tx2.rollback();
+        }
+        assertEquals("stateless", name(shards.byId("s0"), others[6]));
         // a bulk statement may touch any row of the shard: refused on s0 while a bucket of it is fenced
         refused(bucket, () -> first.executeUpdate("update User u set u.name = 'bulk' where u.id = :id", Map.of("id", others[2])));
         assertEquals("fenced row", name(shards.byId("s0"), inBucket));
