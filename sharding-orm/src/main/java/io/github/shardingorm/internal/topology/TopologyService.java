@@ -480,7 +480,9 @@ public final class TopologyService {
 
     /**
      * Waits until every transaction on {@code shard} that started before now (after the fence
-     * committed) has ended: {@code pg_stat_activity.xact_start}, other backends of this database.
+     * committed) has ended: {@code pg_stat_activity.xact_start}, other backends of this database,
+     * and two-phase transactions prepared before now ({@code pg_prepared_xacts}: they hold writes
+     * that passed the trigger before the fence and become visible only at COMMIT PREPARED).
      */
     private void awaitOlderTransactions(String shard) {
         long deadline = System.nanoTime() + fenceWaitMillis * 1_000_000;
@@ -500,6 +502,16 @@ public final class TopologyService {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             older.add("pid " + rs.getInt(1) + " since " + rs.getTimestamp(2) + ": " + rs.getString(3));
+                        }
+                    }
+                    // a two-phase transaction PREPARED before the fence has no backend but commits its writes later
+                    try (PreparedStatement prepared = c.prepareStatement("SELECT gid, prepared FROM pg_prepared_xacts"
+                            + " WHERE database = current_database() AND prepared < ?")) {
+                        prepared.setTimestamp(1, fencedAt);
+                        try (ResultSet rs = prepared.executeQuery()) {
+                            while (rs.next()) {
+                                older.add("prepared transaction " + rs.getString(1) + " since " + rs.getTimestamp(2));
+                            }
                         }
                     }
                     if (older.isEmpty()) {

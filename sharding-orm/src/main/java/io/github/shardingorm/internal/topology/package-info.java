@@ -46,7 +46,8 @@
  *       the retryable {@code ShardTopologyChangedException} naming the buckets and both
  *       versions), whatever bucket it writes: such a session's instance has not seen the fence.
  *       Sessions at F or later pass. Then the mover waits until every transaction that started
- *       before that commit has ended ({@code pg_stat_activity.xact_start}; in READ COMMITTED
+ *       before that commit has ended ({@code pg_stat_activity.xact_start}, and two-phase
+ *       transactions prepared before it, {@code pg_prepared_xacts}; in READ COMMITTED
  *       each statement takes a new snapshot, so a statement that starts after the commit sees
  *       the fence rows).</li>
  *   <li><b>The Java check (what a writer checks).</b> A session at F or later is refused in Java
