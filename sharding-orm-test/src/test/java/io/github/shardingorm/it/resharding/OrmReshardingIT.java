@@ -61,6 +61,19 @@ class OrmReshardingIT {
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong refused = new AtomicLong();
             AtomicLong acknowledged = new AtomicLong();
+            // per acknowledged write: bucket, first attempt, acknowledgement (retries included)
+            java.util.concurrent.ConcurrentLinkedQueue<long[]> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            // per adopted version: when, and the FENCED buckets with their source
+            List<Object[]> versions = java.util.Collections.synchronizedList(new ArrayList<>());
+            ((io.github.shardingorm.internal.boot.ShardedPersistenceImpl) orm).topologyService().onTopologyChange(t -> {
+                Map<Integer, String> fenced = new HashMap<>();
+                t.moving().forEach((b, st) -> {
+                    if (st.phase() == BucketState.Phase.FENCED) {
+                        fenced.put(b, st.from());
+                    }
+                });
+                versions.add(new Object[] {System.nanoTime(), fenced, t.map()});
+            });
             List<Thread> writers = new ArrayList<>();
             List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
             for (int t = 0; t < 3; t++) {
@@ -81,6 +94,7 @@ class OrmReshardingIT {
                                 id = 1 + 3L * random.nextInt(666) + thread;
                             }
                             long key = id;
+                            long started = System.nanoTime();
                             while (true) {
                                 try {
                                     if (insert) {
@@ -94,6 +108,8 @@ class OrmReshardingIT {
                                     Thread.sleep(2);
                                 }
                             }
+                            latencies.add(new long[] {io.github.shardingorm.routing.StableKeyHash.bucketOf(
+                                    io.github.shardingorm.routing.StableKeyHash.hash64(key), 64), started, System.nanoTime()});
                             ledger.put(id, name);
                             acknowledged.incrementAndGet();
                         }
@@ -104,7 +120,8 @@ class OrmReshardingIT {
                 w.start();
                 writers.add(w);
             }
-            Thread.sleep(300);
+            Thread.sleep(Long.getLong("reshard.baseline.millis", 2_000)); // writes without a move, for comparison
+            long jobStarted = System.nanoTime();
             ReshardingPlan plan = orm.resharding().addShard("s2").plan();
             System.out.println(plan.describe());
             List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -144,7 +161,85 @@ class OrmReshardingIT {
             assertEquals(List.of(), ReshardFixture.leftovers(shards));
             System.out.printf("addShard under the library's writers: %,d acknowledged writes, %,d refused by the fence and retried%n",
                     acknowledged.get(), refused.get());
+            pauseReport(latencies, versions, jobStarted);
             assertTrue(orm.repository(User.class).findById(1L, 1L).isPresent());
         }
+    }
+
+    /**
+     * Prints the write latency (first attempt to acknowledgement) of the buckets in their final
+     * stage (FENCED, as this instance adopted it), of the source's other buckets in the same
+     * windows, of the other shards' buckets, and of writes before the job started.
+     */
+    private static void pauseReport(java.util.Collection<long[]> latencies, List<Object[]> versions, long jobStarted) {
+        List<long[]> windows = new ArrayList<>(); // bucket, start, end
+        List<String> sources = new ArrayList<>();
+        Map<Integer, Long> open = new HashMap<>();
+        Map<Integer, String> openSource = new HashMap<>();
+        synchronized (versions) {
+            for (Object[] v : versions) {
+                long at = (Long) v[0];
+                @SuppressWarnings("unchecked")
+                Map<Integer, String> fenced = (Map<Integer, String>) v[1];
+                for (Map.Entry<Integer, String> e : fenced.entrySet()) {
+                    open.putIfAbsent(e.getKey(), at);
+                    openSource.putIfAbsent(e.getKey(), e.getValue());
+                }
+                for (Integer b : new ArrayList<>(open.keySet())) {
+                    if (!fenced.containsKey(b)) {
+                        windows.add(new long[] {b, open.remove(b), at});
+                        sources.add(openSource.remove(b));
+                    }
+                }
+            }
+        }
+        ShardMap before = ShardMap.builder(64).version(1).assign(0, 31, "s0").assign(32, 63, "s1").build();
+        List<Long> moved = new ArrayList<>();
+        List<Long> sameSource = new ArrayList<>();
+        List<Long> others = new ArrayList<>();
+        List<Long> baseline = new ArrayList<>();
+        for (long[] w : latencies) {
+            long micros = (w[2] - w[1]) / 1000;
+            if (w[2] < jobStarted) {
+                baseline.add(micros);
+                continue;
+            }
+            int hit = -1;
+            for (int i = 0; i < windows.size(); i++) {
+                long[] x = windows.get(i);
+                if (w[1] < x[2] && w[2] > x[1]) {
+                    hit = i;
+                    if (x[0] == w[0]) {
+                        break;
+                    }
+                }
+            }
+            if (hit < 0) {
+                continue;
+            }
+            long[] x = windows.get(hit);
+            if (x[0] == w[0]) {
+                moved.add(micros);
+            } else if (before.shardOf((int) w[0]).equals(sources.get(hit))) {
+                sameSource.add(micros);
+            } else {
+                others.add(micros);
+            }
+        }
+        System.out.println("RESHARD-PAUSE final stages seen: " + windows.size());
+        System.out.println("RESHARD-PAUSE moved buckets, during their final stage:      " + stats(moved));
+        System.out.println("RESHARD-PAUSE other buckets of the same source, same window: " + stats(sameSource));
+        System.out.println("RESHARD-PAUSE buckets of the other shards, same window:      " + stats(others));
+        System.out.println("RESHARD-PAUSE every write before the job started (no move):  " + stats(baseline));
+    }
+
+    private static String stats(List<Long> micros) {
+        if (micros.isEmpty()) {
+            return "no samples";
+        }
+        List<Long> s = new ArrayList<>(micros);
+        java.util.Collections.sort(s);
+        return String.format("n=%d p50=%.1f ms p99=%.1f ms max=%.1f ms", s.size(), s.get(s.size() / 2) / 1000.0,
+                s.get((int) Math.min(s.size() - 1, Math.ceil(s.size() * 0.99) - 1)) / 1000.0, s.get(s.size() - 1) / 1000.0);
     }
 }

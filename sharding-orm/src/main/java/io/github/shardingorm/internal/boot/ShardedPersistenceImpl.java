@@ -87,7 +87,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public void inTransaction(Object key, Consumer<Session> work) {
-        sessions.fromTransaction(router.shardOfKey(key), false, s -> {
+        sessions.fromRoutedTransaction(() -> router.shardOfKey(key), router::mapVersion, false, s -> {
             work.accept(s);
             return null;
         });
@@ -95,12 +95,12 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public <R> R fromTransaction(Object key, Function<Session, R> work) {
-        return sessions.fromTransaction(router.shardOfKey(key), false, work);
+        return sessions.fromRoutedTransaction(() -> router.shardOfKey(key), router::mapVersion, false, work);
     }
 
     @Override
     public <R> R fromReadOnlyTransaction(Object key, Function<Session, R> work) {
-        return sessions.fromTransaction(router.shardOfKey(key), true, work);
+        return sessions.fromRoutedTransaction(() -> router.shardOfKey(key), router::mapVersion, true, work);
     }
 
     @Override

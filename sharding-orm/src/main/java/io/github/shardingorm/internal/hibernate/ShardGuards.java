@@ -73,6 +73,9 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
         String keyShard = router.shardOfKey(model, key);
         String sessionShard = String.valueOf(session.getTenantIdentifierValue());
         if (!keyShard.equals(sessionShard)) {
+            if (router.isBucketed() && router.movedAwayFrom(router.bucketed().bucketOf(key), sessionShard)) {
+                router.checkWriteNow(model, entity, sessionShard, operation, true); // routed before the bucket moved: retryable
+            }
             throw RoutingErrors.wrongShard(model, key, keyShard, sessionShard, operation);
         }
         router.checkNotFenced(model, entity, sessionShard);

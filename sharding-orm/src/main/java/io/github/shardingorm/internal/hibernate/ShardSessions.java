@@ -93,6 +93,50 @@ public final class ShardSessions {
     }
 
     /**
+     * Keyed work in a transaction: routed by {@code route}, and routed again once the transaction's
+     * connection is checked out when the shard map changed meanwhile (one volatile compare in the
+     * common case). A route that changed between the two runs the work on the new shard (nothing
+     * was done on the old one; up to 3 tries); inside a surrounding transaction, which cannot move,
+     * it is refused with the retryable {@link io.github.shardingorm.ShardTopologyChangedException}.
+     * This keeps the work off a bucket's old shard after a move (its reads would see the old
+     * copies, its writes are refused there by the fence).
+     */
+    public <R> R fromRoutedTransaction(Supplier<String> route, java.util.function.LongSupplier mapVersion, boolean readOnly,
+                                       Function<Session, R> work) {
+        for (int attempt = 1; ; attempt++) {
+            long routedAt = mapVersion.getAsLong();
+            String shard = route.get();
+            boolean joins = context.joinable(shard, () -> null) != null;
+            try {
+                return fromTransaction(shard, readOnly, session -> {
+                    long now = mapVersion.getAsLong();
+                    if (now != routedAt) {
+                        String current = route.get();
+                        if (!current.equals(shard)) {
+                            throw new Rerouted(shard, current, routedAt, now);
+                        }
+                    }
+                    return work.apply(session);
+                });
+            } catch (Rerouted r) {
+                if (joins || attempt >= 3) {
+                    throw r;
+                }
+            }
+        }
+    }
+
+    /** The route of keyed work changed between routing and checkout (retryable). */
+    private static final class Rerouted extends io.github.shardingorm.ShardTopologyChangedException {
+        private static final long serialVersionUID = 1L;
+
+        Rerouted(String shard, String current, long routedAt, long now) {
+            super(shard, java.util.List.of(), routedAt, now, "the key was routed to shard '" + shard + "' by shard map version "
+                    + routedAt + " but maps to shard '" + current + "' at version " + now + " (a bucket moved); retry the transaction", null);
+        }
+    }
+
+    /**
      * The session a call on {@code shard} would join (the surrounding transaction's), or null.
      *
      * @throws io.github.shardingorm.ShardRoutingException when a surrounding transaction is on another shard

@@ -8,7 +8,10 @@ import org.hibernate.event.service.spi.EventListenerRegistry;
 import org.hibernate.event.spi.EventType;
 import org.hibernate.integrator.spi.Integrator;
 
-/** Registers {@link ShardGuards} (and {@link StatelessGuards} for stateless sessions) with the SessionFactory's event listeners. */
+/**
+ * Registers {@link ShardGuards} and {@link StatelessGuards} (the checks when each entity or
+ * collection statement is about to run, for every session) with the SessionFactory's event listeners.
+ */
 public final class ShardingIntegrator implements Integrator {
 
     /**
@@ -37,5 +40,8 @@ public final class ShardingIntegrator implements Integrator {
         listeners.prependListeners(EventType.PRE_UPDATE, stateless);
         listeners.prependListeners(EventType.PRE_UPSERT, stateless);
         listeners.prependListeners(EventType.PRE_DELETE, stateless);
+        listeners.prependListeners(EventType.PRE_COLLECTION_RECREATE, stateless);
+        listeners.prependListeners(EventType.PRE_COLLECTION_UPDATE, stateless);
+        listeners.prependListeners(EventType.PRE_COLLECTION_REMOVE, stateless);
     }
 }

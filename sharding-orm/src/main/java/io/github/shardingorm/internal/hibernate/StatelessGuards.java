@@ -5,6 +5,13 @@ import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import org.hibernate.engine.spi.SessionImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.event.spi.AbstractCollectionEvent;
+import org.hibernate.event.spi.PreCollectionRecreateEvent;
+import org.hibernate.event.spi.PreCollectionRecreateEventListener;
+import org.hibernate.event.spi.PreCollectionRemoveEvent;
+import org.hibernate.event.spi.PreCollectionRemoveEventListener;
+import org.hibernate.event.spi.PreCollectionUpdateEvent;
+import org.hibernate.event.spi.PreCollectionUpdateEventListener;
 import org.hibernate.event.spi.PreDeleteEvent;
 import org.hibernate.event.spi.PreDeleteEventListener;
 import org.hibernate.event.spi.PreInsertEvent;
@@ -13,14 +20,26 @@ import org.hibernate.event.spi.PreUpdateEvent;
 import org.hibernate.event.spi.PreUpdateEventListener;
 import org.hibernate.event.spi.PreUpsertEvent;
 import org.hibernate.event.spi.PreUpsertEventListener;
+import org.hibernate.resource.jdbc.spi.LogicalConnectionImplementor;
 
 /**
- * The guards of {@link ShardGuards} for a {@code StatelessSession} (Jakarta Data repositories use
- * one), which fires no persist, merge or flush events: before each insert, update or upsert the
- * entity's key must route to the session's shard, and a {@code @ReferenceTable} entity is never
- * written on one shard. Stateful sessions are left to {@link ShardGuards} (nothing is checked twice).
+ * The guards that run when an entity's statement is about to execute (pre-insert, pre-update,
+ * pre-upsert, pre-delete), in stateful and stateless sessions alike.
+ *
+ * <ul>
+ *   <li>Stateless sessions (Jakarta Data repositories use one) fire no persist, merge or flush
+ *       events: here the entity's key must route to the session's shard, and a
+ *       {@code @ReferenceTable} entity is never written on one shard.</li>
+ *   <li>Every session: the fence per bucket ({@link ShardRouter#checkWriteNow}). The session's
+ *       connection is taken first (it is already, inside a transaction: Hibernate takes it at
+ *       {@code begin}), so the check is made against a topology at least as new as the version
+ *       the connection carries ({@code shorm.topology_version}, set at checkout from the same
+ *       instance state). That is the invariant the source shard's trigger relies on: a session
+ *       that passes the trigger in the final stage of a move has had this check against the fence.</li>
+ * </ul>
  */
-final class StatelessGuards implements PreInsertEventListener, PreUpdateEventListener, PreUpsertEventListener, PreDeleteEventListener {
+final class StatelessGuards implements PreInsertEventListener, PreUpdateEventListener, PreUpsertEventListener, PreDeleteEventListener,
+        PreCollectionRecreateEventListener, PreCollectionUpdateEventListener, PreCollectionRemoveEventListener {
 
     private final ShardRouter router;
 
@@ -48,32 +67,63 @@ final class StatelessGuards implements PreInsertEventListener, PreUpdateEventLis
 
     @Override
     public boolean onPreDelete(PreDeleteEvent event) {
-        if (!(event.getSession() instanceof SessionImplementor) && event.getEntity() != null) {
-            Class<?> reference = router.referenceClassOf(event.getEntity().getClass());
-            if (reference != null) {
-                throw RoutingErrors.referenceWrittenOnOneShard(reference, "delete", event.getSession().getTenantIdentifierValue());
-            }
-        }
+        check(event.getEntity(), event.getSession(), "delete");
         return false;
     }
 
-    private void check(Object entity, SharedSessionContractImplementor session, String operation) {
-        if (entity == null || session instanceof SessionImplementor) {
+    // A collection's rows (element collections, join tables) live with their owner and are written without
+    // an event for the owner when only the collection changed: the owner's bucket is checked the same way.
+
+    @Override
+    public void onPreRecreateCollection(PreCollectionRecreateEvent event) {
+        checkCollection(event, "collection insert");
+    }
+
+    @Override
+    public void onPreUpdateCollection(PreCollectionUpdateEvent event) {
+        checkCollection(event, "collection update");
+    }
+
+    @Override
+    public void onPreRemoveCollection(PreCollectionRemoveEvent event) {
+        checkCollection(event, "collection delete");
+    }
+
+    private void checkCollection(AbstractCollectionEvent event, String operation) {
+        Object owner = event.getAffectedOwnerOrNull();
+        if (owner != null) {
+            check(owner, event.getSession(), operation);
             return;
         }
+        String shard = String.valueOf(event.getSession().getTenantIdentifierValue());
+        connect(event.getSession());
+        router.checkBulk(shard, operation + " of " + event.getAffectedOwnerEntityName() + " (owner not loaded)");
+    }
+
+    private void check(Object entity, SharedSessionContractImplementor session, String operation) {
+        if (entity == null) {
+            return;
+        }
+        boolean stateful = session instanceof SessionImplementor;
         ShardedEntityModel model = router.modelOrNull(entity.getClass());
         if (model == null) {
-            Class<?> reference = router.referenceClassOf(entity.getClass());
-            if (reference != null) {
-                throw RoutingErrors.referenceWrittenOnOneShard(reference, operation, session.getTenantIdentifierValue());
+            if (!stateful) {
+                Class<?> reference = router.referenceClassOf(entity.getClass());
+                if (reference != null) {
+                    throw RoutingErrors.referenceWrittenOnOneShard(reference, operation, session.getTenantIdentifierValue());
+                }
             }
             return;
         }
-        Object key = router.keyOf(model, entity);
-        String keyShard = router.shardOfKey(model, key);
-        String sessionShard = String.valueOf(session.getTenantIdentifierValue());
-        if (!keyShard.equals(sessionShard)) {
-            throw RoutingErrors.wrongShard(model, key, keyShard, sessionShard, operation + " (stateless session)");
+        connect(session);
+        router.checkWriteNow(model, entity, String.valueOf(session.getTenantIdentifierValue()), operation, stateful);
+    }
+
+    /** Takes the session's connection when it has none yet (outside a transaction): the check must follow the checkout. */
+    private static void connect(SharedSessionContractImplementor session) {
+        LogicalConnectionImplementor connection = session.getJdbcCoordinator().getLogicalConnection();
+        if (!connection.isPhysicallyConnected()) {
+            connection.getPhysicalConnection();
         }
     }
 }

@@ -200,12 +200,19 @@ public final class ShardedQueries implements AutoCloseable {
                 throw new IllegalArgumentException("parameter :" + name + " is not bound; statement [" + hql + "]");
             }
         }
+        long routedAt = router.mapVersion();
         List<String> shards = targets.of(plan, parameters);
         sessions.context().checkTargets(shards, () -> "executeUpdate [" + hql + "]");
         routingLog.log(plan, parameters, targets.all(), shards, "as written");
         ScatterGather.Outcome<Integer> outcome = scatter.run(shards, (shard, cancellation) ->
                 sessions.fromTransaction(shard, false, OperationKind.BULK, session -> {
                     cancellation.attach(session);
+                    checkBulkNow(session, shard, hql);
+                    if (router.mapVersion() != routedAt && !new java.util.HashSet<>(targets.of(plan, parameters)).equals(new java.util.HashSet<>(shards))) {
+                        throw new io.github.shardingorm.ShardTopologyChangedException(shard, List.of(), routedAt, router.mapVersion(),
+                                "bulk statement [" + hql + "] was routed to shards " + shards + " by shard map version " + routedAt
+                                        + ", which version " + router.mapVersion() + " changed (a bucket moved); retry the statement", null);
+                    }
                     MutationQuery q = session.createMutationQuery(hql);
                     parameters.bindTo(q, null);
                     return q.executeUpdate();
@@ -222,9 +229,23 @@ public final class ShardedQueries implements AutoCloseable {
         ScatterGather.Outcome<Integer> outcome = scatter.run(targets.all(), (shard, cancellation) ->
                 sessions.fromTransaction(shard, false, OperationKind.BULK, session -> {
                     cancellation.attach(session);
+                    checkBulkNow(session, shard, nativeSql);
                     return session.createNativeMutationQuery(nativeSql).executeUpdate();
                 }), null, FailurePolicy.PARTIAL, nativeSql);
         total(nativeSql, outcome, "native statement");
+    }
+
+    /**
+     * The fence for a bulk statement, on the statement's connection (taken first, so that the
+     * check sees a topology at least as new as the version the connection carries).
+     */
+    private void checkBulkNow(org.hibernate.Session session, String shard, String statement) {
+        org.hibernate.resource.jdbc.spi.LogicalConnectionImplementor c =
+                ((org.hibernate.engine.spi.SharedSessionContractImplementor) session).getJdbcCoordinator().getLogicalConnection();
+        if (!c.isPhysicallyConnected()) {
+            c.getPhysicalConnection();
+        }
+        router.checkBulk(shard, statement);
     }
 
     private static long total(String statement, ScatterGather.Outcome<Integer> outcome, String what) {

@@ -219,7 +219,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
 
     @Override
     public void inTransaction(Object key, Consumer<Session> work) {
-        sessions.fromTransaction(router.shardOfKey(model, key), false, s -> {
+        sessions.fromRoutedTransaction(() -> router.shardOfKey(model, key), router::mapVersion, false, s -> {
             work.accept(s);
             return null;
         });
@@ -227,12 +227,12 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
 
     @Override
     public <R> R fromTransaction(Object key, Function<Session, R> work) {
-        return sessions.fromTransaction(router.shardOfKey(model, key), false, work);
+        return sessions.fromRoutedTransaction(() -> router.shardOfKey(model, key), router::mapVersion, false, work);
     }
 
     @Override
     public <R> R fromReadOnlyTransaction(Object key, Function<Session, R> work) {
-        return sessions.fromTransaction(router.shardOfKey(model, key), true, work);
+        return sessions.fromRoutedTransaction(() -> router.shardOfKey(model, key), router::mapVersion, true, work);
     }
 
     @Override

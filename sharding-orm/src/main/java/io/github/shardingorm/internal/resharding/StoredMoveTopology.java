@@ -82,9 +82,14 @@ public final class StoredMoveTopology implements MoveTopology {
         }
     }
 
-    /** The source's fence lets the mover's deletes through: the session carries the current version. */
+    /**
+     * Before the mover deletes the source's copies: waits until every live instance follows the
+     * switch (so none still reads the old copies by an older map), then the session carries the
+     * current version (the source's fence lets the mover's deletes through).
+     */
     @Override
     public void prepareSourceSession(Connection source) throws SQLException {
+        service.awaitInstancesAt(now().version());
         try (Statement st = source.createStatement()) {
             st.execute("SET shorm.topology_version = " + now().version());
         }

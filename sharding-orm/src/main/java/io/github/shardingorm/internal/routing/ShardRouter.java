@@ -101,6 +101,20 @@ public final class ShardRouter {
         this.fenced = fencedBuckets;
     }
 
+    /** Per bucket, the shard a MOVED bucket left (null elsewhere), or null when no bucket is MOVED. */
+    private volatile String[] movedFrom;
+
+    /** Sets the shards MOVED buckets left (null: none); the stored topology's follower calls this. */
+    public void movedFrom(String[] from) {
+        this.movedFrom = from;
+    }
+
+    /** Whether {@code bucket} is MOVED away from {@code shard}: a write routed there is a stale route, not a bug. */
+    public boolean movedAwayFrom(int bucket, String shard) {
+        String[] m = movedFrom;
+        return m != null && bucket < m.length && shard.equals(m[bucket]);
+    }
+
     /**
      * Refuses a write of {@code entity} when its bucket is FENCED (the final stage of a move):
      * costs one volatile read while nothing is fenced.
@@ -120,6 +134,91 @@ public final class ShardRouter {
                             + " a move away from shard '" + shard + "' at topology version " + version
                             + "; writes to it wait for version " + (version + 1) + " (retry the transaction)", null);
         }
+    }
+
+    /**
+     * The authoritative check of an entity write, made when its statement is about to run, on the
+     * session's connection (checked out, so carrying this instance's topology version or an older
+     * one): the entity's bucket must not be FENCED and must map to the session's shard by the
+     * topology this instance routes by NOW. A write routed by an older map (the key was routed,
+     * then the bucket moved before the connection was taken) is refused here; without this check
+     * it would pass the source's fence trigger, since its connection carries the new version.
+     * Costs the key's hash and two array reads; a strategy without buckets has no topology to check.
+     *
+     * @param stateful whether the session is a stateful one (whose persist/merge guards already
+     *                 checked the routing: a difference now is a topology change); a stateless
+     *                 session's mismatch of a SERVING bucket is a routing error as before
+     * @throws io.github.shardingorm.ShardTopologyChangedException naming the bucket (retryable)
+     */
+    public void checkWriteNow(ShardedEntityModel model, Object entity, String sessionShard, String operation, boolean stateful) {
+        BucketedShardResolver b = bucketedResolver;
+        if (b == null) {
+            return;
+        }
+        Object key = keyOf(model, entity);
+        int bucket = b.bucketOf(key);
+        boolean[] f = fenced;
+        io.github.shardingorm.routing.ShardMap map = b.shardMap();
+        if (f != null && bucket < f.length && f[bucket]) {
+            long version = map.version();
+            throw new io.github.shardingorm.ShardTopologyChangedException(sessionShard, List.of(bucket), version, version + 1,
+                    operation + " of " + model.entityName() + " (key " + key + ") refused: its bucket " + bucket
+                            + " is in the final stage of a move away from shard '" + sessionShard + "' at topology version "
+                            + version + "; writes to it wait for version " + (version + 1) + " (retry the transaction)", null);
+        }
+        String owner = map.shardOf(bucket);
+        if (!sessionShard.equals(owner)) {
+            if (!stateful && !movedAwayFrom(bucket, sessionShard)) {
+                throw RoutingErrors.wrongShard(model, key, owner, sessionShard, operation + " (stateless session)");
+            }
+            throw new io.github.shardingorm.ShardTopologyChangedException(sessionShard, List.of(bucket), map.version(), map.version(),
+                    operation + " of " + model.entityName() + " (key " + key + ") refused: its bucket " + bucket + " maps to shard '"
+                            + owner + "' at topology version " + map.version() + ", not to this session's shard '" + sessionShard
+                            + "' (the bucket moved after the write was routed; retry the transaction)", null);
+        }
+    }
+
+    /**
+     * The FENCED buckets on {@code shard} now (empty when none): a bulk statement, which may touch
+     * any row of the shard, is refused there until the move completes.
+     */
+    public List<Integer> fencedBucketsOn(String shard) {
+        boolean[] f = fenced;
+        if (f == null || bucketedResolver == null) {
+            return List.of();
+        }
+        io.github.shardingorm.routing.ShardMap map = bucketedResolver.shardMap();
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int bucket = 0; bucket < f.length; bucket++) {
+            if (f[bucket] && shard.equals(map.shardOf(bucket))) {
+                out.add(bucket);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Refuses a bulk statement (HQL or native UPDATE/DELETE, which may touch any row of the shard)
+     * on {@code shard} while a bucket of it is FENCED; call it on the statement's checked-out
+     * connection (the same invariant as {@link #checkWriteNow}).
+     *
+     * @throws io.github.shardingorm.ShardTopologyChangedException naming the fenced buckets (retryable)
+     */
+    public void checkBulk(String shard, String statement) {
+        List<Integer> buckets = fencedBucketsOn(shard);
+        if (!buckets.isEmpty()) {
+            long version = bucketedResolver.shardMap().version();
+            throw new io.github.shardingorm.ShardTopologyChangedException(shard, buckets, version, version + 1,
+                    "bulk statement [" + statement + "] refused on shard '" + shard + "': its buckets " + buckets
+                            + " are in the final stage of a move at topology version " + version
+                            + " and a bulk statement may touch their rows (retry the statement)", null);
+        }
+    }
+
+    /** The version of the shard map this router routes by (0 without buckets): compare it to see whether routing may have changed. */
+    public long mapVersion() {
+        BucketedShardResolver b = bucketedResolver;
+        return b == null ? 0 : b.shardMap().version();
     }
 
     /** The {@code @ReferenceTable} entity classes. */

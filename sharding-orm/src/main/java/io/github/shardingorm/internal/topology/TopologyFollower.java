@@ -114,7 +114,7 @@ final class TopologyFollower implements AutoCloseable {
                 best = e.getKey();
             }
         }
-        if (best != null && highest > service.current().version()) {
+        if (best != null && highest > service.current().version() && !service.followingPaused()) {
             Topology t = store.read(best);
             if (t != null) {
                 service.adopt(t);

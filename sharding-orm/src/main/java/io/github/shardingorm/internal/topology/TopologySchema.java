@@ -24,30 +24,26 @@ public final class TopologySchema {
 
     /**
      * The fence check, run once per write STATEMENT on a table that carries the trigger (only
-     * tables of a shard whose buckets are moving). Refuses the statement when a bucket of this
-     * shard is in its final stage ({@code min_version IS NULL}: no writer may pass), or when the
-     * session's {@code shorm.topology_version} (0 when unset) is below the fence's version.
+     * tables of a shard whose buckets are moving). Refuses the statement when the session's
+     * {@code shorm.topology_version} (0 when unset) is below a fence's version: the version that
+     * fenced the bucket while it is in its final stage ({@code min_version IS NULL}), the version
+     * that moved it away afterwards ({@code min_version}). A session at that version or later
+     * passes: its instance has seen the fence, so the library refused in Java any write of it to
+     * a fenced bucket, and writes to the shard's other buckets go on (the fence is per bucket).
      */
     public static final String FENCE_FUNCTION = "CREATE OR REPLACE FUNCTION sharding_orm.fence_check() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
-                + "DECLARE final_stage boolean; required bigint; fenced_at bigint; buckets text; v bigint;\n"
+                + "DECLARE final_stage boolean; required bigint; buckets text; v bigint;\n"
                 + "BEGIN\n"
-                + "  SELECT bool_or(min_version IS NULL), max(min_version), max(fenced_at_version),\n"
+                + "  SELECT bool_or(min_version IS NULL), max(coalesce(min_version, fenced_at_version)),\n"
                 + "         string_agg(bucket::text, ',' ORDER BY bucket)\n"
-                + "    INTO final_stage, required, fenced_at, buckets FROM sharding_orm.fence;\n"
+                + "    INTO final_stage, required, buckets FROM sharding_orm.fence;\n"
                 + "  IF buckets IS NULL THEN RETURN NULL; END IF;\n"
                 + "  v := coalesce(nullif(current_setting('shorm.topology_version', true), '')::bigint, 0);\n"
-                + "  IF final_stage THEN\n"
-                + "    RAISE EXCEPTION USING ERRCODE = '" + FENCE_SQLSTATE + "',\n"
-                + "      MESSAGE = format('sharding-orm fence: buckets [%s] of this shard are in the final stage of a move"
-                + " (topology version %s); writes to %s wait for the next version (this session carries version %s)',"
-                + " buckets, fenced_at, TG_TABLE_NAME, v),\n"
-                + "      DETAIL = format('buckets=%s;writer=%s;required=%s', buckets, v, fenced_at + 1);\n"
-                + "  END IF;\n"
                 + "  IF v < required THEN\n"
                 + "    RAISE EXCEPTION USING ERRCODE = '" + FENCE_SQLSTATE + "',\n"
-                + "      MESSAGE = format('sharding-orm fence: buckets [%s] moved away from this shard at topology version %s;"
+                + "      MESSAGE = format('sharding-orm fence: buckets [%s] of this shard are %s at topology version %s;"
                 + " this session carries version %s (a stale instance), so its write to %s is refused',"
-                + " buckets, required, v, TG_TABLE_NAME),\n"
+                + " buckets, CASE WHEN final_stage THEN 'in the final stage of a move' ELSE 'moved away' END, required, v, TG_TABLE_NAME),\n"
                 + "      DETAIL = format('buckets=%s;writer=%s;required=%s', buckets, v, required);\n"
                 + "  END IF;\n"
                 + "  RETURN NULL;\n"
@@ -143,6 +139,13 @@ public final class TopologySchema {
                 rs.next();
                 return rs.getBoolean(1);
             }
+        }
+    }
+
+    /** (Re)creates the fence function: a database created by an older version gets the current check. */
+    static void installFunction(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(FENCE_FUNCTION);
         }
     }
 

@@ -59,6 +59,7 @@ public final class TopologyService {
         this.fenceWaitMillis = fenceWaitMillis;
         this.current = initial;
         router.fence(fencedBuckets(initial));
+        router.movedFrom(movedFrom(initial));
         guc.version(initial.version());
     }
 
@@ -102,6 +103,7 @@ public final class TopologyService {
             return next(t, changes, Map.of());
         }, (shard, c, next) -> {
             if (shard.equals(from)) {
+                TopologySchema.installFunction(c);
                 for (String table : shardedTables) {
                     if (TopologySchema.tableExists(c, table)) {
                         TopologySchema.installTrigger(c, table);
@@ -349,6 +351,22 @@ public final class TopologyService {
         LOG.warn("instances still behind topology version {} after {} ms: {}", version, instanceWaitMillis, instances.get());
     }
 
+    private volatile boolean followingPaused;
+
+    /**
+     * Internal, for tests (a stale instance in the same JVM): while paused, this instance adopts no
+     * version it FOLLOWS (its own changes still apply); its reads of the topology still succeed, so
+     * it goes on writing by its old map, as a slow or partitioned instance would before the
+     * staleness bound. The fence must refuse every such write on a source shard.
+     */
+    public void pauseFollowing(boolean paused) {
+        this.followingPaused = paused;
+    }
+
+    boolean followingPaused() {
+        return followingPaused;
+    }
+
     /** Installs {@code next} when it is newer than the current topology; then tells the listeners. */
     public synchronized boolean adopt(Topology next) {
         Topology now = current;
@@ -359,6 +377,7 @@ public final class TopologyService {
             resolver.replaceShardMap(next.map());
         }
         router.fence(fencedBuckets(next));
+        router.movedFrom(movedFrom(next));
         current = next;
         guc.version(next.version());
         LOG.info("topology version {} adopted (was {}): {}", next.version(), now.version(), next);
@@ -461,7 +480,9 @@ public final class TopologyService {
 
     /**
      * Waits until every transaction on {@code shard} that started before now (after the fence
-     * committed) has ended: {@code pg_stat_activity.xact_start}, other backends of this database.
+     * committed) has ended: {@code pg_stat_activity.xact_start}, other backends of this database,
+     * and two-phase transactions prepared before now ({@code pg_prepared_xacts}: they hold writes
+     * that passed the trigger before the fence and become visible only at COMMIT PREPARED).
      */
     private void awaitOlderTransactions(String shard) {
         long deadline = System.nanoTime() + fenceWaitMillis * 1_000_000;
@@ -481,6 +502,16 @@ public final class TopologyService {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             older.add("pid " + rs.getInt(1) + " since " + rs.getTimestamp(2) + ": " + rs.getString(3));
+                        }
+                    }
+                    // a two-phase transaction PREPARED before the fence has no backend but commits its writes later
+                    try (PreparedStatement prepared = c.prepareStatement("SELECT gid, prepared FROM pg_prepared_xacts"
+                            + " WHERE database = current_database() AND prepared < ?")) {
+                        prepared.setTimestamp(1, fencedAt);
+                        try (ResultSet rs = prepared.executeQuery()) {
+                            while (rs.next()) {
+                                older.add("prepared transaction " + rs.getString(1) + " since " + rs.getTimestamp(2));
+                            }
                         }
                     }
                     if (older.isEmpty()) {
@@ -514,6 +545,20 @@ public final class TopologyService {
             }
         }
         return any ? fenced : null;
+    }
+
+    /** Per bucket, the shard a MOVED bucket moved away from (null elsewhere); null when none is MOVED. */
+    private static String[] movedFrom(Topology t) {
+        String[] from = null;
+        for (Map.Entry<Integer, BucketState> e : t.moving().entrySet()) {
+            if (e.getValue().phase() == Phase.MOVED) {
+                if (from == null) {
+                    from = new String[t.map().bucketCount()];
+                }
+                from[e.getKey()] = e.getValue().from();
+            }
+        }
+        return from;
     }
 
     private static String describe(Set<Integer> buckets) {

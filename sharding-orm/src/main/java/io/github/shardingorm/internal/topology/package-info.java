@@ -27,32 +27,64 @@
  * that dies half-way leaves some shards at the new version: readers always take the HIGHEST
  * version they can read (the version is the arbiter), and start-up repairs lagging shards.
  *
- * <h2>The fence: what a writer checks, what the mover holds, why no write slips between</h2>
+ * <h2>The fence per bucket: what a writer checks, what the mover holds, why no write slips between</h2>
  * <ul>
- *   <li>Every library connection carries the topology version of its instance as the session
- *       setting {@code shorm.topology_version}; it is SET on checkout only when it changed since
- *       that connection last had it (its own committed statement: zero round trips in steady
- *       state, see {@link TopologyGuc}).</li>
- *   <li>While buckets of a shard are moving, that (source) shard's sharded tables carry the
+ *   <li><b>The version a connection carries.</b> Every library connection carries the topology
+ *       version of its instance as the session setting {@code shorm.topology_version}; it is SET
+ *       on checkout only when it changed since that connection last had it (its own committed
+ *       statement: zero round trips in steady state, see {@link TopologyGuc}). An instance
+ *       installs a new version in this order: the shard map, the router's FENCED and MOVED
+ *       buckets, then the version connections get; so a connection checked out at version V is
+ *       handed out by an instance whose routing state is at least V.</li>
+ *   <li><b>The trigger (what the mover holds).</b> While buckets of a shard are moving, that
+ *       (source) shard's sharded tables (and the collection tables of sharded entities) carry the
  *       statement trigger {@code shorm_fence} ({@link TopologySchema#FENCE_FUNCTION}); while no
- *       bucket moves there is no trigger at all, so nothing is paid.</li>
- *   <li>{@code fence(buckets)} writes the fence rows with {@code min_version NULL} (final stage)
- *       in the same source-shard transaction that raises the version: from its commit on, every
- *       write statement to the source's sharded tables is refused (SQLState {@code SHF01},
- *       mapped to the retryable {@code ShardTopologyChangedException} naming the fenced buckets
- *       and both versions). Then the mover waits until every transaction that started before
- *       that commit has ended ({@code pg_stat_activity.xact_start}); in READ COMMITTED each
- *       statement takes a new snapshot, so a statement that starts after the commit sees the
- *       fence row. After the wait no write to the source can happen that the mover's final read
- *       does not see.</li>
- *   <li>{@code completeMove(buckets)} maps the buckets to the target (state {@code MOVED}) and
- *       sets the fence's {@code min_version} to the new version: from then on the source accepts
- *       writes again, but only from sessions whose instance has seen that version (and therefore
- *       routes the moved buckets to the target). A stale instance (older version, or a session
- *       without the setting) is refused, never silently written to the old owner.</li>
- *   <li>The fence is coarse: during the final stage it refuses ALL writes to the source's
- *       sharded tables (a statement trigger cannot see a row's bucket without re-implementing
- *       xxHash64 in SQL), so the mover keeps that stage short (read the last changes, flip).</li>
+ *       bucket moves there is no trigger at all, so nothing is paid. {@code fence(buckets)}
+ *       writes fence rows {@code (bucket, fenced_at_version F, min_version NULL)} in the same
+ *       source-shard transaction that raises the version to F. From its commit, every write
+ *       statement of a session carrying a version below F is refused (SQLState {@code SHF01},
+ *       the retryable {@code ShardTopologyChangedException} naming the buckets and both
+ *       versions), whatever bucket it writes: such a session's instance has not seen the fence.
+ *       Sessions at F or later pass. Then the mover waits until every transaction that started
+ *       before that commit has ended ({@code pg_stat_activity.xact_start}, and two-phase
+ *       transactions prepared before it, {@code pg_prepared_xacts}; in READ COMMITTED
+ *       each statement takes a new snapshot, so a statement that starts after the commit sees
+ *       the fence rows).</li>
+ *   <li><b>The Java check (what a writer checks).</b> A session at F or later is refused in Java
+ *       on the fenced buckets only: {@link io.github.shardingorm.internal.routing.ShardRouter#checkWriteNow}
+ *       runs when each entity statement is about to execute (pre-insert, pre-update, pre-upsert,
+ *       pre-delete, and the pre-collection events for collection rows, for stateful and
+ *       stateless sessions), and refuses a FENCED bucket, or a bucket that no longer maps to the
+ *       session's shard (routed by an older map). Bulk statements ({@code orm.executeUpdate},
+ *       {@code executeOnAllShards}) may touch any row, so they are refused on a shard with a
+ *       FENCED bucket, and refused when the map changed after they were routed and the targets
+ *       differ.</li>
+ *   <li><b>The invariant that joins them.</b> Every write's Java check is made against a topology
+ *       at least as new as the version its connection carries. It holds because the check runs
+ *       after the connection is checked out: inside a transaction Hibernate takes the connection
+ *       at {@code begin} (auto-commit off), before any statement of the work; outside one (a
+ *       stateless session in auto-commit) the guard takes the session's connection first. The
+ *       routing that happens BEFORE checkout (repository calls, {@code saveAll}'s grouping,
+ *       {@code executeUpdate}'s targets, saga steps, two-phase commit, the reference writer) only
+ *       picks the session's shard; the authoritative check is the one at execution, so a route
+ *       made by an older map is caught there (a volatile compare of the map's version for bulk
+ *       statements, the key's bucket for entities). Therefore a session at F or later has had
+ *       its check against F's fence, and a session below F meets the trigger.</li>
+ *   <li><b>Why nothing slips between.</b> A write to a fenced bucket B on the source S after the
+ *       fence's commit comes from a session either below F (refused by the trigger on S) or at F
+ *       or later (its check saw B FENCED, or B mapped away from S: refused in Java). Writes that
+ *       began before the commit end before {@code fence()} returns. So after {@code fence()}
+ *       returns, no write to B reaches S that the mover's final read does not see, while writes
+ *       of up-to-date instances to S's other buckets go on (they never pause).</li>
+ *   <li><b>After the switch.</b> {@code completeMove(buckets)} maps the buckets to the target
+ *       (state {@code MOVED}) and sets the fence's {@code min_version} to the new version M: the
+ *       trigger now refuses sessions below M (a stale instance, or a session without the
+ *       setting: never a silent write to the old owner), and an instance at M routes B to the
+ *       target; a write routed to S by an older map is refused by the Java check (retryable).</li>
+ *   <li><b>Not covered.</b> Bulk or native DML that an application runs in its OWN Hibernate
+ *       session (not through {@code orm.executeUpdate}) is not bucket-checked: during the final
+ *       stage, from an up-to-date instance, it could change a fenced bucket's rows on the source.
+ *       Run bulk writes through {@code orm.executeUpdate} while resharding.</li>
  * </ul>
  *
  * <h2>The contract with online resharding (issue 12)</h2>
