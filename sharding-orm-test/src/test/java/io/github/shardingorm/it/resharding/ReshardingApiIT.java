@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.shardingorm.internal.config.ShardDefinition;
+import io.github.shardingorm.internal.metrics.ReshardingMeters;
 import io.github.shardingorm.internal.resharding.MovedTable;
 import io.github.shardingorm.internal.resharding.ReshardingService;
 import io.github.shardingorm.resharding.Resharding;
@@ -13,6 +14,7 @@ import io.github.shardingorm.resharding.ReshardingPlan;
 import io.github.shardingorm.resharding.ReshardingRefusedException;
 import io.github.shardingorm.test.PostgresServerGroup;
 import io.github.shardingorm.test.PostgresServers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -45,12 +47,29 @@ class ReshardingApiIT {
         Map<String, Map<Long, Integer>> before = ReshardFixture.checkPlacement(shards, owners);
         Resharding resharding = service(shards, topology, () -> ReshardFixture.TABLES);
         List<String> lines = new ArrayList<>();
+        // the progress on meters: while the job runs its gauges count it and at least the rows its moves reported
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ReshardingMeters.bind(((ReshardingService) resharding).active(), registry);
+        List<String> meterProblems = new ArrayList<>();
+        double[] maxRows = {0};
 
         ReshardingPlan add = resharding.addShard("s2").throttle(1_000_000).plan();
         System.out.println(add.describe());
         assertEquals(2, add.moves().size(), add.describe());
         assertTrue(add.estimatedRows() > 0, add.describe());
-        run(add.start(p -> lines.add(p.toLine())));
+        run(add.start(p -> {
+            lines.add(p.toLine());
+            double jobs = registry.get("sharding.resharding.jobs").tag("kind", "move").gauge().value();
+            double rows = registry.get("sharding.resharding.rows.copied").tag("kind", "move").gauge().value();
+            if (jobs != 1 || rows < p.rowsCopied()) {
+                meterProblems.add("jobs=" + jobs + " rows=" + rows + " at " + p.toLine());
+            }
+            maxRows[0] = Math.max(maxRows[0], rows);
+        }));
+        assertEquals(List.of(), meterProblems);
+        assertTrue(maxRows[0] > 0, "the rows gauge never moved");
+        assertEquals(0, registry.get("sharding.resharding.jobs").tag("kind", "move").gauge().value(), "a finished job is not counted");
+        assertEquals(0, registry.get("sharding.resharding.rows.copied").tag("kind", "move").gauge().value());
         assertEquals(21, Arrays.stream(topology.owners()).filter("s2"::equals).count());
         same(before, shards, topology);
         assertTrue(lines.stream().anyMatch(l -> l.contains("phase COMPLETED")), lines.toString());

@@ -274,6 +274,11 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         return r;
     }
 
+    /** Internal: the resharding jobs and imports running in this JVM (the metrics read them), or null without resharding. */
+    public io.github.shardingorm.internal.resharding.ActiveJobs activeJobs() {
+        return resharding instanceof io.github.shardingorm.internal.resharding.ReshardingService s ? s.active() : null;
+    }
+
     /** Internal: the stored topology's service (the resharding mover's API), or null when the topology is in memory. */
     public TopologyService topologyService() {
         return topology.service();

@@ -89,6 +89,9 @@ public final class MicrometerBinding implements ShardingEvents {
             }
         }
         instrumentation.addListener(binding);
+        if (impl.activeJobs() != null) {
+            ReshardingMeters.bind(impl.activeJobs(), registry);
+        }
     }
 
     private void registerShardGauges(String shard) {

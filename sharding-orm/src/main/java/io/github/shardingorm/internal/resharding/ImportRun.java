@@ -69,7 +69,7 @@ final class ImportRun implements ReshardingJob {
 
     private ImportRun(String id, ShardDefinition monolith, List<ShardDefinition> shards, String[] owners, List<TableShape> shardedShapes,
                       List<TableShape> referenceShapes, List<MovedTable> sharded, List<MovedTable> reference, boolean online,
-                      MoveOptions options) {
+                      MoveOptions options, ActiveJobs active) {
         this.id = id;
         this.monolith = monolith;
         this.shards = List.copyOf(shards);
@@ -81,13 +81,21 @@ final class ImportRun implements ReshardingJob {
         this.online = online;
         this.options = options;
         this.moves = online ? onlineMoves() : List.of();
-        this.runner = new JobThread("import " + id);
+        // the summary is the last line of progress(): the import's total
+        this.runner = new JobThread("import " + id, active, "import", () -> {
+            if (this.online && running.isEmpty()) {
+                return null; // its moves are not running yet: their progress would be read from the shards
+            }
+            List<ReshardingProgress> all = progress();
+            return all.isEmpty() ? null : all.get(all.size() - 1);
+        });
     }
 
     static ReshardingPlan plan(String jobId, String what, ShardDefinition monolith, List<ShardDefinition> shards, String[] owners,
                      List<TableShape> shardedShapes, List<TableShape> referenceShapes, List<MovedTable> sharded,
-                     List<MovedTable> reference, List<String> leftOut, boolean online, MoveOptions options) {
-        ImportRun run = new ImportRun(jobId, monolith, shards, owners, shardedShapes, referenceShapes, sharded, reference, online, options);
+                     List<MovedTable> reference, List<String> leftOut, boolean online, MoveOptions options, ActiveJobs active) {
+        ImportRun run = new ImportRun(jobId, monolith, shards, owners, shardedShapes, referenceShapes, sharded, reference, online, options,
+                active);
         List<ReshardingPlan.Move> described = new ArrayList<>();
         try (Connection src = PgConnections.open(monolith)) {
             for (int i = 0; i < shards.size(); i++) {

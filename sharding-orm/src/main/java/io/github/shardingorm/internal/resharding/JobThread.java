@@ -17,12 +17,21 @@ final class JobThread {
     }
 
     private final String what;
+    private final ActiveJobs active;
+    private final ActiveJobs.Job job;
     private volatile Thread thread;
     private volatile RuntimeException failure;
 
-    /** @param what names the job in messages, e.g. {@code "resharding job j1"} */
-    JobThread(String what) {
+    /**
+     * @param what    names the job in messages, e.g. {@code "resharding job j1"}
+     * @param active  where the job is listed while its thread runs (the metrics read it), or null
+     * @param kind    {@code move} or {@code import}
+     * @param summary the job's summary progress, in memory
+     */
+    JobThread(String what, ActiveJobs active, String kind, java.util.function.Supplier<io.github.shardingorm.resharding.ReshardingProgress> summary) {
         this.what = what;
+        this.active = active;
+        this.job = new ActiveJobs.Job(kind, summary);
     }
 
     /** Starts {@code body} in a daemon thread unless a run is still alive; returns whether it started. */
@@ -31,12 +40,18 @@ final class JobThread {
             return false;
         }
         failure = null;
+        if (active != null) {
+            active.add(job);
+        }
         Thread t = new Thread(() -> {
             try {
                 body.run();
             } catch (RuntimeException e) {
                 failure = e;
             } finally {
+                if (active != null) {
+                    active.remove(job);
+                }
                 atEnd.run();
             }
         }, name);

@@ -47,13 +47,14 @@ public final class MonolithImport implements Resharding.Import {
     private final List<MovedTable> unitSharded;
     private final List<String> unitReference;
     private final MoveTopology topology;
+    private final ActiveJobs active;
     private final Map<String, Choice> choices = new LinkedHashMap<>();
     private boolean online;
     private boolean allowNonEmpty;
     private MoveOptions options = MoveOptions.DEFAULTS.withDeleteSourceRows(false);
 
     MonolithImport(String jdbcUrl, String user, String password, Map<String, ShardDefinition> shards, List<MovedTable> unitSharded,
-                   List<String> unitReference, MoveTopology topology) {
+                   List<String> unitReference, MoveTopology topology, ActiveJobs active) {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("the monolith to import needs a jdbc:postgresql: URL but was "
                     + (jdbcUrl == null ? "null" : JdbcUrls.mask(jdbcUrl)));
@@ -63,6 +64,7 @@ public final class MonolithImport implements Resharding.Import {
         this.unitSharded = unitSharded;
         this.unitReference = unitReference;
         this.topology = topology;
+        this.active = active;
     }
 
     @Override
@@ -295,7 +297,7 @@ public final class MonolithImport implements Resharding.Import {
         }
         String jobId = jobs.isEmpty() ? "i" + Long.toString(System.currentTimeMillis(), 36) : jobs.first();
         return ImportRun.plan(jobId, what, monolith, List.copyOf(shards.values()), owners(), sourceShapes, referenceShapes,
-                sharded, reference, leftOut, online, options);
+                sharded, reference, leftOut, online, options, active);
     }
 
     private String[] owners() {

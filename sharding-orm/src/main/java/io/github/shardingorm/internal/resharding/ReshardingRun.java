@@ -67,12 +67,12 @@ final class ReshardingRun implements ReshardingJob {
     private volatile boolean stopped;
     private volatile List<BucketMove> running;
 
-    ReshardingRun(String id, List<BucketMove> moves, MoveTopology topology, MoveOptions options) {
+    ReshardingRun(String id, List<BucketMove> moves, MoveTopology topology, MoveOptions options, ActiveJobs active) {
         this.id = id;
         this.moves = List.copyOf(moves);
         this.topology = topology;
         this.options = options;
-        this.runner = new JobThread("resharding job " + id);
+        this.runner = new JobThread("resharding job " + id, active, "move", this::summary);
     }
 
     /** Records every move on its target, then runs them ({@link ReshardingPlan#start}). */
@@ -86,6 +86,17 @@ final class ReshardingRun implements ReshardingJob {
     @Override
     public String id() {
         return id;
+    }
+
+    /** The job's summary while it runs (its moves' live progress summed). */
+    private ReshardingProgress summary() {
+        List<BucketMove> live = running;
+        if (live == null) {
+            return null;
+        }
+        List<ReshardingProgress> each = new ArrayList<>();
+        live.forEach(m -> each.add(m.progress()));
+        return ActiveJobs.sum(id, each);
     }
 
     @Override

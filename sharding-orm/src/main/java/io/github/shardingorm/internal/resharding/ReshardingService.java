@@ -26,6 +26,7 @@ public final class ReshardingService implements Resharding {
     private final Supplier<List<MovedTable>> tables;
     private final MoveTopology topology;
     private final Supplier<List<String>> referenceTables;
+    private final ActiveJobs active = new ActiveJobs();
 
     /**
      * @param shards   every configured shard
@@ -47,9 +48,14 @@ public final class ReshardingService implements Resharding {
         this.topology = topology;
     }
 
+    /** The jobs and imports of this unit running in this JVM (what the resharding meters show). */
+    public ActiveJobs active() {
+        return active;
+    }
+
     @Override
     public Import importFrom(String jdbcUrl, String user, String password) {
-        return new MonolithImport(jdbcUrl, user, password, shards, tables.get(), referenceTables.get(), topology);
+        return new MonolithImport(jdbcUrl, user, password, shards, tables.get(), referenceTables.get(), topology, active);
     }
 
     @Override
@@ -111,7 +117,7 @@ public final class ReshardingService implements Resharding {
         List<ReshardingJob> jobs = new ArrayList<>();
         byJob.forEach((id, moves) -> {
             moves.sort(java.util.Comparator.comparing(m -> m.spec().moveId()));
-            jobs.add(new ReshardingRun(id, moves, topology, MoveOptions.DEFAULTS));
+            jobs.add(new ReshardingRun(id, moves, topology, MoveOptions.DEFAULTS, active));
         });
         return jobs;
     }
@@ -191,7 +197,7 @@ public final class ReshardingService implements Resharding {
             if (!problems.isEmpty()) {
                 throw new ReshardingRefusedException("resharding " + what, problems);
             }
-            return new ReshardingRun.Plan(jobId, what, described, new ReshardingRun(jobId, moves, topology, options)::start,
+            return new ReshardingRun.Plan(jobId, what, described, new ReshardingRun(jobId, moves, topology, options, active)::start,
                     options.rowsPerSecond() > 0 ? options.rowsPerSecond() : 100_000, "");
         }
     }
