@@ -219,7 +219,16 @@ public final class CacheRuntime implements AutoCloseable {
         }
     }
 
-    /** The second-level entries first, then the cache-aside (which loads through them): see {@link InvalidationApplier}. */
+    /**
+     * The same as {@link #evictBuckets} in this instance only (no notification): what every
+     * instance does when it follows a topology version in which buckets changed shard.
+     */
+    public void evictBucketsHere(String shard, Set<Integer> buckets) {
+        if (config.enabled() && !buckets.isEmpty()) {
+            evictBucketsLocally(shard, buckets);
+        }
+    }
+
     /**
      * After a bulk write ({@code orm.executeUpdate}, {@code orm.executeOnAllShards}): rows changed
      * without entity events, so every shard's cached entries are flushed here and, by a notification
