@@ -13,6 +13,8 @@ import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedPersistenceBuilder;
 import io.github.shardingorm.ShardedRepository;
+import io.github.shardingorm.cache.CacheConfig;
+import io.github.shardingorm.cache.RegionStatistics;
 import io.github.shardingorm.it.model.Post;
 import io.github.shardingorm.it.model.User;
 import io.github.shardingorm.metrics.HotBucket;
@@ -34,6 +36,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +61,7 @@ class MetricsIT {
 
     private static final AtomicLong NEXT_KEY = new AtomicLong(10_000);
     private static final Set<String> TAG_KEYS = Set.of("db.system.name", "shard", "role", "db.operation.name", "outcome", "error.type",
-            "type", "state", "phase", "pool");
+            "type", "state", "phase", "pool", "region", "result");
 
     private static ShardedPersistence open(ShardDatabases shards, Consumer<ShardedPersistenceBuilder> more) {
         ShardedPersistenceBuilder b = ShardedPersistence.builder();
@@ -244,6 +247,60 @@ class MetricsIT {
         } finally {
             logger.detachAppender(appender);
         }
+    }
+
+    @Test
+    void cacheStatisticsArePublishedAsMetersPerRegionAndShard(ShardDatabases shards) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CacheConfig cache = CacheConfig.builder().entity(User.class, 1_000, Duration.ofMinutes(5))
+                .cacheAside(User.class, 1_000, Duration.ofMinutes(5)).invalidation(CacheConfig.Invalidation.DISABLED).build();
+        try (ShardedPersistence orm = open(shards, b -> b.cache(cache))) {
+            new ShardingMetrics(orm).bindTo(registry);
+            ShardedRepository<User, Long> users = orm.repository(User.class);
+            long first = keys(40);
+            Map<String, Long> perShard = new HashMap<>();
+            for (long id = first; id < first + 40; id++) {
+                users.save(new User(id, "c" + id));
+                perShard.merge(orm.shardOf(id), 1L, Long::sum);
+            }
+            for (int round = 0; round < 2; round++) {
+                for (long id = first; id < first + 40; id++) {
+                    assertTrue(users.findById(id).isPresent());
+                }
+            }
+            orm.inTransaction(first, s -> s.find(User.class, first).setName("changed"));
+            String aside = User.class.getName() + "#aside";
+            for (String shard : orm.shardIds()) {
+                long n = perShard.getOrDefault(shard, 0L);
+                assertEquals(n, (long) cacheMeter(registry, "sharding.cache.gets", aside, shard, "hit"), shard + " aside hits");
+                assertEquals(n, (long) cacheMeter(registry, "sharding.cache.gets", aside, shard, "miss"), shard + " aside misses");
+                assertEquals(n, (long) cacheMeter(registry, "sharding.cache.puts", aside, shard, null), shard + " aside puts");
+                assertEquals(orm.shardOf(first).equals(shard) ? 1 : 0, (long) cacheMeter(registry, "sharding.cache.evictions", aside, shard, null),
+                        shard + " aside evictions");
+            }
+            for (RegionStatistics r : orm.cacheStatistics().regions()) {
+                assertEquals(r.hits(), (long) cacheMeter(registry, "sharding.cache.gets", r.region(), r.shard(), "hit"), r::toString);
+                assertEquals(r.misses(), (long) cacheMeter(registry, "sharding.cache.gets", r.region(), r.shard(), "miss"), r::toString);
+                assertEquals(r.puts(), (long) cacheMeter(registry, "sharding.cache.puts", r.region(), r.shard(), null), r::toString);
+                assertEquals(r.evictions(), (long) cacheMeter(registry, "sharding.cache.evictions", r.region(), r.shard(), null), r::toString);
+            }
+            assertTrue(orm.cacheStatistics().regions().stream().anyMatch(r -> r.region().equals(User.class.getName()) && r.misses() > 0),
+                    "the second-level region counted too: " + orm.cacheStatistics().regions());
+            assertNoMeterTaggedByKey(registry, orm.shardIds());
+        }
+    }
+
+    private static double cacheMeter(SimpleMeterRegistry registry, String name, String region, String shard, String result) {
+        var search = registry.find(name).tag("region", region).tag("shard", shard);
+        if (result != null) {
+            search = search.tag("result", result);
+        }
+        io.micrometer.core.instrument.FunctionCounter c = search.functionCounter();
+        if (c == null) {
+            throw new AssertionError("no " + name + " for " + region + " on " + shard + " (" + result + "); meters: "
+                    + registry.getMeters().stream().map(m -> m.getId().toString()).filter(m -> m.contains("cache")).toList());
+        }
+        return c.count();
     }
 
     @Test

@@ -365,6 +365,18 @@ public final class CacheRuntime implements AutoCloseable {
         return counters;
     }
 
+    /** Told of each region and shard's counters once, when they first count (the Micrometer binding registers meters on them). */
+    @FunctionalInterface
+    public interface CountersListener {
+        void counters(String region, String shard, java.util.concurrent.atomic.LongAdder hits, java.util.concurrent.atomic.LongAdder misses,
+                      java.util.concurrent.atomic.LongAdder puts, java.util.concurrent.atomic.LongAdder evictions);
+    }
+
+    /** Tells {@code listener} of every region and shard's counters, those that exist now and every later one (meters). */
+    public void onCounters(CountersListener listener) {
+        counters.addListener(listener);
+    }
+
     /** For tests: the application name of this instance's listener sessions (pg_stat_activity). */
     public String listenerApplicationName() {
         return "sharding-orm-cache-" + instanceId;

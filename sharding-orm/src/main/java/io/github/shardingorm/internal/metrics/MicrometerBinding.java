@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.internal.boot.ShardedPersistenceImpl;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.stats.ErrorReasons;
 import io.github.shardingorm.internal.stats.Instrumentation;
 import io.github.shardingorm.internal.stats.OperationKind;
@@ -12,6 +13,7 @@ import io.github.shardingorm.internal.stats.StatisticsRecorder;
 import io.github.shardingorm.saga.SagaState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,9 @@ public final class MicrometerBinding implements ShardingEvents {
     static final String TWO_PHASE = "sharding.twophase.transactions";
     static final String SHARD_HOT = "sharding.shard.hot";
     static final String SHARD_SHARE = "sharding.shard.operation.share";
+    static final String CACHE_GETS = "sharding.cache.gets";
+    static final String CACHE_PUTS = "sharding.cache.puts";
+    static final String CACHE_EVICTIONS = "sharding.cache.evictions";
 
     private static final int OUTCOMES = ErrorReasons.ALL.size() + 1; // 0 = success
 
@@ -89,6 +95,27 @@ public final class MicrometerBinding implements ShardingEvents {
             }
         }
         instrumentation.addListener(binding);
+        CacheRuntime cache = impl.cache();
+        if (cache != null && cache.enabled()) {
+            cache.onCounters(binding::registerCacheCounters);
+        }
+    }
+
+    /**
+     * The caches' counters of one region on one shard as function counters: read from the caches' own
+     * adders when the registry publishes, nothing added to a cache read. Tags {@code region} (an entity
+     * or collection role, {@code <entity>#aside}, the query results region) and {@code shard}, never keys.
+     */
+    private void registerCacheCounters(String region, String shard, LongAdder hits, LongAdder misses, LongAdder puts,
+                                       LongAdder evictions) {
+        FunctionCounter.builder(CACHE_GETS, hits, LongAdder::sum).tag("region", region).tag("shard", shard).tag("result", "hit")
+                .description("Cache reads answered by the cache").register(registry);
+        FunctionCounter.builder(CACHE_GETS, misses, LongAdder::sum).tag("region", region).tag("shard", shard).tag("result", "miss")
+                .description("Cache reads the cache could not answer").register(registry);
+        FunctionCounter.builder(CACHE_PUTS, puts, LongAdder::sum).tag("region", region).tag("shard", shard)
+                .description("Entries stored in the cache").register(registry);
+        FunctionCounter.builder(CACHE_EVICTIONS, evictions, LongAdder::sum).tag("region", region).tag("shard", shard)
+                .description("Cache entries invalidated (writes, flushes, moved buckets)").register(registry);
     }
 
     private void registerShardGauges(String shard) {
