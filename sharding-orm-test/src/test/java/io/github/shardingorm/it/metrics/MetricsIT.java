@@ -250,6 +250,79 @@ class MetricsIT {
     }
 
     @Test
+    void streamsAreCountedPerShardWithTheirRows_likeListedQueries(ShardDatabases shards) throws SQLException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ShardedPersistence orm = open(shards, b -> { })) {
+            new ShardingMetrics(orm).bindTo(registry);
+            long first = keys(120);
+            List<Object> batch = new ArrayList<>();
+            for (long id = first; id < first + 120; id++) {
+                batch.add(new User(id, "s" + id));
+            }
+            orm.saveAll(batch);
+            Map<String, Long> before = new HashMap<>();
+            Map<String, Long> timersBefore = new HashMap<>();
+            for (String shard : orm.shardIds()) {
+                before.put(shard, orm.statistics().shard(shard).operations("query"));
+                Timer t = registry.find("db.client.operation.duration").tag("shard", shard).tag("db.operation.name", "query")
+                        .tag("error.type", "none").timer();
+                timersBefore.put(shard, t == null ? 0 : t.count());
+            }
+
+            // a fan-out stream: one cursor (one statement) per shard, rows merged in order
+            long streamed;
+            try (var rows = orm.query("select u from User u where u.id >= :f and u.id < :t order by u.id", User.class)
+                    .param("f", first).param("t", first + 120).fetchSize(7).stream()) {
+                streamed = rows.count();
+            }
+            assertEquals(120, streamed);
+            // a keyed stream: one statement on one shard
+            String keyed = orm.shardOf(first);
+            try (var rows = orm.query("select u from User u where u.id = :id", User.class).param("id", first).stream()) {
+                assertEquals(1, rows.count());
+            }
+            // a stream of the repository
+            try (var rows = orm.<User, Long>repository(User.class).streamAll("id")) {
+                assertTrue(rows.count() >= 120);
+            }
+
+            ShardingStatistics stats = orm.statistics();
+            for (String shard : orm.shardIds()) {
+                long statements = 2 + (shard.equals(keyed) ? 1 : 0); // the fan-out's cursor, the repository's, the keyed one
+                assertEquals(statements, stats.shard(shard).operations("query") - before.get(shard), shard + " query operations");
+                assertEquals(statements, timer(registry, shard, "query", "none").count() - timersBefore.get(shard), shard + " query timer");
+                assertTrue(timer(registry, shard, "query", "none").totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0, shard);
+            }
+            var merged = registry.get("sharding.query.merge.rows").summary();
+            assertEquals(2, merged.count(), "the two fanned-out streams reported their rows");
+            assertEquals(120.0 + total(shards), merged.totalAmount(), "rows handed out by the streams");
+            assertEquals(4.0, registry.get("sharding.query.shards").summary().max());
+            assertEquals(3, registry.get("sharding.query.shards").summary().count(), "three streams");
+
+            // a failing shard: counted as an error of that shard, and the partial stream as partial
+            String broken = orm.shardIds().get(1);
+            execute(shards.byId(broken), "ALTER TABLE users RENAME TO users_hidden");
+            try (var rows = orm.query("select u from User u", User.class).failurePolicy(FailurePolicy.PARTIAL).stream()) {
+                assertTrue(rows.count() > 0);
+            } finally {
+                execute(shards.byId(broken), "ALTER TABLE users_hidden RENAME TO users");
+            }
+            assertEquals(1, orm.statistics().shard(broken).errorsByReason().getOrDefault("sql", 0L), orm.statistics().shard(broken)::toString);
+            assertEquals(1, timer(registry, broken, "query", "sql").count());
+            assertEquals(1.0, registry.get("sharding.query.partial").counter().count());
+            assertNoMeterTaggedByKey(registry, orm.shardIds());
+        }
+    }
+
+    private static long total(ShardDatabases shards) throws SQLException {
+        long n = 0;
+        for (ShardDatabase db : shards) {
+            n += count(db, "users");
+        }
+        return n;
+    }
+
+    @Test
     void cacheStatisticsArePublishedAsMetersPerRegionAndShard(ShardDatabases shards) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         CacheConfig cache = CacheConfig.builder().entity(User.class, 1_000, Duration.ofMinutes(5))

@@ -157,8 +157,10 @@ public final class MicrometerBinding implements ShardingEvents {
         if (failedShards > 0 && failedShards < width) {
             partial.increment();
         }
-        if (width > 1 && mergeNanos > 0) {
-            mergeDuration.record(mergeNanos, TimeUnit.NANOSECONDS);
+        if (width > 1) {
+            if (mergeNanos > 0) { // a stream's merge is interleaved with its reader: rows only
+                mergeDuration.record(mergeNanos, TimeUnit.NANOSECONDS);
+            }
             mergeRows.record(rows);
         }
     }
