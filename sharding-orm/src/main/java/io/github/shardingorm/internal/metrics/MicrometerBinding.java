@@ -58,6 +58,7 @@ public final class MicrometerBinding implements ShardingEvents {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReferenceArray<Timer>> replicaTimers = new ConcurrentHashMap<>();
     private final Timer mergeDuration;
     private final DistributionSummary queryShards;
     private final DistributionSummary mergeRows;
@@ -128,10 +129,10 @@ public final class MicrometerBinding implements ShardingEvents {
 
     @Override
     public void operation(String shard, String role, OperationKind kind, long nanos, String errorReason) {
-        String key = Instrumentation.REPLICA.equals(role) ? shard + "\u0000r" : shard;
-        AtomicReferenceArray<Timer> shardTimers = timers.get(key);
+        Map<String, AtomicReferenceArray<Timer>> byShard = Instrumentation.REPLICA.equals(role) ? replicaTimers : timers;
+        AtomicReferenceArray<Timer> shardTimers = byShard.get(shard); // no key built per operation
         if (shardTimers == null) {
-            shardTimers = timers.computeIfAbsent(key, k -> new AtomicReferenceArray<>(OperationKind.values().length * OUTCOMES));
+            shardTimers = byShard.computeIfAbsent(shard, k -> new AtomicReferenceArray<>(OperationKind.values().length * OUTCOMES));
         }
         int outcome = errorReason == null ? 0 : 1 + ErrorReasons.ALL.indexOf(errorReason);
         int slot = kind.ordinal() * OUTCOMES + outcome;
