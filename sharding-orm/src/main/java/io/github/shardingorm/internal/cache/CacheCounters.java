@@ -59,7 +59,12 @@ final class CacheCounters implements CacheStatistics {
     }
 
     private static void tell(CacheRuntime.CountersListener l, String region, String shard, Counts c) {
-        l.counters(region, shard, c.hits, c.misses, c.puts, c.evictions);
+        try { // a listener (a meter registry) must not fail the cache read that created the counters
+            l.counters(region, shard, c.hits, c.misses, c.puts, c.evictions);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(CacheCounters.class).warn("cache counters of region {} on shard {} not published: {}",
+                    region, shard, e.toString());
+        }
     }
 
     @Override
