@@ -250,6 +250,32 @@ class MetricsIT {
     }
 
     @Test
+    void aWriteIsOneRoutedKeyInTheBucketSketch_likeARead(ShardDatabases shards) {
+        try (ShardedPersistence orm = open(shards, b -> { })) {
+            var router = ((io.github.shardingorm.internal.boot.ShardedPersistenceImpl) orm).router();
+            long first = keys(200_000);
+            int bucket = router.bucketed().bucketOf(first);
+            List<Long> sameBucket = new ArrayList<>();
+            for (long id = first; id < first + 200_000 && sameBucket.size() < 12; id++) {
+                if (router.bucketed().bucketOf(id) == bucket) {
+                    sameBucket.add(id);
+                }
+            }
+            assertEquals(12, sameBucket.size());
+            for (long id : sameBucket) {
+                orm.inTransaction(id, s -> s.persist(new User(id, "w" + id))); // routed once, then checked by the write guards
+            }
+            for (long id : sameBucket.subList(0, 4)) {
+                orm.inTransaction(id, s -> s.find(User.class, id).setName("again")); // an update: routed once too
+            }
+            String shard = router.bucketed().shardMap().shardOf(bucket); // not orm.shardOf: that is a routed key too
+            HotBucket top = orm.statistics().shard(shard).hotBuckets().get(0);
+            assertEquals(bucket, top.bucket(), orm.statistics().shard(shard)::toString);
+            assertEquals(16, top.count() - top.error(), "12 inserts and 4 updates, each one routed key: " + top);
+        }
+    }
+
+    @Test
     void streamsAreCountedPerShardWithTheirRows_likeListedQueries(ShardDatabases shards) throws SQLException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ShardedPersistence orm = open(shards, b -> { })) {
