@@ -189,6 +189,39 @@ public interface ShardingSettings {
      */
     String SAGA_RETENTION = "sharding.saga.retention";
 
+    // ------------------------------------------------------------------ caches (issue 16), the same as CacheConfig's builder
+
+    /** {@code true} or {@code false} (default): Hibernate's second-level cache for entities annotated {@code @Cacheable} / {@code @Cache}. */
+    String CACHE_SECOND_LEVEL = "sharding.cache.second-level";
+
+    /**
+     * Entities in the second-level cache (read-write), comma-separated: a class name, optionally with
+     * its region's size as {@code :maximumEntries:timeToLiveMillis}, e.g.
+     * {@code com.example.User:50000:600000, com.example.Post}.
+     */
+    String CACHE_ENTITIES = "sharding.cache.entities";
+
+    /**
+     * Regions sized by name, comma-separated {@code name:maximumEntries:timeToLiveMillis}, e.g.
+     * {@code com.example.User.posts:20000:300000, default-query-results-region:1000:60000}.
+     */
+    String CACHE_REGIONS = "sharding.cache.regions";
+
+    /** Size of every region not sized by name, {@code maximumEntries:timeToLiveMillis}. Default {@code 10000:600000}. */
+    String CACHE_DEFAULTS = "sharding.cache.defaults";
+
+    /** {@code true} or {@code false} (default): cache the results of queries marked cacheable, per shard. */
+    String CACHE_QUERY_CACHE = "sharding.cache.query-cache";
+
+    /** Entities whose keyed {@code findById} goes through the cache-aside, in the form of {@link #CACHE_ENTITIES}. */
+    String CACHE_ASIDE = "sharding.cache.cache-aside";
+
+    /** The JCache {@code javax.cache.spi.CachingProvider} class name. Default Caffeine's. */
+    String CACHE_PROVIDER = "sharding.cache.provider";
+
+    /** {@code auto} (default), {@code enabled} or {@code disabled}: invalidation across instances (LISTEN/NOTIFY). */
+    String CACHE_INVALIDATION = "sharding.cache.invalidation";
+
     // ------------------------------------------------------------------ deadlines, health, replicas (issue 14)
 
     /**

@@ -48,6 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MetricsOverheadBenchmark {
 
     static final int PRELOADED = 10_000;
+    /** One connection per client thread and shard: 16 per fork on the (shared) server. */
+    static final int POOL_SIZE = 4;
     static final List<String> DATABASES = List.of("bench_m0", "bench_m1", "bench_m2", "bench_m3");
 
     @Param({"off", "statistics", "micrometer"})
@@ -64,7 +66,7 @@ public class MetricsOverheadBenchmark {
         for (int i = 0; i < DATABASES.size(); i++) {
             b.shard("s" + i, BenchDatabases.url(DATABASES.get(i)), BenchDatabases.USER, BenchDatabases.PASSWORD);
         }
-        orm = b.entities(BenchUser.class).schema(SchemaAction.CREATE).maximumPoolSize(KeyedCrudBenchmark.POOL_SIZE)
+        orm = b.entities(BenchUser.class).schema(SchemaAction.CREATE).maximumPoolSize(POOL_SIZE)
                 .statistics(!"off".equals(metrics)).build();
         if ("micrometer".equals(metrics)) {
             new ShardingMetrics(orm).bindTo(new SimpleMeterRegistry());

@@ -13,6 +13,8 @@ import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedPersistenceBuilder;
 import io.github.shardingorm.ShardedRepository;
+import io.github.shardingorm.cache.CacheConfig;
+import io.github.shardingorm.cache.RegionStatistics;
 import io.github.shardingorm.it.model.Post;
 import io.github.shardingorm.it.model.User;
 import io.github.shardingorm.metrics.HotBucket;
@@ -34,6 +36,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +61,7 @@ class MetricsIT {
 
     private static final AtomicLong NEXT_KEY = new AtomicLong(10_000);
     private static final Set<String> TAG_KEYS = Set.of("db.system.name", "shard", "role", "db.operation.name", "outcome", "error.type",
-            "type", "state", "phase", "pool");
+            "type", "state", "phase", "pool", "region", "result", "kind");
 
     private static ShardedPersistence open(ShardDatabases shards, Consumer<ShardedPersistenceBuilder> more) {
         ShardedPersistenceBuilder b = ShardedPersistence.builder();
@@ -247,6 +250,159 @@ class MetricsIT {
     }
 
     @Test
+    void aWriteIsOneRoutedKeyInTheBucketSketch_likeARead(ShardDatabases shards) {
+        try (ShardedPersistence orm = open(shards, b -> { })) {
+            var router = ((io.github.shardingorm.internal.boot.ShardedPersistenceImpl) orm).router();
+            long first = keys(200_000);
+            int bucket = router.bucketed().bucketOf(first);
+            List<Long> sameBucket = new ArrayList<>();
+            for (long id = first; id < first + 200_000 && sameBucket.size() < 12; id++) {
+                if (router.bucketed().bucketOf(id) == bucket) {
+                    sameBucket.add(id);
+                }
+            }
+            assertEquals(12, sameBucket.size());
+            for (long id : sameBucket) {
+                orm.inTransaction(id, s -> s.persist(new User(id, "w" + id))); // routed once, then checked by the write guards
+            }
+            for (long id : sameBucket.subList(0, 4)) {
+                orm.inTransaction(id, s -> s.find(User.class, id).setName("again")); // an update: routed once too
+            }
+            String shard = router.bucketed().shardMap().shardOf(bucket); // not orm.shardOf: that is a routed key too
+            HotBucket top = orm.statistics().shard(shard).hotBuckets().get(0);
+            assertEquals(bucket, top.bucket(), orm.statistics().shard(shard)::toString);
+            assertEquals(16, top.count() - top.error(), "12 inserts and 4 updates, each one routed key: " + top);
+        }
+    }
+
+    @Test
+    void streamsAreCountedPerShardWithTheirRows_likeListedQueries(ShardDatabases shards) throws SQLException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ShardedPersistence orm = open(shards, b -> { })) {
+            new ShardingMetrics(orm).bindTo(registry);
+            long first = keys(120);
+            List<Object> batch = new ArrayList<>();
+            for (long id = first; id < first + 120; id++) {
+                batch.add(new User(id, "s" + id));
+            }
+            orm.saveAll(batch);
+            Map<String, Long> before = new HashMap<>();
+            Map<String, Long> timersBefore = new HashMap<>();
+            for (String shard : orm.shardIds()) {
+                before.put(shard, orm.statistics().shard(shard).operations("query"));
+                Timer t = registry.find("db.client.operation.duration").tag("shard", shard).tag("db.operation.name", "query")
+                        .tag("error.type", "none").timer();
+                timersBefore.put(shard, t == null ? 0 : t.count());
+            }
+
+            // a fan-out stream: one cursor (one statement) per shard, rows merged in order
+            long streamed;
+            try (var rows = orm.query("select u from User u where u.id >= :f and u.id < :t order by u.id", User.class)
+                    .param("f", first).param("t", first + 120).fetchSize(7).stream()) {
+                streamed = rows.count();
+            }
+            assertEquals(120, streamed);
+            // a keyed stream: one statement on one shard
+            String keyed = orm.shardOf(first);
+            try (var rows = orm.query("select u from User u where u.id = :id", User.class).param("id", first).stream()) {
+                assertEquals(1, rows.count());
+            }
+            // a stream of the repository
+            try (var rows = orm.<User, Long>repository(User.class).streamAll("id")) {
+                assertTrue(rows.count() >= 120);
+            }
+
+            ShardingStatistics stats = orm.statistics();
+            for (String shard : orm.shardIds()) {
+                long statements = 2 + (shard.equals(keyed) ? 1 : 0); // the fan-out's cursor, the repository's, the keyed one
+                assertEquals(statements, stats.shard(shard).operations("query") - before.get(shard), shard + " query operations");
+                assertEquals(statements, timer(registry, shard, "query", "none").count() - timersBefore.get(shard), shard + " query timer");
+                assertTrue(timer(registry, shard, "query", "none").totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0, shard);
+            }
+            var merged = registry.get("sharding.query.merge.rows").summary();
+            assertEquals(2, merged.count(), "the two fanned-out streams reported their rows");
+            assertEquals(120.0 + total(shards), merged.totalAmount(), "rows handed out by the streams");
+            assertEquals(4.0, registry.get("sharding.query.shards").summary().max());
+            assertEquals(3, registry.get("sharding.query.shards").summary().count(), "three streams");
+
+            // a failing shard: counted as an error of that shard, and the partial stream as partial
+            String broken = orm.shardIds().get(1);
+            execute(shards.byId(broken), "ALTER TABLE users RENAME TO users_hidden");
+            try (var rows = orm.query("select u from User u", User.class).failurePolicy(FailurePolicy.PARTIAL).stream()) {
+                assertTrue(rows.count() > 0);
+            } finally {
+                execute(shards.byId(broken), "ALTER TABLE users_hidden RENAME TO users");
+            }
+            assertEquals(1, orm.statistics().shard(broken).errorsByReason().getOrDefault("sql", 0L), orm.statistics().shard(broken)::toString);
+            assertEquals(1, timer(registry, broken, "query", "sql").count());
+            assertEquals(1.0, registry.get("sharding.query.partial").counter().count());
+            assertNoMeterTaggedByKey(registry, orm.shardIds());
+        }
+    }
+
+    private static long total(ShardDatabases shards) throws SQLException {
+        long n = 0;
+        for (ShardDatabase db : shards) {
+            n += count(db, "users");
+        }
+        return n;
+    }
+
+    @Test
+    void cacheStatisticsArePublishedAsMetersPerRegionAndShard(ShardDatabases shards) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CacheConfig cache = CacheConfig.builder().entity(User.class, 1_000, Duration.ofMinutes(5))
+                .cacheAside(User.class, 1_000, Duration.ofMinutes(5)).invalidation(CacheConfig.Invalidation.DISABLED).build();
+        try (ShardedPersistence orm = open(shards, b -> b.cache(cache))) {
+            new ShardingMetrics(orm).bindTo(registry);
+            ShardedRepository<User, Long> users = orm.repository(User.class);
+            long first = keys(40);
+            Map<String, Long> perShard = new HashMap<>();
+            for (long id = first; id < first + 40; id++) {
+                users.save(new User(id, "c" + id));
+                perShard.merge(orm.shardOf(id), 1L, Long::sum);
+            }
+            for (int round = 0; round < 2; round++) {
+                for (long id = first; id < first + 40; id++) {
+                    assertTrue(users.findById(id).isPresent());
+                }
+            }
+            orm.inTransaction(first, s -> s.find(User.class, first).setName("changed"));
+            String aside = User.class.getName() + "#aside";
+            for (String shard : orm.shardIds()) {
+                long n = perShard.getOrDefault(shard, 0L);
+                assertEquals(n, (long) cacheMeter(registry, "sharding.cache.gets", aside, shard, "hit"), shard + " aside hits");
+                assertEquals(n, (long) cacheMeter(registry, "sharding.cache.gets", aside, shard, "miss"), shard + " aside misses");
+                assertEquals(n, (long) cacheMeter(registry, "sharding.cache.puts", aside, shard, null), shard + " aside puts");
+                assertEquals(orm.shardOf(first).equals(shard) ? 1 : 0, (long) cacheMeter(registry, "sharding.cache.evictions", aside, shard, null),
+                        shard + " aside evictions");
+            }
+            for (RegionStatistics r : orm.cacheStatistics().regions()) {
+                assertEquals(r.hits(), (long) cacheMeter(registry, "sharding.cache.gets", r.region(), r.shard(), "hit"), r::toString);
+                assertEquals(r.misses(), (long) cacheMeter(registry, "sharding.cache.gets", r.region(), r.shard(), "miss"), r::toString);
+                assertEquals(r.puts(), (long) cacheMeter(registry, "sharding.cache.puts", r.region(), r.shard(), null), r::toString);
+                assertEquals(r.evictions(), (long) cacheMeter(registry, "sharding.cache.evictions", r.region(), r.shard(), null), r::toString);
+            }
+            assertTrue(orm.cacheStatistics().regions().stream().anyMatch(r -> r.region().equals(User.class.getName()) && r.misses() > 0),
+                    "the second-level region counted too: " + orm.cacheStatistics().regions());
+            assertNoMeterTaggedByKey(registry, orm.shardIds());
+        }
+    }
+
+    private static double cacheMeter(SimpleMeterRegistry registry, String name, String region, String shard, String result) {
+        var search = registry.find(name).tag("region", region).tag("shard", shard);
+        if (result != null) {
+            search = search.tag("result", result);
+        }
+        io.micrometer.core.instrument.FunctionCounter c = search.functionCounter();
+        if (c == null) {
+            throw new AssertionError("no " + name + " for " + region + " on " + shard + " (" + result + "); meters: "
+                    + registry.getMeters().stream().map(m -> m.getId().toString()).filter(m -> m.contains("cache")).toList());
+        }
+        return c.count();
+    }
+
+    @Test
     void statisticsCanBeTurnedOff(ShardDatabases shards) {
         try (ShardedPersistence orm = open(shards, b -> b.statistics(false))) {
             IllegalStateException e = assertThrows(IllegalStateException.class, orm::statistics);
@@ -274,6 +430,9 @@ class MetricsIT {
                     continue;
                 }
                 assertTrue(TAG_KEYS.contains(tag.getKey()), "unexpected tag " + tag + " on " + m.getId());
+                if (tag.getKey().equals("kind")) {
+                    assertTrue(Set.of("move", "import").contains(tag.getValue()), m.getId()::toString);
+                }
                 if (tag.getKey().equals("shard")) {
                     assertTrue(shardIds.contains(tag.getValue()), m.getId()::toString);
                 }

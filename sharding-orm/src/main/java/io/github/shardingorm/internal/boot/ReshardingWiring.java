@@ -1,5 +1,6 @@
 package io.github.shardingorm.internal.boot;
 
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.config.ShardingConfiguration;
 import io.github.shardingorm.internal.resharding.MovedTable;
 import io.github.shardingorm.internal.resharding.ReshardingService;
@@ -8,12 +9,19 @@ import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
 import io.github.shardingorm.internal.topology.TopologyRuntime;
 import io.github.shardingorm.internal.topology.TopologyService;
+import io.github.shardingorm.routing.BucketState;
+import io.github.shardingorm.routing.Topology;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.persister.entity.EntityPersister;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gives the running unit its resharding service: the configured shards, the stored topology,
@@ -21,6 +29,8 @@ import org.hibernate.persister.entity.EntityPersister;
  * of its {@code @ShardKey}); all sharded tables move together, as they share the buckets.
  */
 final class ReshardingWiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReshardingWiring.class);
 
     private ReshardingWiring() {
     }
@@ -34,8 +44,14 @@ final class ReshardingWiring {
         } else if (service == null) {
             orm.resharding(null, "online resharding needs the stored topology (see the README, \"Topology\"); it is off here");
         } else {
+            CacheRuntime cache = orm.cache();
+            StoredMoveTopology.Eviction eviction = cache != null && cache.enabled() ? (shard, buckets) -> evict(cache, shard, buckets)
+                    : StoredMoveTopology.Eviction.NONE;
+            if (cache != null && cache.enabled()) {
+                service.onTopologyChange(followedMoves(service.current(), cache));
+            }
             orm.resharding(new ReshardingService(configuration.shards(), () -> movedTables(configuration, sessionFactory, router),
-                    () -> referenceTables(sessionFactory, router), new StoredMoveTopology(service)), null);
+                    () -> referenceTables(sessionFactory, router), new StoredMoveTopology(service, eviction)), null);
         }
     }
 
@@ -46,6 +62,61 @@ final class ReshardingWiring {
             tables.add(sessionFactory.getMappingMetamodel().getEntityDescriptor(entity).getMappedTableDetails().getTableName());
         }
         return List.copyOf(tables);
+    }
+
+    /**
+     * The mover's eviction of moved buckets: here and, by a notification on the shard, in the other
+     * instances. A notification that cannot be sent is logged, not thrown: the other instances evict
+     * on their own when they follow the topology version (see {@link #followedMoves}).
+     */
+    static void evict(CacheRuntime cache, String shard, Set<Integer> buckets) {
+        try {
+            cache.evictBuckets(shard, buckets);
+        } catch (RuntimeException e) {
+            LOG.warn("could not notify the other instances of the cache eviction of {} moved buckets on shard '{}' (they evict"
+                    + " when they follow the topology)", buckets.size(), shard, e);
+        }
+    }
+
+    /**
+     * Every instance, when it follows a topology version: the buckets whose shard changed are evicted
+     * on their old and their new shard, and a bucket whose fence was released (MOVED to SERVING) on
+     * its move's source and target, so that no instance serves an entry of a moved bucket from an
+     * earlier stay on a shard, whoever ran the move (this JVM, another instance, the command line).
+     * The mover waits for every live instance to follow before it releases a fence.
+     */
+    static java.util.function.Consumer<Topology> followedMoves(Topology initial, CacheRuntime cache) {
+        java.util.concurrent.atomic.AtomicReference<Topology> last = new java.util.concurrent.atomic.AtomicReference<>(initial);
+        return next -> {
+            Topology prev = last.getAndSet(next);
+            if (prev == null || prev.map().bucketCount() != next.map().bucketCount()) {
+                next.map().shards().forEach(s -> cache.evictBucketsHere(s, allBuckets(next.map().bucketCount())));
+                return;
+            }
+            Map<String, Set<Integer>> evict = new TreeMap<>();
+            for (int b = 0; b < next.map().bucketCount(); b++) {
+                String before = prev.map().shardOf(b);
+                String after = next.map().shardOf(b);
+                if (!before.equals(after)) {
+                    evict.computeIfAbsent(before, k -> new TreeSet<>()).add(b);
+                    evict.computeIfAbsent(after, k -> new TreeSet<>()).add(b);
+                }
+                BucketState was = prev.stateOf(b);
+                if (was.phase() == BucketState.Phase.MOVED && next.stateOf(b).phase() == BucketState.Phase.SERVING) {
+                    evict.computeIfAbsent(was.from(), k -> new TreeSet<>()).add(b);
+                    evict.computeIfAbsent(was.to(), k -> new TreeSet<>()).add(b);
+                }
+            }
+            evict.forEach(cache::evictBucketsHere);
+        };
+    }
+
+    private static Set<Integer> allBuckets(int n) {
+        Set<Integer> all = new TreeSet<>();
+        for (int b = 0; b < n; b++) {
+            all.add(b);
+        }
+        return all;
     }
 
     static List<MovedTable> movedTables(ShardingConfiguration configuration, SessionFactoryImplementor sessionFactory, ShardRouter router) {

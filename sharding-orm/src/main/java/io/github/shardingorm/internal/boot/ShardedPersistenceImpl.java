@@ -190,8 +190,11 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         BucketedShardResolver resolver = bucketed("replaceShardMap()");
         java.util.Objects.requireNonNull(next, "next");
         TopologyService service = topology.service();
+        ShardMap before = resolver.shardMap();
         if (service != null) {
+            // every instance evicts the changed buckets as it follows the versions (ReshardingWiring.followedMoves)
             service.replaceMap(next, this::rowsPerBucket);
+            evictChangedBuckets(before, next);
             return;
         }
         // in memory (one JVM, no fence): count, then swap; a row written in between is not seen
@@ -215,7 +218,24 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
                     + rows.size() + " bucket(s) that change shard, bucket=rows " + rows
                     + " (move them with online resharding, or change only empty buckets)");
         }
+        evictChangedBuckets(current, next);
         resolver.replaceShardMap(next);
+        evictChangedBuckets(current, next);
+    }
+
+    /** The caches' entries of the buckets that change shard, on their old and new shard, here and in the other instances. */
+    private void evictChangedBuckets(ShardMap before, ShardMap after) {
+        if (cache == null || !cache.enabled() || before.bucketCount() != after.bucketCount()) {
+            return;
+        }
+        java.util.Map<String, java.util.Set<Integer>> changed = new java.util.TreeMap<>();
+        for (int b = 0; b < after.bucketCount(); b++) {
+            if (!before.shardOf(b).equals(after.shardOf(b))) {
+                changed.computeIfAbsent(before.shardOf(b), k -> new java.util.TreeSet<>()).add(b);
+                changed.computeIfAbsent(after.shardOf(b), k -> new java.util.TreeSet<>()).add(b);
+            }
+        }
+        changed.forEach((shard, buckets) -> ReshardingWiring.evict(cache, shard, buckets));
     }
 
     /**

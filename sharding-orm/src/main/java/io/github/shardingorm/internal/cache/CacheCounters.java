@@ -26,6 +26,7 @@ final class CacheCounters implements CacheStatistics {
     }
 
     private final Map<String, Map<String, Counts>> regions = new ConcurrentHashMap<>();
+    private final List<CacheRuntime.CountersListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Counts of(String region, String shard) {
         Map<String, Counts> byShard = regions.get(region);
@@ -34,7 +35,36 @@ final class CacheCounters implements CacheStatistics {
         }
         String s = shard == null ? ALL_SHARDS : shard;
         Counts counts = byShard.get(s);
-        return counts != null ? counts : byShard.computeIfAbsent(s, x -> new Counts());
+        return counts != null ? counts : created(region, s, byShard);
+    }
+
+    private Counts created(String region, String shard, Map<String, Counts> byShard) {
+        Counts fresh = new Counts();
+        Counts raced = byShard.putIfAbsent(shard, fresh);
+        if (raced != null) {
+            return raced;
+        }
+        synchronized (listeners) {
+            listeners.forEach(l -> tell(l, region, shard, fresh));
+        }
+        return fresh;
+    }
+
+    /** Adds a listener and tells it of every counter that exists already. */
+    void addListener(CacheRuntime.CountersListener listener) {
+        synchronized (listeners) {
+            listeners.add(listener);
+            regions.forEach((region, byShard) -> byShard.forEach((shard, c) -> tell(listener, region, shard, c)));
+        }
+    }
+
+    private static void tell(CacheRuntime.CountersListener l, String region, String shard, Counts c) {
+        try { // a listener (a meter registry) must not fail the cache read that created the counters
+            l.counters(region, shard, c.hits, c.misses, c.puts, c.evictions);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(CacheCounters.class).warn("cache counters of region {} on shard {} not published: {}",
+                    region, shard, e.toString());
+        }
     }
 
     @Override

@@ -220,7 +220,16 @@ public final class CacheRuntime implements AutoCloseable {
         }
     }
 
-    /** The second-level entries first, then the cache-aside (which loads through them): see {@link InvalidationApplier}. */
+    /**
+     * The same as {@link #evictBuckets} in this instance only (no notification): what every
+     * instance does when it follows a topology version in which buckets changed shard.
+     */
+    public void evictBucketsHere(String shard, Set<Integer> buckets) {
+        if (config.enabled() && !buckets.isEmpty()) {
+            evictBucketsLocally(shard, buckets);
+        }
+    }
+
     /**
      * After a bulk write ({@code orm.executeUpdate}, {@code orm.executeOnAllShards}): rows changed
      * without entity events, so every shard's cached entries are flushed here and, by a notification
@@ -355,6 +364,18 @@ public final class CacheRuntime implements AutoCloseable {
 
     public CacheStatistics statistics() {
         return counters;
+    }
+
+    /** Told of each region and shard's counters once, when they first count (the Micrometer binding registers meters on them). */
+    @FunctionalInterface
+    public interface CountersListener {
+        void counters(String region, String shard, java.util.concurrent.atomic.LongAdder hits, java.util.concurrent.atomic.LongAdder misses,
+                      java.util.concurrent.atomic.LongAdder puts, java.util.concurrent.atomic.LongAdder evictions);
+    }
+
+    /** Tells {@code listener} of every region and shard's counters, those that exist now and every later one (meters). */
+    public void onCounters(CountersListener listener) {
+        counters.addListener(listener);
     }
 
     /** For tests: the application name of this instance's listener sessions (pg_stat_activity). */

@@ -176,6 +176,10 @@ public final class PropertiesConfiguration {
         }
         applyCrossShardWrites(p, builder, problems);
         applyObservability(p, builder, problems);
+        io.github.shardingorm.cache.CacheConfig cache = cache(p, problems);
+        if (cache != null) {
+            builder.cache(cache);
+        }
         HealthProperties.apply(p, builder, problems);
         p.forEach((k, v) -> {
             if (k.startsWith("hibernate.") || k.startsWith("jakarta.persistence.")) {
@@ -274,6 +278,108 @@ public final class PropertiesConfiguration {
         }
     }
 
+    private static final List<String> CACHE_KEYS = List.of(ShardingSettings.CACHE_SECOND_LEVEL, ShardingSettings.CACHE_ENTITIES,
+            ShardingSettings.CACHE_REGIONS, ShardingSettings.CACHE_DEFAULTS, ShardingSettings.CACHE_QUERY_CACHE, ShardingSettings.CACHE_ASIDE,
+            ShardingSettings.CACHE_PROVIDER, ShardingSettings.CACHE_INVALIDATION);
+
+    /**
+     * The caches ({@code sharding.cache.*}, the same settings as {@code CacheConfig.builder()}); null when no
+     * such key is set (nothing cached). Each malformed value is a problem naming its key.
+     */
+    static io.github.shardingorm.cache.CacheConfig cache(Map<String, String> p, List<String> problems) {
+        if (CACHE_KEYS.stream().noneMatch(p::containsKey)) {
+            return null;
+        }
+        int before = problems.size();
+        io.github.shardingorm.cache.CacheConfig.Builder cache = io.github.shardingorm.cache.CacheConfig.builder();
+        try {
+            if (Boolean.TRUE.equals(bool(p, ShardingSettings.CACHE_SECOND_LEVEL, problems))) {
+                cache.secondLevel();
+            }
+            for (String[] e : sized(p, ShardingSettings.CACHE_ENTITIES, false, problems)) {
+                Class<?> type = cacheClass(ShardingSettings.CACHE_ENTITIES, e[0], problems);
+                if (type != null) {
+                    if (e.length == 1) {
+                        cache.entity(type);
+                    } else {
+                        cache.entity(type, Long.parseLong(e[1]), Duration.ofMillis(Long.parseLong(e[2])));
+                    }
+                }
+            }
+            for (String[] e : sized(p, ShardingSettings.CACHE_REGIONS, true, problems)) {
+                cache.region(e[0], Long.parseLong(e[1]), Duration.ofMillis(Long.parseLong(e[2])));
+            }
+            String defaults = p.get(ShardingSettings.CACHE_DEFAULTS);
+            if (defaults != null && !defaults.isBlank()) {
+                String[] d = defaults.split(":");
+                if (d.length != 2 || !d[0].trim().matches("\\d+") || !d[1].trim().matches("\\d+")) {
+                    problems.add(ShardingSettings.CACHE_DEFAULTS + " must be maximumEntries:timeToLiveMillis, e.g. 10000:600000, but was '"
+                            + defaults + "'");
+                } else {
+                    cache.defaults(Long.parseLong(d[0].trim()), Duration.ofMillis(Long.parseLong(d[1].trim())));
+                }
+            }
+            Boolean query = bool(p, ShardingSettings.CACHE_QUERY_CACHE, problems);
+            if (query != null) {
+                cache.queryCache(query);
+            }
+            for (String[] e : sized(p, ShardingSettings.CACHE_ASIDE, false, problems)) {
+                Class<?> type = cacheClass(ShardingSettings.CACHE_ASIDE, e[0], problems);
+                if (type != null) {
+                    if (e.length == 1) {
+                        cache.cacheAside(type);
+                    } else {
+                        cache.cacheAside(type, Long.parseLong(e[1]), Duration.ofMillis(Long.parseLong(e[2])));
+                    }
+                }
+            }
+            String provider = p.get(ShardingSettings.CACHE_PROVIDER);
+            if (provider != null && !provider.isBlank()) {
+                cache.provider(provider);
+            }
+            String invalidation = p.get(ShardingSettings.CACHE_INVALIDATION);
+            if (invalidation != null && !invalidation.isBlank()) {
+                try {
+                    cache.invalidation(io.github.shardingorm.cache.CacheConfig.Invalidation.valueOf(invalidation.trim().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    problems.add(ShardingSettings.CACHE_INVALIDATION + " must be auto, enabled or disabled but was '" + invalidation + "'");
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            problems.add("sharding.cache.*: " + e.getMessage());
+        }
+        return problems.size() == before ? cache.build() : null;
+    }
+
+    /** {@code name[:maximumEntries:timeToLiveMillis]} entries of a list; a malformed one is a problem and left out. */
+    private static List<String[]> sized(Map<String, String> p, String key, boolean sizeRequired, List<String> problems) {
+        List<String[]> out = new ArrayList<>();
+        for (String entry : list(p.get(key))) {
+            String[] parts = entry.split(":");
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = parts[i].trim();
+            }
+            boolean sized = parts.length == 3 && parts[1].matches("\\d+") && parts[2].matches("\\d+");
+            if (parts[0].isEmpty() || !(sized || parts.length == 1 && !sizeRequired)) {
+                problems.add(key + ": '" + entry + "' must be " + (sizeRequired ? "name:maximumEntries:timeToLiveMillis"
+                        : "a class name, optionally followed by :maximumEntries:timeToLiveMillis") + ", e.g. "
+                        + (sizeRequired ? "com.example.User.posts:20000:300000" : "com.example.User:50000:600000"));
+            } else {
+                out.add(parts);
+            }
+        }
+        return out;
+    }
+
+    private static Class<?> cacheClass(String key, String name, List<String> problems) {
+        try {
+            return Class.forName(name, false, classLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            problems.add(key + ": class " + name + " cannot be loaded (" + e + ")");
+            return null;
+        }
+    }
+
     private static Boolean bool(Map<String, String> p, String key, List<String> problems) {
         String value = p.get(key);
         if (value == null || value.isBlank()) {
@@ -294,6 +400,9 @@ public final class PropertiesConfiguration {
         }
         if (List.of(ShardingSettings.ENTITY_PACKAGES, ShardingSettings.STRATEGY_RANGES, ShardingSettings.STRATEGY_DIRECTORY,
                 ShardingSettings.STRATEGY_DIRECTORY_DEFAULT, ShardingSettings.SAGAS).contains(key)) {
+            return true;
+        }
+        if (CACHE_KEYS.contains(key)) {
             return true;
         }
         if (List.of(ShardingSettings.STATISTICS, ShardingSettings.HOT_SHARD_WINDOW, ShardingSettings.ROUTING_LOG,

@@ -70,7 +70,7 @@ final class ShardGuards implements PersistEventListener, MergeEventListener, Flu
             return;
         }
         Object key = router.keyOf(model, entity);
-        String keyShard = router.shardOfKey(model, key);
+        String keyShard = router.shardOfKeyForCheck(model, key);
         String sessionShard = String.valueOf(session.getTenantIdentifierValue());
         if (!keyShard.equals(sessionShard)) {
             if (router.isBucketed() && router.movedAwayFrom(router.bucketed().bucketOf(key), sessionShard)) {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.internal.boot.ShardedPersistenceImpl;
+import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.stats.ErrorReasons;
 import io.github.shardingorm.internal.stats.Instrumentation;
 import io.github.shardingorm.internal.stats.OperationKind;
@@ -12,6 +13,7 @@ import io.github.shardingorm.internal.stats.StatisticsRecorder;
 import io.github.shardingorm.saga.SagaState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +50,15 @@ public final class MicrometerBinding implements ShardingEvents {
     static final String TWO_PHASE = "sharding.twophase.transactions";
     static final String SHARD_HOT = "sharding.shard.hot";
     static final String SHARD_SHARE = "sharding.shard.operation.share";
+    static final String CACHE_GETS = "sharding.cache.gets";
+    static final String CACHE_PUTS = "sharding.cache.puts";
+    static final String CACHE_EVICTIONS = "sharding.cache.evictions";
 
     private static final int OUTCOMES = ErrorReasons.ALL.size() + 1; // 0 = success
 
     private final MeterRegistry registry;
     private final Map<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReferenceArray<Timer>> replicaTimers = new ConcurrentHashMap<>();
     private final Timer mergeDuration;
     private final DistributionSummary queryShards;
     private final DistributionSummary mergeRows;
@@ -92,6 +99,27 @@ public final class MicrometerBinding implements ShardingEvents {
         if (impl.activeJobs() != null) {
             ReshardingMeters.bind(impl.activeJobs(), registry);
         }
+        CacheRuntime cache = impl.cache();
+        if (cache != null && cache.enabled()) {
+            cache.onCounters(binding::registerCacheCounters);
+        }
+    }
+
+    /**
+     * The caches' counters of one region on one shard as function counters: read from the caches' own
+     * adders when the registry publishes, nothing added to a cache read. Tags {@code region} (an entity
+     * or collection role, {@code <entity>#aside}, the query results region) and {@code shard}, never keys.
+     */
+    private void registerCacheCounters(String region, String shard, LongAdder hits, LongAdder misses, LongAdder puts,
+                                       LongAdder evictions) {
+        FunctionCounter.builder(CACHE_GETS, hits, LongAdder::sum).tag("region", region).tag("shard", shard).tag("result", "hit")
+                .description("Cache reads answered by the cache").register(registry);
+        FunctionCounter.builder(CACHE_GETS, misses, LongAdder::sum).tag("region", region).tag("shard", shard).tag("result", "miss")
+                .description("Cache reads the cache could not answer").register(registry);
+        FunctionCounter.builder(CACHE_PUTS, puts, LongAdder::sum).tag("region", region).tag("shard", shard)
+                .description("Entries stored in the cache").register(registry);
+        FunctionCounter.builder(CACHE_EVICTIONS, evictions, LongAdder::sum).tag("region", region).tag("shard", shard)
+                .description("Cache entries invalidated (writes, flushes, moved buckets)").register(registry);
     }
 
     private void registerShardGauges(String shard) {
@@ -104,10 +132,10 @@ public final class MicrometerBinding implements ShardingEvents {
 
     @Override
     public void operation(String shard, String role, OperationKind kind, long nanos, String errorReason) {
-        String key = Instrumentation.REPLICA.equals(role) ? shard + "\u0000r" : shard;
-        AtomicReferenceArray<Timer> shardTimers = timers.get(key);
+        Map<String, AtomicReferenceArray<Timer>> byShard = Instrumentation.REPLICA.equals(role) ? replicaTimers : timers;
+        AtomicReferenceArray<Timer> shardTimers = byShard.get(shard); // no key built per operation
         if (shardTimers == null) {
-            shardTimers = timers.computeIfAbsent(key, k -> new AtomicReferenceArray<>(OperationKind.values().length * OUTCOMES));
+            shardTimers = byShard.computeIfAbsent(shard, k -> new AtomicReferenceArray<>(OperationKind.values().length * OUTCOMES));
         }
         int outcome = errorReason == null ? 0 : 1 + ErrorReasons.ALL.indexOf(errorReason);
         int slot = kind.ordinal() * OUTCOMES + outcome;
@@ -133,8 +161,10 @@ public final class MicrometerBinding implements ShardingEvents {
         if (failedShards > 0 && failedShards < width) {
             partial.increment();
         }
-        if (width > 1 && mergeNanos > 0) {
-            mergeDuration.record(mergeNanos, TimeUnit.NANOSECONDS);
+        if (width > 1) {
+            if (mergeNanos > 0) { // a stream's merge is interleaved with its reader: rows only
+                mergeDuration.record(mergeNanos, TimeUnit.NANOSECONDS);
+            }
             mergeRows.record(rows);
         }
     }

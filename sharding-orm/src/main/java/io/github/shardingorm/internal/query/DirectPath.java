@@ -64,7 +64,7 @@ final class DirectPath {
             options.parameters().bindTo(q, null);
             return q;
         }, options.fetchSize(), options.offset() == null ? 0 : options.offset(), options.limit() == null ? -1 : options.limit(),
-                options.timeout(), options.policy());
+                options.timeout(), options.policy(), runtime.sessions().instrumentation());
         return cursors.stream(open -> open.isEmpty() ? Collections.<R>emptyIterator() : (Iterator<R>) (Iterator<?>) open.get(0));
     }
 }

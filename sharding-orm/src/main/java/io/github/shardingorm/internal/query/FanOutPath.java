@@ -63,8 +63,7 @@ final class FanOutPath {
             SelectionQuery<?> q = session.createSelectionQuery(ShardStatement.fanOut(shape, options.after())).setQueryPlanCacheable(true);
             options.parameters().bindTo(q, null);
             return q;
-        }, options.fetchSize(), 0, window.perShardMax(), options.timeout(), options.policy());
-        runtime.sessions().instrumentation().fanOut(targets.size(), 0, 0, 0);
+        }, options.fetchSize(), 0, window.perShardMax(), options.timeout(), options.policy(), runtime.sessions().instrumentation());
         return cursors.stream(open -> {
             List<Iterator<Object[]>> sources = new ArrayList<>();
             for (ShardCursor c : open) {

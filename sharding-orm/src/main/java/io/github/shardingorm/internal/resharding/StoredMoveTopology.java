@@ -15,13 +15,34 @@ import java.util.Set;
  * MOVED or already mapped to the target, abortMove on SERVING). After the source's copies are
  * deleted, {@link #released} waits for every live instance to follow the completion and drops
  * the fence (the buckets become SERVING on the target, so they can move again).
+ *
+ * <p>Caches (issue 16): the entries of the moving buckets on their source AND their target are
+ * evicted through {@link Eviction} right before {@code completeMove} (so that the first read routed
+ * to the target cannot find an entry left from an earlier stay of the bucket there), right after it,
+ * after an {@code abortMove}, and in {@link #released} after every live instance follows the
+ * completion and before the fence goes (entries a lagging reader put on the source meanwhile).
  */
 public final class StoredMoveTopology implements MoveTopology {
 
+    /** Evicts the cached entries of buckets on one shard, here and in the other instances (the caches' seam). */
+    @FunctionalInterface
+    public interface Eviction {
+        Eviction NONE = (shard, buckets) -> {
+        };
+
+        void evict(String shard, Set<Integer> buckets);
+    }
+
     private final TopologyService service;
+    private final Eviction eviction;
 
     public StoredMoveTopology(TopologyService service) {
+        this(service, Eviction.NONE);
+    }
+
+    public StoredMoveTopology(TopologyService service, Eviction eviction) {
         this.service = service;
+        this.eviction = eviction == null ? Eviction.NONE : eviction;
     }
 
     private Topology now() {
@@ -63,22 +84,52 @@ public final class StoredMoveTopology implements MoveTopology {
         boolean done = buckets.stream().allMatch(b -> t.stateOf(b).phase() == BucketState.Phase.MOVED
                 || t.stateOf(b).phase() == BucketState.Phase.SERVING && t.map().shardOf(b).equals(targetOf(t, buckets)));
         if (!done) {
+            Set<String> shards = shardsOf(t, buckets);
+            evict(shards, buckets);
             service.completeMove(buckets);
+            evict(shards, buckets);
         }
     }
 
     @Override
     public void abortMove(Set<Integer> buckets) {
+        Topology t = now();
         if (!all(buckets, BucketState.Phase.SERVING)) {
+            Set<String> shards = shardsOf(t, buckets);
             service.abortMove(buckets);
+            evict(shards, buckets);
         }
     }
 
     @Override
     public void released(Set<Integer> buckets) {
+        Topology t = now();
         if (all(buckets, BucketState.Phase.MOVED)) {
-            service.awaitInstancesAt(now().version());
+            service.awaitInstancesAt(t.version());
+            evict(shardsOf(t, buckets), buckets);
             service.releaseFence(buckets);
+        }
+    }
+
+    /** The shards a move of these buckets involves: each one's owner and its move's source and target. */
+    private static Set<String> shardsOf(Topology t, Set<Integer> buckets) {
+        Set<String> shards = new java.util.TreeSet<>();
+        for (int b : buckets) {
+            shards.add(t.map().shardOf(b));
+            BucketState s = t.stateOf(b);
+            if (s.from() != null) {
+                shards.add(s.from());
+            }
+            if (s.to() != null) {
+                shards.add(s.to());
+            }
+        }
+        return shards;
+    }
+
+    private void evict(Set<String> shards, Set<Integer> buckets) {
+        for (String shard : shards) {
+            eviction.evict(shard, buckets);
         }
     }
 

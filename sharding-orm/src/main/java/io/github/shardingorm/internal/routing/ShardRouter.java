@@ -308,6 +308,19 @@ public final class ShardRouter {
 
     /** The shard of a key given for an entity: the key's type must match the entity's key type. */
     public String shardOfKey(ShardedEntityModel model, Object rawKey) {
+        return shardOfKey(model, rawKey, true);
+    }
+
+    /**
+     * {@link #shardOfKey(ShardedEntityModel, Object)} for a check of work already routed (the guards
+     * of a session's writes): not counted again in the statistics' bucket sketch, so that a write is
+     * one routed key like a read, not two or three.
+     */
+    public String shardOfKeyForCheck(ShardedEntityModel model, Object rawKey) {
+        return shardOfKey(model, rawKey, false);
+    }
+
+    private String shardOfKey(ShardedEntityModel model, Object rawKey, boolean count) {
         if (rawKey == null) {
             throw RoutingErrors.nullKey(model.entityName());
         }
@@ -315,7 +328,7 @@ public final class ShardRouter {
         if (key == null) {
             throw RoutingErrors.wrongKeyType(model, rawKey);
         }
-        return shardOfNormalizedKey(model.entityName(), key);
+        return shardOfNormalizedKey(model.entityName(), key, count);
     }
 
     /** The shard of a key with no entity named: normalized by its own type. */
@@ -368,9 +381,13 @@ public final class ShardRouter {
     }
 
     private String shardOfNormalizedKey(String entityName, Object key) {
+        return shardOfNormalizedKey(entityName, key, true);
+    }
+
+    private String shardOfNormalizedKey(String entityName, Object key, boolean count) {
         String shard;
         try {
-            if (bucketedResolver != null && instrumentation.isActive()) {
+            if (count && bucketedResolver != null && instrumentation.isActive()) {
                 int bucket = bucketedResolver.bucketOf(key);
                 shard = bucketedResolver.shardMap().shardOf(bucket);
                 if (shard != null) {

@@ -90,7 +90,11 @@ public final class Instrumentation implements AutoCloseable {
             statistics.keyRouted(shard, bucket);
         }
         for (ShardingEvents l : listeners) {
-            safely(() -> l.keyRouted(shard, bucket));
+            try { // not safely(..): no capturing lambda on the keyed path
+                l.keyRouted(shard, bucket);
+            } catch (RuntimeException e) {
+                LOG.warn("a metrics listener failed: {}", e.toString());
+            }
         }
     }
 

@@ -106,6 +106,72 @@ class PropertiesConfigurationTest {
     }
 
     @Test
+    void cacheKeys_fillEverySettingOfCacheConfig() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("sharding.cache.second-level", "true");
+        p.put("sharding.cache.entities", Account.class.getName() + ":5000:60000, " + Orphan.class.getName());
+        p.put("sharding.cache.regions", "com.example.User.posts:200:3000 , default-query-results-region:100:1000");
+        p.put("sharding.cache.defaults", "700:9000");
+        p.put("sharding.cache.query-cache", "true");
+        p.put("sharding.cache.cache-aside", Account.class.getName() + ":300:4000");
+        p.put("sharding.cache.provider", "com.example.MyCachingProvider");
+        p.put("sharding.cache.invalidation", "disabled");
+        List<String> problems = new java.util.ArrayList<>();
+        io.github.shardingorm.cache.CacheConfig c = PropertiesConfiguration.cache(p, problems);
+
+        assertEquals(List.of(), problems);
+        assertTrue(c.secondLevel() && c.enabled());
+        assertEquals(List.of(Account.class, Orphan.class), List.copyOf(c.entities().keySet()));
+        assertEquals(new io.github.shardingorm.cache.CacheConfig.Region(5000, Duration.ofMinutes(1)), c.region(Account.class.getName()));
+        assertEquals(new io.github.shardingorm.cache.CacheConfig.Region(200, Duration.ofSeconds(3)), c.region("com.example.User.posts"));
+        assertEquals(new io.github.shardingorm.cache.CacheConfig.Region(100, Duration.ofSeconds(1)), c.region("default-query-results-region"));
+        assertEquals(new io.github.shardingorm.cache.CacheConfig.Region(700, Duration.ofSeconds(9)), c.region(Orphan.class.getName()),
+                "an entity without a size takes the defaults");
+        assertTrue(c.queryCache());
+        assertEquals(Map.of(Account.class, new io.github.shardingorm.cache.CacheConfig.Region(300, Duration.ofSeconds(4))), c.cacheAside());
+        assertEquals("com.example.MyCachingProvider", c.provider());
+        assertEquals(io.github.shardingorm.cache.CacheConfig.Invalidation.DISABLED, c.invalidation());
+
+        io.github.shardingorm.cache.CacheConfig plain = PropertiesConfiguration.cache(Map.of("sharding.cache.cache-aside", Account.class.getName()),
+                problems);
+        assertEquals(List.of(), problems);
+        assertFalse(plain.secondLevel());
+        assertEquals(io.github.shardingorm.cache.CacheConfig.Invalidation.AUTO, plain.invalidation());
+        assertEquals(Duration.ofMinutes(10), plain.cacheAside().get(Account.class).timeToLive(), "the builder's default size");
+        assertEquals(null, PropertiesConfiguration.cache(Map.of("sharding.statistics", "true"), problems), "no cache key: nothing cached");
+
+        Map<String, String> all = valid();
+        all.putAll(p);
+        ShardedPersistenceBuilder builder = PropertiesConfiguration.apply(all, ShardedPersistence.builder());
+        assertAlreadySet(() -> builder.cache(io.github.shardingorm.cache.CacheConfig.disabled()), "cache configuration was already set");
+    }
+
+    @Test
+    void cacheKeys_malformedValuesAreNamed() {
+        Map<String, String> p = valid();
+        p.put("sharding.cache.entities", Account.class.getName() + ":many:60000, com.example.Missing");
+        p.put("sharding.cache.regions", "com.example.User.posts");
+        p.put("sharding.cache.defaults", "10000");
+        p.put("sharding.cache.query-cache", "yes");
+        p.put("sharding.cache.invalidation", "sometimes");
+        p.put("sharding.cache.entitys", Account.class.getName());
+        assertProblems(p,
+                "sharding.cache.entities: '" + Account.class.getName() + ":many:60000' must be a class name, optionally followed by"
+                        + " :maximumEntries:timeToLiveMillis",
+                "sharding.cache.entities: class com.example.Missing cannot be loaded",
+                "sharding.cache.regions: 'com.example.User.posts' must be name:maximumEntries:timeToLiveMillis",
+                "sharding.cache.defaults must be maximumEntries:timeToLiveMillis, e.g. 10000:600000, but was '10000'",
+                "sharding.cache.query-cache must be true or false but was 'yes'",
+                "sharding.cache.invalidation must be auto, enabled or disabled but was 'sometimes'",
+                "unknown setting 'sharding.cache.entitys'");
+
+        Map<String, String> twice = valid();
+        twice.put("sharding.cache.cache-aside", Account.class.getName() + ", " + Account.class.getName() + ":10:1000");
+        twice.put("sharding.cache.regions", "r:0:1000");
+        assertProblems(twice, "sharding.cache.*: ");
+    }
+
+    @Test
     void apply_fillsDeadlinesHealthAndReplicas() {
         Map<String, String> p = valid();
         p.put("sharding.socket-timeout", "5000");
