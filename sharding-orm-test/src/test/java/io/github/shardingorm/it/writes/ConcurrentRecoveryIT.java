@@ -79,7 +79,10 @@ class ConcurrentRecoveryIT {
                             .sagaLease(Duration.ofMillis(500)).hibernateProperty(FaultInjector.PROPERTY, recordClaims).build();
                     instances.add(orm);
                     bothUp.countDown();
-                    bothUp.await();
+                    // bounded: when the other instance fails to start, this one fails too instead of waiting forever
+                    if (!bothUp.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new AssertionError("instance " + name + " started, the other did not within 60 s (see its failure)");
+                    }
                     for (int pass = 0; pass < 30 && !orm.sagas().unfinished().isEmpty(); pass++) {
                         orm.sagas().recover();
                         Thread.sleep(50);
@@ -88,7 +91,7 @@ class ConcurrentRecoveryIT {
                 }));
             }
             for (Future<?> run : runs) {
-                run.get();
+                run.get(3, java.util.concurrent.TimeUnit.MINUTES);
             }
             ShardedPersistence orm = instances.get(0);
             assertEquals(List.of(), orm.sagas().unfinished());
