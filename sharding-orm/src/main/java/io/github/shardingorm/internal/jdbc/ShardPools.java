@@ -85,7 +85,7 @@ public final class ShardPools implements AutoCloseable {
         this.reads = new ReadRouter(this, replicas, replicaSettings, health);
     }
 
-    /** Creates the pools without connecting (HikariCP's initialization does not fail fast); see {@link #checkReachable}. */
+    /** Creates the pools without connecting (HikariCP's initialization does not fail fast); see {@link #startReachabilityChecks}. */
     public static ShardPools create(List<ShardDefinition> shards, PoolSettings settings, HealthSettings deadlines,
                                     ReplicaSettings replicaSettings) {
         Map<String, DataSource> pools = new LinkedHashMap<>();
@@ -289,10 +289,6 @@ public final class ShardPools implements AutoCloseable {
         return new ReachabilityChecks<>(checks);
     }
 
-    /** Tries one connection per shard in parallel; adds a problem per unreachable shard. Then replicas, then starts the probes. */
-    public void checkReachable(List<String> problems, List<Throwable> causes) {
-        startReachabilityChecks((shard, c) -> null).finish(problems, causes);
-    }
 
     /** A connection to the shard's primary; refused at once ({@link ShardUnavailableSqlException}) while its breaker is open. */
     public Connection connection(String shardId) throws SQLException {
