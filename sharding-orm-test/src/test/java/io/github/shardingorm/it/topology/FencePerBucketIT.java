@@ -204,6 +204,87 @@ class FencePerBucketIT {
     }
 
     /** One acknowledged write: its bucket, when it started and ended (retries after refusals included). */
+    /** The application's own inspector, named in the Hibernate properties: still applied, before the fence's. */
+    public static final class CountingInspector implements org.hibernate.resource.jdbc.spi.StatementInspector {
+        static final AtomicLong SEEN = new AtomicLong();
+
+        @Override
+        public String inspect(String sql) {
+            SEEN.incrementAndGet();
+            return sql;
+        }
+    }
+
+    @Test
+    void theApplicationsOwnBulkAndNativeWritesAreRefusedOnAShardWithAFencedBucketAndNowhereElse() throws Exception {
+        first.close();
+        CountingInspector.SEEN.set(0);
+        first = builder(SchemaAction.CREATE, BUCKETS, 3)
+                .hibernateProperty("hibernate.session_factory.statement_inspector", CountingInspector.class.getName()).build();
+        TopologyService mover = ((ShardedPersistenceImpl) first).topologyService();
+        ShardMap map = first.shardMap();
+        long inBucket = keyOn(map, "s0", BUCKETS, -1);
+        int bucket = bucketOf(inBucket, BUCKETS);
+        long other = keysOnShardOutside(map, "s0", bucket, BUCKETS, 1)[0];
+        long onS1 = keyOn(map, "s1", BUCKETS, -1);
+        for (long id : new long[] {inBucket, other, onS1}) {
+            first.repository(User.class).save(new User(id, "before"));
+        }
+        try (Connection c = shards.byId("s0").connect(); Statement st = c.createStatement()) {
+            st.execute("create table if not exists bulk_audit (id bigint)"); // a table that does not move with buckets
+        }
+        String bulk = "update User u set u.name = 'bulk' where u.id = :id";
+
+        mover.beginMove(Set.of(bucket), "s0", "s1");
+        assertEquals(1, (int) first.<Integer>fromTransaction(other, s -> s.createMutationQuery(bulk).setParameter("id", other).executeUpdate()),
+                "MOVING, not yet fenced: bulk writes go on");
+        mover.fence(Set.of(bucket));
+        // on s0 (a bucket of it is fenced): HQL bulk, native, inside orm.inTransaction and in a scope's own session
+        refused(bucket, () -> first.inTransaction(other, s -> s.createMutationQuery(bulk).setParameter("id", other).executeUpdate()));
+        refused(bucket, () -> first.inTransaction(other, s -> s.createNativeQuery("delete from users where id = " + inBucket)
+                .executeUpdate()));
+        refused(bucket, () -> first.inTransaction(other, s -> s.createNativeQuery(
+                "/* a comment */ with gone as (delete from users where id = " + inBucket + " returning id) select count(*) from gone")
+                .getSingleResult()));
+        try (io.github.shardingorm.ShardScope scope = first.bind(other)) {
+            org.hibernate.Session own = scope.session();
+            refused(bucket, () -> {
+                org.hibernate.Transaction tx = own.beginTransaction();
+                try {
+                    own.createNativeQuery("update \"users\" set name = 'native' where id = " + other).executeUpdate();
+                } finally {
+                    tx.rollback();
+                }
+            });
+        }
+        // a session opened with an explicit tenant and no scope: its shard is unknown to the inspector, refused while any shard is fenced
+        try (org.hibernate.Session unbound = first.sessionFactory().withOptions().tenantIdentifier((Object) "s1").openSession()) {
+            org.hibernate.Transaction tx = unbound.beginTransaction();
+            refused(bucket, () -> unbound.createMutationQuery(bulk).setParameter("id", onS1).executeUpdate());
+            tx.rollback();
+        }
+        // what goes on: entity writes to s0's other buckets, reads, writes of tables that do not move, and s1
+        first.inTransaction(other, s -> {
+            s.find(User.class, other).setName("entity write");
+            assertEquals(2L, ((Number) s.createNativeQuery("select count(*) from users where id in (" + inBucket + "," + other + ")")
+                    .getSingleResult()).longValue());
+            assertEquals(1, s.createNativeQuery("insert into bulk_audit values (" + other + ")").executeUpdate());
+        });
+        assertEquals(1, (int) first.<Integer>fromTransaction(onS1, s -> s.createMutationQuery(bulk).setParameter("id", onS1).executeUpdate()));
+        assertEquals("before", name(shards.byId("s0"), inBucket), "the refused statements wrote nothing");
+        assertEquals("entity write", name(shards.byId("s0"), other));
+        assertEquals("bulk", name(shards.byId("s1"), onS1));
+
+        mover.abortMove(Set.of(bucket));
+        assertEquals(1, (int) first.<Integer>fromTransaction(other, s -> s.createMutationQuery(bulk).setParameter("id", other).executeUpdate()),
+                "the move aborted: bulk writes on s0 again");
+        assertEquals("bulk", name(shards.byId("s0"), other));
+        assertTrue(CountingInspector.SEEN.get() > 10, "the application's inspector saw the statements: " + CountingInspector.SEEN.get());
+        try (Connection c = shards.byId("s0").connect(); Statement st = c.createStatement()) {
+            st.execute("drop table bulk_audit");
+        }
+    }
+
     private record Write(int bucket, long started, long ended) {
     }
 

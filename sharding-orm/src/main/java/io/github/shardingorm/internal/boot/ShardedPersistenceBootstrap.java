@@ -10,6 +10,7 @@ import io.github.shardingorm.internal.stats.Instrumentation;
 import io.github.shardingorm.internal.stats.StatisticsRecorder;
 import java.time.Duration;
 import org.hibernate.persister.entity.AbstractEntityPersister;
+import io.github.shardingorm.internal.hibernate.FenceStatementInspector;
 import io.github.shardingorm.internal.hibernate.ShardConnectionProvider;
 import io.github.shardingorm.internal.hibernate.ShardContext;
 import io.github.shardingorm.internal.hibernate.ShardCurrentSessionContext;
@@ -140,9 +141,13 @@ public final class ShardedPersistenceBootstrap {
                     !router.referenceClasses().isEmpty(), configuration.schemaAction(),
                     pools, configuration.shardIds(), problems, causes);
             throwIfProblems(problems, causes);
+            List<String> movedTables = shardedTables(sessionFactory, configuration, router);
+            if (sessionFactory.getSessionFactoryOptions().getStatementInspector() instanceof FenceStatementInspector fence) {
+                fence.movedTables(movedTables);
+            }
             topology = TopologyRuntime.start(configuration.schemaAction(), configuration.topology(), configuration.shards(), pools,
                     router, configuration.routing().strategy() instanceof BucketedHashStrategy b && b.isExplicit(),
-                    shardedTables(sessionFactory, configuration, router), claim,
+                    movedTables, claim,
                     configuration.routing().nodeIdGiven() ? configuration.routing().nodeId() : null, clock, problems, causes);
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
@@ -277,8 +282,26 @@ public final class ShardedPersistenceBootstrap {
         cache.applySettings(builder);
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_CONNECTION_PROVIDER, new ShardConnectionProvider(pools));
         builder.applySetting(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new ShardTenantResolver(context));
+        // the fence for the application's own bulk and native writes, after the application's own inspector (if any)
+        builder.applySetting(org.hibernate.cfg.JdbcSettings.STATEMENT_INSPECTOR, new FenceStatementInspector(router, context,
+                userInspector(configuration.sessions().hibernateProperties().get(org.hibernate.cfg.JdbcSettings.STATEMENT_INSPECTOR))));
         builder.addService(ShardingRuntime.class, new ShardingRuntime(router, claim, clock));
         return builder.build();
+    }
+
+    /** The application's {@code hibernate.session_factory.statement_inspector}: an instance, a class or a class name (null: none). */
+    private static org.hibernate.resource.jdbc.spi.StatementInspector userInspector(Object setting) {
+        if (setting == null || setting instanceof org.hibernate.resource.jdbc.spi.StatementInspector) {
+            return (org.hibernate.resource.jdbc.spi.StatementInspector) setting;
+        }
+        try {
+            Class<?> type = setting instanceof Class<?> c ? c
+                    : Class.forName(setting.toString().trim(), true, Thread.currentThread().getContextClassLoader());
+            return (org.hibernate.resource.jdbc.spi.StatementInspector) type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new ShardingConfigurationException(List.of("hibernate.session_factory.statement_inspector = " + setting
+                    + " is not a StatementInspector that can be instantiated: " + e), e);
+        }
     }
 
     private static void throwIfProblems(List<String> problems, List<Throwable> causes) {

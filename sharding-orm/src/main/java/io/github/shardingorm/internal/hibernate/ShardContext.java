@@ -142,7 +142,7 @@ public final class ShardContext {
                 if (shared != null) {
                     session = shared;
                 } else {
-                    session = context.sessionFactory.withOptions().tenantIdentifier((Object) shard).openSession();
+                    session = FenceStatementInspector.sessionOn(context.sessionFactory, shard).openSession();
                     ownsSession = true;
                 }
             }

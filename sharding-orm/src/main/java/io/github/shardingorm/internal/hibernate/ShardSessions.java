@@ -122,6 +122,19 @@ public final class ShardSessions {
                 if (joins || attempt >= 3) {
                     throw r;
                 }
+            } catch (io.github.shardingorm.ShardRoutingException wrongShard) {
+                // the write guard found the key on another shard: a routing error, unless the map changed
+                // during the attempt (the bucket moved, and maybe was released, after the re-check): then a reroute
+                long now = mapVersion.getAsLong();
+                String current = now == routedAt ? shard : route.get();
+                if (joins || current.equals(shard)) {
+                    throw wrongShard;
+                }
+                if (attempt >= 3) {
+                    Rerouted r = new Rerouted(shard, current, routedAt, now);
+                    r.addSuppressed(wrongShard);
+                    throw r;
+                }
             }
         }
     }
@@ -388,7 +401,7 @@ public final class ShardSessions {
     }
 
     private Session open(String shard, boolean readOnly) {
-        Session session = sessionFactory.withOptions().tenantIdentifier((Object) shard).readOnly(readOnly).openSession();
+        Session session = FenceStatementInspector.sessionOn(sessionFactory, shard).readOnly(readOnly).openSession();
         if (readOnly) {
             session.setDefaultReadOnly(true);
         }

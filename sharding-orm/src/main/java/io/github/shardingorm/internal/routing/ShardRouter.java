@@ -197,6 +197,49 @@ public final class ShardRouter {
         return out;
     }
 
+    /** Whether any bucket is FENCED now: one volatile read (the fast path of every statement's fence check). */
+    public boolean anyFenced() {
+        return fenced != null;
+    }
+
+    /** Every FENCED bucket now, on whichever shard (empty when none). */
+    public List<Integer> fencedBuckets() {
+        boolean[] f = fenced;
+        if (f == null || bucketedResolver == null) {
+            return List.of();
+        }
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int bucket = 0; bucket < f.length; bucket++) {
+            if (f[bucket]) {
+                out.add(bucket);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Refuses a bulk or native write the application runs in its own session ({@code sql}, which
+     * writes {@code table}, a table whose rows move with their buckets) on {@code shard} (null:
+     * the session's shard is not known, so any shard with a FENCED bucket refuses it).
+     *
+     * @throws io.github.shardingorm.ShardTopologyChangedException naming the fenced buckets (retryable)
+     */
+    public void refuseOwnBulk(String shard, List<Integer> buckets, String table, String sql) {
+        io.github.shardingorm.routing.ShardMap map = bucketedResolver.shardMap();
+        long version = map.version();
+        String where = shard != null ? "shard '" + shard + "'"
+                : "a session whose shard is not bound to this thread (shard '" + map.shardOf(buckets.get(0)) + "' has them)";
+        throw new io.github.shardingorm.ShardTopologyChangedException(shard != null ? shard : map.shardOf(buckets.get(0)), buckets,
+                version, version + 1,
+                "bulk or native write [" + abbreviate(sql) + "] of table " + table + " refused on " + where + ": buckets " + buckets
+                        + " are in the final stage of a move at topology version " + version
+                        + " and the statement may touch their rows (retry the transaction; orm.executeUpdate checks per shard)", null);
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() <= 200 ? sql : sql.substring(0, 200) + "...";
+    }
+
     /**
      * Refuses a bulk statement (HQL or native UPDATE/DELETE, which may touch any row of the shard)
      * on {@code shard} while a bucket of it is FENCED; call it on the statement's checked-out

@@ -81,10 +81,14 @@
  *       trigger now refuses sessions below M (a stale instance, or a session without the
  *       setting: never a silent write to the old owner), and an instance at M routes B to the
  *       target; a write routed to S by an older map is refused by the Java check (retryable).</li>
- *   <li><b>Not covered.</b> Bulk or native DML that an application runs in its OWN Hibernate
- *       session (not through {@code orm.executeUpdate}) is not bucket-checked: during the final
- *       stage, from an up-to-date instance, it could change a fenced bucket's rows on the source.
- *       Run bulk writes through {@code orm.executeUpdate} while resharding.</li>
+ *   <li><b>The application's own bulk and native writes.</b> A bulk or native mutation run in the
+ *       application's own Hibernate session (not through {@code orm.executeUpdate}) may touch any
+ *       row; the unit's statement inspector
+ *       ({@link io.github.shardingorm.internal.hibernate.FenceStatementInspector}) refuses it, when
+ *       it writes a table that moves, on a shard with a FENCED bucket (the session's shard; any
+ *       shard when the session's shard is not bound to the thread). Hibernate runs such a statement
+ *       only inside a transaction, which took its connection at {@code begin}: the same invariant.
+ *       Plain JDBC on a connection obtained from the session ({@code doWork}) is not seen.</li>
  * </ul>
  *
  * <h2>The contract with online resharding (issue 12)</h2>

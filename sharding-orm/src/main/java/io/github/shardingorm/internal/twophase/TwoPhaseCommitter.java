@@ -131,7 +131,7 @@ public final class TwoPhaseCommitter {
         boolean decided = false;
         try {
             for (String shard : shards) {
-                Session s = sessionFactory.withOptions().tenantIdentifier((Object) shard).openSession();
+                Session s = io.github.shardingorm.internal.hibernate.FenceStatementInspector.sessionOn(sessionFactory, shard).openSession();
                 open.put(shard, s);
                 sessionProperties.forEach(s::setProperty);
                 txs.put(shard, s.beginTransaction());
