@@ -398,7 +398,7 @@ public final class TopologyService {
     // ------------------------------------------------------------------ helpers
 
     private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.ShardStep step) {
-        Topology published = store.publish(what, change, step);
+        Topology published = store.publish(what, change, step, this::adopt);
         guc.readSucceeded();
         adopt(published);
         LOG.info("{}: published topology version {}", what, published.version());

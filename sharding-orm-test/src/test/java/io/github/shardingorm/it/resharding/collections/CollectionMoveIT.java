@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * shard of its owner, on one shard only, and equals the writers' ledger; no slot, publication or
  * replica identity is left. A bag (no primary key) is refused at planning.
  */
-@PostgresServers(count = 2, settings = {"wal_level=logical", "max_replication_slots=10", "max_wal_senders=10",
+@PostgresServers(count = 2, settings = {"wal_level=logical", "max_replication_slots=20", "max_wal_senders=20",
         "fsync=off", "synchronous_commit=off", "full_page_writes=off"})
 class CollectionMoveIT {
 
@@ -148,6 +148,116 @@ class CollectionMoveIT {
         }
     }
 
+    @Test
+    void offlineImportPlacesCollectionRowsWithTheirOwner(PostgresServerGroup servers) throws Exception {
+        importTest(servers, "ci_off", false);
+    }
+
+    @Test
+    void onlineImportUnderCollectionWritesOnTheMonolith(PostgresServerGroup servers) throws Exception {
+        importTest(servers, "ci_on", true);
+    }
+
+    /**
+     * A monolith made and filled by a one-shard unit of the same entities (online: while a writer
+     * keeps changing collections on it until the freeze), imported into 3 shards: every collection
+     * row on its owner's shard, equal to what the monolith acknowledged.
+     */
+    private static void importTest(PostgresServerGroup servers, String name, boolean online) throws Exception {
+        var server = servers.get(0);
+        server.createDatabase(name + "_mono");
+        Shard monolith = new Shard("mono", server.jdbcUrl(name + "_mono"), server.username());
+        List<Shard> shards = shards(servers, name);
+        try (ShardedPersistence mono = ShardedPersistence.builder().shard("m", monolith.url(), monolith.user(), "")
+                .entities(Shelf.class, Reader.class, Country.class).schema(SchemaAction.CREATE).maximumPoolSize(3).build();
+             ShardedPersistence orm = unit(shards, Shelf.class, Reader.class, Country.class)) {
+            Ledger ledger = load(mono);
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            AtomicLong acknowledged = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                Random random = new Random(5);
+                int n = 0;
+                while (running.get()) {
+                    long owner = 1 + random.nextInt(300);
+                    List<Long> shelves = new ArrayList<>();
+                    ledger.shelfOwner.forEach((id, o) -> {
+                        if (o == owner) {
+                            shelves.add(id);
+                        }
+                    });
+                    String label = "m" + (++n);
+                    try {
+                        if (shelves.isEmpty() || random.nextInt(4) == 0) {
+                            long id = mono.fromTransaction(owner, s -> {
+                                Shelf shelf = new Shelf(owner);
+                                shelf.getLabels().add(label);
+                                shelf.getCountries().add(s.getReference(Country.class, COUNTRIES.get(0)));
+                                s.persist(shelf);
+                                s.flush();
+                                return shelf.getId();
+                            });
+                            ledger.shelfOwner.put(id, owner);
+                            ledger.labels.put(id, new TreeSet<>(Set.of(label)));
+                            ledger.countries.put(id, new TreeSet<>(Set.of(COUNTRIES.get(0))));
+                        } else if (random.nextInt(3) == 0) {
+                            long id = shelves.get(0);
+                            mono.inTransaction(owner, s -> s.remove(s.find(Shelf.class, id)));
+                            ledger.shelfOwner.remove(id);
+                            ledger.labels.remove(id);
+                            ledger.countries.remove(id);
+                        } else {
+                            long id = shelves.get(random.nextInt(shelves.size()));
+                            Set<String> next = new TreeSet<>(ledger.labels.get(id));
+                            String gone = next.isEmpty() ? null : next.iterator().next();
+                            next.remove(gone);
+                            next.add(label);
+                            mono.inTransaction(owner, s -> {
+                                Shelf shelf = s.find(Shelf.class, id);
+                                shelf.getLabels().remove(gone);
+                                shelf.getLabels().add(label);
+                            });
+                            ledger.labels.put(id, next);
+                        }
+                        acknowledged.incrementAndGet();
+                    } catch (Throwable e) {
+                        for (Throwable c = e; c != null; c = c.getCause()) {
+                            if (c instanceof java.sql.SQLException sql && "25006".equals(sql.getSQLState())) {
+                                return; // frozen: the switch to the shards is under way
+                            }
+                        }
+                        failures.add(e);
+                        return;
+                    }
+                }
+            }, "monolith-writer");
+            if (online) {
+                writer.start();
+                Thread.sleep(300);
+            }
+            var plan = orm.resharding().importFrom(monolith.url(), monolith.user(), null);
+            ReshardingJob job = (online ? plan.online() : plan.offline()).chunkRows(200).plan().start(null);
+            job.awaitCompletion();
+            running.set(false);
+            if (online) {
+                writer.join(30_000);
+            }
+            assertEquals(List.of(), failures, "the monolith writer failed");
+            assertTrue(job.isDone(), job.progress().toString());
+            assertEquals(List.of(), job.verify());
+            checkPlacement(orm, shards, ledger);
+            for (Shard s : shards.subList(0, 2)) { // s2 owns no bucket before a move
+                assertTrue(count(s, "SELECT count(*) FROM shelf_labels") > 0, "labels on " + s.id());
+                assertTrue(count(s, "SELECT count(*) FROM shelf_countries") > 0, "join rows on " + s.id());
+            }
+            List<Shard> all = new ArrayList<>(shards);
+            all.add(monolith);
+            assertEquals(List.of(), leftovers(all));
+            System.out.printf("collection import (%s): %d acknowledged writes on the monolith during the import%n",
+                    online ? "online" : "offline", acknowledged.get());
+        }
+    }
+
     // ------------------------------------------------------------------ fixture
 
     private static List<Shard> shards(PostgresServerGroup servers, String prefix) throws Exception {
@@ -169,12 +279,16 @@ class CollectionMoveIT {
     }
 
     private static Ledger load(ShardedPersistence orm) {
+        return load(orm, 300);
+    }
+
+    private static Ledger load(ShardedPersistence orm, int owners) {
         for (String c : COUNTRIES) {
             orm.references().save(new Country(c, "country " + c, 1));
         }
         Ledger ledger = new Ledger();
         Random random = new Random(7);
-        for (long owner = 1; owner <= 300; owner++) {
+        for (long owner = 1; owner <= owners; owner++) {
             long key = owner;
             for (int n = 0; n < 2; n++) {
                 Set<String> labels = new TreeSet<>(List.of("l" + random.nextInt(5), "l" + random.nextInt(5)));
