@@ -46,7 +46,8 @@ public final class ImportChild {
                     System.out.flush();
                 }
                 // the listener runs on the move's own thread: sleeping here holds that move in its step
-                if ("CATCHUP".equals(hold) && p.phase() == ReshardingPhase.CATCHING_UP
+                // (catch-up: a move of the sharded tables, "_m"; the small reference-table moves get there first)
+                if ("CATCHUP".equals(hold) && p.phase() == ReshardingPhase.CATCHING_UP && p.moveId().contains("_m")
                         || "SWITCH".equals(hold) && p.phase() == ReshardingPhase.FENCED) {
                     System.out.println(hold + " " + p.moveId());
                     System.out.flush();
