@@ -54,11 +54,22 @@ final class ImportTopology implements MoveTopology {
      * @param toFence the ids of the moves that still have to fence in this run
      */
     ImportTopology(int bucketCount, ShardDefinition monolith, String jobId, List<TableShape> tables, Set<String> toFence) {
+        this(bucketCount, monolith, jobId, tables, toFence, Set.of());
+    }
+
+    /**
+     * @param fenced the moves of {@code toFence} recorded FENCED (a resumed switch): they go straight
+     *               to the fence (the freeze) and never ask {@link #readyToFence}, so they count as ready;
+     *               the others catch up under the freeze and then fence too
+     */
+    ImportTopology(int bucketCount, ShardDefinition monolith, String jobId, List<TableShape> tables, Set<String> toFence,
+                   Set<String> fenced) {
         this.bucketCount = bucketCount;
         this.monolith = monolith;
         this.jobId = jobId;
         this.tables = List.copyOf(tables);
         this.toFence = Set.copyOf(toFence);
+        this.ready.addAll(fenced);
     }
 
     static String function(String jobId) {
