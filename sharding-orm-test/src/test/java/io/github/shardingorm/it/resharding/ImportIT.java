@@ -357,18 +357,37 @@ class ImportIT {
         killAndResume(servers, "imp_k9on", true);
     }
 
-    /** An import in a child JVM, killed with SIGKILL while copying; planning the same import again resumes it. */
+    @Test
+    void killNineDuringTheCatchUpThenResumeOnline(PostgresServerGroup servers) throws Exception {
+        killAndResume(servers, "imp_k9cu", true, "catchup");
+    }
+
+    @Test
+    void killNineDuringTheSwitchThenResumeOnline(PostgresServerGroup servers) throws Exception {
+        killAndResume(servers, "imp_k9sw", true, "switch");
+    }
+
     private static void killAndResume(PostgresServerGroup servers, String name, boolean online) throws Exception {
+        killAndResume(servers, name, online, null);
+    }
+
+    /**
+     * An import in a child JVM, killed with SIGKILL while copying (or, online, while a move is held in
+     * its catch-up or in its switch with the monolith frozen); planning the same import again resumes it.
+     */
+    private static void killAndResume(PostgresServerGroup servers, String name, boolean online, String step) throws Exception {
         try (World w = world(servers, name)) {
             java.nio.file.Path log = java.nio.file.Files.createTempFile(name, ".log");
             List<String> command = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), ImportChild.class.getName(),
-                    online ? "online" : "offline", w.monolith().arg()));
+                    step != null ? "online-" + step : online ? "online" : "offline", w.monolith().arg()));
+            String reached = step == null ? "COPYING" : step.equals("catchup") ? "CATCHUP" : "SWITCH";
             w.shards().forEach(s -> command.add(s.arg()));
             Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 assertTrue(MoveCrashIT.await(120_000, () -> !child.isAlive()
-                        || java.nio.file.Files.readString(log).contains("COPYING")), () -> "the child copied: " + MoveCrashIT.tail(log.toFile()));
+                        || java.nio.file.Files.readString(log).contains(reached)), () -> "the child reached " + reached + ": "
+                        + MoveCrashIT.tail(log.toFile()));
                 assertTrue(child.isAlive(), () -> "the child ended early: " + MoveCrashIT.tail(log.toFile()));
             } finally {
                 child.destroyForcibly();

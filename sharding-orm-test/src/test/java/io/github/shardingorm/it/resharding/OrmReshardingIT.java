@@ -34,7 +34,9 @@ import org.junit.jupiter.api.Test;
  * every acknowledged name is there, nothing is left moving, no slot or publication is left.
  */
 @PostgresServers(count = 2, settings = {"wal_level=logical", "max_replication_slots=10", "max_wal_senders=10",
-        "fsync=off", "synchronous_commit=off", "full_page_writes=off"})
+        "fsync=off", "synchronous_commit=off", "full_page_writes=off",
+        // every lock wait longer than 1 ms is logged, so the report can COUNT what writers waited for
+        "log_lock_waits=on", "deadlock_timeout=1ms"})
 class OrmReshardingIT {
 
     @Test
@@ -60,6 +62,7 @@ class OrmReshardingIT {
             orm.saveAll(load);
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong refused = new AtomicLong();
+            Map<String, Long> refusals = new ConcurrentHashMap<>();
             AtomicLong acknowledged = new AtomicLong();
             // per acknowledged write: bucket, first attempt, acknowledgement (retries included)
             java.util.concurrent.ConcurrentLinkedQueue<long[]> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -105,6 +108,14 @@ class OrmReshardingIT {
                                     break;
                                 } catch (ShardTopologyChangedException e) {
                                     refused.incrementAndGet();
+                                    int bucket = io.github.shardingorm.routing.StableKeyHash.bucketOf(
+                                            io.github.shardingorm.routing.StableKeyHash.hash64(key), 64);
+                                    boolean byTrigger = false;
+                                    for (Throwable c = e; c != null; c = c.getCause()) {
+                                        byTrigger |= c instanceof java.sql.SQLException sql && "SHF01".equals(sql.getSQLState());
+                                    }
+                                    refusals.merge((e.getBuckets().contains(bucket) ? "fenced bucket" : "other bucket")
+                                            + (byTrigger ? ", by the trigger (connection at an older version)" : ", in Java"), 1L, Long::sum);
                                     Thread.sleep(2);
                                 }
                             }
@@ -162,6 +173,10 @@ class OrmReshardingIT {
             System.out.printf("addShard under the library's writers: %,d acknowledged writes, %,d refused by the fence and retried%n",
                     acknowledged.get(), refused.get());
             pauseReport(latencies, versions, jobStarted);
+            System.out.println("RESHARD-REFUSED by cause: " + new java.util.TreeMap<>(refusals));
+            for (int i = 0; i < 2; i++) {
+                lockWaitReport("server " + i, servers.get(i).dataDirectory().getParent().resolve("server.log"));
+            }
             assertTrue(orm.repository(User.class).findById(1L, 1L).isPresent());
         }
     }
@@ -231,6 +246,42 @@ class OrmReshardingIT {
         System.out.println("RESHARD-PAUSE other buckets of the same source, same window: " + stats(sameSource));
         System.out.println("RESHARD-PAUSE buckets of the other shards, same window:      " + stats(others));
         System.out.println("RESHARD-PAUSE every write before the job started (no move):  " + stats(baseline));
+    }
+
+    /**
+     * Counts the lock waits the server logged ({@code log_lock_waits}, after {@code deadlock_timeout}
+     * = 1 ms): per lock mode, relation and waiting statement, and the deadlocks.
+     */
+    static void lockWaitReport(String server, java.nio.file.Path log) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(log)) {
+            System.out.println("RESHARD-LOCKS " + server + ": no server log at " + log);
+            return;
+        }
+        List<String> lines = java.nio.file.Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, Integer> waits = new java.util.TreeMap<>();
+        int deadlocks = 0;
+        java.util.regex.Pattern wait = java.util.regex.Pattern.compile("still waiting for (\\w+) on (relation \\d+|[^ ]+ [^ ]+)");
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            java.util.regex.Matcher m = wait.matcher(line);
+            if (m.find()) {
+                String statement = "";
+                for (int j = i + 1; j < Math.min(lines.size(), i + 4); j++) {
+                    if (lines.get(j).contains("STATEMENT:")) {
+                        statement = lines.get(j).substring(lines.get(j).indexOf("STATEMENT:") + 10).trim();
+                        statement = statement.length() > 60 ? statement.substring(0, 60) : statement;
+                        break;
+                    }
+                }
+                waits.merge(m.group(1) + " on " + m.group(2) + " by: " + statement, 1, Integer::sum);
+            }
+            if (line.contains("deadlock detected")) {
+                deadlocks++;
+            }
+        }
+        System.out.println("RESHARD-LOCKS " + server + ": " + waits.values().stream().mapToInt(Integer::intValue).sum()
+                + " lock waits over 1 ms, " + deadlocks + " deadlocks");
+        waits.forEach((k, v) -> System.out.println("RESHARD-LOCKS   " + v + " x " + k));
     }
 
     private static String stats(List<Long> micros) {

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives the running unit its resharding service: the configured shards, the stored topology,
  * and the moved tables read from Hibernate's mapping (each sharded entity's table and the column
- * of its {@code @ShardKey}); all sharded tables move together, as they share the buckets.
+ * of its {@code @ShardKey}, then the collection tables of those entities, placed by their owner);
+ * all sharded tables move together, as they share the buckets.
  */
 final class ReshardingWiring {
 
@@ -119,6 +120,40 @@ final class ReshardingWiring {
         return all;
     }
 
+    /**
+     * The collection table of a sharded entity's element collection or join table, placed by its
+     * owner: keyed by its foreign key when that references the owner's shard-key column (the owner
+     * is sharded by its id), else through its owner's row.
+     */
+    private static MovedTable collectionTable(org.hibernate.persister.collection.CollectionPersister collection,
+                                              ShardedEntityModel model, List<String> problems) {
+        EntityPersister owner = collection.getOwnerEntityPersister();
+        String ownerTable = owner.getMappedTableDetails().getTableName();
+        var fk = collection.getAttributeMapping().getKeyDescriptor();
+        List<String> keyColumns = new ArrayList<>();
+        List<String> targetColumns = new ArrayList<>();
+        fk.getKeyPart().forEachSelectable((i, selectable) -> keyColumns.add(selectable.getSelectionExpression()));
+        fk.getTargetPart().forEachSelectable((i, selectable) -> targetColumns.add(selectable.getSelectionExpression()));
+        List<String> ownerKey = new ArrayList<>();
+        var attribute = owner.findAttributeMapping(model.keyAttribute());
+        if (attribute != null) {
+            attribute.forEachSelectable((i, selectable) -> ownerKey.add(selectable.getSelectionExpression()));
+        } else if (model.keyAttribute().equals(model.idAttribute())) {
+            owner.getIdentifierMapping().forEachSelectable((i, selectable) -> ownerKey.add(selectable.getSelectionExpression()));
+        }
+        if (keyColumns.size() != 1 || targetColumns.size() != 1 || ownerKey.size() != 1) {
+            problems.add("collection " + collection.getRole() + " (table " + collection.getTableName() + ") references its owner "
+                    + model.entityName() + " by columns " + keyColumns + "; a move places collection rows by a single-column"
+                    + " foreign key to the owner");
+            return null;
+        }
+        if (targetColumns.get(0).equals(ownerKey.get(0))) {
+            return new MovedTable(collection.getTableName(), keyColumns.get(0));
+        }
+        return new MovedTable(collection.getTableName(), keyColumns.get(0),
+                new MovedTable.Owner(ownerTable, targetColumns.get(0), ownerKey.get(0)));
+    }
+
     static List<MovedTable> movedTables(ShardingConfiguration configuration, SessionFactoryImplementor sessionFactory, ShardRouter router) {
         Set<MovedTable> tables = new LinkedHashSet<>();
         for (Class<?> entity : configuration.entities()) {
@@ -141,21 +176,26 @@ final class ReshardingWiring {
             }
             tables.add(new MovedTable(table, columns.get(0)));
         }
-        List<String> collections = new ArrayList<>();
-        Set<String> owners = new java.util.HashSet<>();
+        Map<String, ShardedEntityModel> owners = new java.util.HashMap<>();
         for (Class<?> entity : configuration.entities()) {
-            if (router.modelOrNull(entity) != null) {
-                owners.add(sessionFactory.getMappingMetamodel().getEntityDescriptor(entity).getEntityName());
+            ShardedEntityModel model = router.modelOrNull(entity);
+            if (model != null) {
+                owners.put(sessionFactory.getMappingMetamodel().getEntityDescriptor(entity).getEntityName(), model);
             }
         }
+        List<String> problems = new ArrayList<>();
         sessionFactory.getMappingMetamodel().forEachCollectionDescriptor(collection -> {
-            if (owners.contains(collection.getOwnerEntityPersister().getEntityName())) {
-                collections.add("collection " + collection.getRole() + " (table " + String.join(", ", collection.getCollectionSpaces())
-                        + ") has no shard-key column; moving element collections and join tables is not supported yet");
+            ShardedEntityModel model = owners.get(collection.getOwnerEntityPersister().getEntityName());
+            if (model == null || collection.isOneToMany() || collection.isInverse()) {
+                return; // not a sharded owner's, or no table of its own (the elements' rows move with their entity)
+            }
+            MovedTable moved = collectionTable(collection, model, problems);
+            if (moved != null) {
+                tables.add(moved);
             }
         });
-        if (!collections.isEmpty()) {
-            throw new io.github.shardingorm.resharding.ReshardingRefusedException("resharding", collections);
+        if (!problems.isEmpty()) {
+            throw new io.github.shardingorm.resharding.ReshardingRefusedException("resharding", problems);
         }
         return List.copyOf(tables);
     }

@@ -299,7 +299,7 @@ public final class BucketMove {
         }
         MoveJobStore.JobRow job = MoveJobStore.load(tgt, spec.moveId());
         CopyEpochs epochs = new CopyEpochs(MoveJobStore.epochs(tgt, spec.moveId()), MoveJobStore.chunks(tgt, spec.moveId()));
-        ChangeApplier applier = new ChangeApplier(spec.buckets(), shapes, epochs);
+        ChangeApplier applier = new ChangeApplier(spec.buckets(), shapes, epochs, ChangeApplier.onShards(tgt, src));
         SourceObjects.releaseSlot(src, spec.slot());
         tgt.setAutoCommit(false);
         try (CatchUpStream stream = new CatchUpStream(spec.moveId(), spec.source(), spec.slot(), spec.publication(),

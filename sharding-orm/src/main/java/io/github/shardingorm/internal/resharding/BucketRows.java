@@ -90,13 +90,16 @@ final class BucketRows {
         if (auto) {
             c.setAutoCommit(false);
         }
-        String sql = "SELECT " + TableShape.quote(t.keyColumn().name()) + "::text, " + t.pkAsText() + extra
+        String sql = "SELECT " + t.keyExpression("x") + "::text, " + t.pkAsText("x") + extra
                 + " FROM ONLY " + t.qualified() + " x";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 int n = t.pk().size();
                 while (rs.next()) {
+                    if (rs.getString(1) == null) {
+                        continue; // a collection row whose owner is gone belongs to no bucket
+                    }
                     List<String> pk = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
                         pk.add(rs.getString(i + 2));

@@ -17,20 +17,87 @@ import java.util.Map;
  * an upsert, out of it a delete. The old key comes from the old tuple, which carries the key
  * whenever it is part of the primary key, and the whole row when the table's replica identity
  * is FULL (the mover sets that for a table whose primary key does not contain the shard key).
+ *
+ * <p>A collection table without a shard-key column (its rows name their owner by foreign key) is
+ * placed by its owner's key: learned from the owner table's own changes in the stream (an owner
+ * inserted with its collection, or deleted with it, in one transaction), else read from the owner
+ * row on the target (which holds the moving owners as of the last applied change), else on the
+ * source. An owner's key does not change while its collection rows exist (the shard key is
+ * immutable in the mapping), so the row found is the one the change was made under. A row whose
+ * owner is found nowhere belongs to no moving bucket (its owner, and with it the row, was deleted
+ * before the change could matter).
  */
 final class ChangeApplier {
 
+    /** Reads an owner's shard key (as text) by its primary key (as text), or null when the owner row is gone. */
+    @FunctionalInterface
+    interface OwnerLookup {
+        String ownerKey(TableShape collection, String fk) throws java.sql.SQLException;
+
+        OwnerLookup NONE = (t, fk) -> null;
+    }
+
+    private static final int LEARNED_LIMIT = 1_000_000;
+
     private final BucketSet buckets;
+    private final OwnerLookup lookup;
+    /** owner table (display name) &rarr; index of the referenced primary-key column in the owner's columns. */
+    private final Map<String, Integer> ownerPkIndex = new HashMap<>();
+    /** owner table &rarr; owner primary key (text) &rarr; owner shard key (text), learned from the stream. */
+    private final Map<String, Map<String, String>> learned = new HashMap<>();
     private final Map<String, TableShape> tablesByName = new HashMap<>();
     private final Map<Integer, TableShape> relations = new HashMap<>();
     private CopyEpochs epochs;
 
     ChangeApplier(BucketSet buckets, List<TableShape> tables, CopyEpochs epochs) {
+        this(buckets, tables, epochs, OwnerLookup.NONE);
+    }
+
+    ChangeApplier(BucketSet buckets, List<TableShape> tables, CopyEpochs epochs, OwnerLookup lookup) {
         this.buckets = buckets;
         this.epochs = epochs;
+        this.lookup = lookup;
         for (TableShape t : tables) {
             tablesByName.put(t.schema() + "." + t.name(), t);
         }
+        for (TableShape t : tables) {
+            if (t.owner() != null) {
+                TableShape owner = tablesByName.get(t.owner().displayName());
+                if (owner != null && owner.owner() == null) {
+                    for (int i = 0; i < owner.columns().size(); i++) {
+                        if (owner.columns().get(i).name().equals(t.owner().pkColumn())) {
+                            ownerPkIndex.put(owner.displayName(), i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Remembers the key of an owner row that passes through the stream (inserted, updated or deleted). */
+    private void learn(TableShape t, List<String> values) {
+        Integer pkIndex = ownerPkIndex.get(t.displayName());
+        if (pkIndex == null || values == null) {
+            return;
+        }
+        String pk = values.get(pkIndex);
+        String key = values.get(t.keyIndex());
+        if (pk == null || key == null || pk == PgOutput.UNCHANGED || key == PgOutput.UNCHANGED) {
+            return;
+        }
+        Map<String, String> keys = learned.computeIfAbsent(t.displayName(), k -> new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > LEARNED_LIMIT;
+            }
+        });
+        keys.put(pk, key);
+    }
+
+    /** Whether the row {@code values} of {@code t} is in a moving bucket (a collection row: its owner's). */
+    private boolean moving(TableShape t, List<String> values) {
+        Object key = key(t, values);
+        return key != null && buckets.containsKey(key);
     }
 
     void epochs(CopyEpochs next) {
@@ -63,7 +130,11 @@ final class ChangeApplier {
     int apply(PgOutput.Message m, long commitLsn, List<Op> out) {
         if (m instanceof PgOutput.Insert ins) {
             TableShape t = relations.get(ins.relationId());
-            if (t == null || !buckets.containsKey(key(t, ins.row().values()))) {
+            if (t == null) {
+                return 0;
+            }
+            learn(t, ins.row().values());
+            if (!moving(t, ins.row().values())) {
                 return 0;
             }
             return upsert(t, ins.row().values(), commitLsn, out);
@@ -75,10 +146,11 @@ final class ChangeApplier {
             }
             List<String> row = up.row().values();
             List<String> old = up.old() == null ? null : up.old().values();
+            learn(t, row);
             Object newKey = key(t, row);
             Object oldKey = old != null && (up.oldIsFullRow() || t.keyInPk()) ? key(t, old) : newKey;
-            boolean oldMoving = buckets.containsKey(oldKey);
-            boolean newMoving = buckets.containsKey(newKey);
+            boolean oldMoving = oldKey != null && buckets.containsKey(oldKey);
+            boolean newMoving = newKey != null && buckets.containsKey(newKey);
             int n = 0;
             List<String> oldPk = old == null ? pkValues(t, row) : pkValues(t, old);
             boolean pkChanged = !oldPk.equals(pkValues(t, row));
@@ -109,7 +181,10 @@ final class ChangeApplier {
                         + " must be FULL during the move (the mover sets it; was it reset?)");
             }
             List<String> old = del.old().values();
-            if (!buckets.containsKey(key(t, old))) {
+            if (del.oldIsFullRow()) {
+                learn(t, old);
+            }
+            if (!moving(t, old)) {
                 return 0;
             }
             return delete(t, pkValues(t, old), commitLsn, out);
@@ -125,13 +200,59 @@ final class ChangeApplier {
         return 0;
     }
 
-    private static Object key(TableShape t, List<String> values) {
+    /** The normalized shard key of a changed row; null for a collection row whose owner is found nowhere. */
+    private Object key(TableShape t, List<String> values) {
+        if (t.owner() != null) {
+            String fk = values.get(t.owner().fkIndex());
+            if (fk == null) {
+                return null; // an orphan row has no owner and no bucket
+            }
+            if (fk == PgOutput.UNCHANGED) {
+                throw new IllegalStateException("a change of " + t.displayName() + " has no value for its foreign key "
+                        + t.keyColumn().name() + " to its owner " + t.owner().displayName());
+            }
+            Map<String, String> keys = learned.get(t.owner().displayName());
+            String key = keys == null ? null : keys.get(fk);
+            if (key == null) {
+                try {
+                    key = lookup.ownerKey(t, fk);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException("reading the shard key of the owner " + t.owner().displayName() + " ("
+                            + t.owner().pkColumn() + " = " + fk + ") of a change of " + t.displayName() + " failed: " + e.getMessage(), e);
+                }
+            }
+            return key == null ? null : t.keyKind().fromText(key);
+        }
         String v = values.get(t.keyIndex());
         if (v == null || v == PgOutput.UNCHANGED) {
             throw new IllegalStateException("a change of " + t.displayName() + " has no value for the shard key column "
                     + t.keyColumn().name());
         }
         return t.keyKind().fromText(v);
+    }
+
+    /** The SQL reading an owner's key (text) by the collection's foreign-key value, for an {@link OwnerLookup}. */
+    static String ownerKeySql(TableShape collection) {
+        TableShape.Owner o = collection.owner();
+        return "SELECT o." + TableShape.quote(o.keyColumn()) + "::text FROM ONLY " + o.qualified() + " o WHERE o."
+                + TableShape.quote(o.pkColumn()) + " = ?::" + collection.keyColumn().type();
+    }
+
+    /** An {@link OwnerLookup} reading the owner row on the target (in its open transaction), then on the source. */
+    static OwnerLookup onShards(java.sql.Connection target, java.sql.Connection source) {
+        return (t, fk) -> {
+            for (java.sql.Connection c : new java.sql.Connection[] {target, source}) {
+                try (java.sql.PreparedStatement ps = c.prepareStatement(ownerKeySql(t))) {
+                    ps.setString(1, fk);
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return rs.getString(1);
+                        }
+                    }
+                }
+            }
+            return null;
+        };
     }
 
     private static List<String> pkValues(TableShape t, List<String> values) {

@@ -103,7 +103,7 @@ final class ChunkCopier {
      */
     static Result[] copyRouted(Connection source, Connection[] targets, TableShape t, List<String> lower, List<String> upper,
                                java.util.function.ToIntFunction<Object> route) throws SQLException {
-        String out = "COPY (SELECT " + t.columnList() + " FROM ONLY " + t.qualified() + " WHERE "
+        String out = "COPY (SELECT " + t.copySelectList("x") + " FROM ONLY " + t.qualified() + " x WHERE "
                 + rangeCondition(t, lower, upper) + ") TO STDOUT (FORMAT binary)";
         String in = "COPY " + t.qualified() + " (" + t.columnList() + ") FROM STDIN (FORMAT binary)";
         CopyOut copyOut = source.unwrap(PGConnection.class).getCopyAPI().copyOut(out);
@@ -216,6 +216,8 @@ final class ChunkCopier {
         byte[] buf = new byte[8192];
         long read = 0;
         int keyIndex = t.keyIndex();
+        // a collection table's key is its owner's, selected as an extra last field: read, then cut off
+        boolean extraKey = t.owner() != null;
         while (true) {
             short fields;
             try {
@@ -231,7 +233,9 @@ final class ChunkCopier {
             buf[pos++] = (byte) fields;
             int keyOff = -1;
             int keyLen = -1;
+            int lastFieldStart = pos;
             for (int f = 0; f < fields; f++) {
+                lastFieldStart = pos;
                 int len = in.readInt();
                 if (buf.length < pos + 4 + Math.max(len, 0)) {
                     buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, pos + 4 + len));
@@ -251,10 +255,16 @@ final class ChunkCopier {
             }
             read++;
             if (keyLen < 0) {
-                throw new IOException("a row of " + t.displayName() + " has a null shard key (" + t.keyColumn().name()
-                        + "); it cannot be placed");
+                throw new IOException("a row of " + t.displayName() + " has a null shard key (" + t.keyDescription()
+                        + (extraKey ? "; its owner row is missing" : "") + "); it cannot be placed");
             }
-            sink.tuple(t.keyKind().fromBinary(buf, keyOff, keyLen), buf, pos);
+            Object key = t.keyKind().fromBinary(buf, keyOff, keyLen);
+            if (extraKey) {
+                buf[0] = (byte) ((fields - 1) >>> 8);
+                buf[1] = (byte) (fields - 1);
+                pos = lastFieldStart;
+            }
+            sink.tuple(key, buf, pos);
         }
         while (in.read() >= 0) {
             // drain to the end of the COPY so the source connection is free again

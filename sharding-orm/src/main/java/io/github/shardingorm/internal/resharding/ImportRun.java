@@ -548,12 +548,16 @@ final class ImportRun implements ReshardingJob {
             throw new ReshardingException("import " + id + " was rolled back; plan it again");
         }
         Set<String> toFence = new LinkedHashSet<>();
+        Set<String> fenced = new LinkedHashSet<>();
         for (int i = 0; i < moves.size(); i++) {
             if (phases.get(i).ordinal() < ReshardingPhase.SWITCHED.ordinal()) {
                 toFence.add(moves.get(i).spec().moveId());
             }
+            if (phases.get(i) == ReshardingPhase.FENCED) {
+                fenced.add(moves.get(i).spec().moveId()); // killed in the switch: resumes at the fence, never asks readyToFence
+            }
         }
-        ImportTopology topology = new ImportTopology(owners.length, monolith, id, allShapes(), toFence);
+        ImportTopology topology = new ImportTopology(owners.length, monolith, id, allShapes(), toFence, fenced);
         ReshardingListener l = listener;
         List<BucketMove> runs = new ArrayList<>();
         for (BucketMove m : moves) {

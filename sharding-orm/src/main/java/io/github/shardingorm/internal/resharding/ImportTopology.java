@@ -54,11 +54,22 @@ final class ImportTopology implements MoveTopology {
      * @param toFence the ids of the moves that still have to fence in this run
      */
     ImportTopology(int bucketCount, ShardDefinition monolith, String jobId, List<TableShape> tables, Set<String> toFence) {
+        this(bucketCount, monolith, jobId, tables, toFence, Set.of());
+    }
+
+    /**
+     * @param fenced the moves of {@code toFence} recorded FENCED (a resumed switch): they go straight
+     *               to the fence (the freeze) and never ask {@link #readyToFence}, so they count as ready;
+     *               the others catch up under the freeze and then fence too
+     */
+    ImportTopology(int bucketCount, ShardDefinition monolith, String jobId, List<TableShape> tables, Set<String> toFence,
+                   Set<String> fenced) {
         this.bucketCount = bucketCount;
         this.monolith = monolith;
         this.jobId = jobId;
         this.tables = List.copyOf(tables);
         this.toFence = Set.copyOf(toFence);
+        this.ready.addAll(fenced);
     }
 
     static String function(String jobId) {
@@ -143,12 +154,41 @@ final class ImportTopology implements MoveTopology {
         }
     }
 
-    /** Creates the freeze trigger on every table that lacks it, in one transaction. */
+    /**
+     * Creates the freeze trigger on every table that lacks it, in one transaction. The transaction
+     * runs with a short {@code lock_timeout} and is retried when it gives way: it takes a table lock
+     * per table, one after the other, and a writer that holds one table (a collection row deleted
+     * before its owner) and waits for another the freeze already locked would otherwise deadlock
+     * with it, and the deadlock detector would abort the WRITER's transaction (it waited longer).
+     */
     static void freeze(Connection c, String jobId, List<TableShape> tables) throws SQLException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                freezeOnce(c, jobId, tables, Math.min(200, 20 * attempt));
+                return;
+            } catch (SQLException e) {
+                boolean gaveWay = "55P03".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+                if (!gaveWay || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                LOG.debug("import {}: the freeze gave way to the monolith's writers (attempt {}): {}", jobId, attempt, e.getMessage());
+                try {
+                    Thread.sleep(Math.min(200, 10L * attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted while freezing the monolith", ie);
+                }
+            }
+        }
+    }
+
+    private static void freezeOnce(Connection c, String jobId, List<TableShape> tables, int lockTimeoutMillis) throws SQLException {
         String schema = TableShape.quote(tables.get(0).schema());
         String fn = schema + "." + TableShape.quote(function(jobId));
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL lock_timeout = '" + lockTimeoutMillis + "ms'");
             st.execute("CREATE OR REPLACE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
                     + " RAISE EXCEPTION 'table %.% is frozen: sharding-orm import " + jobId + " is switching it to the shards',"
                     + " TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = '25006'; END $f$");

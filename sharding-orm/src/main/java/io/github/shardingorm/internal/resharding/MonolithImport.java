@@ -145,8 +145,10 @@ public final class MonolithImport implements Resharding.Import {
         String what = "import from " + JdbcUrls.mask(monolith.jdbcUrl()) + (online ? " (online)" : " (offline)");
         // the classification: the unit's defaults, then the caller's choices
         Map<String, Choice> roles = new LinkedHashMap<>();
+        Map<String, MovedTable> unitTables = new LinkedHashMap<>();
         for (MovedTable t : unitSharded) {
             roles.put(normalize(t.table()), new Choice(Role.SHARDED, t.keyColumn()));
+            unitTables.put(normalize(t.table()), t);
         }
         for (String t : unitReference) {
             roles.put(normalize(t), new Choice(Role.REFERENCE, null));
@@ -185,7 +187,10 @@ public final class MonolithImport implements Resharding.Import {
                     continue;
                 }
                 if (c.role() == Role.SHARDED && c.keyColumn() != null) {
-                    MovedTable m = new MovedTable(table, c.keyColumn());
+                    MovedTable unit = unitTables.get(table);
+                    // a collection table of the unit keeps its owner (its rows go to their owner's shard)
+                    MovedTable m = unit != null && unit.keyColumn().equals(c.keyColumn()) ? new MovedTable(table, c.keyColumn(),
+                            unit.owner()) : new MovedTable(table, c.keyColumn());
                     TableShape s = MoveCatalog.shape(src, "monolith", m, problems);
                     if (s != null) {
                         sharded.add(m);

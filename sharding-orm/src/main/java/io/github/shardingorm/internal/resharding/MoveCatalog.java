@@ -70,24 +70,57 @@ final class MoveCatalog {
             }
         }
         int before = problems.size();
+        String what = table.owner() == null ? "table " + schema + "." + name : "collection table " + schema + "." + name
+                + " (of " + table.owner().table() + ")";
         if (pk.isEmpty()) {
-            problems.add("table " + schema + "." + name + " on shard " + shardId
-                    + " has no primary key: a move applies changes by primary key, add one");
+            problems.add(what + " on shard " + shardId + " has no primary key: a move applies changes by primary key, add one"
+                    + " (for the table of an element collection or join table: Hibernate gives it one for a Set, or for a List"
+                    + " with @OrderColumn; a List without @OrderColumn is a bag, whose rows may repeat and cannot be told apart)");
         }
         if (keyIndex < 0) {
-            problems.add("table " + schema + "." + name + " on shard " + shardId + " has no column " + table.keyColumn()
-                    + " (the shard key column)");
+            problems.add(what + " on shard " + shardId + " has no column " + table.keyColumn()
+                    + (table.owner() == null ? " (the shard key column)" : " (the foreign key to its owner)"));
             return null;
         }
-        TableShape.KeyKind kind = TableShape.KeyKind.ofType(columns.get(keyIndex).type());
+        TableShape.Owner owner = null;
+        String keyType = columns.get(keyIndex).type();
+        if (table.owner() != null) {
+            String[] ownerTypes = ownerColumns(c, table.owner());
+            if (ownerTypes == null) {
+                problems.add(what + ": its owner's table " + table.owner().table() + " on shard " + shardId + " has no columns "
+                        + table.owner().pkColumn() + " and " + table.owner().keyColumn());
+                return null;
+            }
+            owner = new TableShape.Owner(ownerTypes[0], ownerTypes[1], table.owner().pkColumn(), table.owner().keyColumn(), keyIndex);
+            keyType = ownerTypes[2];
+        }
+        TableShape.KeyKind kind = TableShape.KeyKind.ofType(keyType);
         if (kind == null) {
-            problems.add("table " + schema + "." + name + ": shard key column " + table.keyColumn() + " has type "
-                    + columns.get(keyIndex).type() + "; a key must be smallint, integer, bigint, text, varchar or uuid");
+            problems.add(what + ": shard key column " + (owner == null ? table.keyColumn() : owner.displayName() + "." + owner.keyColumn())
+                    + " has type " + keyType + "; a key must be smallint, integer, bigint, text, varchar or uuid");
         }
         if (problems.size() > before) {
             return null;
         }
-        return new TableShape(schema, name, columns, pk, keyIndex, kind, pk.contains(keyIndex));
+        return owner == null ? new TableShape(schema, name, columns, pk, keyIndex, kind, pk.contains(keyIndex))
+                : new TableShape(schema, name, columns, pk, columns.size(), kind, pk.contains(keyIndex), owner);
+    }
+
+    /** The owner's quoted qualified name, its display name and its key column's type, or null when a column is missing. */
+    private static String[] ownerColumns(Connection c, MovedTable.Owner owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(t.relname), n.nspname || '.' || t.relname,"
+                        + " format_type(k.atttypid, k.atttypmod) FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace"
+                        + " JOIN pg_attribute p ON p.attrelid = t.oid AND p.attname = ? AND NOT p.attisdropped"
+                        + " JOIN pg_attribute k ON k.attrelid = t.oid AND k.attname = ? AND NOT k.attisdropped"
+                        + " WHERE t.oid = to_regclass(?)")) {
+            ps.setString(1, owner.pkColumn());
+            ps.setString(2, owner.keyColumn());
+            ps.setString(3, owner.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3)} : null;
+            }
+        }
     }
 
     /** Checks the source server: logical decoding, slots, senders, privileges, version. */

@@ -16,10 +16,27 @@ import java.util.stream.Collectors;
  * @param pk          indexes into {@code columns} of the primary-key columns, in key order
  * @param keyIndex    index into {@code columns} of the shard-key column
  * @param keyKind     how the shard key is read
- * @param keyInPk     whether the shard key is one of the primary-key columns
+ * @param keyInPk     whether the shard key is one of the primary-key columns (with an owner: whether the
+ *                    foreign key to the owner is, so that every old tuple of a change names the owner)
+ * @param owner       null, or how a collection table without a shard-key column reaches its owner's key;
+ *                    then {@code keyIndex} is {@code columns.size()}: the key is an extra field the mover
+ *                    selects after the stored columns (and strips before writing the row)
  */
 public record TableShape(String schema, String name, List<Column> columns, List<Integer> pk, int keyIndex,
-                         KeyKind keyKind, boolean keyInPk) {
+                         KeyKind keyKind, boolean keyInPk, Owner owner) {
+
+    /**
+     * The owner of a collection table: its table (quoted, qualified), the primary-key column the
+     * collection's foreign key references, the owner's shard-key column and the foreign-key
+     * column's index in the collection table.
+     */
+    public record Owner(String qualified, String displayName, String pkColumn, String keyColumn, int fkIndex) {
+    }
+
+    public TableShape(String schema, String name, List<Column> columns, List<Integer> pk, int keyIndex, KeyKind keyKind,
+                      boolean keyInPk) {
+        this(schema, name, columns, pk, keyIndex, keyKind, keyInPk, null);
+    }
 
     /** A stored column: name and its type as {@code format_type} prints it. */
     public record Column(String name, String type) {
@@ -93,8 +110,33 @@ public record TableShape(String schema, String name, List<Column> columns, List<
         return schema + "." + name;
     }
 
+    /** The shard-key column (for a collection table with an owner: the foreign key to the owner). */
     public Column keyColumn() {
-        return columns.get(keyIndex);
+        return columns.get(owner == null ? keyIndex : owner.fkIndex());
+    }
+
+    /** The shard key's column as a message names it. */
+    public String keyDescription() {
+        return owner == null ? keyColumn().name() : owner.displayName() + "." + owner.keyColumn() + " (through " + keyColumn().name() + ")";
+    }
+
+    /**
+     * The SQL expression of a row's shard key, the row's table aliased {@code alias}: the column,
+     * or for a collection table its owner's key column read through the foreign key (in the same
+     * snapshot as the row; null for an orphan row).
+     */
+    public String keyExpression(String alias) {
+        if (owner == null) {
+            return alias + "." + quote(keyColumn().name());
+        }
+        return "(SELECT o." + quote(owner.keyColumn()) + " FROM ONLY " + owner.qualified() + " o WHERE o." + quote(owner.pkColumn())
+                + " = " + alias + "." + quote(keyColumn().name()) + ")";
+    }
+
+    /** The select list a copy reads: the stored columns, then (for a collection table) its owner's key. */
+    public String copySelectList(String alias) {
+        return columns.stream().map(c -> alias + "." + quote(c.name())).collect(Collectors.joining(", "))
+                + (owner == null ? "" : ", " + keyExpression(alias));
     }
 
     public String columnList() {
@@ -123,6 +165,11 @@ public record TableShape(String schema, String name, List<Column> columns, List<
     /** {@code "a"::text, "b"::text}: the primary key as text columns. */
     public String pkAsText() {
         return pk.stream().map(i -> quote(columns.get(i).name()) + "::text").collect(Collectors.joining(", "));
+    }
+
+    /** {@code x."a"::text, x."b"::text}: the primary key as text columns of the row aliased {@code alias}. */
+    public String pkAsText(String alias) {
+        return pk.stream().map(i -> alias + "." + quote(columns.get(i).name()) + "::text").collect(Collectors.joining(", "));
     }
 
     public String pkOrder() {

@@ -91,26 +91,27 @@ public final class TopologyService {
             throw new IllegalArgumentException("beginMove: source and target are both shard '" + from + "'");
         }
         SortedMap<Integer, BucketState> changes = new TreeMap<>();
-        return change("beginMove " + describe(buckets) + " " + from + "->" + to, t -> {
-            for (int b : checkBuckets(t, buckets)) {
-                BucketState s = t.stateOf(b);
-                if (s.phase() != Phase.SERVING || !t.map().shardOf(b).equals(from)) {
-                    throw new IllegalStateException("beginMove: bucket " + b + " is " + s + " on shard '" + t.map().shardOf(b)
-                            + "' at topology version " + t.version() + ", not SERVING on '" + from + "'");
-                }
-                changes.put(b, BucketState.of(Phase.MOVING, from, to));
-            }
-            return next(t, changes, Map.of());
-        }, (shard, c, next) -> {
-            if (shard.equals(from)) {
-                TopologySchema.installFunction(c);
-                for (String table : shardedTables) {
-                    if (TopologySchema.tableExists(c, table)) {
-                        TopologySchema.installTrigger(c, table);
+        // the trigger goes on first, one table per short transaction that never queues writers for
+        // long (see TriggerDdl), under the shard's trigger lock so that no releaseFence drops it
+        // between here and the version that marks the buckets MOVING
+        try (TriggerDdl ddl = TriggerDdl.lock(store, from)) {
+            ddl.install(shardedTables);
+            return change("beginMove " + describe(buckets) + " " + from + "->" + to, t -> {
+                for (int b : checkBuckets(t, buckets)) {
+                    BucketState s = t.stateOf(b);
+                    if (s.phase() != Phase.SERVING || !t.map().shardOf(b).equals(from)) {
+                        throw new IllegalStateException("beginMove: bucket " + b + " is " + s + " on shard '" + t.map().shardOf(b)
+                                + "' at topology version " + t.version() + ", not SERVING on '" + from + "'");
                     }
+                    changes.put(b, BucketState.of(Phase.MOVING, from, to));
                 }
-            }
-        });
+                return next(t, changes, Map.of());
+            }, (shard, c, next) -> {
+                if (shard.equals(from)) {
+                    TriggerDdl.requireInstalled(c, shard, shardedTables);
+                }
+            });
+        }
     }
 
     /**
@@ -130,6 +131,9 @@ public final class TopologyService {
             }
             return next(t, changes, Map.of());
         }, (shard, c, next) -> {
+            if (buckets.stream().anyMatch(b -> next.stateOf(b).from().equals(shard))) {
+                TriggerDdl.requireInstalled(c, shard, shardedTables);
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO sharding_orm.fence (bucket, to_shard, fenced_at_version, min_version)"
                     + " VALUES (?, ?, ?, NULL) ON CONFLICT (bucket) DO UPDATE SET to_shard = EXCLUDED.to_shard,"
                     + " fenced_at_version = EXCLUDED.fenced_at_version, min_version = NULL")) {
@@ -180,7 +184,7 @@ public final class TopologyService {
      */
     public Topology abortMove(Set<Integer> buckets) {
         Map<Integer, String> sources = new TreeMap<>();
-        return change("abortMove " + describe(buckets), t -> {
+        return dropTriggersAfter(sources, change("abortMove " + describe(buckets), t -> {
             SortedMap<Integer, BucketState> changes = new TreeMap<>();
             for (int b : checkBuckets(t, buckets)) {
                 BucketState s = t.stateOf(b);
@@ -192,7 +196,7 @@ public final class TopologyService {
                 sources.put(b, s.from());
             }
             return next(t, changes, Map.of());
-        }, dropFence(sources));
+        }, dropFence(sources)));
     }
 
     /**
@@ -203,14 +207,14 @@ public final class TopologyService {
      */
     public Topology releaseFence(Set<Integer> buckets) {
         Map<Integer, String> sources = new TreeMap<>();
-        return change("releaseFence " + describe(buckets), t -> {
+        return dropTriggersAfter(sources, change("releaseFence " + describe(buckets), t -> {
             SortedMap<Integer, BucketState> changes = new TreeMap<>();
             for (int b : checkBuckets(t, buckets)) {
                 sources.put(b, requirePhase(t, b, Phase.MOVED, "releaseFence").from());
                 changes.put(b, BucketState.SERVING);
             }
             return next(t, changes, Map.of());
-        }, dropFence(sources));
+        }, dropFence(sources)));
     }
 
     /** Counts the rows of the sharded entities per bucket on one shard (by hashing keys in Java). */
@@ -394,7 +398,7 @@ public final class TopologyService {
     // ------------------------------------------------------------------ helpers
 
     private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.ShardStep step) {
-        Topology published = store.publish(what, change, step);
+        Topology published = store.publish(what, change, step, this::adopt);
         guc.readSucceeded();
         adopt(published);
         LOG.info("{}: published topology version {}", what, published.version());
@@ -457,15 +461,27 @@ public final class TopologyService {
                 return;
             }
             updateFence(c, mine, "DELETE FROM sharding_orm.fence WHERE bucket = ?");
-            boolean stillMoving = next.moving().values().stream().anyMatch(s -> s.from().equals(shard));
-            if (!stillMoving) {
-                for (String table : shardedTables) {
-                    if (TopologySchema.tableExists(c, table)) {
-                        TopologySchema.dropTrigger(c, table);
-                    }
-                }
-            }
         };
+    }
+
+    /**
+     * After a version that ended moves: drops the fence trigger from each source from which
+     * nothing moves any more, OUTSIDE the version's transaction (the trigger without fence rows
+     * lets every write through, so dropping it later is safe; a trigger that cannot be dropped now
+     * stays a no-op until the next move reuses it). Returns {@code published}.
+     */
+    private Topology dropTriggersAfter(Map<Integer, String> sources, Topology published) {
+        for (String shard : new TreeSet<>(sources.values())) {
+            try (TriggerDdl ddl = TriggerDdl.lock(store, shard)) {
+                if (ddl.nothingMoves()) {
+                    ddl.drop(shardedTables);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("the fence trigger on shard '{}' could not be dropped after version {}; it stays, without fence rows"
+                        + " it lets every write through", shard, published.version(), e);
+            }
+        }
+        return published;
     }
 
     private static void updateFence(Connection c, java.util.Collection<Integer> buckets, String sql) throws SQLException {

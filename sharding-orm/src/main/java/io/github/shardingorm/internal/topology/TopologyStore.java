@@ -118,6 +118,22 @@ final class TopologyStore {
      *                               readers take the highest, so the change is visible)
      */
     Topology publish(String what, UnaryOperator<Topology> change, ShardStep step) {
+        return publish(what, change, step, t -> { });
+    }
+
+    /**
+     * Like {@link #publish(String, UnaryOperator, ShardStep)}, calling {@code committed} with the new
+     * topology as soon as the FIRST shard has committed it, before the others are written.
+     *
+     * <p>Why: from a shard's commit on, its fence trigger refuses every write statement of a
+     * connection carrying an older version, whatever bucket it writes. The publishing instance's
+     * own connections carried the older version until it adopted the change, which it did only
+     * after the last (home) shard: during the remaining shards' transactions, every write of this
+     * instance to the move's source was refused and retried (counted in OrmReshardingIT). Adopting
+     * after the first commit is as safe as after the last: from that commit the version is visible
+     * (readers take the highest), and a failure later leaves it so.
+     */
+    Topology publish(String what, UnaryOperator<Topology> change, ShardStep step, java.util.function.Consumer<Topology> committed) {
         String shard = home();
         try (Connection home = connection(shard)) {
             try {
@@ -131,14 +147,22 @@ final class TopologyStore {
                 }
                 Topology next = change.apply(current);
                 List<String> others = new ArrayList<>(shards.subList(1, shards.size()));
+                boolean first = true;
                 for (String other : others) {
                     shard = other;
                     try (Connection c = connection(other)) {
                         writeOne(other, c, next, step);
                     }
+                    if (first) {
+                        first = false;
+                        committed.accept(next);
+                    }
                 }
                 shard = home();
                 writeOne(shard, home, next, step);
+                if (first) {
+                    committed.accept(next);
+                }
                 return next;
             } catch (SQLException | RuntimeException e) {
                 home.rollback();

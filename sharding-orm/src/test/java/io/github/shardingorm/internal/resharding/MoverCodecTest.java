@@ -157,6 +157,103 @@ class MoverCodecTest {
         assertTrue(kept.size() > 5, "some rows are kept: " + kept.size());
     }
 
+    /** shelf_labels (shelf_id, label), placed by shelves.owner_id: the copy selects the owner's key as a third field. */
+    private static final TableShape LABELS = new TableShape("public", "shelf_labels", List.of(
+            new TableShape.Column("shelf_id", "bigint"), new TableShape.Column("label", "text")), List.of(0, 1), 2,
+            TableShape.KeyKind.INT8, true, new TableShape.Owner("\"public\".\"shelves\"", "public.shelves", "id", "owner_id", 0));
+
+    @Test
+    void copyFilter_readsACollectionRowsOwnerKeyFromTheExtraFieldAndCutsItOff() throws IOException {
+        BucketSet buckets = new BucketSet(64, List.of(5, 6, 7));
+        ByteArrayOutputStream source = new ByteArrayOutputStream();
+        DataOutputStream w = new DataOutputStream(source);
+        w.write(new byte[] {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0});
+        w.writeInt(0);
+        w.writeInt(0);
+        List<Long> kept = new ArrayList<>();
+        for (long shelf = 1; shelf <= 300; shelf++) {
+            long owner = shelf * 17;
+            byte[] label = ("label " + shelf).getBytes(StandardCharsets.UTF_8);
+            w.writeShort(3);
+            w.writeInt(8);
+            w.writeLong(shelf);
+            w.writeInt(label.length);
+            w.write(label);
+            w.writeInt(8);
+            w.writeLong(owner);
+            if (buckets.containsKey(owner)) {
+                kept.add(shelf);
+            }
+        }
+        w.writeShort(-1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        ChunkCopier.Result r = ChunkCopier.filter(new DataInputStream(new ByteArrayInputStream(source.toByteArray())), out, LABELS, buckets);
+
+        assertEquals(300, r.rowsRead());
+        assertEquals(kept.size(), r.rowsWritten());
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(out.toByteArray()));
+        in.skipNBytes(19);
+        List<Long> ids = new ArrayList<>();
+        while (true) {
+            short n = in.readShort();
+            if (n == -1) {
+                break;
+            }
+            assertEquals(2, n, "the owner's key is not written: the target table has two columns");
+            assertEquals(8, in.readInt());
+            ids.add(in.readLong());
+            int len = in.readInt();
+            assertEquals("label " + ids.get(ids.size() - 1), new String(in.readNBytes(len), StandardCharsets.UTF_8));
+        }
+        assertEquals(kept, ids);
+        assertTrue(kept.size() > 5, "some rows are kept: " + kept.size());
+        assertTrue(LABELS.copySelectList("x").endsWith("(SELECT o.\"owner_id\" FROM ONLY \"public\".\"shelves\" o WHERE o.\"id\" = x.\"shelf_id\")"),
+                LABELS.copySelectList("x"));
+    }
+
+    @Test
+    void applier_placesCollectionChangesByTheOwnerLearnedFromTheStreamElseLookedUp() {
+        TableShape shelves = new TableShape("public", "shelves", List.of(new TableShape.Column("id", "bigint"),
+                new TableShape.Column("owner_id", "bigint")), List.of(0), 1, TableShape.KeyKind.INT8, false);
+        BucketSet buckets = new BucketSet(64, List.of(5, 6, 7));
+        long moving = java.util.stream.LongStream.range(1, 10_000).filter(buckets::containsKey).findFirst().orElseThrow();
+        long staying = java.util.stream.LongStream.range(1, 10_000).filter(k -> !buckets.containsKey(k)).findFirst().orElseThrow();
+        List<String> lookedUp = new ArrayList<>();
+        ChangeApplier applier = new ChangeApplier(buckets, List.of(shelves, LABELS), new CopyEpochs(List.<long[]>of(new long[] {1, 1}), Map.of()), (t, fk) -> {
+            lookedUp.add(fk);
+            return fk.equals("300") ? String.valueOf(moving) : fk.equals("400") ? String.valueOf(staying) : null;
+        });
+        applier.relation(new PgOutput.Relation(1, "public", "shelves", List.of("id", "owner_id"), List.of(true, false)));
+        applier.relation(new PgOutput.Relation(2, "public", "shelf_labels", List.of("shelf_id", "label"), List.of(true, true)));
+        List<ChangeApplier.Op> ops = new ArrayList<>();
+        // an owner inserted in the stream (then gone from the source): its labels follow it without a lookup
+        assertEquals(1, applier.apply(new PgOutput.Insert(1, new PgOutput.Tuple(List.of("100", String.valueOf(moving)))), 10, ops));
+        assertEquals(1, applier.apply(new PgOutput.Insert(2, new PgOutput.Tuple(List.of("100", "a"))), 10, ops));
+        assertEquals(1, applier.apply(new PgOutput.Delete(2, new PgOutput.Tuple(List.of("100", "a")), false), 10, ops),
+                "a delete carries its primary key, which holds the foreign key");
+        assertEquals(0, applier.apply(new PgOutput.Insert(1, new PgOutput.Tuple(List.of("200", String.valueOf(staying)))), 10, ops));
+        assertEquals(0, applier.apply(new PgOutput.Insert(2, new PgOutput.Tuple(List.of("200", "b"))), 10, ops));
+        assertEquals(List.of(), lookedUp);
+        // owners copied before the stream: looked up once each
+        assertEquals(1, applier.apply(new PgOutput.Insert(2, new PgOutput.Tuple(List.of("300", "c"))), 10, ops));
+        assertEquals(0, applier.apply(new PgOutput.Insert(2, new PgOutput.Tuple(List.of("400", "d"))), 10, ops));
+        assertEquals(0, applier.apply(new PgOutput.Insert(2, new PgOutput.Tuple(List.of("500", "e"))), 10, ops), "owner found nowhere");
+        assertEquals(List.of("300", "400", "500"), lookedUp);
+        assertEquals(List.of(ChangeApplier.Op.Kind.UPSERT, ChangeApplier.Op.Kind.UPSERT, ChangeApplier.Op.Kind.DELETE,
+                ChangeApplier.Op.Kind.UPSERT), ops.stream().map(ChangeApplier.Op::kind).toList());
+    }
+
+    @Test
+    void movedTable_textFormKeepsTheOwner() {
+        MovedTable plain = new MovedTable("users", "id");
+        MovedTable owned = new MovedTable("shelf_labels", "shelf_id", new MovedTable.Owner("shelves", "id", "owner_id"));
+        assertEquals(plain, MovedTable.parse(plain.toText()));
+        assertEquals(owned, MovedTable.parse(owned.toText()));
+        assertEquals("shelf_labels:shelf_id|shelves|id|owner_id", owned.toText());
+        assertThrows(IllegalArgumentException.class, () -> MovedTable.parse("t:k|owner"));
+    }
+
     // ------------------------------------------------------------------ epochs and applied SQL
 
     @Test
