@@ -14,15 +14,22 @@ import java.util.List;
  * least the true count and at most the true count plus N / capacity (its {@code error} field
  * bounds the excess), and every item whose true count exceeds N / capacity is in the sketch.
  *
- * <p>The counters form a min-heap by count (the smallest is at the root), with an open-addressing
- * index item &rarr; heap slot: an offer is one probe and O(log capacity) swaps, no allocation.
+ * <p>The counters form a 4-ary min-heap by count (the smallest is at the root), with an open-addressing
+ * index item &rarr; heap slot: an offer is one probe and O(log<sub>4</sub> capacity) swaps, no allocation.
  * Memory: 24 bytes per counter plus 8 per index slot (two per counter): 5 KiB for 128 counters.
- * Synchronized.
+ * Synchronized; {@link StripedSpaceSaving} spreads concurrent offers over several of them.
  */
-public final class SpaceSaving {
+public sealed class SpaceSaving permits SpaceSaving.Padded {
 
     /** A counted item: {@code count} over-estimates the true count by at most {@code error}. */
     public record Entry(int item, long count, long error) {
+    }
+
+    /**
+     * What {@link StripedSpaceSaving} merges: the counted items, the offers, and the floor (the smallest
+     * count once every counter is taken, else 0), which bounds the true count of any item not counted.
+     */
+    record Summary(List<Entry> entries, long offered, long floor) {
     }
 
     private static final int EMPTY = -1;
@@ -35,8 +42,27 @@ public final class SpaceSaving {
     private final int[] slots;  // index: heap slot of keys[i]
     private final int[] entry;  // heap slot: its item's position in the index (so a swap needs no probe)
     private final int mask;
-    private int size;
+    // the two fields every offer writes, declared first: the JVM lays them out right after the header
     private long offered;
+    private int size;
+
+    /**
+     * A sketch padded at its end, so that the lock word and the counters of sketches allocated next to
+     * each other (the stripes of a {@link StripedSpaceSaving}, which a collection copies side by side)
+     * are not on one cache line.
+     */
+    static SpaceSaving padded(int capacity) {
+        return new Padded(capacity);
+    }
+
+    @SuppressWarnings("unused")
+    static final class Padded extends SpaceSaving {
+        private long p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15;
+
+        Padded(int capacity) {
+            super(capacity);
+        }
+    }
 
     public SpaceSaving(int capacity) {
         if (capacity < 1) {
@@ -82,24 +108,34 @@ public final class SpaceSaving {
 
     // ------------------------------------------------------------------ heap
 
+    // a 4-ary heap: half the levels of a binary one (4 for 128 counters), and the 4 children's counts
+    // share a cache line; an evicting offer (the new item's count is the minimum + 1) sinks through
+    // every level where the other counters hold the minimum, so the depth is what costs
+
     private void siftDown(int slot) {
         while (true) {
-            int left = 2 * slot + 1;
-            if (left >= size) {
+            int first = 4 * slot + 1;
+            if (first >= size) {
                 return;
             }
-            int smaller = left + 1 < size && counts[left + 1] < counts[left] ? left + 1 : left;
-            if (counts[slot] <= counts[smaller]) {
+            int last = Math.min(first + 4, size);
+            int smallest = first;
+            for (int c = first + 1; c < last; c++) {
+                if (counts[c] < counts[smallest]) {
+                    smallest = c;
+                }
+            }
+            if (counts[slot] <= counts[smallest]) {
                 return;
             }
-            swap(slot, smaller);
-            slot = smaller;
+            swap(slot, smallest);
+            slot = smallest;
         }
     }
 
     private void siftUp(int slot) {
         while (slot > 0) {
-            int parent = (slot - 1) / 2;
+            int parent = (slot - 1) / 4;
             if (counts[parent] <= counts[slot]) {
                 return;
             }
@@ -185,6 +221,15 @@ public final class SpaceSaving {
         Arrays.fill(keys, EMPTY);
         size = 0;
         offered = 0;
+    }
+
+    /** Entries (unsorted), offers and floor, read together. */
+    synchronized Summary summary() {
+        List<Entry> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(new Entry(items[i], counts[i], errors[i]));
+        }
+        return new Summary(out, offered, size == capacity ? counts[0] : 0);
     }
 
     /** Every counted item, highest count first. */

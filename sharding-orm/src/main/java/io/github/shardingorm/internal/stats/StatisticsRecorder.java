@@ -28,9 +28,15 @@ import org.slf4j.LoggerFactory;
  * Since start-up: operations and errors ({@link LongAdder}s, by kind and by reason) and a latency
  * histogram ({@link LatencyHistogram}, fixed log-linear buckets). Over the sliding window
  * (default 60 s, {@link SlidingWindow}): operations and busy time. For bucketed strategies, a
- * Space-Saving sketch of the buckets keyed operations were routed to ({@link SpaceSaving},
- * {@value #SKETCH_CAPACITY} counters, about 12.5 KiB per shard, well under 64 KiB), kept for two
- * periods (current and previous window) so that it follows the load.
+ * Space-Saving sketch of the buckets keyed operations were routed to ({@link StripedSpaceSaving}:
+ * {@value Stripes#COUNT} stripes picked by thread, {@value #SKETCH_CAPACITY} counters each, 5 KiB
+ * a stripe), kept for two periods (current and previous window) so that it follows the load: about
+ * 43 KiB per shard, under 64 KiB. The top buckets merge the eight stripes
+ * ({@link StripedSpaceSaving#merge}): each count is at least the true count, over-counts by at most
+ * its error, and the error is at most N / {@value #SKETCH_CAPACITY} (N: the shard's keyed
+ * operations over both periods), as with one sketch of {@value #SKETCH_CAPACITY} counters.
+ * The counters the keyed path writes (histogram, window, sketch) are striped the same way, so that
+ * threads do not write the same cache lines.
  *
  * <h2>Hot shards</h2>
  * {@link #evaluate()} (every slot of the window, from one daemon thread, and at each snapshot)
@@ -115,8 +121,9 @@ public final class StatisticsRecorder implements AutoCloseable {
         if (errorReason != null) {
             c.errorsByReason[ErrorReasons.ALL.indexOf(errorReason)].increment();
         }
-        c.latency.record(nanos);
-        c.window.record(now, nanos);
+        int stripe = Stripes.ofCurrentThread();
+        c.latency.record(nanos, stripe);
+        c.window.record(now, nanos, stripe);
     }
 
     void keyRouted(String shard, int bucket) {
@@ -212,21 +219,12 @@ public final class StatisticsRecorder implements AutoCloseable {
         if (!buckets) {
             return List.of();
         }
-        Map<Integer, long[]> merged = new LinkedHashMap<>();
-        long offered = 0;
-        for (SpaceSaving sketch : new SpaceSaving[] {c.current, c.previous}) {
-            offered += sketch.offered();
-            for (SpaceSaving.Entry e : sketch.entries()) {
-                long[] ce = merged.computeIfAbsent(e.item(), x -> new long[2]);
-                ce[0] += e.count();
-                ce[1] += e.error();
-            }
-        }
-        long total = offered;
-        return merged.entrySet().stream()
-                .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+        StripedSpaceSaving current = c.current;
+        StripedSpaceSaving previous = c.previous;
+        long total = current.offered() + previous.offered();
+        return StripedSpaceSaving.merge(List.of(current, previous)).stream()
                 .limit(k)
-                .map(e -> new HotBucket(e.getKey(), e.getValue()[0], e.getValue()[1], total == 0 ? 0 : (double) e.getValue()[0] / total))
+                .map(e -> new HotBucket(e.item(), e.count(), e.error(), total == 0 ? 0 : (double) e.count() / total))
                 .toList();
     }
 
@@ -285,8 +283,8 @@ public final class StatisticsRecorder implements AutoCloseable {
         final LongAdder[] errorsByReason = adders(ErrorReasons.ALL.size());
         final LatencyHistogram latency = new LatencyHistogram();
         final SlidingWindow window;
-        volatile SpaceSaving current = new SpaceSaving(SKETCH_CAPACITY);
-        volatile SpaceSaving previous = new SpaceSaving(SKETCH_CAPACITY);
+        volatile StripedSpaceSaving current = new StripedSpaceSaving(Stripes.COUNT, SKETCH_CAPACITY);
+        volatile StripedSpaceSaving previous = new StripedSpaceSaving(Stripes.COUNT, SKETCH_CAPACITY);
         volatile boolean hot;
         volatile long windowOps;
         volatile double opShare;
@@ -298,7 +296,7 @@ public final class StatisticsRecorder implements AutoCloseable {
         }
 
         void rotate() {
-            SpaceSaving old = previous;
+            StripedSpaceSaving old = previous;
             old.clear();
             previous = current;
             current = old;
