@@ -37,6 +37,10 @@ public final class InstrumentationCpuCost {
         return MX.getCurrentThreadCpuTime();
     }
 
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) MX).getCurrentThreadAllocatedBytes();
+    }
+
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0 && args[0].equals("threads")) {
             threaded(args.length > 1 ? Integer.parseInt(args[1]) : 4);
@@ -111,10 +115,12 @@ public final class InstrumentationCpuCost {
             }
             for (int round = 0; round < 5; round++) {
                 long[] cpu = new long[threads];
+                long[] allocated = new long[threads];
                 Thread[] workers = new Thread[threads];
                 for (int t = 0; t < threads; t++) {
                     int me = t;
                     workers[t] = new Thread(() -> {
+                        long a0 = allocated();
                         long c0 = cpu();
                         ThreadLocalRandom random = ThreadLocalRandom.current();
                         for (int i = 0; i < CALLS; i++) {
@@ -125,6 +131,7 @@ public final class InstrumentationCpuCost {
                             on.finished(shard, Instrumentation.PRIMARY, OperationKind.READ, started, null);
                         }
                         cpu[me] = cpu() - c0;
+                        allocated[me] = allocated() - a0;
                     });
                 }
                 for (Thread w : workers) {
@@ -134,11 +141,13 @@ public final class InstrumentationCpuCost {
                     w.join();
                 }
                 long total = 0;
-                for (long c : cpu) {
-                    total += c;
+                long bytes = 0;
+                for (int t = 0; t < threads; t++) {
+                    total += cpu[t];
+                    bytes += allocated[t];
                 }
-                System.out.printf(Locale.ROOT, "%d threads, %s, round %d: CPU ns per keyed operation %d%n", threads, mode, round,
-                        total / ((long) CALLS * threads));
+                System.out.printf(Locale.ROOT, "%d threads, %s, round %d: CPU ns per keyed operation %d, bytes allocated per operation %.3f%n",
+                        threads, mode, round, total / ((long) CALLS * threads), (double) bytes / ((long) CALLS * threads));
             }
             on.close();
         }
