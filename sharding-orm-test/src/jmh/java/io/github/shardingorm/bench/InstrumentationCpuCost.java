@@ -19,6 +19,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * 4096 (the sketch's worst case: nearly every offer replaces its smallest counter); and the cost of one
  * Micrometer timer record (what the bound registry adds per operation). The command is
  * in docs/benchmarks.md (issue 15).
+ *
+ * <p>{@code threads N}: N threads share one statistics recorder (4 shards) and one Micrometer timer per
+ * shard, and each does what a keyed operation does ({@code start}, {@code keyRouted}, {@code finished},
+ * a timer record) 1,000,000 times per round; reported: the threads' CPU time per operation, which
+ * shows contention between threads on shared counters that the one-thread loop cannot.
  */
 public final class InstrumentationCpuCost {
 
@@ -32,7 +37,15 @@ public final class InstrumentationCpuCost {
         return MX.getCurrentThreadCpuTime();
     }
 
-    public static void main(String[] args) {
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) MX).getCurrentThreadAllocatedBytes();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("threads")) {
+            threaded(args.length > 1 ? Integer.parseInt(args[1]) : 4);
+            return;
+        }
         List<String> shards = List.of("s0", "s1", "s2", "s3");
         Instrumentation on = new Instrumentation(new StatisticsRecorder(shards, Duration.ofSeconds(60), true, System::nanoTime));
         Instrumentation off = Instrumentation.off();
@@ -79,6 +92,64 @@ public final class InstrumentationCpuCost {
         }
         if (sink == 42) {
             System.out.println();
+        }
+    }
+
+    private static void threaded(int threads) throws InterruptedException {
+        List<String> shards = List.of("s0", "s1", "s2", "s3");
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        io.micrometer.core.instrument.Timer[] timers = new io.micrometer.core.instrument.Timer[shards.size()];
+        for (int s = 0; s < timers.length; s++) {
+            timers[s] = io.micrometer.core.instrument.Timer.builder("db.client.operation.duration").tag("shard", shards.get(s)).register(registry);
+        }
+        for (String mode : List.of("off", "statistics", "statistics+timer")) {
+            Instrumentation on = mode.equals("off") ? Instrumentation.off()
+                    : new Instrumentation(new StatisticsRecorder(shards, Duration.ofSeconds(60), true, System::nanoTime));
+            if (mode.equals("statistics+timer")) {
+                on.addListener(new io.github.shardingorm.internal.stats.ShardingEvents() {
+                    @Override
+                    public void operation(String shard, String role, OperationKind kind, long nanos, String errorReason) {
+                        timers[shard.charAt(1) - '0'].record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
+                });
+            }
+            for (int round = 0; round < 5; round++) {
+                long[] cpu = new long[threads];
+                long[] allocated = new long[threads];
+                Thread[] workers = new Thread[threads];
+                for (int t = 0; t < threads; t++) {
+                    int me = t;
+                    workers[t] = new Thread(() -> {
+                        long a0 = allocated();
+                        long c0 = cpu();
+                        ThreadLocalRandom random = ThreadLocalRandom.current();
+                        for (int i = 0; i < CALLS; i++) {
+                            int bucket = random.nextInt(4096);
+                            String shard = shards.get(bucket & 3);
+                            long started = on.start();
+                            on.keyRouted(shard, bucket);
+                            on.finished(shard, Instrumentation.PRIMARY, OperationKind.READ, started, null);
+                        }
+                        cpu[me] = cpu() - c0;
+                        allocated[me] = allocated() - a0;
+                    });
+                }
+                for (Thread w : workers) {
+                    w.start();
+                }
+                for (Thread w : workers) {
+                    w.join();
+                }
+                long total = 0;
+                long bytes = 0;
+                for (int t = 0; t < threads; t++) {
+                    total += cpu[t];
+                    bytes += allocated[t];
+                }
+                System.out.printf(Locale.ROOT, "%d threads, %s, round %d: CPU ns per keyed operation %d, bytes allocated per operation %.3f%n",
+                        threads, mode, round, total / ((long) CALLS * threads), (double) bytes / ((long) CALLS * threads));
+            }
+            on.close();
         }
     }
 }

@@ -159,7 +159,7 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
 
     @Override
     public String shardOf(Object key) {
-        return router.shardOfKey(key);
+        return router.shardOfKeyAsked(key); // a question, not an operation: not counted in the hot-bucket sketch
     }
 
     @Override
@@ -167,12 +167,12 @@ public final class ShardedPersistenceImpl implements ShardedPersistence {
         if (entityClass == null) {
             throw new IllegalArgumentException("entityClass must not be null");
         }
-        return router.shardOfKey(router.model(entityClass), key);
+        return router.shardOfKeyAsked(router.model(entityClass), key);
     }
 
     @Override
     public String shardOfEntity(Object entity) {
-        return router.shardOfEntity(entity);
+        return router.shardOfEntityAsked(entity);
     }
 
     @Override

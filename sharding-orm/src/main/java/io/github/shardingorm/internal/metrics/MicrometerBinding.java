@@ -132,7 +132,9 @@ public final class MicrometerBinding implements ShardingEvents {
 
     @Override
     public void operation(String shard, String role, OperationKind kind, long nanos, String errorReason) {
-        Map<String, AtomicReferenceArray<Timer>> byShard = Instrumentation.REPLICA.equals(role) ? replicaTimers : timers;
+        // the engine passes the constants: compare by reference first ("primary" and "replica" have the same length)
+        boolean replica = role == Instrumentation.REPLICA || role != Instrumentation.PRIMARY && Instrumentation.REPLICA.equals(role);
+        Map<String, AtomicReferenceArray<Timer>> byShard = replica ? replicaTimers : timers;
         AtomicReferenceArray<Timer> shardTimers = byShard.get(shard); // no key built per operation
         if (shardTimers == null) {
             shardTimers = byShard.computeIfAbsent(shard, k -> new AtomicReferenceArray<>(OperationKind.values().length * OUTCOMES));

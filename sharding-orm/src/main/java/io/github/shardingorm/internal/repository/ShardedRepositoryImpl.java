@@ -180,7 +180,7 @@ public final class ShardedRepositoryImpl<T, ID> implements ShardedRepository<T, 
 
     @Override
     public String shardOfEntity(T entity) {
-        return router.shardOfEntity(entity);
+        return router.shardOfEntityAsked(entity);
     }
 
     private static final java.util.regex.Pattern ORDER_BY = java.util.regex.Pattern.compile(

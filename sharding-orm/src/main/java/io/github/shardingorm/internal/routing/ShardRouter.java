@@ -340,13 +340,25 @@ public final class ShardRouter {
         return id != null ? id : model.parentId().read(unproxy.apply(attributeValue));
     }
 
-    /** The shard of an entity instance. */
+    /** The shard of an entity instance (counted in the statistics' bucket sketch: work on it follows). */
     public String shardOfEntity(Object entity) {
+        return shardOfEntity(entity, true);
+    }
+
+    /**
+     * The shard of an entity instance as an answer to a question ({@code orm.shardOfEntity}): not
+     * counted in the bucket sketch, which counts operations.
+     */
+    public String shardOfEntityAsked(Object entity) {
+        return shardOfEntity(entity, false);
+    }
+
+    private String shardOfEntity(Object entity, boolean count) {
         if (entity == null) {
             throw new IllegalArgumentException("entity must not be null");
         }
         ShardedEntityModel model = model(entity.getClass());
-        return shardOfNormalizedKey(model.entityName(), keyOf(model, entity));
+        return shardOfNormalizedKey(model.entityName(), keyOf(model, entity), count);
     }
 
     /** The shard of a key given for an entity: the key's type must match the entity's key type. */
@@ -363,6 +375,11 @@ public final class ShardRouter {
         return shardOfKey(model, rawKey, false);
     }
 
+    /** {@link #shardOfKey(ShardedEntityModel, Object)} as an answer to a question ({@code orm.shardOf}): not counted. */
+    public String shardOfKeyAsked(ShardedEntityModel model, Object rawKey) {
+        return shardOfKey(model, rawKey, false);
+    }
+
     private String shardOfKey(ShardedEntityModel model, Object rawKey, boolean count) {
         if (rawKey == null) {
             throw RoutingErrors.nullKey(model.entityName());
@@ -376,6 +393,15 @@ public final class ShardRouter {
 
     /** The shard of a key with no entity named: normalized by its own type. */
     public String shardOfKey(Object rawKey) {
+        return shardOfKey(rawKey, true);
+    }
+
+    /** {@link #shardOfKey(Object)} as an answer to a question ({@code orm.shardOf(key)}): not counted in the bucket sketch. */
+    public String shardOfKeyAsked(Object rawKey) {
+        return shardOfKey(rawKey, false);
+    }
+
+    private String shardOfKey(Object rawKey, boolean count) {
         if (rawKey == null) {
             throw RoutingErrors.nullKey((String) null);
         }
@@ -383,7 +409,7 @@ public final class ShardRouter {
         if (type == null) {
             throw RoutingErrors.unsupportedKeyType(rawKey);
         }
-        return shardOfNormalizedKey(null, type.normalize(rawKey));
+        return shardOfNormalizedKey(null, type.normalize(rawKey), count);
     }
 
     /** The bucket of an entity's key (bucketed strategies only). */

@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * A fixed log-linear histogram of durations in nanoseconds, HdrHistogram-like but with no
  * dependency: 8 sub-buckets per power of two, so a reported percentile is within 12.5% of the
- * true value (it reports the middle of its bucket). 520 counters (4 KiB), lock-free recording.
+ * true value (it reports the middle of its bucket). 520 counters (4 KiB) per stripe, lock-free
+ * recording; {@value Stripes#COUNT} stripes picked by thread ({@link Stripes}), so that threads
+ * recording similar durations do not all increment the same counter (16 KiB).
  */
 public final class LatencyHistogram {
 
@@ -13,10 +15,15 @@ public final class LatencyHistogram {
     private static final int SUB = 1 << SUB_BITS;
     private static final int BUCKETS = (64 - SUB_BITS + 1) * SUB;
 
-    private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
+    private final AtomicLongArray counts = new AtomicLongArray(BUCKETS * Stripes.COUNT);
 
     public void record(long nanos) {
-        counts.incrementAndGet(index(Math.max(0, nanos)));
+        record(nanos, Stripes.ofCurrentThread());
+    }
+
+    /** Records in stripe {@code stripe} (0..{@value Stripes#COUNT}-1, the caller's {@link Stripes#ofCurrentThread()}). */
+    void record(long nanos, int stripe) {
+        counts.incrementAndGet(stripe * BUCKETS + index(Math.max(0, nanos)));
     }
 
     static int index(long v) {
@@ -51,9 +58,12 @@ public final class LatencyHistogram {
     public Snapshot snapshot() {
         long[] copy = new long[BUCKETS];
         long total = 0;
-        for (int i = 0; i < BUCKETS; i++) {
-            copy[i] = counts.get(i);
-            total += copy[i];
+        for (int stripe = 0; stripe < Stripes.COUNT; stripe++) {
+            for (int i = 0; i < BUCKETS; i++) {
+                long n = counts.get(stripe * BUCKETS + i);
+                copy[i] += n;
+                total += n;
+            }
         }
         return new Snapshot(copy, total);
     }

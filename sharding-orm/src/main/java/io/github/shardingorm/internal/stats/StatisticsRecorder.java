@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
@@ -25,12 +26,18 @@ import org.slf4j.LoggerFactory;
  * The statistics of every shard, kept without any metrics library.
  *
  * <h2>What is kept per shard</h2>
- * Since start-up: operations and errors ({@link LongAdder}s, by kind and by reason) and a latency
+ * Since start-up: operations and errors (by kind and by reason, striped counters) and a latency
  * histogram ({@link LatencyHistogram}, fixed log-linear buckets). Over the sliding window
  * (default 60 s, {@link SlidingWindow}): operations and busy time. For bucketed strategies, a
- * Space-Saving sketch of the buckets keyed operations were routed to ({@link SpaceSaving},
- * {@value #SKETCH_CAPACITY} counters, about 12.5 KiB per shard, well under 64 KiB), kept for two
- * periods (current and previous window) so that it follows the load.
+ * Space-Saving sketch of the buckets keyed operations were routed to ({@link StripedSpaceSaving}:
+ * {@value Stripes#COUNT} stripes picked by thread, {@value #SKETCH_CAPACITY} counters each, 5 KiB
+ * a stripe), kept for two periods (current and previous window) so that it follows the load: about
+ * 43 KiB per shard, under 64 KiB. The top buckets merge the eight stripes
+ * ({@link StripedSpaceSaving#merge}): each count is at least the true count, over-counts by at most
+ * its error, and the error is at most N / {@value #SKETCH_CAPACITY} (N: the shard's keyed
+ * operations over both periods), as with one sketch of {@value #SKETCH_CAPACITY} counters.
+ * The counters the keyed path writes (histogram, window, sketch) are striped the same way, so that
+ * threads do not write the same cache lines.
  *
  * <h2>Hot shards</h2>
  * {@link #evaluate()} (every slot of the window, from one daemon thread, and at each snapshot)
@@ -111,12 +118,13 @@ public final class StatisticsRecorder implements AutoCloseable {
 
     void operation(String shard, OperationKind kind, long nanos, String errorReason, long now) {
         ShardCounters c = counters(shard);
-        c.byKind[kind.ordinal()].increment();
+        int stripe = Stripes.ofCurrentThread();
+        c.count(stripe, kind.ordinal());
         if (errorReason != null) {
-            c.errorsByReason[ErrorReasons.ALL.indexOf(errorReason)].increment();
+            c.count(stripe, ShardCounters.KINDS + ErrorReasons.ALL.indexOf(errorReason));
         }
-        c.latency.record(nanos);
-        c.window.record(now, nanos);
+        c.latency.record(nanos, stripe);
+        c.window.record(now, nanos, stripe);
     }
 
     void keyRouted(String shard, int bucket) {
@@ -212,21 +220,12 @@ public final class StatisticsRecorder implements AutoCloseable {
         if (!buckets) {
             return List.of();
         }
-        Map<Integer, long[]> merged = new LinkedHashMap<>();
-        long offered = 0;
-        for (SpaceSaving sketch : new SpaceSaving[] {c.current, c.previous}) {
-            offered += sketch.offered();
-            for (SpaceSaving.Entry e : sketch.entries()) {
-                long[] ce = merged.computeIfAbsent(e.item(), x -> new long[2]);
-                ce[0] += e.count();
-                ce[1] += e.error();
-            }
-        }
-        long total = offered;
-        return merged.entrySet().stream()
-                .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+        StripedSpaceSaving current = c.current;
+        StripedSpaceSaving previous = c.previous;
+        long total = current.offered() + previous.offered();
+        return StripedSpaceSaving.merge(List.of(current, previous)).stream()
                 .limit(k)
-                .map(e -> new HotBucket(e.getKey(), e.getValue()[0], e.getValue()[1], total == 0 ? 0 : (double) e.getValue()[0] / total))
+                .map(e -> new HotBucket(e.item(), e.count(), e.error(), total == 0 ? 0 : (double) e.count() / total))
                 .toList();
     }
 
@@ -244,14 +243,14 @@ public final class StatisticsRecorder implements AutoCloseable {
             Map<String, Long> byKind = new LinkedHashMap<>();
             long ops = 0;
             for (OperationKind k : OperationKind.values()) {
-                long n = c.byKind[k.ordinal()].sum();
+                long n = c.sum(k.ordinal());
                 byKind.put(k.tag(), n);
                 ops += n;
             }
             Map<String, Long> byReason = new LinkedHashMap<>();
             long errors = 0;
             for (int i = 0; i < ErrorReasons.ALL.size(); i++) {
-                long n = c.errorsByReason[i].sum();
+                long n = c.sum(ShardCounters.KINDS + i);
                 if (n > 0) {
                     byReason.put(ErrorReasons.ALL.get(i), n);
                     errors += n;
@@ -281,12 +280,22 @@ public final class StatisticsRecorder implements AutoCloseable {
 
     /** One shard's counters. */
     private static final class ShardCounters {
-        final LongAdder[] byKind = adders(OperationKind.values().length);
-        final LongAdder[] errorsByReason = adders(ErrorReasons.ALL.size());
+        static final int KINDS = OperationKind.values().length;
+        private static final int STRIDE = 16; // longs per stripe: the kinds, then the error reasons (10 used), 128 bytes
+        private static final int FIRST = STRIDE; // stripe 0 starts 128 bytes in, away from the array's header
+
+        static {
+            if (KINDS + ErrorReasons.ALL.size() > STRIDE) {
+                throw new AssertionError("more kinds and error reasons than a stripe holds");
+            }
+        }
+
+        /** Operations by kind and errors by reason, one block of {@value #STRIDE} per stripe (not LongAdders: one load less per count). */
+        private final AtomicLongArray counts = new AtomicLongArray(FIRST + STRIDE * Stripes.COUNT + STRIDE);
         final LatencyHistogram latency = new LatencyHistogram();
         final SlidingWindow window;
-        volatile SpaceSaving current = new SpaceSaving(SKETCH_CAPACITY);
-        volatile SpaceSaving previous = new SpaceSaving(SKETCH_CAPACITY);
+        volatile StripedSpaceSaving current = new StripedSpaceSaving(Stripes.COUNT, SKETCH_CAPACITY);
+        volatile StripedSpaceSaving previous = new StripedSpaceSaving(Stripes.COUNT, SKETCH_CAPACITY);
         volatile boolean hot;
         volatile long windowOps;
         volatile double opShare;
@@ -298,18 +307,22 @@ public final class StatisticsRecorder implements AutoCloseable {
         }
 
         void rotate() {
-            SpaceSaving old = previous;
+            StripedSpaceSaving old = previous;
             old.clear();
             previous = current;
             current = old;
         }
 
-        private static LongAdder[] adders(int n) {
-            LongAdder[] a = new LongAdder[n];
-            for (int i = 0; i < n; i++) {
-                a[i] = new LongAdder();
+        void count(int stripe, int index) {
+            counts.incrementAndGet(FIRST + stripe * STRIDE + index);
+        }
+
+        long sum(int index) {
+            long n = 0;
+            for (int stripe = 0; stripe < Stripes.COUNT; stripe++) {
+                n += counts.get(FIRST + stripe * STRIDE + index);
             }
-            return a;
+            return n;
         }
     }
 }
