@@ -143,7 +143,8 @@ public final class ShardedPersistenceBootstrap {
             topology = TopologyRuntime.start(configuration.schemaAction(), configuration.topology(), configuration.shards(), pools,
                     router, configuration.routing().strategy() instanceof BucketedHashStrategy b && b.isExplicit(),
                     shardedTables(sessionFactory, configuration, router), claim,
-                    configuration.routing().nodeIdGiven() ? configuration.routing().nodeId() : null, clock, problems, causes);
+                    configuration.routing().nodeIdGiven() ? configuration.routing().nodeId() : null, clock,
+                    configuration.health().probeTimeoutMillis(), problems, causes);
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());

@@ -27,12 +27,20 @@ import org.slf4j.LoggerFactory;
  * milliseconds; the poll bounds it by the interval when notifications are lost (the listening
  * connection broke, or a writer died before notifying every shard). Each successful read resets
  * the staleness clock of {@link TopologyGuc}.
+ *
+ * <p>Every database call of this thread (the poll, the read of a newer topology, the heartbeat,
+ * the node-id lease renewal) goes through {@link TopologyConnections}: its own connection per
+ * shard with a short connect/socket timeout, never the application's pools; shards whose breaker
+ * is open are skipped. A poll succeeds when at least one shard answered, so a hung or dead shard
+ * (even the home shard: then the listener is off and the poll alone follows) does not stop writes
+ * to the others.
  */
 final class TopologyFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopologyFollower.class);
 
     private final TopologyStore store;
+    private final TopologyConnections connections;
     private final TopologyService service;
     private final TopologyGuc guc;
     private final ShardDefinition home;
@@ -45,10 +53,11 @@ final class TopologyFollower implements AutoCloseable {
     private Connection listener;
     private long failingSince;
 
-    TopologyFollower(TopologyStore store, TopologyService service, TopologyGuc guc, ShardDefinition home, long pollMillis,
-                     String instanceId) {
+    TopologyFollower(TopologyStore store, TopologyConnections connections, TopologyService service, TopologyGuc guc,
+                     ShardDefinition home, long pollMillis, String instanceId) {
         this.instanceId = instanceId;
         this.store = store;
+        this.connections = connections;
         this.service = service;
         this.guc = guc;
         this.home = home;
@@ -93,44 +102,45 @@ final class TopologyFollower implements AutoCloseable {
     }
 
     /**
-     * Reads every shard's version and adopts the highest when newer. A read counts as successful
-     * when at least one shard answered: a shard that is down must not stop writes to the others
-     * (and a stale map cannot write to a moved bucket's old owner anyway: its fence refuses).
-     * Then heartbeats on the home shard (a failure there is logged, not counted).
+     * Reads the version of every healthy shard (its last read succeeded, its breaker is closed) and
+     * adopts the highest when newer. A read counts as successful when at least one shard answered:
+     * a shard that is down must not stop writes to the others (and a stale map cannot write to a
+     * moved bucket's old owner anyway: its fence refuses). A shard whose read failed is tried
+     * again in the background ({@link #retry}) until it answers, so a hung shard costs this
+     * thread one timeout, not one per poll. Then heartbeats on the home shard when it answered.
      */
     void refresh() throws SQLException {
         List<SQLException> failures = new ArrayList<>();
-        java.util.Map<String, Long> versions = store.versions(failures);
+        List<String> healthy = new ArrayList<>();
+        for (String shard : store.shards()) {
+            if (connections.healthy(shard)) {
+                healthy.add(shard);
+            } else {
+                retry(shard);
+            }
+        }
+        java.util.Map<String, Long> versions = store.versions(connections, healthy, failures);
         if (versions.isEmpty()) {
-            SQLException all = new SQLException("no shard answered the topology poll");
+            SQLException all = new SQLException("no shard answered the topology poll (unhealthy, retried in the background: "
+                    + store.shards().stream().filter(s -> !healthy.contains(s)).toList() + ")");
             failures.forEach(all::addSuppressed);
             throw all;
         }
-        String best = null;
-        long highest = 0;
-        for (java.util.Map.Entry<String, Long> e : versions.entrySet()) {
-            if (e.getValue() > highest) {
-                highest = e.getValue();
-                best = e.getKey();
-            }
-        }
-        if (best != null && highest > service.current().version() && !service.followingPaused()) {
-            Topology t = store.read(best);
-            if (t != null) {
-                service.adopt(t);
-            }
-        }
+        adoptHighest(versions);
         guc.readSucceeded();
         if (!failures.isEmpty() && System.nanoTime() - lastPartialWarning > 10_000_000_000L) {
             lastPartialWarning = System.nanoTime();
             LOG.warn("topology poll: {} of {} shards did not answer (routing on by the others): {}", failures.size(),
                     store.shards().size(), failures.get(0).getMessage());
         }
+        if (!versions.containsKey(store.home())) {
+            return; // the home shard did not answer: no heartbeat this time (it would only wait for the timeout)
+        }
         try {
             heartbeat(service.current().version());
             NodeLeases l = leases;
             if (l != null) {
-                l.renew();
+                l.renew(connections);
             }
         } catch (SQLException | RuntimeException e) {
             if (System.nanoTime() - lastHeartbeatWarning > 10_000_000_000L) {
@@ -140,41 +150,111 @@ final class TopologyFollower implements AutoCloseable {
         }
     }
 
-    private long lastPartialWarning;
-    private long lastHeartbeatWarning;
-
-    private void waitForNotification() throws SQLException {
-        if (listener == null) {
-            Properties p = new Properties();
-            if (home.username() != null) {
-                p.setProperty("user", home.username());
-            }
-            if (home.password() != null) {
-                p.setProperty("password", home.password());
-            }
-            p.setProperty("ApplicationName", "sharding-orm topology follower");
-            listener = DriverManager.getConnection(home.jdbcUrl(), p);
-            try (Statement st = listener.createStatement()) {
-                st.execute("LISTEN " + TopologySchema.CHANNEL);
+    private void adoptHighest(java.util.Map<String, Long> versions) throws SQLException {
+        String best = null;
+        long highest = 0;
+        for (java.util.Map.Entry<String, Long> e : versions.entrySet()) {
+            if (e.getValue() > highest) {
+                highest = e.getValue();
+                best = e.getKey();
             }
         }
-        PGNotification[] notes = listener.unwrap(PGConnection.class).getNotifications((int) pollMillis);
-        if (notes == null) {
-            // no notification within the poll interval: poll anyway
-            return;
+        if (best != null && highest > service.current().version() && !service.followingPaused()) {
+            Topology t = connections.run(best, TopologyRows::read);
+            if (t != null) {
+                service.adopt(t);
+            }
         }
     }
 
-    private void heartbeat(long version) {
-        try (Connection c = store.connection(store.home())) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sharding_orm.instance (instance_id, description, version)"
-                    + " VALUES (?, ?, ?) ON CONFLICT (instance_id) DO UPDATE SET version = EXCLUDED.version, heartbeat_at = now()")) {
-                ps.setString(1, instanceId);
-                ps.setString(2, description);
-                ps.setLong(3, version);
-                ps.executeUpdate();
+    /** Shards being retried in the background (at most one task each). */
+    private final java.util.Set<String> retrying = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ExecutorService retries = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sharding-orm-topology-retry");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Tries an unhealthy shard again on the retry thread once its backoff has passed; when it
+     * answers it is healthy again and the next poll reads it (a newer version it holds is adopted then).
+     */
+    private void retry(String shard) {
+        if (!running || !connections.due(shard) || !retrying.add(shard)) {
+            return;
+        }
+        try {
+            retries.execute(() -> {
+                try {
+                    connections.run(shard, TopologyRows::version);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debug("topology retry of shard '{}' failed: {}", shard, e.toString());
+                } finally {
+                    retrying.remove(shard);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            retrying.remove(shard);
+        }
+    }
+
+    private long lastPartialWarning;
+    private long lastHeartbeatWarning;
+
+    /**
+     * Waits for a notification on the home shard, at most the poll interval. The listener is a
+     * convenience: when the home shard cannot be listened to (breaker open, hung, down), this
+     * waits the poll interval and the poll follows the other shards; that is not a failed read.
+     */
+    private void waitForNotification() {
+        if (listener == null && System.nanoTime() >= listenerRetryAt && connections.healthy(store.home())) {
+            try {
+                listener = openListener();
+            } catch (SQLException | RuntimeException e) {
+                listenerRetryAt = System.nanoTime() + 2_000_000_000L;
+                LOG.debug("listening on home shard '{}' failed (polling every {} ms): {}", store.home(), pollMillis, e.toString());
             }
-            c.commit();
+        }
+        if (listener == null) {
+            sleep(pollMillis);
+            return;
+        }
+        try {
+            listener.unwrap(PGConnection.class).getNotifications((int) pollMillis);
+            // with or without a notification: poll now
+        } catch (SQLException | RuntimeException e) {
+            closeListener();
+            listenerRetryAt = System.nanoTime() + 2_000_000_000L;
+            LOG.debug("the topology listener on home shard '{}' failed (polling every {} ms): {}", store.home(), pollMillis, e.toString());
+        }
+    }
+
+    private long listenerRetryAt;
+
+    private Connection openListener() throws SQLException {
+        Properties p = TopologyConnections.properties(home, "sharding-orm topology follower",
+                Math.max(connections.timeoutMillis(), 4 * pollMillis));
+        Connection c = DriverManager.getConnection(home.jdbcUrl(), p);
+        try (Statement st = c.createStatement()) {
+            st.execute("LISTEN " + TopologySchema.CHANNEL);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private void heartbeat(long version) {
+        try {
+            connections.run(store.home(), c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO sharding_orm.instance (instance_id, description, version)"
+                        + " VALUES (?, ?, ?) ON CONFLICT (instance_id) DO UPDATE SET version = EXCLUDED.version, heartbeat_at = now()")) {
+                    ps.setString(1, instanceId);
+                    ps.setString(2, description);
+                    ps.setLong(3, version);
+                    return ps.executeUpdate();
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("heartbeat on home shard '" + store.home() + "' failed: " + e.getMessage(), e);
         }
@@ -241,6 +321,8 @@ final class TopologyFollower implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeListener();
+        retries.shutdownNow();
+        connections.close();
         NodeLeases l = leases;
         if (l != null) {
             l.release();

@@ -85,12 +85,13 @@ public final class TopologyRuntime implements AutoCloseable {
      * topology and the configuration disagree.
      *
      * @param explicitMap whether the strategy's map was given explicitly
+     * @param followerTimeoutMillis connect and socket timeout of the follower's own connections (the health probe's timeout)
      * @return the runtime; its service is null when the topology is not stored
      */
     public static TopologyRuntime start(SchemaAction action, TopologySettings settings, List<ShardDefinition> shards,
                                         ShardPools pools, ShardRouter router, boolean explicitMap, List<String> shardedTables,
                                         NodeIdClaim claim, Integer requestedNodeId, LongSupplier clock,
-                                        List<String> problems, List<Throwable> causes) {
+                                        long followerTimeoutMillis, List<String> problems, List<Throwable> causes) {
         TopologyRuntime off = new TopologyRuntime(null, null, pools);
         if (!router.isBucketed()) {
             return off;
@@ -130,8 +131,8 @@ public final class TopologyRuntime implements AutoCloseable {
                 problems.addAll(e.getProblems());
                 return off;
             }
-            TopologyFollower follower = new TopologyFollower(store, service, guc, byId.get(store.home()), settings.pollIntervalMillis(),
-                    instanceId);
+            TopologyFollower follower = new TopologyFollower(store, new TopologyConnections(byId, pools, followerTimeoutMillis),
+                    service, guc, byId.get(store.home()), settings.pollIntervalMillis(), instanceId);
             follower.leases(leases);
             pools.checkoutHook(guc);
             follower.start();

@@ -51,16 +51,19 @@ final class TopologyStore {
         return c;
     }
 
-    /** The version each shard answered with, in shard order; a shard that fails is left out and its failure added. */
-    Map<String, Long> versions(List<SQLException> failures) {
+    ShardPools pools() {
+        return pools;
+    }
+
+    /**
+     * The version each shard answered with, in shard order, read on the follower's own connections
+     * (never the pools); a shard that fails or is skipped is left out and its failure added.
+     */
+    Map<String, Long> versions(TopologyConnections connections, List<String> of, List<SQLException> failures) {
         Map<String, Long> versions = new LinkedHashMap<>();
-        for (String shard : shards) {
-            try (Connection c = connection(shard)) {
-                try {
-                    versions.put(shard, TopologyRows.version(c));
-                } finally {
-                    c.rollback();
-                }
+        for (String shard : of) {
+            try {
+                versions.put(shard, connections.run(shard, TopologyRows::version));
             } catch (SQLException e) {
                 failures.add(new SQLException("shard '" + shard + "': " + e.getMessage(), e.getSQLState(), e));
             }

@@ -27,6 +27,12 @@
  * that dies half-way leaves some shards at the new version: readers always take the HIGHEST
  * version they can read (the version is the arbiter), and start-up repairs lagging shards.
  *
+ * <h2>Following</h2>
+ * {@link TopologyFollower}: LISTEN on the home shard plus a poll of every shard's version; all of
+ * its reads and writes (poll, heartbeat, lease renewal) go through {@link TopologyConnections},
+ * its own connection per shard with a short timeout, never the application's pools; shards whose
+ * breaker is open are skipped, a shard that failed is retried on a background thread.
+ *
  * <h2>The fence per bucket: what a writer checks, what the mover holds, why no write slips between</h2>
  * <ul>
  *   <li><b>The version a connection carries.</b> Every library connection carries the topology
