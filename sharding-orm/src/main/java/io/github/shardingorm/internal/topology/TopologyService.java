@@ -63,6 +63,15 @@ public final class TopologyService {
         guc.version(initial.version());
     }
 
+    TopologyStore store() {
+        return store;
+    }
+
+    /** Whether changes are published by two-phase commit (atomic across the shards) rather than the ordered protocol. */
+    public boolean atomicPublish() {
+        return store.atomic();
+    }
+
     /** The topology this instance routes by now. */
     public Topology current() {
         return current;
@@ -101,7 +110,7 @@ public final class TopologyService {
                 changes.put(b, BucketState.of(Phase.MOVING, from, to));
             }
             return next(t, changes, Map.of());
-        }, (shard, c, next) -> {
+        }, new TopologyStore.Steps((shard, c, next) -> {
             if (shard.equals(from)) {
                 TopologySchema.installFunction(c);
                 for (String table : shardedTables) {
@@ -110,7 +119,7 @@ public final class TopologyService {
                     }
                 }
             }
-        });
+        }, null, null));
     }
 
     /**
@@ -268,7 +277,7 @@ public final class TopologyService {
         if (changed.isEmpty()) {
             return change("replaceShardMap to version " + map.version() + " (same placement)",
                     x -> new Topology(x.clusterId(), Math.max(map.version(), x.version() + 1),
-                            rebuild(x.map(), Math.max(map.version(), x.version() + 1)), x.moving(), List.of(), true), null);
+                            rebuild(x.map(), Math.max(map.version(), x.version() + 1)), x.moving(), List.of(), true), (TopologyStore.ShardStep) null);
         }
         moves.forEach((from, byTarget) -> byTarget.forEach((to, buckets) -> beginMove(buckets, from, to)));
         Map<Integer, Long> rows = new TreeMap<>();
@@ -298,7 +307,7 @@ public final class TopologyService {
         Topology released = releaseFence(changed);
         if (released.version() < map.version()) {
             released = change("replaceShardMap to version " + map.version(),
-                    x -> new Topology(x.clusterId(), map.version(), rebuild(x.map(), map.version()), x.moving(), List.of(), true), null);
+                    x -> new Topology(x.clusterId(), map.version(), rebuild(x.map(), map.version()), x.moving(), List.of(), true), (TopologyStore.ShardStep) null);
         }
         return released;
     }
@@ -394,7 +403,11 @@ public final class TopologyService {
     // ------------------------------------------------------------------ helpers
 
     private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.ShardStep step) {
-        Topology published = store.publish(what, change, step);
+        return change(what, change, TopologyStore.Steps.of(step));
+    }
+
+    private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.Steps steps) {
+        Topology published = store.publish(what, change, steps);
         guc.readSucceeded();
         adopt(published);
         LOG.info("{}: published topology version {}", what, published.version());
@@ -445,18 +458,22 @@ public final class TopologyService {
         return s;
     }
 
-    private TopologyStore.ShardStep dropFence(Map<Integer, String> sources) {
-        return (shard, c, next) -> {
+    /** Drops the fence rows of {@code sources}' buckets (within), then the trigger where nothing else moves (after: DDL). */
+    private TopologyStore.Steps dropFence(Map<Integer, String> sources) {
+        return new TopologyStore.Steps(null, (shard, c, next) -> {
             List<Integer> mine = new ArrayList<>();
             sources.forEach((b, source) -> {
                 if (source.equals(shard)) {
                     mine.add(b);
                 }
             });
-            if (mine.isEmpty()) {
+            if (!mine.isEmpty()) {
+                updateFence(c, mine, "DELETE FROM sharding_orm.fence WHERE bucket = ?");
+            }
+        }, (shard, c, next) -> {
+            if (!sources.containsValue(shard)) {
                 return;
             }
-            updateFence(c, mine, "DELETE FROM sharding_orm.fence WHERE bucket = ?");
             boolean stillMoving = next.moving().values().stream().anyMatch(s -> s.from().equals(shard));
             if (!stillMoving) {
                 for (String table : shardedTables) {
@@ -465,7 +482,7 @@ public final class TopologyService {
                     }
                 }
             }
-        };
+        });
     }
 
     private static void updateFence(Connection c, java.util.Collection<Integer> buckets, String sql) throws SQLException {
@@ -505,8 +522,9 @@ public final class TopologyService {
                         }
                     }
                     // a two-phase transaction PREPARED before the fence has no backend but commits its writes later
+                    // (the topology's own two-phase changes write no user rows: not waited for)
                     try (PreparedStatement prepared = c.prepareStatement("SELECT gid, prepared FROM pg_prepared_xacts"
-                            + " WHERE database = current_database() AND prepared < ?")) {
+                            + " WHERE database = current_database() AND prepared < ? AND gid NOT LIKE '" + TopologyStore.GID_LIKE + "'")) {
                         prepared.setTimestamp(1, fencedAt);
                         try (ResultSet rs = prepared.executeQuery()) {
                             while (rs.next()) {
