@@ -133,6 +133,7 @@ final class TopologyFollower implements AutoCloseable {
             LOG.warn("topology poll: {} of {} shards did not answer (routing on by the others): {}", failures.size(),
                     store.shards().size(), failures.get(0).getMessage());
         }
+        checkInDoubt(healthy);
         if (!versions.containsKey(store.home())) {
             return; // the home shard did not answer: no heartbeat this time (it would only wait for the timeout)
         }
@@ -163,6 +164,42 @@ final class TopologyFollower implements AutoCloseable {
             Topology t = connections.run(best, TopologyRows::read);
             if (t != null) {
                 service.adopt(t);
+            }
+        }
+    }
+
+    private long lastInDoubtCheck = System.nanoTime();
+
+    /**
+     * Every 5 s, with two-phase publishing: when a healthy shard holds a prepared topology
+     * transaction (a publisher died between its prepare and its commit), asks the recovery loop for
+     * a pass, which resolves it from the logged decision once it is older than the grace period.
+     * So a change left in doubt is finished by any running instance, even with periodic recovery
+     * off; the prepared rows block only other publishers, never readers or the user's writers.
+     */
+    private void checkInDoubt(List<String> healthy) {
+        TopologyTwoPhase log = store.twoPhaseLog();
+        if (log == null || System.nanoTime() - lastInDoubtCheck < 5_000_000_000L) {
+            return;
+        }
+        lastInDoubtCheck = System.nanoTime();
+        for (String shard : healthy) {
+            try {
+                long n = connections.run(shard, c -> {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_prepared_xacts"
+                            + " WHERE database = current_database() AND gid LIKE '" + TopologyStore.GID_LIKE + "'");
+                         ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
+                if (n > 0) {
+                    LOG.info("shard '{}' holds {} prepared topology transaction(s): asking two-phase recovery to resolve them", shard, n);
+                    log.requestRecovery();
+                    return;
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("checking shard '{}' for prepared topology transactions failed: {}", shard, e.toString());
             }
         }
     }

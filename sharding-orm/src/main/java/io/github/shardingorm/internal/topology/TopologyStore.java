@@ -51,6 +51,10 @@ final class TopologyStore {
         this.twoPhase = log;
     }
 
+    TopologyTwoPhase twoPhaseLog() {
+        return twoPhase;
+    }
+
     /** Whether changes are published by two-phase commit. */
     boolean atomic() {
         return twoPhase != null;
