@@ -42,6 +42,8 @@ final class TopologyConnections implements AutoCloseable {
     private final long timeoutMillis;
     private final Map<String, State> states = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile String listenShard;
+    private volatile String listenChannel;
 
     /** One shard's connection and failure history; work on it is serialized on this object (never across shards). */
     private static final class State {
@@ -56,6 +58,41 @@ final class TopologyConnections implements AutoCloseable {
         this.pools = pools;
         this.timeoutMillis = Math.max(100, timeoutMillis);
         shards.keySet().forEach(s -> states.put(s, new State()));
+    }
+
+    /**
+     * Makes {@code shard}'s connection also LISTEN on {@code channel} (re-issued on every reconnect):
+     * the home shard's one connection serves the poll, the heartbeat and the notifications.
+     */
+    void listenOn(String shard, String channel) {
+        this.listenChannel = channel;
+        this.listenShard = shard;
+    }
+
+    /**
+     * Waits up to {@code millis} for a notification on the listening shard's connection.
+     *
+     * @return false when that connection is not open (the caller waits by itself)
+     */
+    boolean awaitNotification(long millis) {
+        String shard = listenShard;
+        State st = shard == null ? null : states.get(shard);
+        if (st == null) {
+            return false;
+        }
+        synchronized (st) {
+            if (st.connection == null || closed) {
+                return false;
+            }
+            try {
+                st.connection.unwrap(org.postgresql.PGConnection.class).getNotifications((int) millis);
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("waiting for topology notifications on shard '{}' failed: {}", shard, e.toString());
+                drop(shard, st);
+                return false;
+            }
+        }
     }
 
     long timeoutMillis() {
@@ -102,6 +139,12 @@ final class TopologyConnections implements AutoCloseable {
             try {
                 if (st.connection == null) {
                     st.connection = connect(definition);
+                    if (shard.equals(listenShard) && PostgresUrls.isPostgres(definition.jdbcUrl())) {
+                        try (java.sql.Statement listen = st.connection.createStatement()) {
+                            listen.execute("LISTEN " + listenChannel);
+                        }
+                        st.connection.commit();
+                    }
                 }
                 T result;
                 try {

@@ -5,22 +5,19 @@ import io.github.shardingorm.routing.Topology;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this instance on the newest stored topology. One daemon thread holds a DEDICATED
- * connection (not from the pool) to the home shard that LISTENs on {@code shorm_topology}; it
+ * connection (not from the pool) to the home shard that LISTENs on {@code shorm_topology} (the
+ * same connection it polls the home shard on); it
  * wakes on a notification or after the poll interval (default 250 ms), reads the version of every
  * shard (the highest wins), adopts a newer topology, and writes this instance's heartbeat
  * ({@code sharding_orm.instance}, home shard). A notification brings a new version within
@@ -50,7 +47,6 @@ final class TopologyFollower implements AutoCloseable {
     private final String description;
     private final Thread thread;
     private volatile boolean running = true;
-    private Connection listener;
     private long failingSince;
 
     TopologyFollower(TopologyStore store, TopologyConnections connections, TopologyService service, TopologyGuc guc,
@@ -63,6 +59,7 @@ final class TopologyFollower implements AutoCloseable {
         this.home = home;
         this.pollMillis = pollMillis;
         this.description = describeProcess();
+        connections.listenOn(store.home(), TopologySchema.CHANNEL);
         this.thread = new Thread(this::run, "sharding-orm-topology");
         this.thread.setDaemon(true);
     }
@@ -95,7 +92,6 @@ final class TopologyFollower implements AutoCloseable {
                     failingSince = System.nanoTime();
                     LOG.warn("reading the stored topology failed (retrying every {} ms): {}", pollMillis, e.getMessage(), e);
                 }
-                closeListener();
                 sleep(pollMillis);
             }
         }
@@ -239,46 +235,15 @@ final class TopologyFollower implements AutoCloseable {
     private long lastHeartbeatWarning;
 
     /**
-     * Waits for a notification on the home shard, at most the poll interval. The listener is a
-     * convenience: when the home shard cannot be listened to (breaker open, hung, down), this
-     * waits the poll interval and the poll follows the other shards; that is not a failed read.
+     * Waits for a notification on the home shard, at most the poll interval. The home shard's own
+     * connection ({@link TopologyConnections}) LISTENs: one connection serves the poll, the
+     * heartbeat and the notifications. When it is not open (home unhealthy) this waits the poll
+     * interval and the poll follows the other shards; that is not a failed read.
      */
     private void waitForNotification() {
-        if (listener == null && System.nanoTime() >= listenerRetryAt && connections.healthy(store.home())) {
-            try {
-                listener = openListener();
-            } catch (SQLException | RuntimeException e) {
-                listenerRetryAt = System.nanoTime() + 2_000_000_000L;
-                LOG.debug("listening on home shard '{}' failed (polling every {} ms): {}", store.home(), pollMillis, e.toString());
-            }
-        }
-        if (listener == null) {
+        if (!connections.awaitNotification(pollMillis)) {
             sleep(pollMillis);
-            return;
         }
-        try {
-            listener.unwrap(PGConnection.class).getNotifications((int) pollMillis);
-            // with or without a notification: poll now
-        } catch (SQLException | RuntimeException e) {
-            closeListener();
-            listenerRetryAt = System.nanoTime() + 2_000_000_000L;
-            LOG.debug("the topology listener on home shard '{}' failed (polling every {} ms): {}", store.home(), pollMillis, e.toString());
-        }
-    }
-
-    private long listenerRetryAt;
-
-    private Connection openListener() throws SQLException {
-        Properties p = TopologyConnections.properties(home, "sharding-orm topology follower",
-                Math.max(connections.timeoutMillis(), 4 * pollMillis));
-        Connection c = DriverManager.getConnection(home.jdbcUrl(), p);
-        try (Statement st = c.createStatement()) {
-            st.execute("LISTEN " + TopologySchema.CHANNEL);
-        } catch (SQLException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
-        return c;
     }
 
     private void heartbeat(long version) {
@@ -318,18 +283,6 @@ final class TopologyFollower implements AutoCloseable {
         return out;
     }
 
-    private void closeListener() {
-        Connection c = listener;
-        listener = null;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("closing the topology listener failed", e);
-            }
-        }
-    }
-
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -357,7 +310,6 @@ final class TopologyFollower implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeListener();
         retries.shutdownNow();
         connections.close();
         NodeLeases l = leases;
