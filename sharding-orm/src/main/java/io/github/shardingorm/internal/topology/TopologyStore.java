@@ -291,14 +291,7 @@ final class TopologyStore {
             }
             notifyAll(open, next);
             if (steps.after() != null) {
-                for (String s : shards) {
-                    try (Connection c = connection(s)) {
-                        runStep(s, c, next, steps.after());
-                    } catch (SQLException | RuntimeException e) {
-                        LOG.warn("{}: the cleanup after version {} failed on shard '{}' (harmless; a fence trigger without fence"
-                                + " rows lets every write through): {}", what, next.version(), s, e.getMessage());
-                    }
-                }
+                cleanUp(what, next, steps.after());
             }
             return next;
         } catch (SQLException | RuntimeException e) {
@@ -326,6 +319,42 @@ final class TopologyStore {
                     // broken by the failure, or a simulated crash
                 }
             }
+        }
+    }
+
+    /**
+     * The {@code after} step (dropping fence triggers) under the home-shard lock again, judged by the
+     * topology stored NOW: the lock went with the commit, and another change may have begun a move
+     * on the same shard since (its trigger installed before its prepare) which must not lose it.
+     */
+    private void cleanUp(String what, Topology published, ShardStep after) {
+        try (Connection home = connection(home())) {
+            try {
+                try (PreparedStatement ps = home.prepareStatement("SELECT version FROM sharding_orm.topology WHERE id = 1 FOR UPDATE");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                }
+                Topology now = readHighest(home);
+                for (String s : shards) {
+                    try (Connection c = s.equals(home()) ? null : connection(s)) {
+                        if (c == null) {
+                            after.apply(s, home, now);
+                        } else {
+                            runStep(s, c, now, after);
+                        }
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.warn("{}: the cleanup after version {} failed on shard '{}' (harmless; a fence trigger without fence"
+                                + " rows lets every write through): {}", what, published.version(), s, e.getMessage());
+                    }
+                }
+                home.commit();
+            } catch (SQLException | RuntimeException e) {
+                home.rollback();
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("{}: the cleanup after version {} failed (harmless; a fence trigger without fence rows lets every write"
+                    + " through): {}", what, published.version(), e.getMessage());
         }
     }
 
