@@ -65,10 +65,7 @@ class ShardHealthIT {
     @Test
     void aHungShardFailsKeyedCallsWithinTheDeadline_theOtherServesEveryCall_andItRecoversAfterSigcont(PostgresServerGroup servers)
             throws Exception {
-        // 4 load threads per shard, plus 1 connection for the library's own reads of the shard: the stored
-        // topology's poll (every 250 ms, through the shard's pool) also hangs on the stopped server until its
-        // socket timeout, and with a pool of exactly 4 it could starve a load thread (POOL_EXHAUSTED, seen in CI)
-        try (ShardedPersistence orm = start(servers, "app_hung", 5)) {
+        try (ShardedPersistence orm = start(servers, "app_hung", 4)) {
             ShardedRepository<User, Long> users = orm.repository(User.class);
             long[] onS0 = keysOn(orm, "s0", 4);
             long[] onS1 = keysOn(orm, "s1", 4);

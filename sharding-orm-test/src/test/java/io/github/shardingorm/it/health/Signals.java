@@ -11,12 +11,12 @@ import java.util.List;
  * AND every backend (a stopped postmaster alone leaves established connections answering). The
  * postmaster's pid is the first line of {@code postmaster.pid}; the backends are its descendants.
  */
-final class Signals {
+public final class Signals {
 
     private Signals() {
     }
 
-    static List<Long> serverPids(PostgresServer server) {
+    public static List<Long> serverPids(PostgresServer server) {
         try {
             long postmaster = Long.parseLong(Files.readAllLines(server.dataDirectory().resolve("postmaster.pid")).get(0).trim());
             List<Long> pids = new ArrayList<>();
@@ -29,11 +29,11 @@ final class Signals {
         }
     }
 
-    static void stop(List<Long> pids) {
+    public static void stop(List<Long> pids) {
         signal("-STOP", pids);
     }
 
-    static void resume(List<Long> pids) {
+    public static void resume(List<Long> pids) {
         signal("-CONT", pids);
     }
 

@@ -148,7 +148,8 @@ public final class ShardedPersistenceBootstrap {
             topology = TopologyRuntime.start(configuration.schemaAction(), configuration.topology(), configuration.shards(), pools,
                     router, configuration.routing().strategy() instanceof BucketedHashStrategy b && b.isExplicit(),
                     movedTables, claim,
-                    configuration.routing().nodeIdGiven() ? configuration.routing().nodeId() : null, clock, problems, causes);
+                    configuration.routing().nodeIdGiven() ? configuration.routing().nodeId() : null, clock,
+                    configuration.health().probeTimeoutMillis(), problems, causes);
             throwIfProblems(problems, causes);
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
@@ -160,6 +161,29 @@ public final class ShardedPersistenceBootstrap {
                     pools, router, sessions, (faults instanceof FaultInjector f ? f : FaultInjector.NONE)
                             .with(configuration.observability().writeListeners()),
                     configuration.observability().sagaRetentionMillis());
+            if (topology.service() != null) {
+                topology.publishing(twoPhaseUnavailable != null ? null : new io.github.shardingorm.internal.topology.TopologyTwoPhase() {
+                    @Override
+                    public String decideCommit(String coordinator, String txid, String participants) {
+                        return writes.decideCommit(coordinator, txid, participants);
+                    }
+
+                    @Override
+                    public void forget(String coordinator, String txid) {
+                        writes.forgetDecision(coordinator, txid);
+                    }
+
+                    @Override
+                    public void at(String point, String txid, int participant) {
+                        writes.twoPhaseBoundary(point, txid, participant);
+                    }
+
+                    @Override
+                    public void requestRecovery() {
+                        writes.requestRecovery();
+                    }
+                }, twoPhaseUnavailable);
+            }
             RowCounts rows = new RowCounts(pools, rootTables(sessionFactory, router, configuration.entities()));
             ShardedPersistenceImpl orm = new ShardedPersistenceImpl(sessionFactory, pools, router, sessions, queries, writes, topology,
                     cache, instrumentation, rows);

@@ -110,9 +110,9 @@ final class NodeLeases {
     }
 
     /** Renews the lease and moves the reservation a window ahead of the clock; revokes the claim when the lease is gone. */
-    void renew() throws SQLException {
+    void renew(TopologyConnections connections) throws SQLException {
         long reserved = Math.max(claim.reservedUntilMillis(), clock.getAsLong() + windowMillis);
-        if (!update(reserved)) {
+        if (!connections.run(store.home(), c -> update(c, reserved))) {
             claim.revoke("the lease of node id " + nodeId + " expired and was taken by another instance");
             throw new SQLException("node id " + nodeId + " is no longer leased by instance " + instanceId);
         }
@@ -136,19 +136,26 @@ final class NodeLeases {
 
     private boolean update(long reserved) throws SQLException {
         try (Connection c = store.connection(store.home())) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE sharding_orm.node_lease SET expires_at = now() + make_interval(secs => ?),"
-                    + " high_water_millis = GREATEST(high_water_millis, ?) WHERE node_id = ? AND instance_id = ?")) {
-                ps.setDouble(1, leaseMillis / 1000.0);
-                ps.setLong(2, reserved);
-                ps.setInt(3, nodeId);
-                ps.setString(4, instanceId);
-                int n = ps.executeUpdate();
+            try {
+                boolean updated = update(c, reserved);
                 c.commit();
-                return n == 1;
+                return updated;
             } catch (SQLException e) {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    /** Moves the lease and the mark in the caller's transaction; false when this instance no longer holds the lease. */
+    private boolean update(Connection c, long reserved) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sharding_orm.node_lease SET expires_at = now() + make_interval(secs => ?),"
+                + " high_water_millis = GREATEST(high_water_millis, ?) WHERE node_id = ? AND instance_id = ?")) {
+            ps.setDouble(1, leaseMillis / 1000.0);
+            ps.setLong(2, reserved);
+            ps.setInt(3, nodeId);
+            ps.setString(4, instanceId);
+            return ps.executeUpdate() == 1;
         }
     }
 

@@ -68,9 +68,15 @@ final class TopologyRows {
      * Writes {@code next} if this shard's version is lower (compare-and-set), in the caller's
      * transaction, and queues the notification (sent on commit).
      *
+     *
      * @return false when this shard already has {@code next.version()} or higher (nothing written)
      */
     static boolean write(Connection c, Topology next) throws SQLException {
+        return write(c, next, true);
+    }
+
+    /** As {@link #write(Connection, Topology)}; {@code notify} false for a transaction that will be PREPAREd (NOTIFY cannot be). */
+    static boolean write(Connection c, Topology next, boolean notify) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sharding_orm.topology (id, cluster_id, version, bucket_count)"
                 + " VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, changed_at = now()"
                 + " WHERE sharding_orm.topology.version < EXCLUDED.version AND sharding_orm.topology.cluster_id = EXCLUDED.cluster_id")) {
@@ -97,8 +103,10 @@ final class TopologyRows {
             }
             ps.executeBatch();
         }
-        try (Statement st = c.createStatement()) {
-            st.execute("NOTIFY " + TopologySchema.CHANNEL + ", '" + next.version() + "'");
+        if (notify) {
+            try (Statement st = c.createStatement()) {
+                st.execute("NOTIFY " + TopologySchema.CHANNEL + ", '" + next.version() + "'");
+            }
         }
         return true;
     }

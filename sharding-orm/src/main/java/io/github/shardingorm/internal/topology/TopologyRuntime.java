@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,24 @@ public final class TopologyRuntime implements AutoCloseable {
         this.pools = pools;
     }
 
+    /**
+     * How changes are published from now on: by two-phase commit through {@code log} (every shard
+     * allows prepared transactions and the write-log tables exist), or by the ordered protocol when
+     * {@code log} is null ({@code why} says why). Called once by start-up, after two-phase commit started.
+     */
+    public void publishing(TopologyTwoPhase log, String why) {
+        if (service == null) {
+            return;
+        }
+        service.store().twoPhase(log);
+        if (log != null) {
+            LOG.info("sharding-orm topology: changes are published by two-phase commit (atomic across the shards)");
+        } else {
+            LOG.info("sharding-orm topology: changes are published by the ordered protocol (the highest stored version wins),"
+                    + " not by two-phase commit: {}", why);
+        }
+    }
+
     /** The service, or null when the topology is kept in memory. */
     public TopologyService service() {
         return service;
@@ -85,12 +104,13 @@ public final class TopologyRuntime implements AutoCloseable {
      * topology and the configuration disagree.
      *
      * @param explicitMap whether the strategy's map was given explicitly
+     * @param followerTimeoutMillis connect and socket timeout of the follower's own connections (the health probe's timeout)
      * @return the runtime; its service is null when the topology is not stored
      */
     public static TopologyRuntime start(SchemaAction action, TopologySettings settings, List<ShardDefinition> shards,
                                         ShardPools pools, ShardRouter router, boolean explicitMap, List<String> shardedTables,
                                         NodeIdClaim claim, Integer requestedNodeId, LongSupplier clock,
-                                        List<String> problems, List<Throwable> causes) {
+                                        long followerTimeoutMillis, List<String> problems, List<Throwable> causes) {
         TopologyRuntime off = new TopologyRuntime(null, null, pools);
         if (!router.isBucketed()) {
             return off;
@@ -130,8 +150,8 @@ public final class TopologyRuntime implements AutoCloseable {
                 problems.addAll(e.getProblems());
                 return off;
             }
-            TopologyFollower follower = new TopologyFollower(store, service, guc, byId.get(store.home()), settings.pollIntervalMillis(),
-                    instanceId);
+            TopologyFollower follower = new TopologyFollower(store, new TopologyConnections(byId, pools, followerTimeoutMillis),
+                    service, guc, byId.get(store.home()), settings.pollIntervalMillis(), instanceId);
             follower.leases(leases);
             pools.checkoutHook(guc);
             follower.start();
@@ -275,8 +295,12 @@ public final class TopologyRuntime implements AutoCloseable {
                         writeIdentity(c, target.clusterId(), shard);
                     }
                     if (s.topology() == null || s.topology().version() < target.version()) {
-                        TopologyRows.write(c, target);
-                        if (s.topology() != null) {
+                        if (!repair(c, target)) {
+                            LOG.warn("shard '{}' stores topology version {} but its topology row is locked by a prepared topology"
+                                    + " transaction (a publisher died between its decision and its commit): left to two-phase"
+                                    + " recovery, which commits it; readers take the highest version ({}) meanwhile",
+                                    shard, s.topology().version(), target.version());
+                        } else if (s.topology() != null) {
                             LOG.warn("shard '{}' stored topology version {}; repaired to version {}", shard, s.topology().version(), target.version());
                         }
                     }
@@ -319,6 +343,35 @@ public final class TopologyRuntime implements AutoCloseable {
         }
         return differing + " buckets differ, the first is bucket " + first + " (stored on '" + stored.shardOf(first)
                 + "', configured on '" + configured.shardOf(first) + "')";
+    }
+
+    /**
+     * Writes {@code target} to a lagging shard, unless a prepared (two-phase) topology transaction
+     * holds its row: waiting for it would hang start-up until recovery, which runs after start-up.
+     *
+     * @return false when the row is locked (nothing written)
+     */
+    private static boolean repair(Connection c, Topology target) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SAVEPOINT shorm_repair");
+            st.execute("SET LOCAL lock_timeout = '2s'");
+        }
+        try {
+            TopologyRows.write(c, target);
+        } catch (SQLException e) {
+            if (!"55P03".equals(e.getSQLState())) {
+                throw e;
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("ROLLBACK TO SAVEPOINT shorm_repair");
+            }
+            return false;
+        } finally {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL lock_timeout = 0");
+            }
+        }
+        return true;
     }
 
     private static String[] readIdentity(Connection c) throws SQLException {

@@ -63,6 +63,15 @@ public final class TopologyService {
         guc.version(initial.version());
     }
 
+    TopologyStore store() {
+        return store;
+    }
+
+    /** Whether changes are published by two-phase commit (atomic across the shards) rather than the ordered protocol. */
+    public boolean atomicPublish() {
+        return store.atomic();
+    }
+
     /** The topology this instance routes by now. */
     public Topology current() {
         return current;
@@ -272,7 +281,7 @@ public final class TopologyService {
         if (changed.isEmpty()) {
             return change("replaceShardMap to version " + map.version() + " (same placement)",
                     x -> new Topology(x.clusterId(), Math.max(map.version(), x.version() + 1),
-                            rebuild(x.map(), Math.max(map.version(), x.version() + 1)), x.moving(), List.of(), true), null);
+                            rebuild(x.map(), Math.max(map.version(), x.version() + 1)), x.moving(), List.of(), true), (TopologyStore.ShardStep) null);
         }
         moves.forEach((from, byTarget) -> byTarget.forEach((to, buckets) -> beginMove(buckets, from, to)));
         Map<Integer, Long> rows = new TreeMap<>();
@@ -302,7 +311,7 @@ public final class TopologyService {
         Topology released = releaseFence(changed);
         if (released.version() < map.version()) {
             released = change("replaceShardMap to version " + map.version(),
-                    x -> new Topology(x.clusterId(), map.version(), rebuild(x.map(), map.version()), x.moving(), List.of(), true), null);
+                    x -> new Topology(x.clusterId(), map.version(), rebuild(x.map(), map.version()), x.moving(), List.of(), true), (TopologyStore.ShardStep) null);
         }
         return released;
     }
@@ -398,7 +407,11 @@ public final class TopologyService {
     // ------------------------------------------------------------------ helpers
 
     private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.ShardStep step) {
-        Topology published = store.publish(what, change, step, this::adopt);
+        return change(what, change, TopologyStore.Steps.of(step));
+    }
+
+    private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.Steps steps) {
+        Topology published = store.publish(what, change, steps, this::adopt);
         guc.readSucceeded();
         adopt(published);
         LOG.info("{}: published topology version {}", what, published.version());
@@ -449,6 +462,7 @@ public final class TopologyService {
         return s;
     }
 
+    /** Drops the fence rows of {@code sources}' buckets (the trigger goes after the version, see {@link #dropTriggersAfter}). */
     private TopologyStore.ShardStep dropFence(Map<Integer, String> sources) {
         return (shard, c, next) -> {
             List<Integer> mine = new ArrayList<>();
@@ -521,8 +535,9 @@ public final class TopologyService {
                         }
                     }
                     // a two-phase transaction PREPARED before the fence has no backend but commits its writes later
+                    // (the topology's own two-phase changes write no user rows: not waited for)
                     try (PreparedStatement prepared = c.prepareStatement("SELECT gid, prepared FROM pg_prepared_xacts"
-                            + " WHERE database = current_database() AND prepared < ?")) {
+                            + " WHERE database = current_database() AND prepared < ? AND gid NOT LIKE '" + TopologyStore.GID_LIKE + "'")) {
                         prepared.setTimestamp(1, fencedAt);
                         try (ResultSet rs = prepared.executeQuery()) {
                             while (rs.next()) {

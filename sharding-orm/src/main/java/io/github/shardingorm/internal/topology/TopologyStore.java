@@ -7,11 +7,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The topology in the shards: reading the highest stored version, and publishing a new one to
@@ -21,6 +24,8 @@ import java.util.function.UnaryOperator;
  */
 final class TopologyStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyStore.class);
+
     /** Work done on one shard in the same transaction that writes the new version there. */
     @FunctionalInterface
     interface ShardStep {
@@ -29,10 +34,30 @@ final class TopologyStore {
 
     private final ShardPools pools;
     private final List<String> shards; // ascending; the first is home
+    private volatile TopologyTwoPhase twoPhase;
+
+    /** The prefix of the transaction id of every topology change published by two-phase commit. */
+    static final String TXID_PREFIX = "topo";
+    /** {@code LIKE} pattern of the gids of topology changes ({@code shorm_topo<hex>:<home>:<shard>}). */
+    static final String GID_LIKE = "shorm\\_topo%";
 
     TopologyStore(ShardPools pools, List<String> shardIdsAscending) {
         this.pools = pools;
         this.shards = List.copyOf(shardIdsAscending);
+    }
+
+    /** Publishes by two-phase commit from now on (null: the ordered protocol). */
+    void twoPhase(TopologyTwoPhase log) {
+        this.twoPhase = log;
+    }
+
+    TopologyTwoPhase twoPhaseLog() {
+        return twoPhase;
+    }
+
+    /** Whether changes are published by two-phase commit. */
+    boolean atomic() {
+        return twoPhase != null;
     }
 
     String home() {
@@ -51,16 +76,19 @@ final class TopologyStore {
         return c;
     }
 
-    /** The version each shard answered with, in shard order; a shard that fails is left out and its failure added. */
-    Map<String, Long> versions(List<SQLException> failures) {
+    ShardPools pools() {
+        return pools;
+    }
+
+    /**
+     * The version each shard answered with, in shard order, read on the follower's own connections
+     * (never the pools); a shard that fails or is skipped is left out and its failure added.
+     */
+    Map<String, Long> versions(TopologyConnections connections, List<String> of, List<SQLException> failures) {
         Map<String, Long> versions = new LinkedHashMap<>();
-        for (String shard : shards) {
-            try (Connection c = connection(shard)) {
-                try {
-                    versions.put(shard, TopologyRows.version(c));
-                } finally {
-                    c.rollback();
-                }
+        for (String shard : of) {
+            try {
+                versions.put(shard, connections.run(shard, TopologyRows::version));
             } catch (SQLException e) {
                 failures.add(new SQLException("shard '" + shard + "': " + e.getMessage(), e.getSQLState(), e));
             }
@@ -108,50 +136,69 @@ final class TopologyStore {
     }
 
     /**
-     * Publishes {@code change(current)} to every shard; {@code step} runs on each shard in the
-     * transaction that writes the version there. Serialized across instances by the home-shard
-     * row lock.
-     *
-     * @return the published topology
-     * @throws IllegalStateException from {@code change} (nothing written)
-     * @throws ShardingException     when a shard fails (the shards written so far keep the new version;
-     *                               readers take the highest, so the change is visible)
+     * The parts of a change on one shard: {@code within} runs in the transaction that writes the
+     * version there; {@code before} and {@code after} are DDL (installing, dropping the fence
+     * trigger) that must not sit in a prepared transaction (CREATE TRIGGER takes a lock that blocks
+     * every writer of the table, DROP TRIGGER one that blocks readers too). By the ordered protocol
+     * all three run in the one transaction; by two-phase commit {@code before} commits on its own
+     * before the prepare and {@code after} after the commit. Both must be harmless on their own:
+     * a fence trigger without fence rows lets every write through.
      */
-    Topology publish(String what, UnaryOperator<Topology> change, ShardStep step) {
-        return publish(what, change, step, t -> { });
+    record Steps(ShardStep before, ShardStep within, ShardStep after) {
+        static Steps of(ShardStep within) {
+            return new Steps(null, within, null);
+        }
     }
 
     /**
-     * Like {@link #publish(String, UnaryOperator, ShardStep)}, calling {@code committed} with the new
-     * topology as soon as the FIRST shard has committed it, before the others are written.
+     * Publishes {@code change(current)} to every shard; {@code steps} run on each shard (see
+     * {@link Steps}). Serialized across instances by the home-shard row lock. By two-phase commit
+     * when every shard allows prepared transactions ({@link #twoPhase}), else by the ordered protocol.
+     *
+     * @return the published topology
+     * @throws IllegalStateException from {@code change} (nothing written)
+     * @throws ShardingException     when a shard fails (two-phase: nothing visible unless the commit
+     *                               decision was logged, then recovery finishes it; ordered: the
+     *                               shards written so far keep the new version, readers take the highest)
+     */
+    Topology publish(String what, UnaryOperator<Topology> change, Steps steps) {
+        return publish(what, change, steps, t -> { });
+    }
+
+    /**
+     * Like {@link #publish(String, UnaryOperator, Steps)}, calling {@code committed} with the new
+     * topology as soon as the FIRST shard has committed it, before the others are.
      *
      * <p>Why: from a shard's commit on, its fence trigger refuses every write statement of a
      * connection carrying an older version, whatever bucket it writes. The publishing instance's
      * own connections carried the older version until it adopted the change, which it did only
-     * after the last (home) shard: during the remaining shards' transactions, every write of this
+     * after the last (home) shard: during the remaining shards' commits, every write of this
      * instance to the move's source was refused and retried (counted in OrmReshardingIT). Adopting
      * after the first commit is as safe as after the last: from that commit the version is visible
-     * (readers take the highest), and a failure later leaves it so.
+     * (readers take the highest; by two-phase commit the decision is logged before any commit),
+     * and a failure later leaves it so.
      */
-    Topology publish(String what, UnaryOperator<Topology> change, ShardStep step, java.util.function.Consumer<Topology> committed) {
+    Topology publish(String what, UnaryOperator<Topology> change, Steps steps, java.util.function.Consumer<Topology> committed) {
+        TopologyTwoPhase log = twoPhase;
+        return log != null ? publishTwoPhase(what, change, steps, log, committed) : publishOrdered(what, change, steps, committed);
+    }
+
+    Topology publish(String what, UnaryOperator<Topology> change, ShardStep step) {
+        return publish(what, change, Steps.of(step));
+    }
+
+    private Topology publishOrdered(String what, UnaryOperator<Topology> change, Steps steps,
+                                    java.util.function.Consumer<Topology> committed) {
         String shard = home();
         try (Connection home = connection(shard)) {
             try {
-                try (PreparedStatement ps = home.prepareStatement("SELECT version FROM sharding_orm.topology WHERE id = 1 FOR UPDATE");
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                }
-                Topology current = readHighest(home);
-                if (current == null) {
-                    throw new IllegalStateException(what + ": no shard stores a topology");
-                }
-                Topology next = change.apply(current);
+                Topology next = lockAndChange(home, what, change);
                 List<String> others = new ArrayList<>(shards.subList(1, shards.size()));
                 boolean first = true;
                 for (String other : others) {
                     shard = other;
                     try (Connection c = connection(other)) {
-                        writeOne(other, c, next, step);
+                        writeOne(other, c, next, steps);
                     }
                     if (first) {
                         first = false;
@@ -159,7 +206,7 @@ final class TopologyStore {
                     }
                 }
                 shard = home();
-                writeOne(shard, home, next, step);
+                writeOne(shard, home, next, steps);
                 if (first) {
                     committed.accept(next);
                 }
@@ -169,16 +216,227 @@ final class TopologyStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new ShardingException(what + " failed on shard '" + shard + "' (" + pools.maskedUrl(shard) + "): "
-                    + e.getMessage() + " [SQLState " + e.getSQLState() + "]", e);
+            throw failure(what, shard, e);
         }
     }
 
-    private static void writeOne(String shard, Connection c, Topology next, ShardStep step) throws SQLException {
+    private Topology lockAndChange(Connection home, String what, UnaryOperator<Topology> change) throws SQLException {
+        try (PreparedStatement ps = home.prepareStatement("SELECT version FROM sharding_orm.topology WHERE id = 1 FOR UPDATE");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+        }
+        Topology current = readHighest(home);
+        if (current == null) {
+            throw new IllegalStateException(what + ": no shard stores a topology");
+        }
+        return change.apply(current);
+    }
+
+    private ShardingException failure(String what, String shard, SQLException e) {
+        return new ShardingException(what + " failed on shard '" + shard + "' (" + pools.maskedUrl(shard) + "): "
+                + e.getMessage() + " [SQLState " + e.getSQLState() + "]", e);
+    }
+
+    /**
+     * Two-phase: lock the home row, write every shard (home included) in its own transaction,
+     * PREPARE each ({@code shorm_topo<id>:<home>:<shard>}), log the commit decision on the home
+     * shard ({@code shorm_2pc_decision}), COMMIT PREPARED the others and the home shard last (the
+     * lock is held until then). A failure before the decision rolls every part back; after it,
+     * what is not committed yet is left to the two-phase recovery, which commits it. The prepared
+     * transactions hold row locks on {@code sharding_orm}'s rows only (topology, topology_range,
+     * fence): readers (the trigger, the follower) read by MVCC and do not wait, writers of the
+     * user's tables do not touch them; only another publisher waits, for the home row.
+     */
+    private Topology publishTwoPhase(String what, UnaryOperator<Topology> change, Steps steps, TopologyTwoPhase log,
+                                     java.util.function.Consumer<Topology> adopt) {
+        String txid = TXID_PREFIX + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 28); // txid is varchar(32)
+        String homeShard = home();
+        String shard = homeShard;
+        java.util.LinkedHashMap<String, Connection> open = new java.util.LinkedHashMap<>();
+        List<String> prepared = new ArrayList<>();
+        boolean decided = false;
         try {
-            TopologyRows.write(c, next);
-            if (step != null) {
-                step.apply(shard, c, next);
+            Connection home = connection(homeShard);
+            open.put(homeShard, home);
+            Topology next = lockAndChange(home, what, change);
+            if (steps.before() != null) {
+                for (String s : shards) {
+                    shard = s;
+                    try (Connection c = connection(s)) {
+                        runStep(s, c, next, steps.before());
+                    }
+                }
+            }
+            List<String> order = new ArrayList<>(shards.subList(1, shards.size()));
+            order.add(homeShard); // home last: its row lock is the last to go
+            for (String s : order) {
+                shard = s;
+                Connection c = s.equals(homeShard) ? home : connection(s);
+                open.put(s, c);
+                TopologyRows.write(c, next, false);
+                if (steps.within() != null) {
+                    steps.within().apply(s, c, next);
+                }
+            }
+            log.at("BEFORE_PREPARE", txid, -1);
+            int index = 0;
+            for (String s : order) {
+                shard = s;
+                Connection c = open.get(s);
+                try (Statement st = c.createStatement()) {
+                    st.execute("PREPARE TRANSACTION '" + gid(txid, homeShard, s) + "'");
+                }
+                prepared.add(s);
+                c.setAutoCommit(true); // the connection is outside any transaction now
+                index++;
+            }
+            log.at("PREPARED", txid, index);
+            shard = homeShard;
+            String decision = log.decideCommit(homeShard, txid, String.join(",", order));
+            decided = true;
+            if (!"commit".equals(decision)) {
+                rollbackPrepared(txid, homeShard, prepared, open);
+                throw new ShardingException(what + ": topology transaction " + txid + " was rolled back by recovery while"
+                        + " prepared (it took longer than the two-phase grace period); nothing changed");
+            }
+            log.at("DECIDED", txid, -1);
+            boolean all = true;
+            int committed = 0;
+            for (String s : order) {
+                try (Statement st = open.get(s).createStatement()) {
+                    st.execute("COMMIT PREPARED '" + gid(txid, homeShard, s) + "'");
+                    if (committed == 0) {
+                        adopt.accept(next);
+                    }
+                    log.at("COMMITTED", txid, committed++);
+                } catch (SQLException e) {
+                    all = false;
+                    LOG.warn("{}: topology transaction {} is committed but COMMIT PREPARED failed on shard '{}' (recovery finishes"
+                            + " it): {}", what, txid, s, e.getMessage());
+                    log.requestRecovery();
+                }
+            }
+            if (all) {
+                log.forget(homeShard, txid);
+            }
+            notifyAll(open, next);
+            if (steps.after() != null) {
+                cleanUp(what, next, steps.after());
+            }
+            return next;
+        } catch (SQLException | RuntimeException e) {
+            if (!decided) {
+                for (Map.Entry<String, Connection> o : open.entrySet()) {
+                    if (!prepared.contains(o.getKey())) {
+                        try {
+                            o.getValue().rollback();
+                        } catch (SQLException r) {
+                            e.addSuppressed(r);
+                        }
+                    }
+                }
+                rollbackPrepared(txid, homeShard, prepared, open);
+            }
+            if (e instanceof SQLException sql) {
+                throw failure(what, shard, sql);
+            }
+            throw (RuntimeException) e;
+        } finally {
+            for (Connection c : open.values()) {
+                try {
+                    c.close();
+                } catch (SQLException | RuntimeException ignored) {
+                    // broken by the failure, or a simulated crash
+                }
+            }
+        }
+    }
+
+    /**
+     * The {@code after} step (dropping fence triggers) under the home-shard lock again, judged by the
+     * topology stored NOW: the lock went with the commit, and another change may have begun a move
+     * on the same shard since (its trigger installed before its prepare) which must not lose it.
+     */
+    private void cleanUp(String what, Topology published, ShardStep after) {
+        try (Connection home = connection(home())) {
+            try {
+                try (PreparedStatement ps = home.prepareStatement("SELECT version FROM sharding_orm.topology WHERE id = 1 FOR UPDATE");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                }
+                Topology now = readHighest(home);
+                for (String s : shards) {
+                    try (Connection c = s.equals(home()) ? null : connection(s)) {
+                        if (c == null) {
+                            after.apply(s, home, now);
+                        } else {
+                            runStep(s, c, now, after);
+                        }
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.warn("{}: the cleanup after version {} failed on shard '{}' (harmless; a fence trigger without fence"
+                                + " rows lets every write through): {}", what, published.version(), s, e.getMessage());
+                    }
+                }
+                home.commit();
+            } catch (SQLException | RuntimeException e) {
+                home.rollback();
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("{}: the cleanup after version {} failed (harmless; a fence trigger without fence rows lets every write"
+                    + " through): {}", what, published.version(), e.getMessage());
+        }
+    }
+
+    private void rollbackPrepared(String txid, String homeShard, List<String> prepared, Map<String, Connection> open) {
+        for (String s : prepared) {
+            try (Statement st = open.get(s).createStatement()) {
+                st.execute("ROLLBACK PREPARED '" + gid(txid, homeShard, s) + "'");
+            } catch (SQLException e) {
+                if (!"42704".equals(e.getSQLState())) { // 42704: already resolved by recovery
+                    LOG.warn("ROLLBACK PREPARED of topology transaction {} failed on shard '{}' (recovery rolls it back): {}",
+                            txid, s, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Tells the followers at once (NOTIFY cannot be part of a prepared transaction); best effort, the poll follows anyway. */
+    private static void notifyAll(Map<String, Connection> open, Topology next) {
+        for (Connection c : open.values()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("NOTIFY " + TopologySchema.CHANNEL + ", '" + next.version() + "'");
+            } catch (SQLException e) {
+                LOG.debug("NOTIFY of version {} failed: {}", next.version(), e.toString());
+            }
+        }
+    }
+
+    static String gid(String txid, String home, String shard) {
+        return "shorm_" + txid + ":" + home + ":" + shard;
+    }
+
+    private static void runStep(String shard, Connection c, Topology next, ShardStep step) throws SQLException {
+        try {
+            step.apply(shard, c, next);
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    private static void writeOne(String shard, Connection c, Topology next, Steps steps) throws SQLException {
+        try {
+            if (steps.before() != null) {
+                steps.before().apply(shard, c, next);
+            }
+            TopologyRows.write(c, next, true);
+            if (steps.within() != null) {
+                steps.within().apply(shard, c, next);
+            }
+            if (steps.after() != null) {
+                steps.after().apply(shard, c, next);
             }
             c.commit();
         } catch (SQLException | RuntimeException e) {

@@ -18,14 +18,79 @@
  * The home shard is the first shard in ascending shard-id order.
  *
  * <h2>Changing it</h2>
- * Every change writes every shard ({@link TopologyStore#publish}), the version only grows. The
- * protocol without two-phase commit (the default server has {@code max_prepared_transactions=0}):
- * the writer locks the home shard's {@code topology} row ({@code SELECT ... FOR UPDATE}, which
- * serializes writers), reads the version of every shard, takes the highest as current, then
- * writes the new version to the other shards (each its own transaction, compare-and-set
- * {@code WHERE version < new}) and to the home shard last, in the locked transaction. A writer
- * that dies half-way leaves some shards at the new version: readers always take the HIGHEST
- * version they can read (the version is the arbiter), and start-up repairs lagging shards.
+ * Every change writes every shard ({@link TopologyStore#publish}), the version only grows, and
+ * changes are serialized by a lock on the home shard's {@code topology} row
+ * ({@code SELECT ... FOR UPDATE}). Which protocol runs is decided at start-up and logged:
+ * <ul>
+ *   <li><b>Two-phase commit</b>, when two-phase commit is available: every shard has
+ *       {@code max_prepared_transactions > 0} (read at start-up), the write-log tables exist, and
+ *       it is not disabled ({@code sharding.two-phase-commit}). The writer, holding the lock,
+ *       writes every shard (home included) in its own transaction, {@code PREPARE}s each as
+ *       {@code shorm_topo<id>:<home>:<shard>}, logs the commit decision in the home shard's
+ *       {@code shorm_2pc_decision} (the library's two-phase decision log, the home shard being the
+ *       coordinator the gid names), then {@code COMMIT PREPARED} the others and the home shard
+ *       last. A failure before the decision rolls everything back; a crash leaves prepared
+ *       transactions that the library's two-phase recovery resolves like any other (no second
+ *       recovery): commit when the decision is logged, roll back once older than the grace period
+ *       without one. It runs at start-up (its first pass), in the recovery loop, and when a
+ *       follower sees a prepared topology transaction on a shard (it asks for a pass every 5 s).
+ *       A change is thus on every shard or on none; between the first and the last
+ *       {@code COMMIT PREPARED} a reader may see both versions and takes the highest.
+ *       <b>What a prepared change locks:</b> only rows of {@code sharding_orm} (the topology
+ *       row, the {@code topology_range} rows, the {@code fence} rows it writes). The fence
+ *       trigger and the follower read them by MVCC and never wait; writers of the user's tables
+ *       never touch them; only another publisher (and the start-up repair, which then skips the
+ *       shard after a 2 s lock timeout) waits, until recovery resolves it. The trigger DDL is
+ *       never part of a version's transaction, prepared or not ({@link TriggerDdl}): installed
+ *       before the change, dropped after it, one table per short transaction with a lock timeout,
+ *       under the shard's trigger lock (CREATE TRIGGER's lock would block every writer of the
+ *       table while prepared); a trigger without fence rows lets every write through, so either
+ *       left over by a crash is harmless. {@code NOTIFY} cannot be part
+ *       of a prepared transaction: it is sent after the commit.</li>
+ *   <li><b>The ordered protocol</b> otherwise (the default server has
+ *       {@code max_prepared_transactions=0}): the writer, holding the lock, reads the version of
+ *       every shard, takes the highest as current, then writes the new version to the other
+ *       shards (each its own transaction, compare-and-set {@code WHERE version < new}) and to the
+ *       home shard last, in the locked transaction. A writer that dies half-way leaves some shards
+ *       at the new version: readers always take the HIGHEST version they can read (the version is
+ *       the arbiter), and start-up repairs lagging shards.</li>
+ * </ul>
+ * The fence's invariant holds under both: the source shard's fence rows and its version are
+ * written in one transaction (prepared and committed together), and {@code fence()} waits for
+ * older transactions only after its change is committed everywhere.
+ *
+ * <h2>Not built yet: a metadata database the user names (design)</h2>
+ * Issue 11 allows the map to live in one database the user names instead of the shards. The
+ * design, so that it keeps the fence's invariant:
+ * <ul>
+ *   <li>Builder option {@code topologyDatabase(url, user, password)} (or a DataSource). It holds
+ *       {@code topology}, {@code topology_range}, {@code instance}, {@code node_lease}; the shards
+ *       keep {@code shard_identity}, the {@code fence} rows and the trigger (the trigger must run
+ *       in the source's own transaction, so its rows must be local). One database: a change to
+ *       the map alone is atomic by itself, and readers read one version (no "highest wins").</li>
+ *   <li>A change that also writes a source shard ({@code fence}: fence rows at F;
+ *       {@code completeMove}: {@code min_version}; abort/release: delete them) spans two
+ *       databases. With prepared transactions: the same two-phase publish with the metadata
+ *       database as a participant and as coordinator (its own decision table; the two-phase
+ *       recovery must then also list and resolve gids whose coordinator is the metadata
+ *       database, not only a shard). Without: source first, then metadata: fence rows at F
+ *       committed on the source while the map is still at F-1 refuse every write of sessions
+ *       below F there (a short pause of the source until instances adopt F), and the invariant
+ *       holds (a session at F has seen F's fence); a crash between the two leaves fence rows with
+ *       {@code fenced_at_version} above the stored version, which no instance can ever reach:
+ *       start-up and the follower delete them under the metadata lock (safe: F was never
+ *       committed). completeMove may go in either order (sessions in [F, M) are refused in Java,
+ *       below F by the trigger).</li>
+ *   <li>Following and staleness read only the metadata database (on the follower's own
+ *       connection): it is a single point whose outage stops writes after the staleness bound,
+ *       which is why it is optional and the default stays in the shards.</li>
+ * </ul>
+ *
+ * <h2>Following</h2>
+ * {@link TopologyFollower}: LISTEN on the home shard plus a poll of every shard's version; all of
+ * its reads and writes (poll, heartbeat, lease renewal) go through {@link TopologyConnections},
+ * its own connection per shard with a short timeout, never the application's pools; shards whose
+ * breaker is open are skipped, a shard that failed is retried on a background thread.
  *
  * <h2>The fence per bucket: what a writer checks, what the mover holds, why no write slips between</h2>
  * <ul>

@@ -78,6 +78,11 @@ public final class TwoPhaseCommitter {
         this.unavailableReason = unavailableReason;
     }
 
+    /** The test hook at {@code point} (the stored topology's two-phase changes report their boundaries here too). */
+    public void fault(Point point, String txid, int participant) {
+        faults.at(point, txid, participant);
+    }
+
     public boolean available() {
         return unavailableReason == null;
     }
@@ -236,7 +241,7 @@ public final class TwoPhaseCommitter {
     }
 
     /** Inserts {@code wanted} unless a decision exists; returns the decision that holds. */
-    String decide(String coordinator, String txid, String wanted, String participants) {
+    public String decide(String coordinator, String txid, String wanted, String participants) {
         return jdbc.fromTransaction(coordinator, "logging the " + wanted + " decision of atomic transaction " + txid, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO shorm_2pc_decision (txid, decision, participants)"
                     + " VALUES (?, ?, ?) ON CONFLICT (txid) DO NOTHING")) {
@@ -260,7 +265,7 @@ public final class TwoPhaseCommitter {
         }
     }
 
-    void forget(String coordinator, String txid) {
+    public void forget(String coordinator, String txid) {
         try {
             jdbc.fromTransaction(coordinator, "forgetting atomic transaction " + txid, c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM shorm_2pc_decision WHERE txid = ? AND decision = 'commit'")) {

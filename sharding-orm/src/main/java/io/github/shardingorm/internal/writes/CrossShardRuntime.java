@@ -171,6 +171,30 @@ public final class CrossShardRuntime implements AutoCloseable {
         return sagas;
     }
 
+    /**
+     * The decision log, hooks and recovery of two-phase commit, for the stored topology's atomic
+     * changes (which must not know {@code internal.twophase}): logs {@code commit} unless a
+     * decision exists and returns the one that holds.
+     */
+    public String decideCommit(String coordinator, String txid, String participants) {
+        return twoPhase.decide(coordinator, txid, "commit", participants);
+    }
+
+    /** See {@link #decideCommit}: deletes a commit decision (best effort). */
+    public void forgetDecision(String coordinator, String txid) {
+        twoPhase.forget(coordinator, txid);
+    }
+
+    /** See {@link #decideCommit}: the test hook at a two-phase boundary ({@code TwoPhaseFaults.Point} name). */
+    public void twoPhaseBoundary(String point, String txid, int participant) {
+        twoPhase.fault(io.github.shardingorm.internal.twophase.TwoPhaseFaults.Point.valueOf(point), txid, participant);
+    }
+
+    /** Asks the recovery thread for a pass soon (does not wait). */
+    public void requestRecovery() {
+        recovery.requestPass();
+    }
+
     public TwoPhaseCommitter twoPhase() {
         return twoPhase;
     }

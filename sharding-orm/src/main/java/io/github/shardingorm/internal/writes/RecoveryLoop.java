@@ -93,6 +93,21 @@ final class RecoveryLoop implements AutoCloseable {
         return acted;
     }
 
+    /** Runs a pass soon on the recovery thread (does not wait); ignored once closed. */
+    void requestPass() {
+        try {
+            executor.execute(() -> {
+                try {
+                    pass();
+                } catch (Throwable t) {
+                    LOG.warn("recovery pass failed: {}", t.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("recovery is closed: pass not run");
+        }
+    }
+
     /** Waits until the start-up pass has finished; returns whether it did within {@code millis}. */
     boolean awaitFirstPass(long millis) throws InterruptedException {
         return firstPass.await(millis, TimeUnit.MILLISECONDS);
