@@ -75,11 +75,7 @@ public final class ShardConnectionProvider implements MultiTenantConnectionProvi
     }
 
     private static void set(Boolean autoCommit) {
-        if (autoCommit == null) {
-            AUTO_COMMIT_READS.remove();
-        } else {
-            AUTO_COMMIT_READS.set(autoCommit);
-        }
+        AUTO_COMMIT_READS.set(autoCommit); // null, not remove(): see ShardContext.Frame.pop
     }
 
     @Override

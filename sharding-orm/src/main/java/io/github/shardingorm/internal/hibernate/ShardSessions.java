@@ -217,6 +217,58 @@ public final class ShardSessions {
         }
     }
 
+    /**
+     * Runs {@code work} in a transaction of its own on {@code shard} in a stateless session (no
+     * persistence context, no flush: each {@code insert} goes straight to the JDBC batch), with the
+     * factory's JDBC batch size; the pending batch runs before the commit. For {@code saveAll}'s
+     * outright inserts; never joins (a surrounding transaction is the caller's business). Counted
+     * as a write, refused while the shard's breaker is open, failures translated like
+     * {@link #fromOwnTransaction}. The thread's frame names the shard without a session to join.
+     */
+    public <R> R fromStatelessTransaction(String shard, Function<org.hibernate.StatelessSession, R> work) {
+        long started = instrumentation.start();
+        try {
+            R result = statelessTransaction(shard, work);
+            instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, null);
+            return result;
+        } catch (RuntimeException e) {
+            instrumentation.finished(shard, Instrumentation.PRIMARY, OperationKind.WRITE, started, e);
+            throw e;
+        }
+    }
+
+    private <R> R statelessTransaction(String shard, Function<org.hibernate.StatelessSession, R> work) {
+        boolean replicas = pools != null && pools.hasReplicas(shard);
+        refuseIfDown(shard);
+        try (org.hibernate.StatelessSession session = sessionFactory.withStatelessOptions().tenantIdentifier((Object) shard)
+                .openStatelessSession();
+             ShardContext.Binding binding = context.work(shard, null)) {
+            org.hibernate.engine.spi.SharedSessionContractImplementor s = (org.hibernate.engine.spi.SharedSessionContractImplementor) session;
+            session.setJdbcBatchSize(statementBatchSize());
+            Transaction tx = session.beginTransaction();
+            R result;
+            try {
+                result = work.apply(session);
+                s.getJdbcCoordinator().executeBatch(); // a unique violation surfaces here, inside the work's transaction
+                tx.commit();
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly(tx, e);
+                throw e;
+            }
+            if (replicas) {
+                recordPosition(shard, session, false);
+            }
+            return result;
+        } catch (RuntimeException e) {
+            throw translate(shard, false, e);
+        }
+    }
+
+    private int statementBatchSize() {
+        int configured = ((org.hibernate.engine.spi.SessionFactoryImplementor) sessionFactory).getSessionFactoryOptions().getJdbcBatchSize();
+        return Math.max(configured, 1);
+    }
+
     /** Read-only work with a per-call read-from and lag limit (null / negative: the configured default). */
     public <R> R fromReadOnlyTransaction(String shard, ReadFrom readFrom, long maxLagMillis, Function<Session, R> work) {
         try (ReadContext.Scope scope = ReadContext.with(readFrom, maxLagMillis)) {
@@ -253,7 +305,7 @@ public final class ShardSessions {
      * @param rollbackFirst roll back what the connection holds uncommitted outside a transaction
      *                      (what closing it would do), so that auto-commit commits nothing by accident
      */
-    private static void recordPosition(String shard, Session session, boolean rollbackFirst) {
+    private static void recordPosition(String shard, org.hibernate.SharedSessionContract session, boolean rollbackFirst) {
         try {
             ReadContext.recordWrite(shard, session.doReturningWork(c -> {
                 if (rollbackFirst && !c.getAutoCommit()) {

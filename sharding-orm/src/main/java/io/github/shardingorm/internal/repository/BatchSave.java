@@ -95,14 +95,22 @@ final class BatchSave {
     }
 
     private <S> Boolean saveGroup(String shard, List<S> input, List<Integer> positions, List<S> result) {
-        if (insertOutright(positions, input)) {
+        Outright outright = outright(positions, input);
+        if (outright != Outright.NO) {
             try {
-                sessions.fromTransaction(shard, false, session -> {
-                    for (int position : positions) {
-                        session.persist(input.get(position));
-                    }
-                    return null;
-                });
+                if (outright == Outright.STATELESS) {
+                    sessions.fromStatelessTransaction(shard, session -> {
+                        insertByType(session, input, positions);
+                        return null;
+                    });
+                } else {
+                    sessions.fromTransaction(shard, false, session -> {
+                        for (int position : positions) {
+                            session.persist(input.get(position));
+                        }
+                        return null;
+                    });
+                }
                 return Boolean.TRUE; // the persisted instances are the given ones: result already holds them
             } catch (RuntimeException e) {
                 if (!isUniqueViolation(e)) {
@@ -119,19 +127,76 @@ final class BatchSave {
     }
 
     /**
+     * Stateless inserts, grouped by type in the order each type first appears (what the stateful
+     * path's {@code order_inserts} does for types without associations), so that a batch
+     * alternating two types still sends one JDBC batch per type.
+     */
+    private static void insertByType(org.hibernate.StatelessSession session, List<?> input, List<Integer> positions) {
+        Class<?> first = input.get(positions.get(0)).getClass();
+        boolean oneType = true;
+        for (int position : positions) {
+            if (input.get(position).getClass() != first) {
+                oneType = false;
+                break;
+            }
+        }
+        if (oneType) {
+            for (int position : positions) {
+                session.insert(input.get(position));
+            }
+            return;
+        }
+        Map<Class<?>, List<Object>> byType = new LinkedHashMap<>();
+        for (int position : positions) {
+            Object entity = input.get(position);
+            byType.computeIfAbsent(entity.getClass(), t -> new ArrayList<>()).add(entity);
+        }
+        for (List<Object> entities : byType.values()) {
+            for (Object entity : entities) {
+                session.insert(entity);
+            }
+        }
+    }
+
+    private enum Outright { NO, STATEFUL, STATELESS }
+
+    /**
      * Whether the group may be inserted outright: every entity has an assigned id, and a type that
      * a failed persist leaves as it was (no version to bump, no cascade that could give children
-     * generated ids before the retry).
+     * generated ids before the retry). Through a stateless session when every type of the group
+     * allows it ({@link #statelessInsert}).
      */
-    private boolean insertOutright(List<Integer> positions, List<?> input) {
+    private Outright outright(List<Integer> positions, List<?> input) {
+        boolean stateless = true;
+        EntityPersister last = null;
         for (int position : positions) {
             Object entity = input.get(position);
             EntityPersister persister = persister(entity);
-            if (sessions.identifierOf(entity) == null || persister.isVersioned() || persister.hasCascades()) {
-                return false;
+            if (persister != last) {
+                if (persister.isVersioned() || persister.hasCascades()) {
+                    return Outright.NO;
+                }
+                stateless &= statelessInsert(persister);
+                last = persister;
+            }
+            Object id = entity instanceof org.hibernate.proxy.HibernateProxy ? sessions.identifierOf(entity) : persister.getIdentifier(entity);
+            if (id == null) {
+                return Outright.NO;
             }
         }
-        return true;
+        return stateless ? Outright.STATELESS : Outright.STATEFUL;
+    }
+
+    /** Per entity type: whether a stateless insert of a new row does exactly what persist + flush would. */
+    private final Map<EntityPersister, Boolean> statelessByType = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private boolean statelessInsert(EntityPersister persister) {
+        Boolean known = statelessByType.get(persister);
+        if (known == null) {
+            known = StatelessInserts.equivalent(persister, sessionFactory);
+            statelessByType.put(persister, known);
+        }
+        return known;
     }
 
     /** Existing rows loaded in batched selects per type, then new entities persisted and existing ones merged. */
@@ -173,7 +238,8 @@ final class BatchSave {
     }
 
     private EntityPersister persister(Object entity) {
-        return sessionFactory.getMappingMetamodel().getEntityDescriptor(org.hibernate.Hibernate.getClass(entity));
+        Class<?> type = entity instanceof org.hibernate.proxy.HibernateProxy ? org.hibernate.Hibernate.getClass(entity) : entity.getClass();
+        return sessionFactory.getMappingMetamodel().getEntityDescriptor(type);
     }
 
     private static boolean isUniqueViolation(Throwable e) {
