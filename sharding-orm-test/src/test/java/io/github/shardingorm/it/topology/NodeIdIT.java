@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * distinct node ids; a JVM killed while holding its lease, restarted with its clock 2 s back at
  * the same node id, repeats no id.
  */
-@PostgresServers(count = 1)
+@PostgresServers(count = 1, settings = {"max_connections=200"}) // 20 JVMs: pool, health probe and topology follower connections each
 class NodeIdIT {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();

@@ -164,8 +164,9 @@ public final class ShardedPersistenceBootstrap {
             if (topology.service() != null) {
                 topology.publishing(twoPhaseUnavailable != null ? null : new io.github.shardingorm.internal.topology.TopologyTwoPhase() {
                     @Override
-                    public String decideCommit(String coordinator, String txid, String participants) {
-                        return writes.decideCommit(coordinator, txid, participants);
+                    public String decideCommit(java.sql.Connection home, String coordinator, String txid, String participants)
+                            throws java.sql.SQLException {
+                        return writes.decideCommit(home, txid, participants);
                     }
 
                     @Override

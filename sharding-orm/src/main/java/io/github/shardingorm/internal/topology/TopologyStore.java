@@ -292,7 +292,7 @@ final class TopologyStore {
             }
             log.at("PREPARED", txid, index);
             shard = homeShard;
-            String decision = log.decideCommit(homeShard, txid, String.join(",", order));
+            String decision = log.decideCommit(open.get(homeShard), homeShard, txid, String.join(",", order));
             decided = true;
             if (!"commit".equals(decision)) {
                 rollbackPrepared(txid, homeShard, prepared, open);

@@ -10,8 +10,12 @@ package io.github.shardingorm.internal.topology;
  */
 public interface TopologyTwoPhase {
 
-    /** Logs {@code "commit"} unless a decision exists; returns the decision that holds ({@code "commit"} or {@code "abort"}). */
-    String decideCommit(String coordinator, String txid, String participants);
+    /**
+     * Logs {@code "commit"} unless a decision exists, on {@code home} (the coordinator's connection the
+     * publisher holds, in auto-commit after its PREPARE); returns the decision that holds
+     * ({@code "commit"} or {@code "abort"}).
+     */
+    String decideCommit(java.sql.Connection home, String coordinator, String txid, String participants) throws java.sql.SQLException;
 
     /** Deletes a commit decision once every participant committed (best effort). */
     void forget(String coordinator, String txid);

@@ -242,18 +242,27 @@ public final class TwoPhaseCommitter {
 
     /** Inserts {@code wanted} unless a decision exists; returns the decision that holds. */
     public String decide(String coordinator, String txid, String wanted, String participants) {
-        return jdbc.fromTransaction(coordinator, "logging the " + wanted + " decision of atomic transaction " + txid, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO shorm_2pc_decision (txid, decision, participants)"
-                    + " VALUES (?, ?, ?) ON CONFLICT (txid) DO NOTHING")) {
-                ps.setString(1, txid);
-                ps.setString(2, wanted);
-                ps.setString(3, participants);
-                if (ps.executeUpdate() == 1) {
-                    return wanted;
-                }
+        return jdbc.fromTransaction(coordinator, "logging the " + wanted + " decision of atomic transaction " + txid,
+                c -> decide(c, txid, wanted, participants));
+    }
+
+    /**
+     * As {@link #decide(String, String, String, String)}, on {@code c}, a connection to the coordinator
+     * the caller holds (committed by the caller, or in auto-commit): the topology's two-phase publish
+     * logs its decision on the home-shard connection it already holds, so that it needs no second
+     * connection from that shard's pool.
+     */
+    public static String decide(java.sql.Connection c, String txid, String wanted, String participants) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO shorm_2pc_decision (txid, decision, participants)"
+                + " VALUES (?, ?, ?) ON CONFLICT (txid) DO NOTHING")) {
+            ps.setString(1, txid);
+            ps.setString(2, wanted);
+            ps.setString(3, participants);
+            if (ps.executeUpdate() == 1) {
+                return wanted;
             }
-            return decisionOf(c, txid);
-        });
+        }
+        return decisionOf(c, txid);
     }
 
     static String decisionOf(java.sql.Connection c, String txid) throws java.sql.SQLException {

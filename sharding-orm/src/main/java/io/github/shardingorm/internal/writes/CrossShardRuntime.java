@@ -180,6 +180,11 @@ public final class CrossShardRuntime implements AutoCloseable {
         return twoPhase.decide(coordinator, txid, "commit", participants);
     }
 
+    /** As {@link #decideCommit(String, String, String)}, on the coordinator's connection {@code c} that the caller holds. */
+    public String decideCommit(java.sql.Connection c, String txid, String participants) throws java.sql.SQLException {
+        return TwoPhaseCommitter.decide(c, txid, "commit", participants);
+    }
+
     /** See {@link #decideCommit}: deletes a commit decision (best effort). */
     public void forgetDecision(String coordinator, String txid) {
         twoPhase.forget(coordinator, txid);
