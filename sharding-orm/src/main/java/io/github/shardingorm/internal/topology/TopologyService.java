@@ -407,11 +407,7 @@ public final class TopologyService {
     // ------------------------------------------------------------------ helpers
 
     private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.ShardStep step) {
-        return change(what, change, TopologyStore.Steps.of(step));
-    }
-
-    private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.Steps steps) {
-        Topology published = store.publish(what, change, steps, this::adopt);
+        Topology published = store.publish(what, change, step, this::adopt);
         guc.readSucceeded();
         adopt(published);
         LOG.info("{}: published topology version {}", what, published.version());

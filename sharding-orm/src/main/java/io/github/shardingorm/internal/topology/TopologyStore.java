@@ -136,23 +136,8 @@ final class TopologyStore {
     }
 
     /**
-     * The parts of a change on one shard: {@code within} runs in the transaction that writes the
-     * version there; {@code before} and {@code after} are DDL (installing, dropping the fence
-     * trigger) that must not sit in a prepared transaction (CREATE TRIGGER takes a lock that blocks
-     * every writer of the table, DROP TRIGGER one that blocks readers too). By the ordered protocol
-     * all three run in the one transaction; by two-phase commit {@code before} commits on its own
-     * before the prepare and {@code after} after the commit. Both must be harmless on their own:
-     * a fence trigger without fence rows lets every write through.
-     */
-    record Steps(ShardStep before, ShardStep within, ShardStep after) {
-        static Steps of(ShardStep within) {
-            return new Steps(null, within, null);
-        }
-    }
-
-    /**
-     * Publishes {@code change(current)} to every shard; {@code steps} run on each shard (see
-     * {@link Steps}). Serialized across instances by the home-shard row lock. By two-phase commit
+     * Publishes {@code change(current)} to every shard; {@code step} runs on each shard in the
+     * transaction that writes the version there (null: none; DDL never goes in it, see {@link TriggerDdl}). Serialized across instances by the home-shard row lock. By two-phase commit
      * when every shard allows prepared transactions ({@link #twoPhase}), else by the ordered protocol.
      *
      * @return the published topology
@@ -161,12 +146,12 @@ final class TopologyStore {
      *                               decision was logged, then recovery finishes it; ordered: the
      *                               shards written so far keep the new version, readers take the highest)
      */
-    Topology publish(String what, UnaryOperator<Topology> change, Steps steps) {
-        return publish(what, change, steps, t -> { });
+    Topology publish(String what, UnaryOperator<Topology> change, ShardStep step) {
+        return publish(what, change, step, t -> { });
     }
 
     /**
-     * Like {@link #publish(String, UnaryOperator, Steps)}, calling {@code committed} with the new
+     * Like {@link #publish(String, UnaryOperator, ShardStep)}, calling {@code committed} with the new
      * topology as soon as the FIRST shard has committed it, before the others are.
      *
      * <p>Why: from a shard's commit on, its fence trigger refuses every write statement of a
@@ -178,16 +163,12 @@ final class TopologyStore {
      * (readers take the highest; by two-phase commit the decision is logged before any commit),
      * and a failure later leaves it so.
      */
-    Topology publish(String what, UnaryOperator<Topology> change, Steps steps, java.util.function.Consumer<Topology> committed) {
+    Topology publish(String what, UnaryOperator<Topology> change, ShardStep step, java.util.function.Consumer<Topology> committed) {
         TopologyTwoPhase log = twoPhase;
-        return log != null ? publishTwoPhase(what, change, steps, log, committed) : publishOrdered(what, change, steps, committed);
+        return log != null ? publishTwoPhase(what, change, step, log, committed) : publishOrdered(what, change, step, committed);
     }
 
-    Topology publish(String what, UnaryOperator<Topology> change, ShardStep step) {
-        return publish(what, change, Steps.of(step));
-    }
-
-    private Topology publishOrdered(String what, UnaryOperator<Topology> change, Steps steps,
+    private Topology publishOrdered(String what, UnaryOperator<Topology> change, ShardStep step,
                                     java.util.function.Consumer<Topology> committed) {
         String shard = home();
         try (Connection home = connection(shard)) {
@@ -198,7 +179,7 @@ final class TopologyStore {
                 for (String other : others) {
                     shard = other;
                     try (Connection c = connection(other)) {
-                        writeOne(other, c, next, steps);
+                        writeOne(other, c, next, step);
                     }
                     if (first) {
                         first = false;
@@ -206,7 +187,7 @@ final class TopologyStore {
                     }
                 }
                 shard = home();
-                writeOne(shard, home, next, steps);
+                writeOne(shard, home, next, step);
                 if (first) {
                     committed.accept(next);
                 }
@@ -247,7 +228,7 @@ final class TopologyStore {
      * fence): readers (the trigger, the follower) read by MVCC and do not wait, writers of the
      * user's tables do not touch them; only another publisher waits, for the home row.
      */
-    private Topology publishTwoPhase(String what, UnaryOperator<Topology> change, Steps steps, TopologyTwoPhase log,
+    private Topology publishTwoPhase(String what, UnaryOperator<Topology> change, ShardStep step, TopologyTwoPhase log,
                                      java.util.function.Consumer<Topology> adopt) {
         String txid = TXID_PREFIX + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 28); // txid is varchar(32)
         String homeShard = home();
@@ -259,14 +240,6 @@ final class TopologyStore {
             Connection home = connection(homeShard);
             open.put(homeShard, home);
             Topology next = lockAndChange(home, what, change);
-            if (steps.before() != null) {
-                for (String s : shards) {
-                    shard = s;
-                    try (Connection c = connection(s)) {
-                        runStep(s, c, next, steps.before());
-                    }
-                }
-            }
             List<String> order = new ArrayList<>(shards.subList(1, shards.size()));
             order.add(homeShard); // home last: its row lock is the last to go
             for (String s : order) {
@@ -274,8 +247,8 @@ final class TopologyStore {
                 Connection c = s.equals(homeShard) ? home : connection(s);
                 open.put(s, c);
                 TopologyRows.write(c, next, false);
-                if (steps.within() != null) {
-                    steps.within().apply(s, c, next);
+                if (step != null) {
+                    step.apply(s, c, next);
                 }
             }
             log.at("BEFORE_PREPARE", txid, -1);
@@ -320,9 +293,6 @@ final class TopologyStore {
                 log.forget(homeShard, txid);
             }
             notifyAll(open, next);
-            if (steps.after() != null) {
-                cleanUp(what, next, steps.after());
-            }
             return next;
         } catch (SQLException | RuntimeException e) {
             if (!decided) {
@@ -349,42 +319,6 @@ final class TopologyStore {
                     // broken by the failure, or a simulated crash
                 }
             }
-        }
-    }
-
-    /**
-     * The {@code after} step (dropping fence triggers) under the home-shard lock again, judged by the
-     * topology stored NOW: the lock went with the commit, and another change may have begun a move
-     * on the same shard since (its trigger installed before its prepare) which must not lose it.
-     */
-    private void cleanUp(String what, Topology published, ShardStep after) {
-        try (Connection home = connection(home())) {
-            try {
-                try (PreparedStatement ps = home.prepareStatement("SELECT version FROM sharding_orm.topology WHERE id = 1 FOR UPDATE");
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                }
-                Topology now = readHighest(home);
-                for (String s : shards) {
-                    try (Connection c = s.equals(home()) ? null : connection(s)) {
-                        if (c == null) {
-                            after.apply(s, home, now);
-                        } else {
-                            runStep(s, c, now, after);
-                        }
-                    } catch (SQLException | RuntimeException e) {
-                        LOG.warn("{}: the cleanup after version {} failed on shard '{}' (harmless; a fence trigger without fence"
-                                + " rows lets every write through): {}", what, published.version(), s, e.getMessage());
-                    }
-                }
-                home.commit();
-            } catch (SQLException | RuntimeException e) {
-                home.rollback();
-                throw e;
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn("{}: the cleanup after version {} failed (harmless; a fence trigger without fence rows lets every write"
-                    + " through): {}", what, published.version(), e.getMessage());
         }
     }
 
@@ -416,27 +350,11 @@ final class TopologyStore {
         return "shorm_" + txid + ":" + home + ":" + shard;
     }
 
-    private static void runStep(String shard, Connection c, Topology next, ShardStep step) throws SQLException {
+    private static void writeOne(String shard, Connection c, Topology next, ShardStep step) throws SQLException {
         try {
-            step.apply(shard, c, next);
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        }
-    }
-
-    private static void writeOne(String shard, Connection c, Topology next, Steps steps) throws SQLException {
-        try {
-            if (steps.before() != null) {
-                steps.before().apply(shard, c, next);
-            }
             TopologyRows.write(c, next, true);
-            if (steps.within() != null) {
-                steps.within().apply(shard, c, next);
-            }
-            if (steps.after() != null) {
-                steps.after().apply(shard, c, next);
+            if (step != null) {
+                step.apply(shard, c, next);
             }
             c.commit();
         } catch (SQLException | RuntimeException e) {
