@@ -170,6 +170,50 @@ class BucketMoveIT {
         assertEquals(List.of(), topology.notServing());
     }
 
+    /**
+     * Chunks follow the primary key's own order and hold chunkRows source rows each: the chunk
+     * bound once sorted the key as text ('1' &lt; '10' &lt; '100' &lt; '1000' &lt; '1001' ...), so
+     * chunks grew far past chunkRows (a crash lost more than one chunk of work) and every bound
+     * sorted all remaining rows.
+     */
+    @Test
+    void chunksHoldChunkRowsRowsInPrimaryKeyOrder(PostgresServerGroup servers) throws Exception {
+        List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 2, "chunks");
+        String[] owners = new String[ReshardFixture.BUCKETS];
+        java.util.Arrays.fill(owners, "s0");
+        GuardTopology topology = new GuardTopology(shards.get(0), shards, ReshardFixture.BUCKETS);
+        topology.create(owners);
+        int users = 2_000;
+        int chunk = 300;
+        ReshardFixture.load(shards, owners, users);
+        List<Long> copied = new ArrayList<>();
+        BucketMove mover = new BucketMove(new BucketMove.Spec("chunks", def(shards, "s0"), def(shards, "s1"),
+                new BucketSet(ReshardFixture.BUCKETS, java.util.stream.IntStream.range(0, ReshardFixture.BUCKETS).boxed().toList()),
+                ReshardFixture.TABLES), topology, MoveOptions.DEFAULTS.withChunkRows(chunk), p -> {
+                    if (p.phase() == ReshardingPhase.COPYING && (copied.isEmpty() || copied.get(copied.size() - 1) != p.rowsCopied())) {
+                        copied.add(p.rowsCopied());
+                    }
+                });
+
+        assertEquals(ReshardingPhase.COMPLETED, mover.run());
+
+        // every bucket moves, so each chunk writes every row it reads: the steps of rowsCopied are the chunk sizes
+        List<Long> sizes = new ArrayList<>();
+        long before = 0;
+        for (long c : copied) {
+            if (c > before) {
+                sizes.add(c - before);
+            }
+            before = c;
+        }
+        int userChunks = (users + chunk - 1) / chunk;
+        int postChunks = (2 * users + chunk - 1) / chunk;
+        assertEquals(3L * users, before, "rows copied " + sizes);
+        assertEquals(userChunks + postChunks, sizes.size(), "chunks " + sizes);
+        assertTrue(sizes.stream().allMatch(s -> s <= chunk), "a chunk larger than " + chunk + " rows: " + sizes);
+        assertEquals(List.of(), ReshardFixture.leftovers(shards));
+    }
+
     private static String pickSource(String[] owners, Random random) {
         List<String> candidates = new ArrayList<>();
         for (String s : List.of("s0", "s1", "s2")) {

@@ -49,9 +49,13 @@ final class ChunkCopier {
      * null when fewer than {@code chunkRows} rows remain (the chunk is the table's last).
      */
     static List<String> upperBound(Connection source, TableShape t, List<String> lower, int chunkRows) throws SQLException {
-        String sql = "SELECT " + t.pkAsText() + " FROM ONLY " + t.qualified()
-                + (lower == null ? "" : " WHERE " + t.pkRow() + " > " + t.pkParamRow())
-                + " ORDER BY " + t.pkOrder() + " OFFSET " + (chunkRows - 1) + " LIMIT 1";
+        // ORDER BY names the columns qualified: unqualified, "id" would be the OUTPUT column
+        // "id"::text (PostgreSQL resolves a bare ORDER BY name to an output column first), i.e. a
+        // sort of every remaining row in text order (quadratic over a table's chunks, and chunks
+        // far larger than chunkRows: '1' < '10' < '100' < '1000' < '1001' ...)
+        String sql = "SELECT " + t.pkAsText("x") + " FROM ONLY " + t.qualified() + " x"
+                + (lower == null ? "" : " WHERE " + t.pkRow("x") + " > " + t.pkParamRow())
+                + " ORDER BY " + t.pkOrder("x") + " OFFSET " + (chunkRows - 1) + " LIMIT 1";
         try (PreparedStatement ps = source.prepareStatement(sql)) {
             if (lower != null) {
                 for (int i = 0; i < lower.size(); i++) {

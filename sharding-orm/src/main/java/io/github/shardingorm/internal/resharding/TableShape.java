@@ -172,8 +172,14 @@ public record TableShape(String schema, String name, List<Column> columns, List<
         return pk.stream().map(i -> alias + "." + quote(columns.get(i).name()) + "::text").collect(Collectors.joining(", "));
     }
 
-    public String pkOrder() {
-        return pk.stream().map(i -> quote(columns.get(i).name())).collect(Collectors.joining(", "));
+    /** {@code x."a", x."b"}: the primary key columns of the row aliased {@code alias}, qualified (an ORDER BY that cannot mean an output column). */
+    public String pkOrder(String alias) {
+        return pk.stream().map(i -> alias + "." + quote(columns.get(i).name())).collect(Collectors.joining(", "));
+    }
+
+    /** {@code (x."a", x."b")}: the primary key of the row aliased {@code alias} as a row. */
+    public String pkRow(String alias) {
+        return "(" + pkOrder(alias) + ")";
     }
 
     public String pkNames() {
