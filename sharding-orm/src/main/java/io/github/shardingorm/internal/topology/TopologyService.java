@@ -160,9 +160,12 @@ public final class TopologyService {
         });
         Set<String> sources = new TreeSet<>();
         buckets.forEach(b -> sources.add(published.stateOf(b).from()));
+        long started = System.nanoTime();
         for (String source : sources) {
             awaitOlderTransactions(source);
         }
+        LOG.info("fence {}: version {} published; transactions older than the fence on {} ended after {} ms", describe(buckets),
+                published.version(), sources, (System.nanoTime() - started) / 1_000_000);
         return published;
     }
 
