@@ -166,7 +166,7 @@ public final class TopologyService {
                 }
                 ps.executeBatch();
             }
-        });
+        }, sourcesOf(buckets));
         Set<String> sources = new TreeSet<>();
         buckets.forEach(b -> sources.add(published.stateOf(b).from()));
         long started = System.nanoTime();
@@ -195,7 +195,8 @@ public final class TopologyService {
                 owners.put(b, s.to());
             }
             return next(t, changes, owners);
-        }, (shard, c, next) -> updateFence(c, buckets, "UPDATE sharding_orm.fence SET min_version = " + next.version() + " WHERE bucket = ?"));
+        }, (shard, c, next) -> updateFence(c, buckets, "UPDATE sharding_orm.fence SET min_version = " + next.version() + " WHERE bucket = ?"),
+                sourcesOf(buckets));
     }
 
     /**
@@ -420,7 +421,12 @@ public final class TopologyService {
     // ------------------------------------------------------------------ helpers
 
     private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.ShardStep step) {
-        Topology published = store.publish(what, change, step, this::adopt);
+        return change(what, change, step, Set.of());
+    }
+
+    /** As {@link #change(String, UnaryOperator, TopologyStore.ShardStep)}, the shards in {@code late} committed after the others. */
+    private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.ShardStep step, Set<String> late) {
+        Topology published = store.publish(what, change, step, this::adopt, late);
         guc.readSucceeded();
         adopt(published);
         LOG.info("{}: published topology version {}", what, published.version());
@@ -582,6 +588,22 @@ public final class TopologyService {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("fence on shard '" + shard + "': interrupted while waiting for older transactions", e);
         }
+    }
+
+    /**
+     * The shards {@code buckets} move away from, by this instance's topology: a version that makes
+     * their fence stricter commits there after another shard (see {@link TopologyStore#publish(String,
+     * UnaryOperator, TopologyStore.ShardStep, Consumer, Set)}); only an order, so a stale view costs nothing.
+     */
+    private Set<String> sourcesOf(Set<Integer> buckets) {
+        Topology t = current;
+        Set<String> sources = new TreeSet<>();
+        for (int b : buckets) {
+            if (b >= 0 && b < t.map().bucketCount() && t.stateOf(b).from() != null) {
+                sources.add(t.stateOf(b).from());
+            }
+        }
+        return sources;
     }
 
     private static boolean[] fencedBuckets(Topology t) {
