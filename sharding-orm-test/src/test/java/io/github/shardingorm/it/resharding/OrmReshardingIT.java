@@ -77,6 +77,7 @@ class OrmReshardingIT {
                 });
                 versions.add(new Object[] {System.nanoTime(), fenced, t.map()});
             });
+            java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
             List<Thread> writers = new ArrayList<>();
             List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
             for (int t = 0; t < 3; t++) {
@@ -98,7 +99,10 @@ class OrmReshardingIT {
                             }
                             long key = id;
                             long started = System.nanoTime();
+                            long cpuStarted = cpu.getCurrentThreadCpuTime();
+                            int attempts = 0;
                             while (true) {
+                                attempts++;
                                 try {
                                     if (insert) {
                                         orm.inTransaction(key, s -> s.persist(new User(key, name)));
@@ -120,7 +124,8 @@ class OrmReshardingIT {
                                 }
                             }
                             latencies.add(new long[] {io.github.shardingorm.routing.StableKeyHash.bucketOf(
-                                    io.github.shardingorm.routing.StableKeyHash.hash64(key), 64), started, System.nanoTime()});
+                                    io.github.shardingorm.routing.StableKeyHash.hash64(key), 64), started, System.nanoTime(),
+                                    attempts, cpu.getCurrentThreadCpuTime() - cpuStarted});
                             ledger.put(id, name);
                             acknowledged.incrementAndGet();
                         }
@@ -174,6 +179,9 @@ class OrmReshardingIT {
                     acknowledged.get(), refused.get());
             pauseReport(latencies, versions, jobStarted);
             System.out.println("RESHARD-REFUSED by cause: " + new java.util.TreeMap<>(refusals));
+            System.out.println("RESHARD-REFUSED avoided: write statements whose connection's version was raised to the instance's"
+                    + " before they ran: " + ((io.github.shardingorm.internal.boot.ShardedPersistenceImpl) orm).topologyService()
+                    .writesBroughtUpToDate());
             for (int i = 0; i < 2; i++) {
                 lockWaitReport("server " + i, servers.get(i).dataDirectory().getParent().resolve("server.log"));
             }
@@ -213,6 +221,7 @@ class OrmReshardingIT {
         List<Long> sameSource = new ArrayList<>();
         List<Long> others = new ArrayList<>();
         List<Long> baseline = new ArrayList<>();
+        List<long[]> sameSourceWrites = new ArrayList<>();
         for (long[] w : latencies) {
             long micros = (w[2] - w[1]) / 1000;
             if (w[2] < jobStarted) {
@@ -237,6 +246,8 @@ class OrmReshardingIT {
                 moved.add(micros);
             } else if (before.shardOf((int) w[0]).equals(sources.get(hit))) {
                 sameSource.add(micros);
+                sameSourceWrites.add(new long[] {micros, w[3], w[4] / 1000, versionsDuring(versions, w[1], w[2]),
+                        (w[1] - x[1]) / 1000});
             } else {
                 others.add(micros);
             }
@@ -246,6 +257,20 @@ class OrmReshardingIT {
         System.out.println("RESHARD-PAUSE other buckets of the same source, same window: " + stats(sameSource));
         System.out.println("RESHARD-PAUSE buckets of the other shards, same window:      " + stats(others));
         System.out.println("RESHARD-PAUSE every write before the job started (no move):  " + stats(baseline));
+        // what the slowest writes to the source's other buckets did: a retry, a version adopted meanwhile,
+        // or on-CPU work (thread CPU close to the latency) rather than waiting
+        sameSourceWrites.sort((a, b) -> Long.compare(b[0], a[0]));
+        for (long[] w : sameSourceWrites.subList(0, Math.min(5, sameSourceWrites.size()))) {
+            System.out.printf("RESHARD-PAUSE   slow other-bucket write: %.1f ms, %d attempt(s), thread CPU %.1f ms,"
+                    + " %d version(s) adopted during it, started %.1f ms into the final stage%n", w[0] / 1000.0, w[1], w[2] / 1000.0,
+                    w[3], w[4] / 1000.0);
+        }
+    }
+
+    private static long versionsDuring(List<Object[]> versions, long from, long to) {
+        synchronized (versions) {
+            return versions.stream().filter(v -> (Long) v[0] > from && (Long) v[0] < to).count();
+        }
     }
 
     /**

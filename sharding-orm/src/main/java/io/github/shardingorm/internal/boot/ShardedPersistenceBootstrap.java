@@ -292,7 +292,7 @@ public final class ShardedPersistenceBootstrap {
                                                            NodeIdClaim claim, LongSupplier clock, ShardContext context,
                                                            CacheRuntime cache) {
         BootstrapServiceRegistry bootstrap = new BootstrapServiceRegistryBuilder()
-                .applyIntegrator(new ShardingIntegrator(router))
+                .applyIntegrator(new ShardingIntegrator(router, pools))
                 .applyIntegrator(cache.integrator())
                 .build();
         StandardServiceRegistryBuilder builder = new StandardServiceRegistryBuilder(bootstrap);

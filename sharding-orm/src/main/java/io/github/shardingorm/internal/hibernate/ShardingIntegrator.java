@@ -21,9 +21,12 @@ public final class ShardingIntegrator implements Integrator {
     public static final String REFERENCE_BROADCAST = "io.github.shardingorm.reference-broadcast";
 
     private final ShardRouter router;
+    private final io.github.shardingorm.internal.jdbc.ShardPools pools;
 
-    public ShardingIntegrator(ShardRouter router) {
+    /** @param pools the unit's pools (their checkout hook brings a write's connection version up to date), or null */
+    public ShardingIntegrator(ShardRouter router, io.github.shardingorm.internal.jdbc.ShardPools pools) {
         this.router = router;
+        this.pools = pools;
     }
 
     @Override
@@ -35,7 +38,7 @@ public final class ShardingIntegrator implements Integrator {
         listeners.prependListeners(EventType.MERGE, guards);
         listeners.appendListeners(EventType.FLUSH_ENTITY, guards);
         listeners.prependListeners(EventType.DELETE, guards);
-        StatelessGuards stateless = new StatelessGuards(router);
+        StatelessGuards stateless = new StatelessGuards(router, pools);
         listeners.prependListeners(EventType.PRE_INSERT, stateless);
         listeners.prependListeners(EventType.PRE_UPDATE, stateless);
         listeners.prependListeners(EventType.PRE_UPSERT, stateless);

@@ -1,8 +1,11 @@
 package io.github.shardingorm.internal.hibernate;
 
+import io.github.shardingorm.internal.jdbc.ShardPools;
 import io.github.shardingorm.internal.routing.RoutingErrors;
 import io.github.shardingorm.internal.routing.ShardRouter;
 import io.github.shardingorm.internal.routing.ShardedEntityModel;
+import java.sql.Connection;
+import java.sql.SQLException;
 import org.hibernate.engine.spi.SessionImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.AbstractCollectionEvent;
@@ -42,9 +45,11 @@ final class StatelessGuards implements PreInsertEventListener, PreUpdateEventLis
         PreCollectionRecreateEventListener, PreCollectionUpdateEventListener, PreCollectionRemoveEventListener {
 
     private final ShardRouter router;
+    private final ShardPools pools;
 
-    StatelessGuards(ShardRouter router) {
+    StatelessGuards(ShardRouter router, ShardPools pools) {
         this.router = router;
+        this.pools = pools;
     }
 
     @Override
@@ -115,15 +120,22 @@ final class StatelessGuards implements PreInsertEventListener, PreUpdateEventLis
             }
             return;
         }
-        connect(session);
+        Connection connection = connect(session);
+        long checkedAt = pools == null ? 0 : pools.writeVersion(); // before the check: the routing state is at least this
         router.checkWriteNow(model, entity, String.valueOf(session.getTenantIdentifierValue()), operation, stateful);
+        if (checkedAt > 0) {
+            try {
+                pools.beforeWrite(connection, checkedAt);
+            } catch (SQLException e) {
+                throw session.getJdbcServices().getSqlExceptionHelper().convert(e, "bringing the connection's topology version up to "
+                        + checkedAt + " before the " + operation + " of " + model.entityName());
+            }
+        }
     }
 
     /** Takes the session's connection when it has none yet (outside a transaction): the check must follow the checkout. */
-    private static void connect(SharedSessionContractImplementor session) {
+    private static Connection connect(SharedSessionContractImplementor session) {
         LogicalConnectionImplementor connection = session.getJdbcCoordinator().getLogicalConnection();
-        if (!connection.isPhysicallyConnected()) {
-            connection.getPhysicalConnection();
-        }
+        return connection.getPhysicalConnection();
     }
 }

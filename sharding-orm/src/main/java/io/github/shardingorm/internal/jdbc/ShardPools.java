@@ -66,6 +66,34 @@ public final class ShardPools implements AutoCloseable {
          * @throws SQLException to refuse the connection (it is closed)
          */
         void onCheckout(String shardId, Connection connection, boolean forWrite) throws SQLException;
+
+        /** The version a write's Java check is made against; read it BEFORE the check (0: no stored topology). */
+        default long writeVersion() {
+            return 0;
+        }
+
+        /**
+         * Right before a write statement on {@code connection} (checked out through this hook) whose
+         * Java fence check passed against routing state at least as new as {@code checkedAt}
+         * ({@link #writeVersion()} read before the check): may bring the version the connection
+         * carries up to {@code checkedAt}, inside the connection's current transaction.
+         */
+        default void beforeWrite(Connection connection, long checkedAt) throws SQLException {
+        }
+    }
+
+    /** The installed checkout hook's {@link CheckoutHook#writeVersion()} (0 without one). */
+    public long writeVersion() {
+        CheckoutHook hook = checkoutHook;
+        return hook == null ? 0 : hook.writeVersion();
+    }
+
+    /** The installed checkout hook's {@link CheckoutHook#beforeWrite} (nothing without one). */
+    public void beforeWrite(Connection connection, long checkedAt) throws SQLException {
+        CheckoutHook hook = checkoutHook;
+        if (hook != null && checkedAt > 0) {
+            hook.beforeWrite(connection, checkedAt);
+        }
     }
 
     /** Installs the checkout hook (null: none). */

@@ -86,6 +86,12 @@ public final class BucketMove {
     private long rowsCopiedThisRun;
     private long lagBytes = -1;
     private int markerCounter;
+    // the final stage's steps, for its log line
+    private long fenceNanos;
+    private long fencedNanos;
+    private long markerNanos;
+    private long appliedNanos;
+    private long finalChanges;
 
     public BucketMove(Spec spec, MoveTopology topology, MoveOptions options, ReshardingListener listener) {
         this.spec = Objects.requireNonNull(spec, "spec");
@@ -336,11 +342,18 @@ public final class BucketMove {
                 }
                 setPhase(tgt, ReshardingPhase.FENCED);
             }
+            long fenceStarted = System.nanoTime();
             topology.fence(spec.buckets().buckets());
+            fencedNanos = System.nanoTime();
             String marker = spec.moveId() + ":" + System.currentTimeMillis() + ":" + (++markerCounter);
             SourceObjects.emitMarker(src, marker);
+            markerNanos = System.nanoTime();
+            long changesBefore = stream.changesApplied();
             try {
                 stream.applyUntilMarker(marker, options.markerTimeoutMillis(), () -> stopRequested);
+                appliedNanos = System.nanoTime();
+                finalChanges = stream.changesApplied() - changesBefore;
+                fenceNanos = fencedNanos - fenceStarted;
             } catch (SQLException e) {
                 LOG.warn("{}: the switch did not complete ({}); releasing the fence, back to catching up", spec.describe(), e.getMessage());
                 topology.abortMove(spec.buckets().buckets());
@@ -358,8 +371,12 @@ public final class BucketMove {
             }
         }
         topology.completeMove(spec.buckets().buckets());
+        long switched = System.nanoTime();
         setPhase(tgt, ReshardingPhase.SWITCHED);
-        LOG.info("{}: switched; {} changes applied", spec.describe(), changesApplied);
+        LOG.info("{}: switched; {} changes applied; final stage {} ms: fence published and older transactions ended {} ms,"
+                + " marker emitted {} ms, changes up to the marker applied {} ms ({} changes), switch published {} ms",
+                spec.describe(), changesApplied, millis(switched - fencedNanos + fenceNanos), millis(fenceNanos),
+                millis(markerNanos - fencedNanos), millis(appliedNanos - markerNanos), finalChanges, millis(switched - appliedNanos));
     }
 
     /**
@@ -571,6 +588,10 @@ public final class BucketMove {
             }
         }
         return true;
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 
     private static List<TableShape> reversed(List<TableShape> shapes) {

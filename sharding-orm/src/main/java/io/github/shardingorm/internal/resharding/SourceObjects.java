@@ -175,12 +175,35 @@ final class SourceObjects {
         }
     }
 
-    /** Emits the switch marker into the source's WAL, after every write to the fenced buckets. */
+    /**
+     * Emits the switch marker into the source's WAL, after every write to the fenced buckets, in
+     * its own transaction committed with {@code synchronous_commit = on} ({@code source} must be in
+     * autocommit mode).
+     *
+     * <p>Why synchronous: a logical walsender decodes only WAL that is flushed to disk. With
+     * {@code synchronous_commit = off} on the source (a common setting, and the tests'), the
+     * marker's commit is flushed only by the WAL writer's next round ({@code wal_writer_delay},
+     * 200 ms by default), and the fenced buckets' writers waited for it: in OrmReshardingIT the
+     * changes up to the marker took 420-480 ms to arrive for 15-27 changes. A synchronous commit
+     * flushes the WAL up to the marker and wakes the walsender at once.
+     */
     static void emitMarker(Connection source, String marker) throws SQLException {
-        try (PreparedStatement ps = source.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
-            ps.setString(1, CatchUpStream.MARKER_PREFIX);
-            ps.setString(2, marker);
-            ps.executeQuery().close();
+        source.setAutoCommit(false);
+        try {
+            try (Statement st = source.createStatement()) {
+                st.execute("SET LOCAL synchronous_commit = on");
+            }
+            try (PreparedStatement ps = source.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+                ps.setString(1, CatchUpStream.MARKER_PREFIX);
+                ps.setString(2, marker);
+                ps.executeQuery().close();
+            }
+            source.commit();
+        } catch (SQLException | RuntimeException e) {
+            source.rollback();
+            throw e;
+        } finally {
+            source.setAutoCommit(true);
         }
     }
 }

@@ -82,6 +82,15 @@ public final class TopologyService {
         return shardedTables;
     }
 
+    /**
+     * How many write statements ran on a connection whose version was raised to the instance's
+     * just before them (checked out before the instance adopted a newer version; see
+     * {@link TopologyGuc#beforeWrite}). For tests and benchmarks.
+     */
+    public long writesBroughtUpToDate() {
+        return guc.broughtUpToDate();
+    }
+
     /** Calls {@code listener} with every newer topology this instance adopts. */
     public void onTopologyChange(Consumer<Topology> listener) {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
@@ -157,12 +166,16 @@ public final class TopologyService {
                 }
                 ps.executeBatch();
             }
-        });
+        }, sourcesOf(buckets));
         Set<String> sources = new TreeSet<>();
         buckets.forEach(b -> sources.add(published.stateOf(b).from()));
+        long started = System.nanoTime();
+        List<String> waitedFor = new ArrayList<>();
         for (String source : sources) {
-            awaitOlderTransactions(source);
+            waitedFor.addAll(awaitOlderTransactions(source));
         }
+        LOG.info("fence {}: version {} published; transactions older than the fence on {} ended after {} ms (waited for {})",
+                describe(buckets), published.version(), sources, (System.nanoTime() - started) / 1_000_000, waitedFor);
         return published;
     }
 
@@ -182,7 +195,8 @@ public final class TopologyService {
                 owners.put(b, s.to());
             }
             return next(t, changes, owners);
-        }, (shard, c, next) -> updateFence(c, buckets, "UPDATE sharding_orm.fence SET min_version = " + next.version() + " WHERE bucket = ?"));
+        }, (shard, c, next) -> updateFence(c, buckets, "UPDATE sharding_orm.fence SET min_version = " + next.version() + " WHERE bucket = ?"),
+                sourcesOf(buckets));
     }
 
     /**
@@ -407,7 +421,12 @@ public final class TopologyService {
     // ------------------------------------------------------------------ helpers
 
     private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.ShardStep step) {
-        Topology published = store.publish(what, change, step, this::adopt);
+        return change(what, change, step, Set.of());
+    }
+
+    /** As {@link #change(String, UnaryOperator, TopologyStore.ShardStep)}, the shards in {@code late} committed after the others. */
+    private Topology change(String what, UnaryOperator<Topology> change, TopologyStore.ShardStep step, Set<String> late) {
+        Topology published = store.publish(what, change, step, this::adopt, late);
         guc.readSucceeded();
         adopt(published);
         LOG.info("{}: published topology version {}", what, published.version());
@@ -509,8 +528,11 @@ public final class TopologyService {
      * committed) has ended: {@code pg_stat_activity.xact_start}, other backends of this database,
      * and two-phase transactions prepared before now ({@code pg_prepared_xacts}: they hold writes
      * that passed the trigger before the fence and become visible only at COMMIT PREPARED).
+     * Polls after 1 ms, then doubling up to 10 ms: the older transactions are usually short
+     * writes, and the fenced buckets' writers wait for this. Returns the transactions found by
+     * the first look (empty when none had to end).
      */
-    private void awaitOlderTransactions(String shard) {
+    private List<String> awaitOlderTransactions(String shard) {
         long deadline = System.nanoTime() + fenceWaitMillis * 1_000_000;
         try (Connection c = store.connection(shard)) {
             c.setAutoCommit(true);
@@ -523,6 +545,8 @@ public final class TopologyService {
                     + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start < ?"
                     + " AND backend_type = 'client backend' ORDER BY xact_start")) {
                 ps.setTimestamp(1, fencedAt);
+                List<String> first = null;
+                long pause = 1;
                 while (true) {
                     List<String> older = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
@@ -541,14 +565,18 @@ public final class TopologyService {
                             }
                         }
                     }
+                    if (first == null) {
+                        first = older;
+                    }
                     if (older.isEmpty()) {
-                        return;
+                        return first;
                     }
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("fence on shard '" + shard + "': " + older.size() + " transaction(s) older"
                                 + " than the fence still run after " + fenceWaitMillis + " ms (the fence stays; abort or retry): " + older);
                     }
-                    Thread.sleep(10);
+                    Thread.sleep(pause);
+                    pause = Math.min(10, pause * 2);
                 }
             } finally {
                 c.setAutoCommit(false);
@@ -560,6 +588,22 @@ public final class TopologyService {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("fence on shard '" + shard + "': interrupted while waiting for older transactions", e);
         }
+    }
+
+    /**
+     * The shards {@code buckets} move away from, by this instance's topology: a version that makes
+     * their fence stricter commits there after another shard (see {@link TopologyStore#publish(String,
+     * UnaryOperator, TopologyStore.ShardStep, Consumer, Set)}); only an order, so a stale view costs nothing.
+     */
+    private Set<String> sourcesOf(Set<Integer> buckets) {
+        Topology t = current;
+        Set<String> sources = new TreeSet<>();
+        for (int b : buckets) {
+            if (b >= 0 && b < t.map().bucketCount() && t.stateOf(b).from() != null) {
+                sources.add(t.stateOf(b).from());
+            }
+        }
+        return sources;
     }
 
     private static boolean[] fencedBuckets(Topology t) {
