@@ -2,7 +2,6 @@ package io.github.shardingorm.internal.query.value;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
 import java.util.Comparator;
 import java.util.UUID;
 
@@ -135,7 +134,7 @@ public final class SqlValues {
             case '+' -> x.add(y);
             case '-' -> x.subtract(y);
             case '*' -> x.multiply(y);
-            case '/' -> x.divide(nonZero(y), MathContext.DECIMAL128);
+            case '/' -> PgNumeric.divide(x, y); // numeric division: PostgreSQL's scale, not a fixed precision
             default -> x.remainder(nonZero(y));
         };
     }

@@ -107,7 +107,11 @@ class MergedRowsTest {
         AggregateState state = new AggregateState(avg);
         state.accept(new Object[] {10L, 1L}, TextOrder.CODE_POINT);  // shard A: one row of 10
         state.accept(new Object[] {20L, 9L}, TextOrder.CODE_POINT);  // shard B: nine rows summing to 20
-        assertEquals(3.0, state.result());
+        assertEquals(new BigDecimal("3.0000000000000000"), state.result(), "a numeric, as PostgreSQL's avg (30::numeric / 10)");
+        AggregateState floating = new AggregateState(avg);
+        floating.accept(new Object[] {1.5, 1L}, TextOrder.CODE_POINT);
+        floating.accept(new Object[] {3.0, 2L}, TextOrder.CODE_POINT);
+        assertEquals(1.5, floating.result(), "of a floating argument a double precision");
         AggregateState empty = new AggregateState(avg);
         empty.accept(new Object[] {null, 0L}, TextOrder.CODE_POINT);
         assertEquals(null, empty.result());

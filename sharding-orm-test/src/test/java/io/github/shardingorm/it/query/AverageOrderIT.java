@@ -1,0 +1,202 @@
+package io.github.shardingorm.it.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.github.shardingorm.ShardedPersistence;
+import io.github.shardingorm.it.query.model.Article;
+import io.github.shardingorm.it.query.model.Author;
+import io.github.shardingorm.test.PostgresShardSupport;
+import io.github.shardingorm.test.ShardDatabase;
+import io.github.shardingorm.test.ShardDatabases;
+import io.github.shardingorm.test.ShardedPersistenceTest;
+import io.github.shardingorm.internal.query.value.PgNumeric;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Averages that are equal rationals but different PostgreSQL numerics: avg() of integers and
+ * numerics is sum / count with numeric division, whose scale depends on the operands, so three
+ * rows summing to 350000000 average 116666666.666666666667 and six rows summing to 700000000
+ * average 116666666.66666667. One database orders, compares and de-duplicates them as different
+ * values although both read back as the same Double. Merged across shards (AVG rewritten to sum
+ * and count) and grouped by the shard key (each shard computing its averages) the answer must be
+ * exactly the oracle's, in the oracle's order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ShardedPersistenceTest(shards = 4, entities = {Article.class, Author.class})
+class AverageOrderIT {
+
+    private ShardDatabases oracleDb;
+    private SessionFactory oracle;
+    /** Two authors on different shards, the one with the smaller average numeric having the larger id. */
+    private long threeRows;
+    private long sixRows;
+
+    @BeforeAll
+    void load(ShardedPersistence orm) throws SQLException {
+        sixRows = 1;
+        threeRows = 2;
+        while (orm.shardOf(threeRows).equals(orm.shardOf(sixRows))) {
+            threeRows++;
+        }
+        long other = threeRows + 1;
+        List<Article> articles = new ArrayList<>();
+        // category 'three' and author threeRows: 3 rows, sum 350000000; 'six' and sixRows: 6 rows, sum 700000000
+        for (int score : new int[] {100_000_000, 100_000_000, 150_000_000}) {
+            articles.add(new Article(threeRows, 1L, score, "three", new BigDecimal(score == 150_000_000 ? "1.50" : "1.00"), "b"));
+        }
+        for (int score : new int[] {100_000_000, 100_000_000, 100_000_000, 100_000_000, 150_000_000, 150_000_000}) {
+            articles.add(new Article(sixRows, 2L, score, "six", new BigDecimal(score == 150_000_000 ? "1.50" : "1.00"), "b"));
+        }
+        // the categories' rows on other shards too (the rewritten path merges partial sums), and other averages
+        articles.add(new Article(other, 3L, 5, "other", new BigDecimal("2.00"), "b"));
+        articles.add(new Article(other + 1, 4L, 7, "other", null, "b"));
+        List<Article> spread = new ArrayList<>();
+        for (Article a : articles) {
+            long author = a.getCategory().equals("other") ? a.getAuthorId() : a.getAuthorId() + 10 * spread.size();
+            spread.add(new Article(author, a.getCreatedAt(), a.getScore(), a.getCategory(), a.getPrice(), "spread"));
+        }
+        articles.addAll(spread.subList(0, spread.size() - 2));
+        // the spread copies double every category's rows: the averages stay 350000000/3 vs 700000000/6 only per author,
+        // per category they become 700000000/6 vs 1400000000/12 (again equal rationals, different numerics)
+        orm.<Article, Long>repository(Article.class).saveAll(articles);
+
+        oracleDb = PostgresShardSupport.createDatabases(1);
+        ShardDatabase db = oracleDb.get(0);
+        var registry = new StandardServiceRegistryBuilder()
+                .applySetting("hibernate.connection.url", db.jdbcUrl())
+                .applySetting("hibernate.connection.username", db.username())
+                .applySetting("hibernate.connection.password", db.password())
+                .applySetting("hibernate.hbm2ddl.auto", "create")
+                .build();
+        oracle = new MetadataSources(registry).addAnnotatedClass(Article.class).addAnnotatedClass(Author.class)
+                .buildMetadata().buildSessionFactory();
+        List<Article> stored = orm.query("select a from Article a", Article.class).list();
+        oracle.inTransaction(s -> stored.forEach(a -> s.createNativeMutationQuery(
+                        "insert into articles (id, author_id, created_at, score, category, price, body) values (?, ?, ?, ?, ?, ?, ?)")
+                .setParameter(1, a.getId()).setParameter(2, a.getAuthorId()).setParameter(3, a.getCreatedAt())
+                .setParameter(4, a.getScore()).setParameter(5, a.getCategory()).setParameter(6, a.getPrice()).setParameter(7, "b")
+                .executeUpdate()));
+    }
+
+    @AfterAll
+    void dropOracle() {
+        if (oracle != null) {
+            oracle.close();
+        }
+        if (oracleDb != null) {
+            oracleDb.close();
+        }
+    }
+
+    private List<List<Object>> oracle(String hql) {
+        try (Session s = oracle.openSession()) {
+            return rows(s.createSelectionQuery(hql, Object[].class).getResultList());
+        }
+    }
+
+    private static List<List<Object>> rows(List<Object[]> rows) {
+        return rows.stream().map(r -> Arrays.asList(r)).toList();
+    }
+
+    private void assertOracleAnswer(ShardedPersistence orm, String hql) {
+        List<List<Object>> expected = oracle(hql);
+        assertEquals(expected, rows(orm.query(hql, Object[].class).list()), hql);
+    }
+
+    @Test
+    void mergedAveragesOrderAsNumerics(ShardedPersistence orm) {
+        // grouped by category: every shard holds part of each group, the merge divides the merged sum by the merged count
+        String asc = "select a.category, avg(a.score) from Article a group by a.category order by avg(a.score), a.category";
+        List<List<Object>> expected = oracle(asc);
+        assertEquals(List.of("other", "three", "six"), expected.stream().map(r -> r.get(0)).toList(), "PostgreSQL's order");
+        assertEquals(expected.get(1).get(1), expected.get(2).get(1), "the two averages are one Double");
+        assertEquals(4, orm.query(asc, Object[].class).targetShards().size());
+        assertOracleAnswer(orm, asc);
+        assertOracleAnswer(orm, "select a.category, avg(a.score) from Article a group by a.category order by avg(a.score) desc, a.category desc");
+        assertOracleAnswer(orm, "select a.category, avg(a.price) from Article a group by a.category order by avg(a.price), a.category");
+        assertOracleAnswer(orm, "select a.category, count(a) from Article a group by a.category order by avg(a.score) * 2, a.category");
+        assertOracleAnswer(orm, "select a.category, avg(a.score) from Article a group by a.category "
+                + "having avg(a.score) > 116666666.6666666666666666666bd order by a.category");
+        assertOracleAnswer(orm, "select avg(a.score) from Article a where a.category = 'three'");
+        List<List<Object>> distinct = oracle("select distinct avg(a.score) from Article a where a.category <> 'other' group by a.category");
+        assertEquals(2, distinct.size(), "two numerics, one Double: " + distinct);
+        assertEquals(distinct, rows(orm.query("select distinct avg(a.score) from Article a where a.category <> 'other' group by a.category",
+                Object[].class).list()));
+    }
+
+    @Test
+    void shardComputedAveragesMergeInTheShardsOrder(ShardedPersistence orm) {
+        // grouped by the shard key: each shard computes its authors' averages and orders them; the k-way merge must agree
+        String asc = "select a.authorId, avg(a.score) from Article a where a.authorId in (" + threeRows + ", " + sixRows
+                + ") group by a.authorId order by avg(a.score), a.authorId";
+        List<List<Object>> expected = oracle(asc);
+        assertEquals(List.of(threeRows, sixRows), expected.stream().map(r -> r.get(0)).toList(), "PostgreSQL's order");
+        assertEquals(expected.get(0).get(1), expected.get(1).get(1), "the two averages are one Double");
+        assertNotEquals(orm.shardOf(threeRows), orm.shardOf(sixRows));
+        assertOracleAnswer(orm, asc);
+        assertOracleAnswer(orm, "select a.authorId, avg(a.score) from Article a group by a.authorId order by avg(a.score) desc, a.authorId desc");
+        assertOracleAnswer(orm, "select a.authorId, avg(a.score) as m from Article a group by a.authorId order by 2, 1");
+        assertOracleAnswer(orm, "select a.authorId, count(a) from Article a group by a.authorId order by avg(a.price), a.authorId");
+        assertOracleAnswer(orm, "select a.authorId, avg(a.score) * 2 from Article a group by a.authorId order by avg(a.score) * 2, a.authorId");
+        String first = "select a.authorId, avg(a.score) from Article a group by a.authorId order by avg(a.score) desc, a.authorId desc";
+        try (Session s = oracle.openSession()) {
+            assertEquals(rows(s.createSelectionQuery(first, Object[].class).setMaxResults(2).getResultList()),
+                    rows(orm.query(first, Object[].class).limit(2).list()), first);
+        }
+    }
+
+    /** {@link PgNumeric#divide} against PostgreSQL's own numeric division on random operands of many magnitudes and scales. */
+    @Test
+    void numericDivisionIsPostgresqls() throws SQLException {
+        Random random = new Random(42);
+        List<BigDecimal> dividends = new ArrayList<>();
+        List<BigDecimal> divisors = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            dividends.add(randomNumeric(random, true));
+            divisors.add(randomNumeric(random, false));
+        }
+        try (Connection c = oracleDb.get(0).connect();
+             PreparedStatement ps = c.prepareStatement("select (x::numeric / y::numeric)::text from unnest(?::text[], ?::text[]) "
+                     + "with ordinality as t(x, y, n) order by n")) {
+            Array xs = c.createArrayOf("text", dividends.stream().map(BigDecimal::toPlainString).toArray());
+            Array ys = c.createArrayOf("text", divisors.stream().map(BigDecimal::toPlainString).toArray());
+            ps.setArray(1, xs);
+            ps.setArray(2, ys);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < dividends.size(); i++) {
+                    rs.next();
+                    assertEquals(rs.getString(1), PgNumeric.divide(dividends.get(i), divisors.get(i)).toPlainString(),
+                            dividends.get(i).toPlainString() + " / " + divisors.get(i).toPlainString());
+                }
+            }
+        }
+    }
+
+    private static BigDecimal randomNumeric(Random random, boolean zeroAllowed) {
+        BigInteger unscaled;
+        do {
+            unscaled = new BigInteger(1 + random.nextInt(100), random);
+        } while (!zeroAllowed && unscaled.signum() == 0);
+        BigDecimal v = new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate(), random.nextInt(12));
+        return random.nextInt(4) == 0 ? v.setScale(v.scale() + random.nextInt(4)) : v;
+    }
+}
