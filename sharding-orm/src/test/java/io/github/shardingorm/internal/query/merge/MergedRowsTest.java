@@ -99,6 +99,10 @@ class MergedRowsTest {
         assertTrue(SqlValues.compare(low, high, TextOrder.CODE_POINT) < 0, "uuid compares as unsigned bytes");
         assertEquals(0, SqlValues.compare(2, new BigDecimal("2.00"), TextOrder.CODE_POINT));
         assertTrue(SqlValues.compare(Double.NaN, 1e300, TextOrder.CODE_POINT) > 0, "NaN sorts last, as in PostgreSQL");
+        // psql: 116666666.666666666667::numeric = 116666666.66666667::float8 and 9007199254740993::int8 = 9007199254740992::float8
+        assertEquals(0, SqlValues.compare(new BigDecimal("116666666.666666666667"), 116666666.66666667, TextOrder.CODE_POINT),
+                "a numeric compares with a double precision as double precision");
+        assertEquals(0, SqlValues.compare(9007199254740993L, 9007199254740992.0, TextOrder.CODE_POINT));
     }
 
     @Test
