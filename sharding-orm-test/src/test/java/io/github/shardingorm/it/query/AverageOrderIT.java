@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.it.query.model.Article;
 import io.github.shardingorm.it.query.model.Author;
-import io.github.shardingorm.test.PostgresShardSupport;
-import io.github.shardingorm.test.ShardDatabase;
 import io.github.shardingorm.test.ShardDatabases;
 import io.github.shardingorm.test.ShardedPersistenceTest;
 import io.github.shardingorm.internal.query.value.PgNumeric;
@@ -23,9 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.hibernate.Session;
-import org.hibernate.SessionFactory;
-import org.hibernate.boot.MetadataSources;
-import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,14 +39,13 @@ import org.junit.jupiter.api.TestInstance;
 @ShardedPersistenceTest(shards = 4, entities = {Article.class, Author.class})
 class AverageOrderIT {
 
-    private ShardDatabases oracleDb;
-    private SessionFactory oracle;
+    private OracleDatabase oracle;
     /** Two authors on different shards, the one with the smaller average numeric having the larger id. */
     private long threeRows;
     private long sixRows;
 
     @BeforeAll
-    void load(ShardedPersistence orm) throws SQLException {
+    void load(ShardedPersistence orm, ShardDatabases shards) throws SQLException {
         sixRows = 1;
         threeRows = 2;
         while (orm.shardOf(threeRows).equals(orm.shardOf(sixRows))) {
@@ -79,22 +73,7 @@ class AverageOrderIT {
         articles.add(new Article(author, 4L, 7, "other", null, "b"));
         orm.<Article, Long>repository(Article.class).saveAll(articles);
 
-        oracleDb = PostgresShardSupport.createDatabases(1);
-        ShardDatabase db = oracleDb.get(0);
-        var registry = new StandardServiceRegistryBuilder()
-                .applySetting("hibernate.connection.url", db.jdbcUrl())
-                .applySetting("hibernate.connection.username", db.username())
-                .applySetting("hibernate.connection.password", db.password())
-                .applySetting("hibernate.hbm2ddl.auto", "create")
-                .build();
-        oracle = new MetadataSources(registry).addAnnotatedClass(Article.class).addAnnotatedClass(Author.class)
-                .buildMetadata().buildSessionFactory();
-        List<Article> stored = orm.query("select a from Article a", Article.class).list();
-        oracle.inTransaction(s -> stored.forEach(a -> s.createNativeMutationQuery(
-                        "insert into articles (id, author_id, created_at, score, category, price, body) values (?, ?, ?, ?, ?, ?, ?)")
-                .setParameter(1, a.getId()).setParameter(2, a.getAuthorId()).setParameter(3, a.getCreatedAt())
-                .setParameter(4, a.getScore()).setParameter(5, a.getCategory()).setParameter(6, a.getPrice()).setParameter(7, "b")
-                .executeUpdate()));
+        oracle = OracleDatabase.copyOf(shards);
     }
 
     /** Prices follow the scores: 1.00 for 100000000, 1.50 for 150000000 (averages 3.50/3 and 7.00/6, again one Double). */
@@ -107,13 +86,10 @@ class AverageOrderIT {
         if (oracle != null) {
             oracle.close();
         }
-        if (oracleDb != null) {
-            oracleDb.close();
-        }
     }
 
     private List<List<Object>> oracle(String hql) {
-        try (Session s = oracle.openSession()) {
+        try (Session s = oracle.sessions().openSession()) {
             return rows(s.createSelectionQuery(hql, Object[].class).getResultList());
         }
     }
@@ -144,6 +120,14 @@ class AverageOrderIT {
                 + "having avg(a.score) > 116666666.666666666667bd order by a.category");
         assertOracleAnswer(orm, "select a.category, avg(a.score) from Article a group by a.category "
                 + "having avg(a.score) = 116666666.66666667bd order by a.category");
+        // a Double parameter is a double precision: PostgreSQL compares the numeric AVG with it as double precision
+        String belowParameter = "select a.category, avg(a.score) from Article a group by a.category having avg(a.score) < :p order by a.category";
+        try (Session s = oracle.sessions().openSession()) {
+            List<List<Object>> below = rows(s.createSelectionQuery(belowParameter, Object[].class).setParameter("p", 116666666.66666667)
+                    .getResultList());
+            assertEquals(List.of("other"), below.stream().map(r -> r.get(0)).toList(), "PostgreSQL: 116666666.666666666667 < 116666666.66666667::float8 is false");
+            assertEquals(below, rows(orm.query(belowParameter, Object[].class).param("p", 116666666.66666667).list()), belowParameter);
+        }
         assertOracleAnswer(orm, "select avg(a.score) from Article a where a.category = 'three'");
         List<List<Object>> distinct = oracle("select distinct avg(a.score) from Article a where a.category <> 'other' group by a.category");
         assertEquals(2, distinct.size(), "two numerics, one Double: " + distinct);
@@ -166,7 +150,7 @@ class AverageOrderIT {
         assertOracleAnswer(orm, "select a.authorId, count(a) from Article a group by a.authorId order by avg(a.price), a.authorId");
         assertOracleAnswer(orm, "select a.authorId, avg(a.score) * 2 from Article a group by a.authorId order by avg(a.score) * 2, a.authorId");
         String first = "select a.authorId, avg(a.score) from Article a group by a.authorId order by avg(a.score) desc, a.authorId desc";
-        try (Session s = oracle.openSession()) {
+        try (Session s = oracle.sessions().openSession()) {
             assertEquals(rows(s.createSelectionQuery(first, Object[].class).setMaxResults(2).getResultList()),
                     rows(orm.query(first, Object[].class).limit(2).list()), first);
         }
@@ -182,7 +166,7 @@ class AverageOrderIT {
             dividends.add(randomNumeric(random, true));
             divisors.add(randomNumeric(random, false));
         }
-        try (Connection c = oracleDb.get(0).connect();
+        try (Connection c = oracle.connect();
              PreparedStatement ps = c.prepareStatement("select (x::numeric / y::numeric)::text from unnest(?::text[], ?::text[]) "
                      + "with ordinality as t(x, y, n) order by n")) {
             Array xs = c.createArrayOf("text", dividends.stream().map(BigDecimal::toPlainString).toArray());
