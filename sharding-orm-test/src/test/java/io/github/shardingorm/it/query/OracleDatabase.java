@@ -54,8 +54,12 @@ final class OracleDatabase implements AutoCloseable {
     }
 
     private static void copy(ShardDatabase shard, Connection target, String table) throws SQLException {
-        try (Connection source = shard.connect();
-             ResultSet rs = source.createStatement().executeQuery("select * from " + table)) {
+        copy(shard.connect(), target, table);
+    }
+
+    /** Copies every row of {@code table} from {@code source} (closed afterwards) to {@code target}. */
+    static void copy(Connection source, Connection target, String table) throws SQLException {
+        try (source; ResultSet rs = source.createStatement().executeQuery("select * from " + table)) {
             ResultSetMetaData md = rs.getMetaData();
             StringBuilder sql = new StringBuilder("insert into " + table + " (");
             for (int i = 1; i <= md.getColumnCount(); i++) {
