@@ -9,15 +9,9 @@ import io.github.shardingorm.ShardedRepository;
 import io.github.shardingorm.it.query.model.Article;
 import io.github.shardingorm.it.query.model.Author;
 import io.github.shardingorm.query.ShardedQuery;
-import io.github.shardingorm.test.PostgresShardSupport;
-import io.github.shardingorm.test.ShardDatabase;
 import io.github.shardingorm.test.ShardDatabases;
 import io.github.shardingorm.test.ShardedPersistenceTest;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,9 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.hibernate.Session;
-import org.hibernate.SessionFactory;
-import org.hibernate.boot.MetadataSources;
-import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.query.SelectionQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,8 +45,7 @@ class DifferentialQueryIT {
     private static final String[] CATEGORIES = {"alpha", "Beta", "beta", "gamma", "Gamma", "_x", "z9", "\u00e4rger", "Zeta", "a b"};
 
     private final long seed = Long.getLong("diff.seed", System.nanoTime());
-    private ShardDatabases oracleDb;
-    private SessionFactory oracle;
+    private OracleDatabase oracle;
     private int authorsCount;
 
     @BeforeAll
@@ -78,52 +68,13 @@ class DifferentialQueryIT {
         }
         orm.<Article, Long>repository(Article.class).saveAll(articles);
 
-        oracleDb = PostgresShardSupport.createDatabases(1);
-        ShardDatabase db = oracleDb.get(0);
-        var registry = new StandardServiceRegistryBuilder()
-                .applySetting("hibernate.connection.url", db.jdbcUrl())
-                .applySetting("hibernate.connection.username", db.username())
-                .applySetting("hibernate.connection.password", db.password())
-                .applySetting("hibernate.hbm2ddl.auto", "create")
-                .build();
-        oracle = new MetadataSources(registry).addAnnotatedClass(Article.class).addAnnotatedClass(Author.class)
-                .buildMetadata().buildSessionFactory();
-        try (Connection target = db.connect()) {
-            for (ShardDatabase shard : shards) {
-                copy(shard, target, "authors");
-                copy(shard, target, "articles");
-            }
-        }
-    }
-
-    private static void copy(ShardDatabase shard, Connection target, String table) throws SQLException {
-        try (Connection source = shard.connect();
-             ResultSet rs = source.createStatement().executeQuery("select * from " + table)) {
-            ResultSetMetaData md = rs.getMetaData();
-            StringBuilder sql = new StringBuilder("insert into " + table + " (");
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                sql.append(i > 1 ? ", " : "").append(md.getColumnName(i));
-            }
-            sql.append(") values (").append("?, ".repeat(md.getColumnCount() - 1)).append("?)");
-            try (PreparedStatement insert = target.prepareStatement(sql.toString())) {
-                while (rs.next()) {
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        insert.setObject(i, rs.getObject(i));
-                    }
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
+        oracle = OracleDatabase.copyOf(shards);
     }
 
     @AfterAll
     void dropOracle() {
         if (oracle != null) {
             oracle.close();
-        }
-        if (oracleDb != null) {
-            oracleDb.close();
         }
     }
 
@@ -265,7 +216,7 @@ class DifferentialQueryIT {
             Case c = generate(r);
             try {
                 List<List<String>> expected;
-                try (Session s = oracle.openSession()) {
+                try (Session s = oracle.sessions().openSession()) {
                     Class<?> rowType = c.entity ? Article.class : Object[].class;
                     SelectionQuery<?> q = s.createSelectionQuery(c.hql, rowType);
                     c.params.forEach(q::setParameter);
@@ -315,13 +266,13 @@ class DifferentialQueryIT {
     void streamsAndCountsMatchTheOracleToo(ShardedPersistence orm) {
         String hql = "select a.id, a.createdAt from Article a order by a.createdAt desc nulls last, a.id";
         List<List<String>> expected;
-        try (Session s = oracle.openSession()) {
+        try (Session s = oracle.sessions().openSession()) {
             expected = normalize(s.createSelectionQuery(hql, Object[].class).getResultList());
         }
         try (var stream = orm.query(hql, Object[].class).fetchSize(50).stream()) {
             assertEquals(expected, normalize(stream.toList()), "seed " + seed);
         }
-        try (Session s = oracle.openSession()) {
+        try (Session s = oracle.sessions().openSession()) {
             assertEquals(s.createSelectionQuery("select count(a) from Article a", Long.class).getSingleResult(),
                     orm.query("select count(a) from Article a", Long.class).single().orElseThrow());
         }
@@ -357,7 +308,7 @@ class DifferentialQueryIT {
                 new NoRow("select a.id, row_number() over (order by a.id)" + none, Map.of(), 1));
         for (NoRow c : cases) {
             List<Object[]> expected;
-            try (Session s = oracle.openSession()) {
+            try (Session s = oracle.sessions().openSession()) {
                 SelectionQuery<Object[]> q = s.createSelectionQuery(c.hql(), Object[].class);
                 c.params().forEach(q::setParameter);
                 expected = q.getResultList();
@@ -396,13 +347,13 @@ class DifferentialQueryIT {
         twice.addAll(reversed);
         for (String hql : twice) {
             List<Object[]> expected;
-            try (Session s = oracle.openSession()) {
+            try (Session s = oracle.sessions().openSession()) {
                 expected = s.createSelectionQuery(hql, Object[].class).getResultList();
             }
             assertEquals(typedRounded(expected), typedRounded(orm.query(hql, Object[].class).list()), hql);
         }
         String top = "select a.authorId, count(a) as c from Article a group by a.authorId order by c desc, a.authorId";
-        try (Session s = oracle.openSession()) {
+        try (Session s = oracle.sessions().openSession()) {
             assertEquals(typedRounded(s.createSelectionQuery(top, Object[].class).setFirstResult(2).setMaxResults(5).getResultList()),
                     typedRounded(orm.query(top, Object[].class).offset(2).limit(5).list()), top);
         }

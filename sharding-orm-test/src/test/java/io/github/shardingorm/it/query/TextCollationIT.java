@@ -20,9 +20,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -211,23 +208,7 @@ class TextCollationIT {
         }
 
         private void copy(Connection source, Connection target) throws SQLException {
-            try (source; ResultSet rs = source.createStatement().executeQuery("select * from articles")) {
-                ResultSetMetaData md = rs.getMetaData();
-                StringBuilder sql = new StringBuilder("insert into articles (");
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    sql.append(i > 1 ? ", " : "").append(md.getColumnName(i));
-                }
-                sql.append(") values (").append("?, ".repeat(md.getColumnCount() - 1)).append("?)");
-                try (PreparedStatement insert = target.prepareStatement(sql.toString())) {
-                    while (rs.next()) {
-                        for (int i = 1; i <= md.getColumnCount(); i++) {
-                            insert.setObject(i, rs.getObject(i));
-                        }
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
-            }
+            OracleDatabase.copy(source, target, "articles");
         }
 
         @Override

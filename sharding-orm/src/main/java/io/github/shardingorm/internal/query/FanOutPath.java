@@ -8,6 +8,7 @@ import io.github.shardingorm.internal.query.merge.RowConverter;
 import io.github.shardingorm.internal.query.plan.QueryPlan;
 import io.github.shardingorm.internal.query.plan.SelectShape;
 import io.github.shardingorm.internal.query.statement.ShardStatement;
+import io.github.shardingorm.internal.query.value.PgNumeric;
 import io.github.shardingorm.internal.stats.OperationKind;
 import io.github.shardingorm.query.ShardedResult;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ final class FanOutPath {
                 }), options.timeout(), options.policy(), plan.hql());
         List<Iterator<Object[]>> sources = new ArrayList<>();
         for (List<Object[]> rows : outcome.results().values()) {
-            sources.add(asRows(rows.iterator()));
+            sources.add(asRows(rows.iterator(), shape));
         }
         List<R> rows = new ArrayList<>();
         long mergeStarted = System.nanoTime();
@@ -67,7 +68,7 @@ final class FanOutPath {
         return cursors.stream(open -> {
             List<Iterator<Object[]>> sources = new ArrayList<>();
             for (ShardCursor c : open) {
-                sources.add(asRows(c));
+                sources.add(asRows(c, shape));
             }
             return merge(runtime, shape, resultType, options, sources, window, plan.hql());
         });
@@ -79,8 +80,12 @@ final class FanOutPath {
                 RowConverter.of(resultType, shape.projection()), hql);
     }
 
-    /** A shard row as {@code Object[]}: Hibernate returns the bare value of a one-column select. */
-    private static Iterator<Object[]> asRows(Iterator<?> cursor) {
+    /**
+     * A shard row as {@code Object[]} (Hibernate returns the bare value of a one-column select),
+     * its numeric-text columns read back as numbers ({@link SelectShape#numericText}).
+     */
+    private static Iterator<Object[]> asRows(Iterator<?> cursor, SelectShape shape) {
+        int[] numericText = shape.numericText().stream().mapToInt(Integer::intValue).toArray();
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -90,7 +95,13 @@ final class FanOutPath {
             @Override
             public Object[] next() {
                 Object o = cursor.next();
-                return o instanceof Object[] a ? a : new Object[] {o};
+                Object[] row = o instanceof Object[] a ? a : new Object[] {o};
+                for (int c : numericText) {
+                    if (row[c] instanceof String text) {
+                        row[c] = PgNumeric.parse(text);
+                    }
+                }
+                return row;
             }
         };
     }

@@ -299,6 +299,28 @@ class SqmQueryAnalyzerTest {
         assertEquals(List.of(SortKey.of(2, true, null), SortKey.of(0, false, null)), shape.order());
     }
 
+    /**
+     * Grouped by the shard key and ordered by an AVG: the shards order by their numerics, which read
+     * back as Doubles may tie; the sort column is asked as the numeric's text for the merge, and
+     * handed out as Double.
+     */
+    @Test
+    void shardComputedAveragesAreMergedByTheirNumericText() {
+        String hql = "select p.authorId, p.category, avg(p.score * 10000000) from QPost p group by p.authorId, p.category"
+                + " order by avg(p.score * 10000000), p.authorId";
+        String sql = shardHql(hql);
+        assertTrue(sql.contains("cast(avg(") && sql.contains("order by avg("), sql);
+        SelectShape shape = hashed.plan(hql, Object[].class).select();
+        assertEquals(List.of(2), shape.numericText());
+        assertEquals(List.of(2), shape.projection().doubles());
+        SelectShape hidden = hashed.plan("select p.authorId from QPost p group by p.authorId order by avg(p.score) desc", Object[].class)
+                .select();
+        assertEquals(List.of(1), hidden.numericText());
+        assertEquals(List.of(), hidden.projection().doubles(), "a hidden sort column is never handed out");
+        SelectShape merged = hashed.plan("select p.category, avg(p.score), count(p) from QPost p group by p.category", Object[].class).select();
+        assertEquals(List.of(1), merged.projection().doubles(), "the merged numeric AVG is handed out as Double");
+    }
+
     @Test
     void countDistinctGroupsByTheValueOnEveryShard() {
         String sql = shardHql("select p.category, count(distinct p.authorId) from QPost p group by p.category");

@@ -1,9 +1,9 @@
 package io.github.shardingorm.internal.query.merge;
 
 import io.github.shardingorm.internal.query.plan.MergeAggregate;
+import io.github.shardingorm.internal.query.value.PgNumeric;
 import io.github.shardingorm.internal.query.value.SqlValues;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
@@ -11,8 +11,9 @@ import java.util.Set;
 /**
  * The running merge of one aggregate within one group, fed the per-shard partial rows: COUNT
  * partials summed, SUM partials added (null when every partial is null), MIN/MAX compared, AVG as
- * the merged SUM over the merged COUNT, COUNT(DISTINCT x) over the distinct non-null values. This
- * is where the types of merged aggregates are decided.
+ * the merged SUM over the merged COUNT (a numeric, as in PostgreSQL, unless the argument is
+ * floating), COUNT(DISTINCT x) over the distinct non-null values. This is where the types of
+ * merged aggregates are decided.
  */
 public final class AggregateState {
 
@@ -52,9 +53,22 @@ public final class AggregateState {
         return switch (aggregate.kind()) {
             case COUNT -> count;
             case COUNT_DISTINCT -> (long) (distinct == null ? 0 : distinct.size());
-            case AVG -> count == 0 || value == null ? null
-                    : SqlValues.decimal((Number) value).divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue();
+            case AVG -> count == 0 || value == null ? null : average((Number) value, count);
             default -> value;
         };
+    }
+
+    /**
+     * The merged AVG as PostgreSQL computes it over all rows: of a floating argument a double
+     * precision (the double sum over the count), otherwise a numeric, the exact sum divided by the
+     * count with PostgreSQL's numeric scale ({@link PgNumeric#divide}). The numeric stays a
+     * BigDecimal through HAVING, ORDER BY and DISTINCT, which must see the value PostgreSQL
+     * compares; the caller gets JPQL's Double ({@code SelectShape.Projection#doubles}).
+     */
+    private static Number average(Number sum, long count) {
+        if (SqlValues.isFloating(sum)) {
+            return sum.doubleValue() / count;
+        }
+        return PgNumeric.divide(SqlValues.decimal(sum), BigDecimal.valueOf(count));
     }
 }

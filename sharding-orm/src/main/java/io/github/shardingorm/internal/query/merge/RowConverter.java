@@ -11,15 +11,33 @@ import java.util.function.Function;
 /**
  * Turns a merged row (its first {@code visible} values) into the result type: the row itself for
  * {@code Object[]}, the single value, or an instance of the {@code select new} class or the result
- * type built by the constructor whose parameters accept the values.
+ * type built by the constructor whose parameters accept the values. The columns of
+ * {@link SelectShape.Projection#doubles} become Doubles first (merged AVGs are exact numerics).
  */
 public final class RowConverter {
 
     private RowConverter() {
     }
 
-    @SuppressWarnings("unchecked")
     public static <R> Function<Object[], R> of(Class<R> resultType, SelectShape.Projection projection) {
+        Function<Object[], R> convert = converter(resultType, projection);
+        if (projection.doubles().isEmpty()) {
+            return convert;
+        }
+        int[] doubles = projection.doubles().stream().mapToInt(Integer::intValue).toArray();
+        return row -> {
+            Object[] out = row.clone(); // the merge may still compare this row (DISTINCT's tie group)
+            for (int c : doubles) {
+                if (out[c] instanceof Number n && !(n instanceof Double)) {
+                    out[c] = n.doubleValue(); // BigDecimal: the nearest double, as the JDBC driver reads a numeric
+                }
+            }
+            return convert.apply(out);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> Function<Object[], R> converter(Class<R> resultType, SelectShape.Projection projection) {
         int visible = projection.visible();
         if (projection.instantiation() != null) {
             return (Function<Object[], R>) instantiate(projection.instantiation(), visible);

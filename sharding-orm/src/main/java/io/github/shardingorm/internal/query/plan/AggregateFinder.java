@@ -12,11 +12,19 @@ import org.hibernate.query.sqm.tree.select.SqmSubQuery;
 final class AggregateFinder extends BaseSemanticQueryWalker {
 
     private boolean found;
+    private boolean average;
 
     static boolean containsAggregate(SqmVisitableNode node) {
         AggregateFinder finder = new AggregateFinder();
         finder.scan(node);
         return finder.found;
+    }
+
+    /** Whether the node holds an AVG (PostgreSQL computes it as a numeric unless its argument is floating). */
+    static boolean containsAverage(SqmVisitableNode node) {
+        AggregateFinder finder = new AggregateFinder();
+        finder.scan(node);
+        return finder.average;
     }
 
     /** Scans one more node; {@link #found()} tells whether any node scanned so far holds an aggregate. */
@@ -32,6 +40,7 @@ final class AggregateFinder extends BaseSemanticQueryWalker {
     public Object visitFunction(SqmFunction<?> function) {
         if (function instanceof SqmAggregateFunction<?>) {
             found = true;
+            average |= function.getFunctionName().equalsIgnoreCase("avg");
         }
         return super.visitFunction(function);
     }

@@ -109,7 +109,8 @@ final class GroupedShaper {
         spec.setGroupByClauseExpressions(shardGroupBy);
         spec.setHavingClausePredicate(null);
         spec.setOrderByClause(null);
-        return SelectShape.ofGrouped(statement, select.size(), new SelectShape.Projection(visible, distinctQuery, instantiation), order, window,
+        return SelectShape.ofGrouped(statement, select.size(), new SelectShape.Projection(visible, distinctQuery, instantiation,
+                        SelectShaper.doubles(columns, visible)), order, window,
                 new SelectShape.Grouping(groupBy.size(), merged, relocated, relocatedHaving));
     }
 }

@@ -16,24 +16,28 @@ import org.hibernate.query.sqm.tree.select.SqmSelectStatement;
  *                     for a grouped one); empty when unordered
  * @param window       the limit and offset written in the query
  * @param grouping     how the partial groups merge; null for a plain query
+ * @param numericText  the per-shard columns a shard returns as the text of a PostgreSQL numeric (a shard-computed
+ *                     AVG the merge orders by: as a Double, different numerics may tie); read back as exact
+ *                     numbers ({@code PgNumeric#parse}) before the merge
  */
 public record SelectShape(SqmSelectStatement<?> shardSelect, int shardColumns, Projection projection, List<SortKey> order,
-                          QueryWindow window, Grouping grouping) {
+                          QueryWindow window, Grouping grouping, List<Integer> numericText) {
 
     public SelectShape {
         order = List.copyOf(order);
+        numericText = List.copyOf(numericText);
     }
 
     /** Plain rows: each shard returns rows of the query's order, merged by a k-way merge (or concatenated). */
     public static SelectShape ofPlain(SqmSelectStatement<?> shardSelect, int shardColumns, Projection projection, List<SortKey> order,
-                                      QueryWindow window) {
-        return new SelectShape(shardSelect, shardColumns, projection, order, window, null);
+                                      QueryWindow window, List<Integer> numericText) {
+        return new SelectShape(shardSelect, shardColumns, projection, order, window, null, numericText);
     }
 
     /** Grouped rows: each shard returns partial groups, merged, filtered by HAVING, computed and sorted after the merge. */
     public static SelectShape ofGrouped(SqmSelectStatement<?> shardSelect, int shardColumns, Projection projection, List<SortKey> order,
                                         QueryWindow window, Grouping grouping) {
-        return new SelectShape(shardSelect, shardColumns, projection, order, window, grouping);
+        return new SelectShape(shardSelect, shardColumns, projection, order, window, grouping, List.of());
     }
 
     public boolean isGrouped() {
@@ -46,8 +50,15 @@ public record SelectShape(SqmSelectStatement<?> shardSelect, int shardColumns, P
      * @param visible       how many leading values of a merged row the caller sees
      * @param distinct      SELECT DISTINCT
      * @param instantiation the class of a {@code select new} in the query, or null
+     * @param doubles       the visible columns JPQL types Double whose merged value may be an exact number (an AVG
+     *                      the merge kept as PostgreSQL's numeric to order and compare it): handed out as Double,
+     *                      the value one database gives (the nearest double of the numeric)
      */
-    public record Projection(int visible, boolean distinct, Class<?> instantiation) {
+    public record Projection(int visible, boolean distinct, Class<?> instantiation, List<Integer> doubles) {
+
+        public Projection {
+            doubles = List.copyOf(doubles);
+        }
     }
 
     /**

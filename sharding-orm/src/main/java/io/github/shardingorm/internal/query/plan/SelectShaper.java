@@ -159,8 +159,47 @@ final class SelectShaper {
         if (spec.getOrderByClause() != null) {
             spec.getOrderByClause().setSortSpecifications(shardOrder);
         }
+        List<Integer> numericText = averagesAsNumericText(shardColumns, order);
         setSelections(spec, distinct, shardColumns);
-        return SelectShape.ofPlain(statement, shardColumns.size(), new SelectShape.Projection(visible, distinct, instantiation), order, window);
+        List<Integer> doubles = numericText.stream().filter(c -> c < visible).toList();
+        return SelectShape.ofPlain(statement, shardColumns.size(), new SelectShape.Projection(visible, distinct, instantiation, doubles),
+                order, window, numericText);
+    }
+
+    /**
+     * The sort columns holding an AVG (grouped by a shard key, each shard computes its groups'
+     * averages): PostgreSQL orders them as numerics, which Hibernate reads as Doubles, and
+     * different numerics can be one double (116666666.666666666667 and 116666666.66666667), so the
+     * k-way merge would tie what each shard ordered. Such a column is asked as the numeric's text
+     * instead (exact, read back as a BigDecimal, handed out as Double); the shards' ORDER BY stays
+     * the expression itself.
+     */
+    private static List<Integer> averagesAsNumericText(List<SqmSelectableNode<?>> shardColumns, List<SortKey> order) {
+        List<Integer> out = new ArrayList<>();
+        for (SortKey key : order) {
+            int c = key.column();
+            if (c >= 0 && c < shardColumns.size() && !out.contains(c) && shardColumns.get(c) instanceof SqmExpression<?> e
+                    && isDouble(e.getJavaType()) && AggregateFinder.containsAverage(e)) {
+                shardColumns.set(c, e.cast(String.class)); // a cast, not as(): as() only retypes the node
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isDouble(Class<?> type) {
+        return type == Double.class || type == double.class;
+    }
+
+    /** The visible columns JPQL types Double ({@link SelectShape.Projection#doubles}). */
+    static List<Integer> doubles(List<SqmSelectableNode<?>> columns, int visible) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < visible; i++) {
+            if (isDouble(columns.get(i).getJavaType())) {
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------------- shared with GroupedShaper

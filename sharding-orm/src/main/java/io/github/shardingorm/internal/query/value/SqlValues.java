@@ -2,7 +2,6 @@ package io.github.shardingorm.internal.query.value;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
 import java.util.Comparator;
 import java.util.UUID;
 
@@ -50,11 +49,14 @@ public final class SqlValues {
             return Long.compare(x.longValue(), y.longValue());
         }
         if (isFloating(x) || isFloating(y)) {
+            // PostgreSQL compares a double precision with a numeric or an integer as double precision
+            // (a merged AVG is a numeric: 116666666.666666666667 = 116666666.66666667::float8); NaN is the largest
             double dx = x.doubleValue();
             double dy = y.doubleValue();
-            if (Double.isNaN(dx) || Double.isNaN(dy) || Double.isInfinite(dx) || Double.isInfinite(dy)) {
+            if (Double.isNaN(dx) || Double.isNaN(dy)) {
                 return Double.compare(dx, dy);
             }
+            return dx < dy ? -1 : dx > dy ? 1 : 0;
         }
         return decimal(x).compareTo(decimal(y));
     }
@@ -93,7 +95,10 @@ public final class SqlValues {
         return arithmetic('+', (Number) a, (Number) b);
     }
 
-    /** {@code + - * / %} on non-null numbers, typed like PostgreSQL/Hibernate: integral stays integral (division truncates). */
+    /**
+     * {@code + - * / %} on non-null numbers, typed like PostgreSQL/Hibernate: integral stays integral
+     * (division truncates); decimals are exact, and divide as numerics ({@link PgNumeric#divide}).
+     */
     public static Object arithmetic(char op, Number a, Number b) {
         if (isIntegral(a) && isIntegral(b)) {
             if (a instanceof BigInteger || b instanceof BigInteger) {
@@ -135,7 +140,7 @@ public final class SqlValues {
             case '+' -> x.add(y);
             case '-' -> x.subtract(y);
             case '*' -> x.multiply(y);
-            case '/' -> x.divide(nonZero(y), MathContext.DECIMAL128);
+            case '/' -> PgNumeric.divide(x, y); // numeric division: PostgreSQL's scale, not a fixed precision
             default -> x.remainder(nonZero(y));
         };
     }

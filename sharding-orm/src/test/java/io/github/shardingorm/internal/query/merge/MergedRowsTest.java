@@ -99,6 +99,10 @@ class MergedRowsTest {
         assertTrue(SqlValues.compare(low, high, TextOrder.CODE_POINT) < 0, "uuid compares as unsigned bytes");
         assertEquals(0, SqlValues.compare(2, new BigDecimal("2.00"), TextOrder.CODE_POINT));
         assertTrue(SqlValues.compare(Double.NaN, 1e300, TextOrder.CODE_POINT) > 0, "NaN sorts last, as in PostgreSQL");
+        // psql: 116666666.666666666667::numeric = 116666666.66666667::float8 and 9007199254740993::int8 = 9007199254740992::float8
+        assertEquals(0, SqlValues.compare(new BigDecimal("116666666.666666666667"), 116666666.66666667, TextOrder.CODE_POINT),
+                "a numeric compares with a double precision as double precision");
+        assertEquals(0, SqlValues.compare(9007199254740993L, 9007199254740992.0, TextOrder.CODE_POINT));
     }
 
     @Test
@@ -107,7 +111,11 @@ class MergedRowsTest {
         AggregateState state = new AggregateState(avg);
         state.accept(new Object[] {10L, 1L}, TextOrder.CODE_POINT);  // shard A: one row of 10
         state.accept(new Object[] {20L, 9L}, TextOrder.CODE_POINT);  // shard B: nine rows summing to 20
-        assertEquals(3.0, state.result());
+        assertEquals(new BigDecimal("3.0000000000000000"), state.result(), "a numeric, as PostgreSQL's avg (30::numeric / 10)");
+        AggregateState floating = new AggregateState(avg);
+        floating.accept(new Object[] {1.5, 1L}, TextOrder.CODE_POINT);
+        floating.accept(new Object[] {3.0, 2L}, TextOrder.CODE_POINT);
+        assertEquals(1.5, floating.result(), "of a floating argument a double precision");
         AggregateState empty = new AggregateState(avg);
         empty.accept(new Object[] {null, 0L}, TextOrder.CODE_POINT);
         assertEquals(null, empty.result());
