@@ -18,8 +18,11 @@ public record ShardedResult<R>(List<R> rows, Set<String> queriedShards, Map<Stri
 
     public ShardedResult {
         rows = java.util.Collections.unmodifiableList(rows);
-        queriedShards = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(queriedShards));
-        missingShards = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(missingShards));
+        // a keyed query's answer (one shard, nothing missing) copies nothing: it is built on every call of the keyed path
+        queriedShards = queriedShards.size() == 1 ? java.util.Collections.singleton(queriedShards.iterator().next())
+                : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(queriedShards));
+        missingShards = missingShards.isEmpty() ? java.util.Collections.emptyMap()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(missingShards));
     }
 
     /** Whether some shards are missing from the answer. */

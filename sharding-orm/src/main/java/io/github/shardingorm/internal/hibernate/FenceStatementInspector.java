@@ -70,7 +70,8 @@ public final class FenceStatementInspector implements StatementInspector {
 
     /** The inspector for a session on {@code shard} (one instance per shard). */
     public UnaryOperator<String> on(String shard) {
-        return perShard.computeIfAbsent(shard, s -> sql -> inspect(s, sql));
+        UnaryOperator<String> known = perShard.get(shard); // every session the library opens asks: no capturing lambda then
+        return known != null ? known : perShard.computeIfAbsent(shard, s -> sql -> inspect(s, sql));
     }
 
     /**

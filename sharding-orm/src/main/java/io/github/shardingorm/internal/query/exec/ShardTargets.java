@@ -52,6 +52,9 @@ public final class ShardTargets {
         if (pruned.isEmpty()) {
             return answersNoRowsAlone(plan) ? List.of() : List.of(all.get(0));
         }
+        if (pruned.size() == 1) {
+            return List.of(pruned.iterator().next()); // a routed shard is one of all
+        }
         List<String> out = new ArrayList<>(pruned.size());
         for (String s : all) {
             if (pruned.contains(s)) {

@@ -25,6 +25,13 @@ public sealed interface ShardPredicate {
     record KeyIn(ShardedEntityModel model, List<ValueRef> values, boolean byId) implements ShardPredicate {
         @Override
         public Set<String> shards(ShardRouter router, Parameters parameters) {
+            if (values.size() == 1) {
+                Object value = values.get(0).resolve(parameters);
+                if (!(value instanceof Collection<?>) && !(value instanceof Object[])) {
+                    // key = :v, the keyed path's case: one routing, no set to build
+                    return value == null ? Set.of() : java.util.Collections.singleton(shardOf(router, value));
+                }
+            }
             Set<String> shards = new LinkedHashSet<>();
             for (ValueRef ref : values) {
                 Object value = ref.resolve(parameters);
@@ -47,7 +54,11 @@ public sealed interface ShardPredicate {
             if (value == null) {
                 return; // "key = null" matches no row
             }
-            shards.add(byId ? router.shardOfId(model, value) : router.shardOfKey(model, value));
+            shards.add(shardOf(router, value));
+        }
+
+        private String shardOf(ShardRouter router, Object value) {
+            return byId ? router.shardOfId(model, value) : router.shardOfKey(model, value);
         }
     }
 
