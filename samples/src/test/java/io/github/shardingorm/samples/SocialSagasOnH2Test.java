@@ -28,7 +28,9 @@ class SocialSagasOnH2Test {
             builder.shard("s" + i, "jdbc:h2:mem:h2test_" + run + "_" + i + ";DB_CLOSE_DELAY=-1", "sa", "");
         }
         SocialService.sagas().forEach(builder::saga);
-        try (ShardedPersistence orm = builder.entities(SocialService.entities()).schema(SchemaAction.CREATE).build()) {
+        // a generous connection timeout: under a loaded CI machine the first H2 connections took > 2 s (the default)
+        try (ShardedPersistence orm = builder.entities(SocialService.entities()).schema(SchemaAction.CREATE)
+                .connectionTimeout(java.time.Duration.ofSeconds(30)).build()) {
             SocialService social = new SocialService(orm);
             orm.references().save(new Country("DE", "Germany"));
             for (String shard : orm.shardIds()) {
