@@ -11,6 +11,7 @@ import io.github.shardingorm.it.model.User;
 import io.github.shardingorm.test.PostgresServer;
 import io.github.shardingorm.test.PostgresServerGroup;
 import io.github.shardingorm.test.PostgresServers;
+import io.github.shardingorm.test.internal.ChildJvms;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,12 +125,10 @@ class NodeIdIT {
 
     private static Process child(PostgresServer server, String db, int count, long clockOffset, long leaseMillis, int node, File log,
                                  String... hold) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                NodeIdChild.class.getName(), server.jdbcUrl(db), server.username(), "42", String.valueOf(count),
+        List<String> args = new ArrayList<>(List.of(server.jdbcUrl(db), server.username(), "42", String.valueOf(count),
                 String.valueOf(clockOffset), String.valueOf(leaseMillis), String.valueOf(node)));
-        command.addAll(List.of(hold));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        args.addAll(List.of(hold));
+        return ChildJvms.start(NodeIdChild.class, "128m", args, pb -> pb.redirectErrorStream(true).redirectOutput(log));
     }
 
     private static int nodeOf(String out) {

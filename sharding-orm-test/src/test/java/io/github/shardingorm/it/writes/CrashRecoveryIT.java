@@ -8,6 +8,7 @@ import io.github.shardingorm.it.writes.WritesFixture.Shard;
 import io.github.shardingorm.internal.saga.SagaArgumentCodec;
 import io.github.shardingorm.test.PostgresServerGroup;
 import io.github.shardingorm.test.PostgresServers;
+import io.github.shardingorm.test.internal.ChildJvms;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +40,10 @@ class CrashRecoveryIT {
         Path logDir = Files.createDirectories(Path.of("target", "crash-child"));
         int killedRunning = 0;
         for (int cycle = 0; cycle < CYCLES; cycle++) {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    WritesCrashChild.class.getName()));
-            shards.forEach(s -> command.add(s.arg()));
+            List<String> args = new ArrayList<>();
+            shards.forEach(s -> args.add(s.arg()));
             File log = logDir.resolve("cycle-" + cycle + ".log").toFile();
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+            Process child = ChildJvms.start(WritesCrashChild.class, "256m", args, pb -> pb.redirectErrorStream(true).redirectOutput(log));
             try {
                 assertTrue(WritesFixture.await(60_000, () -> !child.isAlive() || Files.readString(log.toPath()).contains("READY")),
                         "child started");
