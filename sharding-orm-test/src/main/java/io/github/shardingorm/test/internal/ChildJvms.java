@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -22,18 +23,18 @@ import org.slf4j.LoggerFactory;
  * most of its life starting (loading Hibernate's and the library's classes), so:
  * <ul>
  *   <li>C1 only ({@code -XX:TieredStopAtLevel=1}), the serial collector, no perf-data file;</li>
- *   <li>class data sharing (AppCDS): the first child of a test run that is started while no archive
- *       exists records the classes it loaded into an archive when it exits normally
- *       ({@code -XX:ArchiveClassesAtExit}); the children started after that map the archive instead of
- *       loading and verifying those classes again (about half a child's start-up CPU time).
- *       A child killed with SIGKILL writes nothing, so the next child started records instead.</li>
+ *   <li>class data sharing (AppCDS): {@link #recordSharedClasses} runs one warm-up child once per
+ *       test JVM (on the caller's scratch databases), which records the classes it loaded into an
+ *       archive ({@code -XX:ArchiveClassesAtExit}) when it is stopped with SIGTERM after its ready line;
+ *       every child started after that maps the archive instead of loading and verifying those classes
+ *       again (about half a child's start-up CPU: 1.2 s of 2.4 s for a Hibernate child on 2 cores).</li>
  * </ul>
  * The archive needs a class path of jars only, so directory entries of the test JVM's class path
- * (target/test-classes) are copied into jars once per test JVM; every child, recording or not, runs
- * on that same class path. Anything going wrong with the archive (a recording child failing, no
- * way to write the jars) only switches sharing off for the rest of the run: the children then
- * start as plain JVMs, slower but the same. JVM warnings go to stderr, never into the child's
- * stdout that tests read.
+ * (target/test-classes) are copied into jars once per test JVM; every child, warm-up or not, runs
+ * on that same class path. Anything going wrong with the archive (the warm-up child failing, no
+ * way to write the jars) only leaves sharing off for the rest of the run: the children then start
+ * as plain JVMs, slower but the same. JVM warnings go to stderr, never into the child's stdout
+ * that tests read.
  */
 public final class ChildJvms {
 
@@ -42,9 +43,8 @@ public final class ChildJvms {
 
     private static String classPath;
     private static boolean sharing = true;
+    private static boolean recorded;
     private static Path archive;
-    private static Process recorder;
-    private static Path recording;
 
     private ChildJvms() {
     }
@@ -54,55 +54,76 @@ public final class ChildJvms {
      * {@code io} sets the builder's redirects (the default: pipes, as {@link ProcessBuilder}).
      */
     public static Process start(Class<?> main, String maxHeap, List<String> args, UnaryOperator<ProcessBuilder> io) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                "-Xlog:disable", "-Xlog:all=warning:stderr"));
+        List<String> command = javaCommand(maxHeap);
         synchronized (ChildJvms.class) {
-            settleRecording();
             String cp = classPath();
-            boolean record = false;
             if (sharing && archive != null) {
                 command.addAll(List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive.toAbsolutePath()));
-            } else if (sharing && recorder == null) {
-                recording = DIRECTORY.resolve("classes-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".jsa.part");
-                command.add("-XX:ArchiveClassesAtExit=" + recording.toAbsolutePath());
-                record = true;
             }
             command.addAll(List.of("-cp", cp, main.getName()));
-            command.addAll(args);
-            Process p = io.apply(new ProcessBuilder(command)).start();
-            if (record) {
-                recorder = p;
-            }
-            return p;
         }
+        command.addAll(args);
+        return io.apply(new ProcessBuilder(command)).start();
     }
 
-    /** A recording child that has exited: its archive becomes the run's, or sharing stops if it failed. */
-    private static void settleRecording() {
-        if (recorder == null || recorder.isAlive()) {
+    /**
+     * Once per test JVM: runs {@code main} with {@code args} (which must touch nothing the calling test
+     * checks: give it scratch databases) until it prints {@code readyLine} (or ends), stops it with
+     * SIGTERM and keeps the classes it loaded as the archive of every later child. Later calls, and
+     * calls after a failed recording, do nothing.
+     */
+    public static synchronized void recordSharedClasses(Class<?> main, String maxHeap, List<String> args, String readyLine) throws Exception {
+        if (recorded || !sharing) {
             return;
         }
-        int exit = recorder.exitValue();
-        recorder = null;
+        recorded = true;
+        long began = System.nanoTime();
+        String cp = classPath();
+        if (!sharing) {
+            return;
+        }
+        Path part = DIRECTORY.resolve("classes-" + ProcessHandle.current().pid() + ".jsa.part");
+        Path done = DIRECTORY.resolve("classes-" + ProcessHandle.current().pid() + ".jsa");
+        Files.deleteIfExists(part);
+        List<String> command = javaCommand(maxHeap);
+        command.addAll(List.of("-XX:ArchiveClassesAtExit=" + part.toAbsolutePath(), "-cp", cp, main.getName()));
+        command.addAll(args);
+        Path log = DIRECTORY.resolve("warm-up-" + ProcessHandle.current().pid() + ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            if (exit == 0 && Files.isRegularFile(recording) && Files.size(recording) > 0) {
-                Path done = DIRECTORY.resolve(recording.getFileName().toString().replace(".part", ""));
-                Files.move(recording, done, StandardCopyOption.ATOMIC_MOVE);
-                archive = done;
-                LOG.info("child JVMs: class data sharing archive {} ({} KiB)", done, Files.size(done) / 1024);
-            } else {
-                Files.deleteIfExists(recording);
-                if (exit == 0) {
-                    sharing = false;
-                    LOG.info("child JVMs: the recording child wrote no archive; class data sharing off for this run");
-                }
-                // killed (exit != 0): nothing recorded, the next child records
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (p.isAlive() && !Files.readString(log).contains(readyLine) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
             }
+            p.destroy(); // SIGTERM: the JVM exits normally and writes the archive
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                throw new IOException("the warm-up child did not exit after SIGTERM");
+            }
+            if (!Files.isRegularFile(part) || Files.size(part) == 0) {
+                throw new IOException("the warm-up child (exit " + p.exitValue() + ") wrote no archive; its output is in " + log);
+            }
+            Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            archive = done;
+            LOG.info("child JVMs: class data sharing archive {} ({} KiB) recorded by {} in {} ms", done, Files.size(done) / 1024,
+                    main.getSimpleName(), (System.nanoTime() - began) / 1_000_000);
         } catch (IOException e) {
             sharing = false;
             LOG.info("child JVMs: class data sharing off for this run: {}", e.toString());
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(part);
         }
+    }
+
+    /** Whether {@link #recordSharedClasses} would still record (not done or tried yet in this test JVM). */
+    public static synchronized boolean recordingWanted() {
+        return !recorded && sharing;
+    }
+
+    private static List<String> javaCommand(String maxHeap) {
+        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                "-Xlog:disable", "-Xlog:all=warning:stderr"));
     }
 
     /** The test JVM's class path with every directory replaced by a jar of its contents (made once). */

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,17 @@ import org.junit.jupiter.api.Test;
 class NodeIdIT {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    @BeforeEach
+    void recordSharedClasses(PostgresServerGroup servers) throws Exception {
+        if (!ChildJvms.recordingWanted()) {
+            return;
+        }
+        // once per test JVM, on a database of its own: a child inserting 100 posts, then exiting
+        PostgresServer server = servers.servers().get(0);
+        ChildJvms.recordSharedClasses(NodeIdChild.class, "128m", List.of(server.jdbcUrl(database(server)), server.username(), "42",
+                "100", "0", "120000", "-1"), "DONE");
+    }
 
     @Test
     void twoJvmsInsertingForOneOwnerNeverCollide(PostgresServerGroup servers) throws Exception {
