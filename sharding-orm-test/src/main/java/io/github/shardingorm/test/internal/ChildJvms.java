@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,7 @@ public final class ChildJvms {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildJvms.class);
     private static final Path DIRECTORY = Path.of("target", "child-jvm");
+    private static final Pattern OWNER = Pattern.compile(".*-(\\d+)\\.(jar|jsa|jsa\\.part|log)");
 
     private static String classPath;
     private static boolean sharing = true;
@@ -134,6 +138,7 @@ public final class ChildJvms {
         String original = System.getProperty("java.class.path");
         try {
             Files.createDirectories(DIRECTORY);
+            removeFilesOfEndedRuns();
             List<String> entries = new ArrayList<>();
             int index = 0;
             for (String entry : original.split(File.pathSeparator)) {
@@ -153,6 +158,18 @@ public final class ChildJvms {
             LOG.info("child JVMs: class data sharing off for this run (cannot jar the class path's directories): {}", e.toString());
         }
         return classPath;
+    }
+
+    /** Archives and jars of earlier test JVMs (their names end with {@code -<pid>.<ext>}): about 60 MB a run. */
+    private static void removeFilesOfEndedRuns() throws IOException {
+        try (Stream<Path> files = Files.list(DIRECTORY)) {
+            for (Path file : files.toList()) {
+                Matcher m = OWNER.matcher(file.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     private static void jar(Path directory, Path jar) throws IOException {
