@@ -19,6 +19,7 @@ import io.github.shardingorm.routing.ShardMap;
 import io.github.shardingorm.routing.ShardingStrategies;
 import io.github.shardingorm.test.PostgresServerGroup;
 import io.github.shardingorm.test.PostgresServers;
+import io.github.shardingorm.test.internal.ChildJvms;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -378,12 +379,10 @@ class ImportIT {
     private static void killAndResume(PostgresServerGroup servers, String name, boolean online, String step) throws Exception {
         try (World w = world(servers, name)) {
             java.nio.file.Path log = java.nio.file.Files.createTempFile(name, ".log");
-            List<String> command = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), ImportChild.class.getName(),
-                    step != null ? "online-" + step : online ? "online" : "offline", w.monolith().arg()));
+            List<String> args = new ArrayList<>(List.of(step != null ? "online-" + step : online ? "online" : "offline", w.monolith().arg()));
             String reached = step == null ? "COPYING" : step.equals("catchup") ? "CATCHUP" : "SWITCH";
-            w.shards().forEach(s -> command.add(s.arg()));
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            w.shards().forEach(s -> args.add(s.arg()));
+            Process child = ChildJvms.start(ImportChild.class, "256m", args, pb -> pb.redirectErrorStream(true).redirectOutput(log.toFile()));
             try {
                 assertTrue(MoveCrashIT.await(120_000, () -> !child.isAlive()
                         || java.nio.file.Files.readString(log).contains(reached)), () -> "the child reached " + reached + ": "

@@ -9,6 +9,7 @@ import io.github.shardingorm.internal.resharding.MoveOptions;
 import io.github.shardingorm.resharding.ReshardingPhase;
 import io.github.shardingorm.test.PostgresServerGroup;
 import io.github.shardingorm.test.PostgresServers;
+import io.github.shardingorm.test.internal.ChildJvms;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,11 +108,9 @@ class MoveCrashIT {
 
     private static Process child(String moveId, String source, String target, String buckets, String pause, long throttle,
                                  List<ReshardFixture.Shard> shards, File log) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), MoveChild.class.getName(),
-                moveId, source, target, buckets, pause, String.valueOf(throttle)));
-        shards.forEach(s -> command.add(s.arg()));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        List<String> args = new ArrayList<>(List.of(moveId, source, target, buckets, pause, String.valueOf(throttle)));
+        shards.forEach(s -> args.add(s.arg()));
+        return ChildJvms.start(MoveChild.class, "256m", args, pb -> pb.redirectErrorStream(true).redirectOutput(log));
     }
 
     interface Check {

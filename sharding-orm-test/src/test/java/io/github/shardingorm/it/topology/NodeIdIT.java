@@ -11,6 +11,7 @@ import io.github.shardingorm.it.model.User;
 import io.github.shardingorm.test.PostgresServer;
 import io.github.shardingorm.test.PostgresServerGroup;
 import io.github.shardingorm.test.PostgresServers;
+import io.github.shardingorm.test.internal.ChildJvms;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +39,17 @@ import org.junit.jupiter.api.Test;
 class NodeIdIT {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    @BeforeEach
+    void recordSharedClasses(PostgresServerGroup servers) throws Exception {
+        if (!ChildJvms.recordingWanted()) {
+            return;
+        }
+        // once per test JVM, on a database of its own: a child inserting 100 posts, then exiting
+        PostgresServer server = servers.servers().get(0);
+        ChildJvms.recordSharedClasses(NodeIdChild.class, "128m", List.of(server.jdbcUrl(database(server)), server.username(), "42",
+                "100", "0", "120000", "-1"), "DONE");
+    }
 
     @Test
     void twoJvmsInsertingForOneOwnerNeverCollide(PostgresServerGroup servers) throws Exception {
@@ -124,12 +137,10 @@ class NodeIdIT {
 
     private static Process child(PostgresServer server, String db, int count, long clockOffset, long leaseMillis, int node, File log,
                                  String... hold) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                NodeIdChild.class.getName(), server.jdbcUrl(db), server.username(), "42", String.valueOf(count),
+        List<String> args = new ArrayList<>(List.of(server.jdbcUrl(db), server.username(), "42", String.valueOf(count),
                 String.valueOf(clockOffset), String.valueOf(leaseMillis), String.valueOf(node)));
-        command.addAll(List.of(hold));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        args.addAll(List.of(hold));
+        return ChildJvms.start(NodeIdChild.class, "128m", args, pb -> pb.redirectErrorStream(true).redirectOutput(log));
     }
 
     private static int nodeOf(String out) {

@@ -15,6 +15,8 @@ import io.github.shardingorm.routing.Topology;
 import io.github.shardingorm.test.PostgresShards;
 import io.github.shardingorm.test.ShardDatabase;
 import io.github.shardingorm.test.ShardDatabases;
+import io.github.shardingorm.test.internal.ChildJvms;
+import java.io.File;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -262,13 +264,10 @@ class TopologyJvmsIT {
         int index = children.size();
         long keyBase = KEY_RANGES.incrementAndGet() * 10_000_000L; // distinct key ranges per JVM
         Path logs = Files.createDirectories(Path.of("target", "topology-child"));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                TopologyChild.class.getName(), shards.byId("s0").jdbcUrl(), shards.byId("s1").jdbcUrl(), shards.byId("s0").username(),
-                String.valueOf(LEASE_MILLIS), String.valueOf(node), String.valueOf(keyBase),
-                String.valueOf(BUCKETS));
-        Process p = new ProcessBuilder(command).redirectError(logs.resolve("child-" + index + "-" + System.currentTimeMillis() + ".err").toFile())
-                .start();
+        List<String> args = List.of(shards.byId("s0").jdbcUrl(), shards.byId("s1").jdbcUrl(), shards.byId("s0").username(),
+                String.valueOf(LEASE_MILLIS), String.valueOf(node), String.valueOf(keyBase), String.valueOf(BUCKETS));
+        File err = logs.resolve("child-" + index + "-" + System.currentTimeMillis() + ".err").toFile();
+        Process p = ChildJvms.start(TopologyChild.class, "128m", args, pb -> pb.redirectError(err));
         Child c = new Child("jvm" + index, p);
         children.add(c);
         return c;

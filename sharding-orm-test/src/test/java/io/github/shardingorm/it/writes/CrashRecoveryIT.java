@@ -8,6 +8,7 @@ import io.github.shardingorm.it.writes.WritesFixture.Shard;
 import io.github.shardingorm.internal.saga.SagaArgumentCodec;
 import io.github.shardingorm.test.PostgresServerGroup;
 import io.github.shardingorm.test.PostgresServers;
+import io.github.shardingorm.test.internal.ChildJvms;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,14 +38,13 @@ class CrashRecoveryIT {
         WritesFixture.builder(shards).build().close();
         Random random = new Random(20261121L);
         Path logDir = Files.createDirectories(Path.of("target", "crash-child"));
+        recordSharedClasses(servers);
         int killedRunning = 0;
         for (int cycle = 0; cycle < CYCLES; cycle++) {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    WritesCrashChild.class.getName()));
-            shards.forEach(s -> command.add(s.arg()));
+            List<String> args = new ArrayList<>();
+            shards.forEach(s -> args.add(s.arg()));
             File log = logDir.resolve("cycle-" + cycle + ".log").toFile();
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+            Process child = ChildJvms.start(WritesCrashChild.class, "256m", args, pb -> pb.redirectErrorStream(true).redirectOutput(log));
             try {
                 assertTrue(WritesFixture.await(60_000, () -> !child.isAlive() || Files.readString(log.toPath()).contains("READY")),
                         "child started");
@@ -102,6 +102,25 @@ class CrashRecoveryIT {
                     + " the last kill left %d sagas unfinished and %d prepared transactions%n",
                     CYCLES, sagas.size(), completed, compensated, transactions, leftRunning, leftPrepared);
             assertTrue(completed > 0 && compensated > 0 && transactions > 0, "the children did some work of each kind");
+        }
+    }
+
+    /** The children's class data sharing archive, recorded by one child on scratch databases (never those checked here). */
+    private static void recordSharedClasses(PostgresServerGroup servers) throws Exception {
+        if (!ChildJvms.recordingWanted()) {
+            return;
+        }
+        List<Shard> scratch = WritesFixture.shardsOnServers(servers.servers(), 3, "crashwarm");
+        WritesFixture.builder(scratch).build().close();
+        List<String> args = new ArrayList<>();
+        scratch.forEach(s -> args.add(s.arg()));
+        ChildJvms.recordSharedClasses(WritesCrashChild.class, "256m", args, "READY");
+        for (Shard s : scratch) { // what the stopped warm-up child left prepared there
+            try (java.sql.Connection c = s.connect(); java.sql.Statement st = c.createStatement()) {
+                for (String gid : WritesFixture.preparedLeft(List.of(s))) {
+                    st.execute("ROLLBACK PREPARED '" + gid.substring(gid.indexOf(": ") + 2) + "'");
+                }
+            }
         }
     }
 
