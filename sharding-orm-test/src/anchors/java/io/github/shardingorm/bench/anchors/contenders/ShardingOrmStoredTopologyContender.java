@@ -29,7 +29,7 @@ import java.util.Map;
  * databases that only hold the harness's table, so its map is kept in memory and no fence exists:
  * E ÷ B is issue 11's "keyed insert and point read with the fence in place vs plain Hibernate".
  *
- * <p>Only the keyed workloads (W1, W6, W2, W3); the fan-out ones are n/a. Not part of the
+ * <p>The same calls as D for W1-W5b (W2F and W5c: n/a). Not part of the
  * harness in {@code shared/}: compiled against its jar (see docs/benchmarks.md, "The fence side by
  * side") and added with {@code --contender-class}.
  */
@@ -37,6 +37,9 @@ public final class ShardingOrmStoredTopologyContender implements Contender {
     private ShardedPersistence orm;
     private ShardedRepository<ShardingOrmPost, Long> posts;
     private ShardedQuery<ShardingOrmPost> byAuthor;
+    private ShardedQuery<ShardingOrmPost> newest;
+    private ShardedQuery<Object[]> countAvg;
+    private ShardedQuery<Object[]> topAuthors;
     private final Map<String, Integer> shardIndex = new HashMap<>();
     private final Map<String, Object> info = new LinkedHashMap<>();
 
@@ -85,6 +88,10 @@ public final class ShardingOrmStoredTopologyContender implements Contender {
                 .build();
         posts = orm.repository(ShardingOrmPost.class);
         byAuthor = posts.query("select p from Post p where p.authorId = :authorId order by p.createdAt desc");
+        newest = posts.query("select p from Post p order by p.createdAt desc");
+        countAvg = orm.query("select count(*), avg(length(p.body)) from Post p", Object[].class);
+        topAuthors = orm.query("select p.authorId, count(*) from Post p group by p.authorId order by count(*) desc, p.authorId",
+                Object[].class);
         info.put("shards", orm.shardIds() + " on " + dbs);
         info.put("schema", "UPDATE (stored topology)");
         info.put("topology", orm.topology().toString());
@@ -113,17 +120,19 @@ public final class ShardingOrmStoredTopologyContender implements Contender {
 
     @Override
     public List<PostRow> newestOverall(int limit) {
-        throw new UnsupportedOperationException("E measures the keyed path only");
+        return newest.limit(limit).list().stream().map(ShardingOrmPost::toRow).toList();
     }
 
     @Override
     public CountAvg countAndAvgBodyLength() {
-        throw new UnsupportedOperationException("E measures the keyed path only");
+        Object[] r = countAvg.single().orElseThrow();
+        return new CountAvg(((Number) r[0]).longValue(), r[1] == null ? Double.NaN : ((Number) r[1]).doubleValue());
     }
 
     @Override
     public List<AuthorCount> topAuthors(int limit) {
-        throw new UnsupportedOperationException("E measures the keyed path only");
+        return topAuthors.limit(limit).list().stream()
+                .map(r -> new AuthorCount(((Number) r[0]).longValue(), ((Number) r[1]).longValue())).toList();
     }
 
     @Override
