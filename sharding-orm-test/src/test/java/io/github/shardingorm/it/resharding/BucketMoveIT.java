@@ -136,11 +136,7 @@ class BucketMoveIT {
     @Test
     void aRowThatDiffersStopsTheMoveBeforeTheSwitchNamingBucketTableAndKey(PostgresServerGroup servers) throws Exception {
         List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 2, "verify");
-        String[] owners = new String[ReshardFixture.BUCKETS];
-        java.util.Arrays.fill(owners, "s0");
-        GuardTopology topology = new GuardTopology(shards.get(0), shards, ReshardFixture.BUCKETS);
-        topology.create(owners);
-        ReshardFixture.load(shards, owners, 2_000);
+        GuardTopology topology = everyBucketOnS0(shards, 2_000);
         long victim = 1;
         while (ReshardFixture.bucketOf(victim) != 3) {
             victim++;
@@ -179,13 +175,9 @@ class BucketMoveIT {
     @Test
     void chunksHoldChunkRowsRowsInPrimaryKeyOrder(PostgresServerGroup servers) throws Exception {
         List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 2, "chunks");
-        String[] owners = new String[ReshardFixture.BUCKETS];
-        java.util.Arrays.fill(owners, "s0");
-        GuardTopology topology = new GuardTopology(shards.get(0), shards, ReshardFixture.BUCKETS);
-        topology.create(owners);
         int users = 2_000;
         int chunk = 300;
-        ReshardFixture.load(shards, owners, users);
+        GuardTopology topology = everyBucketOnS0(shards, users);
         List<Long> copied = new ArrayList<>();
         BucketMove mover = new BucketMove(new BucketMove.Spec("chunks", def(shards, "s0"), def(shards, "s1"),
                 new BucketSet(ReshardFixture.BUCKETS, java.util.stream.IntStream.range(0, ReshardFixture.BUCKETS).boxed().toList()),
@@ -212,6 +204,16 @@ class BucketMoveIT {
         assertEquals(userChunks + postChunks, sizes.size(), "chunks " + sizes);
         assertTrue(sizes.stream().allMatch(s -> s <= chunk), "a chunk larger than " + chunk + " rows: " + sizes);
         assertEquals(List.of(), ReshardFixture.leftovers(shards));
+    }
+
+    /** Every bucket owned by s0, in a new guard topology, with {@code users} users and their posts loaded. */
+    private static GuardTopology everyBucketOnS0(List<ReshardFixture.Shard> shards, int users) throws Exception {
+        String[] owners = new String[ReshardFixture.BUCKETS];
+        java.util.Arrays.fill(owners, "s0");
+        GuardTopology topology = new GuardTopology(shards.get(0), shards, ReshardFixture.BUCKETS);
+        topology.create(owners);
+        ReshardFixture.load(shards, owners, users);
+        return topology;
     }
 
     private static String pickSource(String[] owners, Random random) {
