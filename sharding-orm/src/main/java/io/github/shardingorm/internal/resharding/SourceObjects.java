@@ -43,9 +43,60 @@ final class SourceObjects {
         }
     }
 
+    /**
+     * Drops the publication while holding a SHARE lock on its tables. Without the lock, a write
+     * running at the same moment could fail with "cache lookup failed for publication" (XX000):
+     * PostgreSQL's executor looks up the publications of a table it writes to (replica identity
+     * check) without locking them (CollectionMoveIT's writers met it during a rollback). The lock
+     * waits for the tables' open writers and makes new ones wait, so it is taken with a short
+     * {@code lock_timeout} (20 ms, retried after a pause, like the fence trigger's DDL): a writer
+     * queues behind it for at most that long.
+     */
     static void dropPublication(Connection source, String publication) throws SQLException {
-        try (Statement st = source.createStatement()) {
-            st.execute("DROP PUBLICATION IF EXISTS " + TableShape.quote(publication));
+        boolean auto = source.getAutoCommit();
+        if (!auto) { // inside the caller's transaction: no commit or retry of its work here
+            try (Statement st = source.createStatement()) {
+                st.execute("DROP PUBLICATION IF EXISTS " + TableShape.quote(publication));
+            }
+            return;
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                source.setAutoCommit(false);
+                try (Statement st = source.createStatement()) {
+                    List<String> tables = new ArrayList<>();
+                    try (PreparedStatement ps = source.prepareStatement(
+                            "SELECT format('%I.%I', schemaname, tablename) FROM pg_publication_tables WHERE pubname = ?")) {
+                        ps.setString(1, publication);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                tables.add(rs.getString(1));
+                            }
+                        }
+                    }
+                    st.execute("SET LOCAL lock_timeout = '20ms'");
+                    if (!tables.isEmpty()) {
+                        st.execute("LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE");
+                    }
+                    st.execute("DROP PUBLICATION IF EXISTS " + TableShape.quote(publication));
+                    source.commit();
+                    return;
+                } catch (SQLException e) {
+                    source.rollback();
+                    if (!"55P03".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    try {
+                        Thread.sleep(Math.min(50, 5L * attempt));
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new SQLException("interrupted while dropping publication " + publication, "57014", e);
+                    }
+                }
+            }
+        } finally {
+            source.setAutoCommit(auto);
         }
     }
 
