@@ -1,6 +1,7 @@
 package io.github.shardingorm.internal.resharding;
 
 import io.github.shardingorm.internal.config.ShardDefinition;
+import io.github.shardingorm.internal.topology.ShortLockRetry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,56 +49,29 @@ final class SourceObjects {
      * running at the same moment could fail with "cache lookup failed for publication" (XX000):
      * PostgreSQL's executor looks up the publications of a table it writes to (replica identity
      * check) without locking them (CollectionMoveIT's writers met it during a rollback). The lock
-     * waits for the tables' open writers and makes new ones wait, so it is taken with a short
-     * {@code lock_timeout} (20 ms, retried after a pause, like the fence trigger's DDL): a writer
-     * queues behind it for at most that long.
+     * waits for the tables' open writers and makes new ones wait, so it is taken the way the fence
+     * trigger's DDL is ({@link ShortLockRetry}): a writer queues behind it for at most 50 ms.
      */
     static void dropPublication(Connection source, String publication) throws SQLException {
-        boolean auto = source.getAutoCommit();
-        if (!auto) { // inside the caller's transaction: no commit or retry of its work here
+        if (!source.getAutoCommit()) { // inside the caller's transaction: no commit or retry of its work here
             try (Statement st = source.createStatement()) {
                 st.execute("DROP PUBLICATION IF EXISTS " + TableShape.quote(publication));
             }
             return;
         }
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        try {
-            for (int attempt = 1; ; attempt++) {
-                source.setAutoCommit(false);
-                try (Statement st = source.createStatement()) {
-                    List<String> tables = new ArrayList<>();
-                    try (PreparedStatement ps = source.prepareStatement(
-                            "SELECT format('%I.%I', schemaname, tablename) FROM pg_publication_tables WHERE pubname = ?")) {
-                        ps.setString(1, publication);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                tables.add(rs.getString(1));
-                            }
-                        }
-                    }
-                    st.execute("SET LOCAL lock_timeout = '20ms'");
-                    if (!tables.isEmpty()) {
-                        st.execute("LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE");
-                    }
-                    st.execute("DROP PUBLICATION IF EXISTS " + TableShape.quote(publication));
-                    source.commit();
-                    return;
-                } catch (SQLException e) {
-                    source.rollback();
-                    if (!"55P03".equals(e.getSQLState()) || System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    try {
-                        Thread.sleep(Math.min(50, 5L * attempt));
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        throw new SQLException("interrupted while dropping publication " + publication, "57014", e);
-                    }
+        ShortLockRetry.run(source, "dropping publication " + publication, st -> {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT format('%I.%I', schemaname, tablename) FROM pg_publication_tables"
+                    + " WHERE pubname = " + TableShape.literal(publication))) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
                 }
             }
-        } finally {
-            source.setAutoCommit(auto);
-        }
+            if (!tables.isEmpty()) {
+                st.execute("LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE");
+            }
+            st.execute("DROP PUBLICATION IF EXISTS " + TableShape.quote(publication));
+        }, () -> { });
     }
 
     /** The tables whose primary key lacks the shard key and whose replica identity is DEFAULT. */

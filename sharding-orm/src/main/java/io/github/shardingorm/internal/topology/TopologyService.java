@@ -166,9 +166,8 @@ public final class TopologyService {
                 }
                 ps.executeBatch();
             }
-        }, sourcesOf(buckets));
-        Set<String> sources = new TreeSet<>();
-        buckets.forEach(b -> sources.add(published.stateOf(b).from()));
+        }, sourcesOf(current, buckets));
+        Set<String> sources = sourcesOf(published, buckets);
         long started = System.nanoTime();
         List<String> waitedFor = new ArrayList<>();
         for (String source : sources) {
@@ -196,7 +195,7 @@ public final class TopologyService {
             }
             return next(t, changes, owners);
         }, (shard, c, next) -> updateFence(c, buckets, "UPDATE sharding_orm.fence SET min_version = " + next.version() + " WHERE bucket = ?"),
-                sourcesOf(buckets));
+                sourcesOf(current, buckets));
     }
 
     /**
@@ -591,12 +590,11 @@ public final class TopologyService {
     }
 
     /**
-     * The shards {@code buckets} move away from, by this instance's topology: a version that makes
-     * their fence stricter commits there after another shard (see {@link TopologyStore#publish(String,
+     * The shards {@code buckets} move away from in {@code t}: a version that makes
+     * their fence stricter commits there after another shard (by this instance's topology) (see {@link TopologyStore#publish(String,
      * UnaryOperator, TopologyStore.ShardStep, Consumer, Set)}); only an order, so a stale view costs nothing.
      */
-    private Set<String> sourcesOf(Set<Integer> buckets) {
-        Topology t = current;
+    private static Set<String> sourcesOf(Topology t, Set<Integer> buckets) {
         Set<String> sources = new TreeSet<>();
         for (int b : buckets) {
             if (b >= 0 && b < t.map().bucketCount() && t.stateOf(b).from() != null) {

@@ -40,9 +40,6 @@ final class TriggerDdl implements AutoCloseable {
     /** The advisory lock of fence-trigger DDL on a shard. */
     static final long LOCK_KEY = 7363102741955114L;
 
-    /** How long the DDL of one table keeps trying before it fails. */
-    private static final long DEADLINE_MILLIS = 60_000;
-
     /** Lock waits given up (lock_timeout hit), this JVM: each is a DDL that gave way to writers. */
     private static final java.util.concurrent.atomic.AtomicLong WAITS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -149,32 +146,10 @@ final class TriggerDdl implements AutoCloseable {
 
     /** Runs one table's DDL in its own transaction under a short lock_timeout, retrying until the deadline. */
     private void ddl(String table, String sql) throws SQLException {
-        long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
-        for (int attempt = 1; ; attempt++) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET LOCAL lock_timeout = '" + Math.min(50, 5 * attempt) + "ms'");
-                st.execute(sql);
-                c.commit();
-                return;
-            } catch (SQLException e) {
-                c.rollback();
-                if (!"55P03".equals(e.getSQLState()) || System.currentTimeMillis() > deadline) {
-                    throw new SQLException("fence-trigger DDL on " + table + " (attempt " + attempt + "): " + e.getMessage(),
-                            e.getSQLState(), e);
-                }
-                WAITS.incrementAndGet();
-                LOG.debug("fence-trigger DDL on {} gave way to writers (attempt {})", table, attempt);
-                try {
-                    Thread.sleep(Math.min(200, 10L * attempt));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new SQLException("interrupted while waiting to change the fence trigger on " + table, ie);
-                }
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        ShortLockRetry.run(c, "fence-trigger DDL on " + table, st -> st.execute(sql), () -> {
+            WAITS.incrementAndGet();
+            LOG.debug("fence-trigger DDL on {} gave way to writers", table);
+        });
     }
 
     @Override
