@@ -72,6 +72,43 @@ class SpaceSavingTest {
         }
     }
 
+    /**
+     * An evicting offer takes over a leaf holding the minimum when it finds one instead of the root: any minimum will
+     * do for Space-Saving, checked here after EVERY offer on streams where most offers evict and most counters tie
+     * (small capacities, items spread over many more values, some skew): the counts sum to the offers, the root holds
+     * the minimum (the floor the stripes merge with), every count is within its error of the true count, every error
+     * is at most N / capacity, and every item above N / capacity is counted.
+     */
+    @Test
+    void evictingAMinimumLeafKeepsEveryGuaranteeAfterEachOffer() {
+        Random random = new Random(7);
+        for (int capacity : new int[] {1, 2, 5, 16, 21, 64}) {
+            SpaceSaving sketch = new SpaceSaving(capacity);
+            Map<Integer, Long> truth = new HashMap<>();
+            for (int n = 1; n <= 4_000; n++) {
+                int item = random.nextInt(4) == 0 ? random.nextInt(3) : random.nextInt(capacity * 8);
+                sketch.offer(item);
+                truth.merge(item, 1L, Long::sum);
+                List<SpaceSaving.Entry> entries = sketch.entries();
+                assertEquals(n, entries.stream().mapToLong(SpaceSaving.Entry::count).sum(), "capacity " + capacity + ", offer " + n);
+                long min = entries.stream().mapToLong(SpaceSaving.Entry::count).min().orElse(0);
+                SpaceSaving.Summary summary = sketch.summary();
+                assertEquals(entries.size() == capacity ? min : 0, summary.floor(), "the floor is the smallest count");
+                Set<Integer> counted = entries.stream().map(SpaceSaving.Entry::item).collect(Collectors.toSet());
+                for (SpaceSaving.Entry e : entries) {
+                    long real = truth.getOrDefault(e.item(), 0L);
+                    assertTrue(e.count() >= real && e.count() - e.error() <= real && e.error() * capacity <= n,
+                            () -> "capacity " + capacity + ": " + e + " true " + real);
+                }
+                for (Map.Entry<Integer, Long> t : truth.entrySet()) {
+                    if (t.getValue() * capacity > n) {
+                        assertTrue(counted.contains(t.getKey()), "item " + t.getKey() + " (" + t.getValue() + " of " + n + ") is counted");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void clearForgetsEverything() {
         SpaceSaving sketch = new SpaceSaving(4);
