@@ -14,8 +14,7 @@ import java.util.List;
  * bounds the excess), and every item whose true count exceeds N / capacity is in the sketch.
  *
  * <p>The counters form a 4-ary min-heap by count (the smallest is at the root), with an open-addressing
- * index item &rarr; heap slot: an offer is one probe and O(log<sub>4</sub> capacity) swaps, no allocation
- * (an evicting one usually none: it takes over a leaf holding the minimum when it finds one, see {@code minimumLeaf}).
+ * index item &rarr; heap slot: an offer is one probe and O(log<sub>4</sub> capacity) swaps, no allocation.
  * Memory: 24 bytes per counter plus 8 per index slot (two per counter): 5 KiB for 128 counters,
  * in three arrays laid out so that an offer touches few cache lines.
  * Synchronized; {@link StripedSpaceSaving} spreads concurrent offers over several of them.
@@ -100,53 +99,18 @@ public sealed class SpaceSaving permits SpaceSaving.Padded {
             siftUp(slot);
             return;
         }
-        // evict a counter holding the minimum (any one will do for the guarantees): the root holds it, and so, often,
-        // does the leaf that the path of smallest children ends at; taking over that leaf needs no sift (a leaf's
-        // parent is at most the minimum, the new count the minimum + 1), where taking over the root sinks it through
-        // every level of counters at the minimum, with an index write per swap: under a spread-out load (most offers
-        // evict, most counters hold the minimum) that sift was the sketch's largest cost
-        int slot = minimumLeaf();
-        remove(owner[2 * slot]);
-        owner[2 * slot] = item;
-        heap[2 * slot + 1] = heap[2 * slot];
-        heap[2 * slot]++;
-        insert(item, slot);
-        if (slot == 0) {
-            siftDown(0);
-        }
-    }
-
-    /** A leaf holding the smallest count, found down the path of smallest children; the root (0) when that path has none. */
-    private int minimumLeaf() {
-        long min = heap[0];
-        int slot = 0;
-        while (true) {
-            int first = 4 * slot + 1;
-            if (first >= size) {
-                return slot;
-            }
-            int last = Math.min(first + 4, size);
-            int smallest = first;
-            long least = count(first);
-            for (int c = first + 1; c < last && least > min; c++) {
-                long n = count(c);
-                if (n < least) {
-                    smallest = c;
-                    least = n;
-                }
-            }
-            if (least > min) {
-                return 0;
-            }
-            slot = smallest;
-        }
+        remove(owner[0]);
+        owner[0] = item;
+        heap[1] = heap[0];
+        heap[0]++;
+        insert(item, 0);
+        siftDown(0);
     }
 
     // ------------------------------------------------------------------ heap
     // a 4-ary heap: half the levels of a binary one (4 for 128 counters), and the 4 children's counts
-    // are 64 bytes apart at most; an evicting offer (the new item's count is the minimum + 1) takes over
-    // a leaf at the minimum when the path of smallest children ends at one (reads down the path, no swap),
-    // else the root, which then sinks through every level where the other counters hold the minimum
+    // are 64 bytes apart at most; an evicting offer (the new item's count is the minimum + 1) sinks
+    // through every level where the other counters hold the minimum, so the depth is what costs
 
     private long count(int slot) {
         return heap[2 * slot];
