@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Meters are tagged by shard, role, operation kind and error reason, never by key or value:
  * at most shards &times; 2 roles &times; 4 kinds &times; 7 outcomes operation timers. The timers of
- * a shard are created on first use and then found by two array reads (no tag building on the hot
- * path). Names follow OpenTelemetry's database client conventions where one exists
+ * a shard are created on first use and then found by a scan of reference compares over the configured
+ * ids and two array reads (no tag building, no hash-table probe on the hot path). Names follow OpenTelemetry's database client conventions where one exists
  * ({@code db.client.operation.duration}); the README lists every meter.
  */
 public final class MicrometerBinding implements ShardingEvents {
