@@ -109,6 +109,28 @@ class SpaceSavingTest {
         }
     }
 
+    /** Offers applied in batches read exactly as offers applied one by one (a read after each forces that), at any count. */
+    @Test
+    void batchedOffersReadTheSameAsOffersAppliedOneByOne() {
+        Random random = new Random(11);
+        SpaceSaving batched = new SpaceSaving(8);
+        SpaceSaving oneByOne = new SpaceSaving(8);
+        for (int n = 1; n <= 3_000; n++) {
+            int item = random.nextInt(3) == 0 ? 5 : random.nextInt(40);
+            batched.offer(item);
+            oneByOne.offer(item);
+            oneByOne.entries(); // applies the pending offer now
+            if (n % 97 == 0 || n % SpaceSaving.BATCH == 3) {
+                assertEquals(oneByOne.entries(), batched.entries(), "after " + n + " offers");
+                assertEquals(n, batched.offered());
+            }
+        }
+        batched.offer(1);
+        batched.clear(); // drops what is pending too
+        assertEquals(0, batched.offered());
+        assertEquals(List.of(), batched.entries());
+    }
+
     @Test
     void clearForgetsEverything() {
         SpaceSaving sketch = new SpaceSaving(4);
