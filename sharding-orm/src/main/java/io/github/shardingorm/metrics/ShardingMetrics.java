@@ -39,7 +39,7 @@ public final class ShardingMetrics implements MeterBinder {
     /**
      * Whether each shard's HikariCP pool reports its own meters ({@code hikaricp.connections.*}) to the registry
      * (default true). With {@code false} the pools get no tracker: no {@code hikaricp.*} meters, and no clock read
-     * and no two timer records per connection borrow and return (about a fifth of what observing costs a keyed
+     * and no two timer records per connection borrow and return (a fifth to a third of what observing costs a keyed
      * operation, docs/benchmarks.md). Returns a new binder; this one is unchanged.
      */
     public ShardingMetrics poolMetrics(boolean poolMetrics) {
