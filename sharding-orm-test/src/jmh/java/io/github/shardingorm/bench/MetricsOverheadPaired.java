@@ -204,7 +204,10 @@ public final class MetricsOverheadPaired {
         return orm;
     }
 
-    /** {@code off} (statistics(false), no registry), {@code statistics} (the default) or {@code micrometer} (statistics and a registry). */
+    /**
+     * {@code off} (statistics(false), no registry), {@code statistics} (the default), {@code micrometer} (statistics and a
+     * registry) or {@code micrometer-nopool} (the same with {@code poolMetrics(false)}: no HikariCP tracker).
+     */
     private static ShardedPersistence unit(SchemaAction schema, String metrics) {
         ShardedPersistenceBuilder b = ShardedPersistence.builder();
         for (int i = 0; i < DATABASES.size(); i++) {
@@ -214,6 +217,8 @@ public final class MetricsOverheadPaired {
                 .statistics(!metrics.equals("off")).build();
         if (metrics.equals("micrometer")) {
             new ShardingMetrics(orm).bindTo(new SimpleMeterRegistry());
+        } else if (metrics.equals("micrometer-nopool")) {
+            new ShardingMetrics(orm).poolMetrics(false).bindTo(new SimpleMeterRegistry());
         }
         return orm;
     }

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Meters are tagged by shard, role, operation kind and error reason, never by key or value:
  * at most shards &times; 2 roles &times; 4 kinds &times; 7 outcomes operation timers. The timers of
- * a shard are created on first use and then found by two array reads (no tag building on the hot
- * path). Names follow OpenTelemetry's database client conventions where one exists
+ * a shard are created on first use and then found by a scan of reference compares over the configured
+ * ids and two array reads (no tag building, no hash-table probe on the hot path). Names follow OpenTelemetry's database client conventions where one exists
  * ({@code db.client.operation.duration}); the README lists every meter.
  */
 public final class MicrometerBinding implements ShardingEvents {
@@ -63,12 +63,25 @@ public final class MicrometerBinding implements ShardingEvents {
     private final DistributionSummary queryShards;
     private final DistributionSummary mergeRows;
     private final Counter partial;
+    /** The configured shards and their timers side by side (primary, replica): found by identity, no hash-table probe. */
+    private final String[] ids;
+    private final AtomicReferenceArray<Timer>[] primaryById;
+    private final AtomicReferenceArray<Timer>[] replicaById;
+    /** Null when the pools' own meters are left off ({@code ShardingMetrics.poolMetrics(false)}). */
     private final MicrometerMetricsTrackerFactory poolTrackers;
     private final StatisticsRecorder statistics;
 
-    private MicrometerBinding(MeterRegistry registry, StatisticsRecorder statistics) {
+    @SuppressWarnings("unchecked")
+    private MicrometerBinding(MeterRegistry registry, StatisticsRecorder statistics, java.util.List<String> shardIds, boolean poolMetrics) {
         this.registry = registry;
         this.statistics = statistics;
+        this.ids = shardIds.toArray(new String[0]);
+        this.primaryById = new AtomicReferenceArray[ids.length];
+        this.replicaById = new AtomicReferenceArray[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            primaryById[i] = timers.computeIfAbsent(ids[i], k -> newSlots());
+            replicaById[i] = replicaTimers.computeIfAbsent(ids[i], k -> newSlots());
+        }
         this.mergeDuration = Timer.builder(MERGE_DURATION).description("Time to merge the shards' rows of a fanned-out query")
                 .register(registry);
         this.queryShards = DistributionSummary.builder(QUERY_SHARDS).description("Shards a query ran on (1 = keyed)")
@@ -77,11 +90,23 @@ public final class MicrometerBinding implements ShardingEvents {
                 .baseUnit("rows").register(registry);
         this.partial = Counter.builder(QUERY_PARTIAL).description("Queries answered without some shard (FailurePolicy.PARTIAL)")
                 .register(registry);
-        this.poolTrackers = new MicrometerMetricsTrackerFactory(registry);
+        this.poolTrackers = poolMetrics ? new MicrometerMetricsTrackerFactory(registry) : null;
     }
 
-    /** Binds the meters of {@code orm} to {@code registry}. */
+    private static AtomicReferenceArray<Timer> newSlots() {
+        return new AtomicReferenceArray<>(OperationKind.values().length * OUTCOMES);
+    }
+
+    /** Binds the meters of {@code orm} to {@code registry}, HikariCP's pool meters included. */
     public static void bind(ShardedPersistence orm, MeterRegistry registry) {
+        bind(orm, registry, true);
+    }
+
+    /**
+     * Binds the meters of {@code orm} to {@code registry}; {@code poolMetrics} false leaves HikariCP's own tracker off
+     * (no {@code hikaricp.*} meters from this registry, and the pools pay no clock read and no timer per borrow and return).
+     */
+    public static void bind(ShardedPersistence orm, MeterRegistry registry, boolean poolMetrics) {
         if (!(orm instanceof ShardedPersistenceImpl impl)) {
             throw new IllegalArgumentException("not a persistence unit built by ShardedPersistence.builder(): " + orm);
         }
@@ -89,7 +114,7 @@ public final class MicrometerBinding implements ShardingEvents {
             throw new IllegalArgumentException("registry must not be null");
         }
         Instrumentation instrumentation = impl.instrumentation();
-        MicrometerBinding binding = new MicrometerBinding(registry, instrumentation.statistics());
+        MicrometerBinding binding = new MicrometerBinding(registry, instrumentation.statistics(), impl.shardIds(), poolMetrics);
         if (instrumentation.statistics() != null) {
             for (String shard : impl.shardIds()) {
                 binding.registerShardGauges(shard);
@@ -134,10 +159,20 @@ public final class MicrometerBinding implements ShardingEvents {
     public void operation(String shard, String role, OperationKind kind, long nanos, String errorReason) {
         // the engine passes the constants: compare by reference first ("primary" and "replica" have the same length)
         boolean replica = role == Instrumentation.REPLICA || role != Instrumentation.PRIMARY && Instrumentation.REPLICA.equals(role);
-        Map<String, AtomicReferenceArray<Timer>> byShard = replica ? replicaTimers : timers;
-        AtomicReferenceArray<Timer> shardTimers = byShard.get(shard); // no key built per operation
-        if (shardTimers == null) {
-            shardTimers = byShard.computeIfAbsent(shard, k -> new AtomicReferenceArray<>(OperationKind.values().length * OUTCOMES));
+        AtomicReferenceArray<Timer> shardTimers = null;
+        String[] ids = this.ids;
+        for (int i = 0; i < ids.length; i++) { // the engine passes the configured ids' own instances: reference compares
+            if (ids[i] == shard) {
+                shardTimers = replica ? replicaById[i] : primaryById[i];
+                break;
+            }
+        }
+        if (shardTimers == null) { // another instance of the id, or a shard added later
+            Map<String, AtomicReferenceArray<Timer>> byShard = replica ? replicaTimers : timers;
+            shardTimers = byShard.get(shard); // no key built per operation
+            if (shardTimers == null) {
+                shardTimers = byShard.computeIfAbsent(shard, k -> newSlots());
+            }
         }
         int outcome = errorReason == null ? 0 : 1 + ErrorReasons.ALL.indexOf(errorReason);
         int slot = kind.ordinal() * OUTCOMES + outcome;
@@ -185,6 +220,9 @@ public final class MicrometerBinding implements ShardingEvents {
 
     @Override
     public void poolStarted(String shard, String role, HikariDataSource pool) {
+        if (poolTrackers == null) {
+            return;
+        }
         try {
             pool.setMetricsTrackerFactory(poolTrackers);
         } catch (IllegalStateException e) {

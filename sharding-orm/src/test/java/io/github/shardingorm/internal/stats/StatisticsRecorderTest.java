@@ -102,6 +102,22 @@ class StatisticsRecorderTest {
         assertEquals(30.0 / 10.0, stats.rowSkew(), 1e-9); // mean 10 over 4 shards, fullest 30
     }
 
+    /** The keyed path finds a configured shard by reference; an equal id of another instance, or a new shard, counts the same. */
+    @Test
+    void aShardIdOfAnotherInstanceOrAShardAddedLaterIsCountedUnderItsId() {
+        StatisticsRecorder r = recorder();
+        String copy = new String("s1"); // equal, not the configured instance
+        run(r, "s1", OperationKind.READ, 1000, null, clock.get());
+        run(r, copy, OperationKind.READ, 1000, null, clock.get());
+        r.keyRouted(copy, 7);
+        run(r, "s9", OperationKind.WRITE, 1000, null, clock.get());
+        ShardingStatistics stats = r.snapshot(Map.of(), false);
+        assertEquals(2, stats.shard("s1").operations("read"));
+        assertEquals(7, stats.shard("s1").hotBuckets().get(0).bucket());
+        assertEquals(1, stats.shard("s9").operations("write"));
+        assertEquals(0, stats.shard("s0").operations());
+    }
+
     @Test
     void hotBucketsComeFromTheSketchWithTheirShare() {
         StatisticsRecorder r = recorder();
