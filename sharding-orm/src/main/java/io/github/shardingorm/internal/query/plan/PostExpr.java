@@ -29,6 +29,10 @@ public sealed interface PostExpr {
     record Negate(PostExpr operand) implements PostExpr {
     }
 
+    /** {@code coalesce(a, b, ...)}: the first non-null operand, or null. */
+    record Coalesce(List<PostExpr> operands) implements PostExpr {
+    }
+
     /** {@code = <> < <= > >=} as "=", "<>", "<", "<=", ">", ">=". */
     record Compare(String operator, PostExpr left, PostExpr right) implements PostExpr {
     }

@@ -4,9 +4,11 @@ import io.github.shardingorm.internal.query.value.ValueRef;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.hibernate.query.sqm.UnaryArithmeticOperator;
 import org.hibernate.query.sqm.tree.expression.SqmAggregateFunction;
 import org.hibernate.query.sqm.tree.expression.SqmBinaryArithmetic;
+import org.hibernate.query.sqm.tree.expression.SqmCoalesce;
 import org.hibernate.query.sqm.tree.expression.SqmExpression;
 import org.hibernate.query.sqm.tree.expression.SqmFunction;
 import org.hibernate.query.sqm.tree.expression.SqmUnaryOperation;
@@ -23,8 +25,8 @@ import org.hibernate.query.sqm.tree.predicate.SqmPredicate;
  * Translates the select items, HAVING and ORDER BY of a grouped query into {@link PostExpr}s over
  * the merged groups: a group key becomes its column, an aggregate its merged value
  * ({@link AggregateRewrite}), a literal or parameter a constant, an expression without aggregates
- * a column carried from the group's first row; over aggregates only {@code + - * / %} and negation
- * are evaluated. Carried columns are numbered {@code -index-1} until the per-shard layout is known
+ * a column carried from the group's first row; over aggregates only {@code + - * / %}, negation and
+ * coalesce are evaluated, with literals as PostgreSQL reads them ({@link #asPostgresqlReadsIt}). Carried columns are numbered {@code -index-1} until the per-shard layout is known
  * ({@link #relocate}).
  */
 final class PostMergeTranslator {
@@ -47,7 +49,7 @@ final class PostMergeTranslator {
         }
         ValueRef value = ValueRefs.of(e);
         if (value != null) {
-            return new PostExpr.Constant(value);
+            return new PostExpr.Constant(value instanceof ValueRef.Literal l ? new ValueRef.Literal(asPostgresqlReadsIt(l.value())) : value);
         }
         if (e instanceof SqmFunction<?> f && e instanceof SqmAggregateFunction<?>) {
             return aggregates.aggregate(f);
@@ -69,8 +71,56 @@ final class PostMergeTranslator {
             PostExpr operand = expression(u.getOperand());
             return u.getOperation() == UnaryArithmeticOperator.UNARY_MINUS ? new PostExpr.Negate(operand) : operand;
         }
-        analysis.rejectFanOut("expression over aggregates " + analysis.render(e), "only + - * / % over COUNT/SUM/MIN/MAX/AVG are merged");
+        if (e instanceof SqmCoalesce<?> c) {
+            return coalesce(c.getArguments());
+        }
+        if (e instanceof SqmFunction<?> f) {
+            String name = f.getFunctionName().toLowerCase(Locale.ROOT);
+            List<SqmExpression<?>> args = new ArrayList<>();
+            for (var a : f.getArguments()) {
+                if (a instanceof SqmExpression<?> x) {
+                    args.add(x);
+                }
+            }
+            if (args.size() == f.getArguments().size()) {
+                if (name.equals("mod") && args.size() == 2) { // HQL's x % y
+                    return new PostExpr.Arithmetic('%', expression(args.get(0)), expression(args.get(1)));
+                }
+                if (name.equals("coalesce") && !args.isEmpty()) {
+                    return coalesce(args);
+                }
+            }
+        }
+        analysis.rejectFanOut("expression over aggregates " + analysis.render(e),
+                "only + - * / %, unary minus and coalesce over COUNT/SUM/MIN/MAX/AVG are merged");
         return new PostExpr.Constant(new ValueRef.Literal(null));
+    }
+
+    private PostExpr coalesce(List<? extends SqmExpression<?>> arguments) {
+        List<PostExpr> operands = new ArrayList<>();
+        for (SqmExpression<?> a : arguments) {
+            operands.add(expression(a));
+        }
+        return new PostExpr.Coalesce(operands);
+    }
+
+    /**
+     * A literal as PostgreSQL reads it: Hibernate writes a Double or Float literal ({@code 1.5},
+     * which JPQL types Double) as its decimal text, which PostgreSQL reads as a numeric, so
+     * {@code avg(x) * 1.5} and {@code count(*) * 0.1} are exact numeric products there (read back
+     * as the nearest double), not products of doubles; an integral literal is an integer when it
+     * fits one ({@code 2L} is {@code 2}, int4: {@code max(i) * 2L} overflows as int4 does). A Double
+     * parameter stays a double precision (it is bound as float8).
+     */
+    static Object asPostgresqlReadsIt(Object literal) {
+        if ((literal instanceof Double d && Double.isFinite(d)) || (literal instanceof Float f && Float.isFinite(f))) {
+            java.math.BigDecimal numeric = new java.math.BigDecimal(literal.toString());
+            return numeric.scale() < 0 ? numeric.setScale(0) : numeric;
+        }
+        if (literal instanceof Long l && l == l.intValue()) {
+            return l.intValue();
+        }
+        return literal;
     }
 
     /** Translates a HAVING predicate. */
@@ -130,6 +180,9 @@ final class PostMergeTranslator {
         }
         if (e instanceof PostExpr.Negate n) {
             return new PostExpr.Negate(relocate(n.operand(), base));
+        }
+        if (e instanceof PostExpr.Coalesce c) {
+            return new PostExpr.Coalesce(c.operands().stream().map(p -> relocate(p, base)).toList());
         }
         if (e instanceof PostExpr.Compare c) {
             return new PostExpr.Compare(c.operator(), relocate(c.left(), base), relocate(c.right(), base));

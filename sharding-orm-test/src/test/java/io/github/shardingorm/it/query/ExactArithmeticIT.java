@@ -1,0 +1,166 @@
+package io.github.shardingorm.it.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.shardingorm.ShardedPersistence;
+import io.github.shardingorm.ShardingException;
+import io.github.shardingorm.query.UnsupportedShardQueryException;
+import io.github.shardingorm.it.query.model.Article;
+import io.github.shardingorm.it.query.model.Author;
+import io.github.shardingorm.query.ShardedQuery;
+import io.github.shardingorm.test.ShardDatabases;
+import io.github.shardingorm.test.ShardedPersistenceTest;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hibernate.Session;
+import org.hibernate.query.SelectionQuery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Arithmetic over merged aggregates, exactly as one database computes it: PostgreSQL reads a
+ * decimal literal ({@code 1.5}, which JPQL types Double) as a numeric, so {@code avg(x) * 1.5}
+ * and {@code count(*) * 1.1} are numeric products read back as the nearest double, not products
+ * of doubles; integral arithmetic over COUNT/SUM is bigint and fails on overflow as PostgreSQL
+ * does. Compared value and Java type for value and type with one unsharded database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ShardedPersistenceTest(shards = 4, entities = {Article.class, Author.class})
+class ExactArithmeticIT {
+
+    private OracleDatabase oracle;
+
+    @BeforeAll
+    void load(ShardedPersistence orm, ShardDatabases shards) throws SQLException {
+        List<Article> articles = new ArrayList<>();
+        long author = 1;
+        // 'three': 3 rows summing 350000000 (avg 116666666.666666666667); 'six': 6 rows summing 700000000 (116666666.66666667)
+        for (int score : new int[] {100_000_000, 100_000_000, 150_000_000}) {
+            articles.add(new Article(author++, 10L * author, score, "three", new BigDecimal("0.10"), "b"));
+        }
+        for (int score : new int[] {100_000_000, 100_000_000, 100_000_000, 100_000_000, 150_000_000, 150_000_000}) {
+            articles.add(new Article(author++, 10L * author, score, "six", new BigDecimal("0.20"), "b"));
+        }
+        for (int i = 0; i < 7; i++) {
+            articles.add(new Article(author++, 3L * i, i % 3 == 0 ? null : 7 * i + 1, i % 2 == 0 ? "odd" : null,
+                    i == 3 ? null : new BigDecimal("1.01").multiply(BigDecimal.valueOf(i)), "b"));
+        }
+        // overflow material, filtered in by category: int and bigint limits
+        articles.add(new Article(author++, 4_611_686_018_427_387_904L, 1_500_000_000, "big", new BigDecimal("9999999999.99"), "b"));
+        articles.add(new Article(author, 4_611_686_018_427_387_904L, 1_500_000_000, "big", new BigDecimal("9999999999.99"), "b"));
+        orm.<Article, Long>repository(Article.class).saveAll(articles);
+        oracle = OracleDatabase.copyOf(shards);
+    }
+
+    @AfterAll
+    void dropOracle() {
+        if (oracle != null) {
+            oracle.close();
+        }
+    }
+
+    private static final String SMALL = " from Article a where a.category <> 'big' or a.category is null";
+
+    static final List<String> QUERIES = List.of(
+            "select avg(a.score) * 1.5" + SMALL,
+            "select avg(a.score) * 1.5 from Article a where a.category = 'three'",
+            "select avg(a.score) * 1.5 from Article a where a.category = 'six'",
+            "select sum(a.score) * 2" + SMALL,
+            "select avg(a.score) + 1 from Article a where a.category = 'three'",
+            "select avg(a.score) + 0.1 from Article a where a.category = 'three'",
+            "select count(a) * 1.0" + SMALL,
+            "select count(a) * 1.1" + SMALL,
+            "select count(a) * 0.1, count(a) / 3.0, count(a) + 0.2" + SMALL,
+            "select sum(a.price) * 1.1, avg(a.price) * 1.5, sum(a.price) / count(a)" + SMALL,
+            "select sum(a.score) / 7, sum(a.score) % 7, count(a) / 2" + SMALL,
+            "select -avg(a.score), avg(a.score) / 3, avg(a.score) - 0.3 from Article a where a.category = 'three'",
+            "select max(a.score) * 2, min(a.createdAt) * 3" + SMALL,
+            "select coalesce(sum(a.score), 0)" + SMALL,
+            "select coalesce(sum(a.score), 0) from Article a where a.category = 'none'",
+            "select avg(a.price)" + SMALL,
+            "select a.category, avg(a.score) * 1.5, sum(a.price) * 1.1, count(a) * 0.1 from Article a group by a.category order by a.category",
+            "select a.category from Article a group by a.category having avg(a.score) = 116666666.66666667 order by a.category",
+            "select a.category from Article a group by a.category having avg(a.score) < 116666666.66666667 order by a.category",
+            "select a.category, count(a) from Article a group by a.category order by avg(a.score) * 1.5 desc nulls last, a.category",
+            "select avg(a.score) * 1.5e0, count(a) * 1.1d" + SMALL,
+            "select sum(a.score) * 2L, count(a) * 2" + SMALL,
+            "select a.category, count(a) from Article a group by a.category order by avg(a.score) * 1.5 nulls last, a.category",
+            "select a.category, avg(a.score) - 0.3 from Article a group by a.category order by avg(a.score) - 0.3 desc nulls last, a.category",
+            // % is HQL's mod(): bigint % integer, typed Integer by JPQL
+            "select sum(a.score) % 7, count(a) % 3, max(a.score) % 5" + SMALL,
+            "select a.category, sum(a.score) % 7 from Article a group by a.category having sum(a.score) % 7 = 4 order by a.category",
+            "select coalesce(sum(a.score), 0), coalesce(max(a.score), -1), coalesce(avg(a.score), 0)" + SMALL,
+            "select coalesce(sum(a.score), 0), coalesce(max(a.score), -1), coalesce(avg(a.score), 0), coalesce(max(a.category), 'none') "
+                    + "from Article a where a.category = 'none'",
+            "select a.category, coalesce(sum(a.score), 0) * 1.5, coalesce(min(a.price), 0) from Article a group by a.category "
+                    + "order by coalesce(sum(a.score), 0) desc, a.category nulls first",
+            "select max(a.score) * 2L, max(a.score) + 1L" + SMALL,
+            "select avg(a.price), avg(a.price) * 3, sum(a.price) * 0.1, avg(a.price) / 7 from Article a",
+            "select a.category, avg(a.price) from Article a group by a.category order by avg(a.price) desc, a.category",
+            // overflow and division by zero: one database fails these, so must the merge
+            "select max(a.score) * 2 from Article a where a.category = 'big'",
+            "select max(a.score) * 2L from Article a where a.category = 'big'",
+            "select sum(a.score) * 2, max(a.score) + 0.5 from Article a where a.category = 'big'",
+            "select max(a.createdAt) * 2 from Article a where a.category = 'big'",
+            "select -(min(a.createdAt) * 2 - 1) from Article a where a.category = 'big'",
+            "select sum(a.createdAt) from Article a where a.category = 'big'",
+            "select count(a) / (count(a) - count(a)) from Article a",
+            "select avg(a.score) / (count(a) - count(a)) from Article a");
+
+    @Test
+    void arithmeticOverAggregatesIsOneDatabases(ShardedPersistence orm) {
+        List<String> failures = new ArrayList<>();
+        for (String hql : QUERIES) {
+            String expected;
+            try (Session s = oracle.sessions().openSession()) {
+                expected = typed(s.createSelectionQuery(hql, Object[].class).getResultList());
+            } catch (RuntimeException e) {
+                expected = "an error";
+                System.out.println("EXACT oracle error " + e);
+            }
+            String actual;
+            try {
+                actual = typed(orm.query(hql, Object[].class).list());
+            } catch (ShardingException e) {
+                actual = "an error";
+                System.out.println("EXACT merged error " + e.getMessage());
+                if (!(e instanceof UnsupportedShardQueryException) && !e.getMessage().contains("out of range")
+                        && !e.getMessage().contains("division by zero")) {
+                    failures.add(hql + ": the merge's error does not say what failed: " + e);
+                }
+                if (e instanceof UnsupportedShardQueryException) {
+                    actual = "refused " + e.getMessage();
+                }
+            } catch (RuntimeException e) {
+                actual = "threw " + e;
+            }
+            System.out.println("EXACT " + hql + "\n  oracle " + expected + "\n  merged " + actual);
+            if (!expected.equals(actual)) {
+                failures.add(hql + "\n  expected " + expected + "\n  actual   " + actual);
+            }
+        }
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " of " + QUERIES.size() + " differ:\n" + String.join("\n", failures));
+        }
+    }
+
+    private static String typed(List<Object[]> rows) {
+        List<String> out = new ArrayList<>();
+        for (Object[] row : rows) {
+            List<String> values = new ArrayList<>();
+            for (Object v : row) {
+                values.add(v == null ? "NULL" : v.getClass().getSimpleName() + ":" + v);
+            }
+            out.add(values.toString());
+        }
+        return out.toString();
+    }
+}
