@@ -140,6 +140,16 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         if (lastRowSortValues == null || lastRowSortValues.length != shape.order().size()) {
             throw new IllegalArgumentException("after(...) needs " + shape.order().size() + " values, one per ORDER BY item, but got " + (lastRowSortValues == null ? 0 : lastRowSortValues.length));
         }
+        for (int i = 0; i < lastRowSortValues.length; i++) {
+            Object v = lastRowSortValues[i];
+            if ((v instanceof Double || v instanceof Float) && shape.numericText().contains(shape.order().get(i).column())) {
+                throw new IllegalArgumentException("after(...) value " + (i + 1) + " (" + v + ", a " + v.getClass().getSimpleName()
+                        + ") is for an ORDER BY average that PostgreSQL orders as a numeric: different numerics read as one "
+                        + v.getClass().getSimpleName() + ", so the page would not start exactly after the last row. Pass the exact "
+                        + "average as a BigDecimal (order by and select e.g. sum(x) and count(x) beside it, or cast(avg(x) as BigDecimal) "
+                        + "and order by that); query [" + plan.hql() + "]");
+            }
+        }
         return with(options.withAfter(lastRowSortValues.clone()));
     }
 
