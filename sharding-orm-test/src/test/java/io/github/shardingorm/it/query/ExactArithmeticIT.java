@@ -105,6 +105,13 @@ class ExactArithmeticIT {
             "select max(a.score) * 2L, max(a.score) + 1L" + SMALL,
             "select avg(a.price), avg(a.price) * 3, sum(a.price) * 0.1, avg(a.price) / 7 from Article a",
             "select a.category, avg(a.price) from Article a group by a.category order by avg(a.price) desc, a.category",
+            // PostgreSQL's promotions: coalesce(numeric, int) is a numeric, sum of a bigint a numeric
+            "select coalesce(avg(a.score), -1) / 3, coalesce(avg(a.score), -1) * 1 from Article a where a.category = 'none'",
+            "select coalesce(max(a.price), 1) / 3, coalesce(sum(a.score), 2L) / 3 from Article a where a.category = 'none'",
+            "select a.category, sum(a.createdAt) * 1.5 from Article a where a.category <> 'big' group by a.category "
+                    + "having sum(a.createdAt) / 9 > 2 order by sum(a.createdAt) / 7, a.category",
+            "select a.category, sum(a.createdAt) / 7, -sum(a.createdAt) / 7 from Article a where a.category <> 'big' "
+                    + "group by a.category order by a.category",
             // overflow and division by zero: one database fails these, so must the merge
             "select max(a.score) * 2 from Article a where a.category = 'big'",
             "select max(a.score) * 2L from Article a where a.category = 'big'",

@@ -55,6 +55,10 @@ public final class PostExprEval {
                 throw new ArithmeticException("-" + SqlValues.describe(v) + ": " + SqlValues.postgresqlMessage(overflow, v, v));
             }
         }
+        if (e instanceof PostExpr.Promote p) {
+            Object v = eval(p.operand(), group, parameters, text);
+            return v instanceof Number n ? SqlValues.convert(n, p.type()) : v;
+        }
         if (e instanceof PostExpr.Coalesce c) {
             for (PostExpr operand : c.operands()) {
                 Object v = eval(operand, group, parameters, text);

@@ -2,6 +2,7 @@ package io.github.shardingorm.internal.query.plan;
 
 import io.github.shardingorm.internal.query.value.ValueRef;
 import jakarta.persistence.criteria.Predicate;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import org.hibernate.query.sqm.tree.expression.SqmBinaryArithmetic;
 import org.hibernate.query.sqm.tree.expression.SqmCoalesce;
 import org.hibernate.query.sqm.tree.expression.SqmExpression;
 import org.hibernate.query.sqm.tree.expression.SqmFunction;
+import org.hibernate.query.sqm.tree.expression.SqmLiteral;
 import org.hibernate.query.sqm.tree.expression.SqmUnaryOperation;
 import org.hibernate.query.sqm.tree.predicate.SqmBetweenPredicate;
 import org.hibernate.query.sqm.tree.predicate.SqmComparisonPredicate;
@@ -52,7 +54,10 @@ final class PostMergeTranslator {
             return new PostExpr.Constant(value instanceof ValueRef.Literal l ? new ValueRef.Literal(asPostgresqlReadsIt(l.value())) : value);
         }
         if (e instanceof SqmFunction<?> f && e instanceof SqmAggregateFunction<?>) {
-            return aggregates.aggregate(f);
+            PostExpr merged = aggregates.aggregate(f);
+            // PostgreSQL sums bigints as numeric: sum(x) / 3 divides a numeric there (the result is read back as JPQL's Long)
+            return f.getFunctionName().equalsIgnoreCase("sum") && pgType(e) == PgType.NUMERIC && pgType(argument(f)) == PgType.BIGINT
+                    ? new PostExpr.Promote(BigDecimal.class, merged) : merged;
         }
         if (!AggregateFinder.containsAggregate(e)) {
             return new PostExpr.Column(-aggregates.partial(e) - 1); // a carried column, relocated later
@@ -96,12 +101,119 @@ final class PostMergeTranslator {
         return new PostExpr.Constant(new ValueRef.Literal(null));
     }
 
+    /** The operands promoted to their common type, as PostgreSQL resolves coalesce ({@code coalesce(avg(i), -1)} is a numeric). */
     private PostExpr coalesce(List<? extends SqmExpression<?>> arguments) {
+        PgType common = pgTypeOfAll(arguments);
         List<PostExpr> operands = new ArrayList<>();
         for (SqmExpression<?> a : arguments) {
-            operands.add(expression(a));
+            PostExpr operand = expression(a);
+            operands.add(common != null && pgType(a) != common ? new PostExpr.Promote(common.javaType, operand) : operand);
         }
         return new PostExpr.Coalesce(operands);
+    }
+
+    /** PostgreSQL's number types in the order of their implicit promotion (int4 &lt; int8 &lt; numeric &lt; float8). */
+    enum PgType {
+        INTEGER(Integer.class), BIGINT(Long.class), NUMERIC(BigDecimal.class), DOUBLE(Double.class);
+
+        final Class<?> javaType;
+
+        PgType(Class<?> javaType) {
+            this.javaType = javaType;
+        }
+
+        static PgType ofJava(Class<?> type) {
+            if (type == null) {
+                return null;
+            }
+            if (type == Integer.class || type == int.class || type == Short.class || type == short.class || type == Byte.class || type == byte.class) {
+                return INTEGER;
+            }
+            if (type == Long.class || type == long.class) {
+                return BIGINT;
+            }
+            if (type == BigDecimal.class || type == java.math.BigInteger.class) {
+                return NUMERIC;
+            }
+            if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+                return DOUBLE;
+            }
+            return null;
+        }
+
+        static PgType max(PgType a, PgType b) {
+            return a == null || b == null ? null : a.compareTo(b) >= 0 ? a : b;
+        }
+    }
+
+    /**
+     * The PostgreSQL type of a number expression of a grouped query, or null when it is not a
+     * number (or not known): JPQL types AVG Double where PostgreSQL computes a numeric (but of a
+     * floating argument), a decimal literal Double where PostgreSQL reads a numeric, SUM of a
+     * bigint Long where PostgreSQL sums a numeric.
+     */
+    static PgType pgType(SqmExpression<?> e) {
+        if (e instanceof SqmLiteral<?> literal) {
+            Object v = asPostgresqlReadsIt(literal.getLiteralValue());
+            return v instanceof Number ? PgType.ofJava(v.getClass()) : null;
+        }
+        if (e instanceof SqmUnaryOperation<?> u) {
+            return pgType(u.getOperand());
+        }
+        if (e instanceof SqmBinaryArithmetic<?> a) {
+            return PgType.max(pgType(a.getLeftHandOperand()), pgType(a.getRightHandOperand()));
+        }
+        if (e instanceof SqmCoalesce<?> c) {
+            return pgTypeOfAll(c.getArguments());
+        }
+        if (e instanceof SqmFunction<?> f) {
+            String name = f.getFunctionName().toLowerCase(Locale.ROOT);
+            SqmExpression<?> argument = argument(f);
+            if (e instanceof SqmAggregateFunction<?>) {
+                PgType of = argument == null ? null : pgType(argument);
+                return switch (name) {
+                    case "count" -> PgType.BIGINT;
+                    case "sum" -> of == PgType.INTEGER ? PgType.BIGINT : of == PgType.BIGINT ? PgType.NUMERIC : of;
+                    case "avg" -> of == null ? null : of == PgType.DOUBLE ? PgType.DOUBLE : PgType.NUMERIC;
+                    case "min", "max" -> of;
+                    default -> PgType.ofJava(e.getJavaType());
+                };
+            }
+            if (name.equals("coalesce") || name.equals("mod")) {
+                List<SqmExpression<?>> args = new ArrayList<>();
+                for (var a : f.getArguments()) {
+                    if (!(a instanceof SqmExpression<?> x)) {
+                        return null;
+                    }
+                    args.add(x);
+                }
+                return pgTypeOfAll(args);
+            }
+        }
+        return PgType.ofJava(e.getJavaType());
+    }
+
+    private static PgType pgTypeOfAll(List<? extends SqmExpression<?>> arguments) {
+        PgType common = null;
+        for (SqmExpression<?> a : arguments) {
+            PgType t = pgType(a);
+            if (t == null) {
+                return null;
+            }
+            common = common == null ? t : PgType.max(common, t);
+        }
+        return common;
+    }
+
+    private static SqmExpression<?> argument(SqmFunction<?> f) {
+        if (f.getArguments().size() != 1) {
+            return null;
+        }
+        Object a = f.getArguments().get(0);
+        if (a instanceof org.hibernate.query.sqm.tree.expression.SqmDistinct<?> d) {
+            return d.getExpression();
+        }
+        return a instanceof SqmExpression<?> x ? x : null;
     }
 
     /**
@@ -114,7 +226,7 @@ final class PostMergeTranslator {
      */
     static Object asPostgresqlReadsIt(Object literal) {
         if ((literal instanceof Double d && Double.isFinite(d)) || (literal instanceof Float f && Float.isFinite(f))) {
-            java.math.BigDecimal numeric = new java.math.BigDecimal(literal.toString());
+            BigDecimal numeric = new BigDecimal(literal.toString());
             return numeric.scale() < 0 ? numeric.setScale(0) : numeric;
         }
         if (literal instanceof Long l && l == l.intValue()) {
@@ -183,6 +295,9 @@ final class PostMergeTranslator {
         }
         if (e instanceof PostExpr.Coalesce c) {
             return new PostExpr.Coalesce(c.operands().stream().map(p -> relocate(p, base)).toList());
+        }
+        if (e instanceof PostExpr.Promote p) {
+            return new PostExpr.Promote(p.type(), relocate(p.operand(), base));
         }
         if (e instanceof PostExpr.Compare c) {
             return new PostExpr.Compare(c.operator(), relocate(c.left(), base), relocate(c.right(), base));

@@ -166,9 +166,9 @@ public final class SqlValues {
 
     /**
      * A merged number in the Java type JPQL gives its column, as the JDBC driver reads a column of
-     * that type: a numeric as the nearest double, a bigint as an Integer when it fits. Where the
-     * driver would fail (a value out of the type's range, a fraction read as an integer), this
-     * fails too.
+     * that type: a numeric as the nearest double, a bigint as an Integer when it fits, a numeric
+     * with a fraction as an integer truncated toward zero. Where the driver would fail (a value
+     * out of the type's range), this fails too.
      *
      * @throws ArithmeticException when the value does not fit the type
      */
@@ -186,22 +186,30 @@ public final class SqlValues {
             return isFloating(n) ? new BigDecimal(n.toString()) : decimal(n);
         }
         try {
+            // the driver reads a numeric with a fraction as an integer truncated toward zero (sum(bigint) / 7 read as Long)
             if (type == Long.class || type == long.class) {
-                return isIntegral(n) && !(n instanceof BigInteger) ? n.longValue() : decimal(n).longValueExact();
+                return isIntegral(n) && !(n instanceof BigInteger) ? n.longValue() : truncated(n).longValueExact();
             }
             if (type == Integer.class || type == int.class) {
-                return isIntegral(n) && !(n instanceof BigInteger) ? Math.toIntExact(n.longValue()) : decimal(n).intValueExact();
+                return isIntegral(n) && !(n instanceof BigInteger) ? Math.toIntExact(n.longValue()) : truncated(n).intValueExact();
             }
             if (type == Short.class || type == short.class) {
-                return decimal(n).shortValueExact();
+                return truncated(n).shortValueExact();
             }
             if (type == BigInteger.class) {
-                return decimal(n).toBigIntegerExact();
+                return truncated(n).toBigIntegerExact();
             }
         } catch (ArithmeticException e) {
             throw new ArithmeticException("the merged value " + n + " is not a " + type.getSimpleName() + " (its JPQL type)");
         }
         return n;
+    }
+
+    private static BigDecimal truncated(Number n) {
+        if (isFloating(n) && !Double.isFinite(n.doubleValue())) {
+            throw new ArithmeticException(n + " is not a finite number");
+        }
+        return (isFloating(n) ? new BigDecimal(n.toString()) : decimal(n)).setScale(0, java.math.RoundingMode.DOWN);
     }
 
     /** A number for messages, with its SQL type as PostgreSQL would name it. */
