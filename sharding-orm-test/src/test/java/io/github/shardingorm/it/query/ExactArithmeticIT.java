@@ -37,6 +37,8 @@ import org.junit.jupiter.api.TestInstance;
 class ExactArithmeticIT {
 
     private OracleDatabase oracle;
+    private long hugeLarger;
+    private long hugeSmaller;
 
     @BeforeAll
     void load(ShardedPersistence orm, ShardDatabases shards) throws SQLException {
@@ -56,6 +58,15 @@ class ExactArithmeticIT {
         // overflow material, filtered in by category: int and bigint limits
         articles.add(new Article(author++, 4_611_686_018_427_387_904L, 1_500_000_000, "big", new BigDecimal("9999999999.99"), "b"));
         articles.add(new Article(author, 4_611_686_018_427_387_904L, 1_500_000_000, "big", new BigDecimal("9999999999.99"), "b"));
+        // 'huge': two authors on different shards whose sums of createdAt are one double (2^60 + 1, 2^60 + 2), the larger sum's author
+        // with the smaller id: ORDER BY sum(a.createdAt) * 1.0 (a numeric, JPQL's Double) desc, a.authorId desc must not tie them
+        hugeLarger = 100;
+        hugeSmaller = 101;
+        while (orm.shardOf(hugeLarger).equals(orm.shardOf(hugeSmaller))) {
+            hugeSmaller++;
+        }
+        articles.add(new Article(hugeLarger, (1L << 60) + 2, 1, "huge", null, "b"));
+        articles.add(new Article(hugeSmaller, (1L << 60) + 1, 1, "huge", null, "b"));
         orm.<Article, Long>repository(Article.class).saveAll(articles);
         oracle = OracleDatabase.copyOf(shards);
     }
@@ -67,7 +78,7 @@ class ExactArithmeticIT {
         }
     }
 
-    private static final String SMALL = " from Article a where a.category <> 'big' or a.category is null";
+    private static final String SMALL = " from Article a where a.category not in ('big', 'huge') or a.category is null";
 
     static final List<String> QUERIES = List.of(
             "select avg(a.score) * 1.5" + SMALL,
@@ -108,7 +119,7 @@ class ExactArithmeticIT {
             // PostgreSQL's promotions: coalesce(numeric, int) is a numeric, sum of a bigint a numeric
             "select coalesce(avg(a.score), -1) / 3, coalesce(avg(a.score), -1) * 1 from Article a where a.category = 'none'",
             "select coalesce(max(a.price), 1) / 3, coalesce(sum(a.score), 2L) / 3 from Article a where a.category = 'none'",
-            "select a.category, sum(a.createdAt) * 1.5 from Article a where a.category <> 'big' group by a.category "
+            "select a.category, sum(a.createdAt) * 1.5 from Article a where a.category not in ('big', 'huge') group by a.category "
                     + "having sum(a.createdAt) / 9 > 2 order by sum(a.createdAt) / 7, a.category",
             "select a.category, sum(a.createdAt) / 7, -sum(a.createdAt) / 7 from Article a where a.category <> 'big' "
                     + "group by a.category order by a.category",
@@ -156,6 +167,26 @@ class ExactArithmeticIT {
         }
         if (!failures.isEmpty()) {
             fail(failures.size() + " of " + QUERIES.size() + " differ:\n" + String.join("\n", failures));
+        }
+    }
+
+    /**
+     * Grouped by the shard key, each shard orders its groups by a numeric that JPQL types Double: the
+     * merge must order by the numeric too (asked as its exact text), as one database does.
+     */
+    @Test
+    void shardComputedNumericsMergeInTheDatabasesOrder(ShardedPersistence orm) {
+        for (String hql : List.of(
+                "select a.authorId, sum(a.createdAt) * 1.0 from Article a where a.category = 'huge' group by a.authorId "
+                        + "order by sum(a.createdAt) * 1.0 desc, a.authorId desc",
+                "select a.authorId, sum(a.createdAt) * 1.0 from Article a where a.category = 'huge' group by a.authorId "
+                        + "order by 2, 1")) {
+            String expected;
+            try (Session s = oracle.sessions().openSession()) {
+                expected = typed(s.createSelectionQuery(hql, Object[].class).getResultList());
+            }
+            assertTrue(expected.indexOf(":" + hugeLarger + ",") < expected.indexOf(":" + hugeSmaller + ",") == hql.contains("desc"), expected);
+            assertEquals(expected, typed(orm.query(hql, Object[].class).list()), hql);
         }
     }
 

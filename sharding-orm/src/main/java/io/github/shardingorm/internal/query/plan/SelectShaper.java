@@ -168,7 +168,9 @@ final class SelectShaper {
 
     /**
      * The sort columns holding an AVG (grouped by a shard key, each shard computes its groups'
-     * averages): PostgreSQL orders them as numerics, which Hibernate reads as Doubles, and
+     * averages), or any other expression JPQL types Double that PostgreSQL computes as a numeric
+     * ({@code sum(x) * 1.0}, {@code count(a) / 3.0}: a decimal literal is a numeric there):
+     * PostgreSQL orders them as numerics, which Hibernate reads as Doubles, and
      * different numerics can be one double (116666666.666666666667 and 116666666.66666667), so the
      * k-way merge would tie what each shard ordered. Such a column is asked as the numeric's text
      * instead (exact, read back as a BigDecimal, handed out as Double); the shards' ORDER BY stays
@@ -179,7 +181,8 @@ final class SelectShaper {
         for (SortKey key : order) {
             int c = key.column();
             if (c >= 0 && c < shardColumns.size() && !out.contains(c) && shardColumns.get(c) instanceof SqmExpression<?> e
-                    && isDouble(e.getJavaType()) && AggregateFinder.containsAverage(e)) {
+                    && isDouble(e.getJavaType())
+                    && (AggregateFinder.containsAverage(e) || PostMergeTranslator.pgType(e) == PostMergeTranslator.PgType.NUMERIC)) {
                 shardColumns.set(c, e.cast(String.class)); // a cast, not as(): as() only retypes the node
                 out.add(c);
             }
