@@ -144,10 +144,11 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
             Object v = lastRowSortValues[i];
             if ((v instanceof Double || v instanceof Float) && shape.numericText().contains(shape.order().get(i).column())) {
                 throw new IllegalArgumentException("after(...) value " + (i + 1) + " (" + v + ", a " + v.getClass().getSimpleName()
-                        + ") is for an ORDER BY average that PostgreSQL orders as a numeric: different numerics read as one "
+                        + ") is for an ORDER BY value that PostgreSQL orders as a numeric (an avg(...), or arithmetic with a decimal "
+                        + "literal) while JPQL reads it as a Double: different numerics read as one "
                         + v.getClass().getSimpleName() + ", so the page would not start exactly after the last row. Pass the exact "
-                        + "average as a BigDecimal (order by and select e.g. sum(x) and count(x) beside it, or cast(avg(x) as BigDecimal) "
-                        + "and order by that); query [" + plan.hql() + "]");
+                        + "value as a BigDecimal (select and order by e.g. cast(avg(x) as BigDecimal) and pass the values it returns); "
+                        + "query [" + plan.hql() + "]");
             }
         }
         return with(options.withAfter(lastRowSortValues.clone()));
