@@ -94,7 +94,8 @@ class DifferentialQueryIT {
             "min(a.createdAt)", "max(a.score)",
             // arithmetic over aggregates as PostgreSQL computes it: decimal literals are numerics, % is mod(), coalesce
             "avg(a.score) * 1.5", "count(a) * 0.1", "avg(a.price) - 0.3", "sum(a.price) * 1.1", "count(a) * 1.0", "avg(a.score) + 1",
-            "sum(a.score) % 7", "coalesce(sum(a.score), 0)", "coalesce(max(a.price), 0)", "coalesce(avg(a.score), -1) / 3"};
+            "sum(a.score) % 7", "coalesce(sum(a.score), 0)", "coalesce(max(a.price), 0)", "coalesce(avg(a.score), -1) / 3",
+            "sum(a.score * 0.1)", "avg(a.score * 0.3)", "sum(a.createdAt) / 7"};
 
     private Case generate(Random r) {
         Map<String, Object> params = new LinkedHashMap<>();

@@ -123,6 +123,15 @@ class ExactArithmeticIT {
                     + "having sum(a.createdAt) / 9 > 2 order by sum(a.createdAt) / 7, a.category",
             "select a.category, sum(a.createdAt) / 7, -sum(a.createdAt) / 7 from Article a where a.category <> 'big' "
                     + "group by a.category order by a.category",
+            // a user's mix
+            "select count(distinct a.category) * 1.5, max(a.price) - min(a.price), sum(a.price) / sum(a.score)" + SMALL,
+            "select a.category, count(a) from Article a group by a.category having count(a) * 0.5 > 1.2 order by 1",
+            "select distinct count(a) * 0.1 from Article a group by a.category order by 1",
+            "select avg(a.createdAt) * 2, sum(a.createdAt) / count(a), max(a.score) / 2.0, min(a.score) - 0.5" + SMALL,
+            "select a.authorId, count(a) * 0.1 from Article a group by a.authorId order by 2 desc, 1",
+            // numeric arguments JPQL types Double: PostgreSQL sums and averages them as exact numerics
+            "select sum(a.score * 0.1), avg(a.score * 0.1), avg(a.score + 0.5), sum(a.price * 1.1)" + SMALL,
+            "select a.category, sum(a.score * 0.1), avg(a.score * 0.3) from Article a group by a.category order by sum(a.score * 0.1), 1",
             // overflow and division by zero: one database fails these, so must the merge
             "select max(a.score) * 2 from Article a where a.category = 'big'",
             "select max(a.score) * 2L from Article a where a.category = 'big'",
