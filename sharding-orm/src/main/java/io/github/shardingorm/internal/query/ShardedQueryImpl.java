@@ -142,10 +142,10 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         }
         for (int i = 0; i < lastRowSortValues.length; i++) {
             Object v = lastRowSortValues[i];
-            if ((v instanceof Double || v instanceof Float) && shape.numericText().contains(shape.order().get(i).column())) {
+            if (v != null && !(v instanceof java.math.BigDecimal) && shape.numericText().contains(shape.order().get(i).column())) {
                 throw new IllegalArgumentException("after(...) value " + (i + 1) + " (" + v + ", a " + v.getClass().getSimpleName()
                         + ") is for an ORDER BY value that PostgreSQL orders as a numeric (an avg(...), or arithmetic with a decimal "
-                        + "literal) while JPQL reads it as a Double: different numerics read as one "
+                        + "literal, a sum of bigints) while JPQL reads it as a " + v.getClass().getSimpleName() + ": different numerics read as one "
                         + v.getClass().getSimpleName() + ", so the page would not start exactly after the last row. Pass the exact "
                         + "value as a BigDecimal (select and order by e.g. cast(avg(x) as BigDecimal) and pass the values it returns); "
                         + "query [" + plan.hql() + "]");
