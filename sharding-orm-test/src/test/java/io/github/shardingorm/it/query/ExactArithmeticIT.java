@@ -1,7 +1,6 @@
 package io.github.shardingorm.it.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -10,14 +9,12 @@ import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
 import io.github.shardingorm.it.query.model.Article;
 import io.github.shardingorm.it.query.model.Author;
-import io.github.shardingorm.query.ShardedQuery;
 import io.github.shardingorm.test.ShardDatabases;
 import io.github.shardingorm.test.ShardedPersistenceTest;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.hibernate.Session;
 import org.hibernate.query.SelectionQuery;
 import org.junit.jupiter.api.AfterAll;
@@ -151,14 +148,12 @@ class ExactArithmeticIT {
                 expected = typed(s.createSelectionQuery(hql, Object[].class).getResultList());
             } catch (RuntimeException e) {
                 expected = "an error";
-                System.out.println("EXACT oracle error " + e);
             }
             String actual;
             try {
                 actual = typed(orm.query(hql, Object[].class).list());
             } catch (ShardingException e) {
                 actual = "an error";
-                System.out.println("EXACT merged error " + e.getMessage());
                 if (!(e instanceof UnsupportedShardQueryException) && !e.getMessage().contains("out of range")
                         && !e.getMessage().contains("division by zero")) {
                     failures.add(hql + ": the merge's error does not say what failed: " + e);
@@ -169,7 +164,6 @@ class ExactArithmeticIT {
             } catch (RuntimeException e) {
                 actual = "threw " + e;
             }
-            System.out.println("EXACT " + hql + "\n  oracle " + expected + "\n  merged " + actual);
             if (!expected.equals(actual)) {
                 failures.add(hql + "\n  expected " + expected + "\n  actual   " + actual);
             }
