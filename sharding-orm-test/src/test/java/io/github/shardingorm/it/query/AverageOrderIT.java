@@ -2,6 +2,8 @@ package io.github.shardingorm.it.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.it.query.model.Article;
@@ -154,6 +156,65 @@ class AverageOrderIT {
             assertEquals(rows(s.createSelectionQuery(first, Object[].class).setMaxResults(2).getResultList()),
                     rows(orm.query(first, Object[].class).limit(2).list()), first);
         }
+    }
+
+    /**
+     * Keyset pagination ({@code after(...)}) over a query grouped by the shard key and ordered by
+     * aggregates: the keyset is compared per group (HAVING, not WHERE, which cannot hold an
+     * aggregate), an ORDER BY average as the numeric PostgreSQL orders (given as a BigDecimal:
+     * a Double cannot tell 116666666.666666666667 from 116666666.66666667 and is refused).
+     */
+    @Test
+    void keysetPagesOverShardComputedAggregates(ShardedPersistence orm) throws SQLException {
+        String byAverage = "select a.authorId, avg(a.score) from Article a group by a.authorId order by avg(a.score), a.authorId";
+        List<List<Object>> expected = oracle(byAverage);
+        List<Object[]> exact = new ArrayList<>(); // the oracle's averages as exact numerics, with the author
+        try (Connection c = oracle.connect();
+             PreparedStatement ps = c.prepareStatement("select author_id, avg(score)::text from articles group by author_id "
+                     + "order by avg(score), author_id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                exact.add(new Object[] {new BigDecimal(rs.getString(2)), rs.getLong(1)});
+            }
+        }
+        assertEquals(expected.size(), exact.size());
+        int three = expected.stream().map(r -> r.get(0)).toList().indexOf(threeRows);
+        assertEquals(sixRows, expected.get(three + 1).get(0), "PostgreSQL's order: the two equal Doubles next to each other");
+        for (int i = 0; i < exact.size(); i++) {
+            assertEquals(expected.subList(i + 1, Math.min(i + 3, expected.size())),
+                    rows(orm.query(byAverage, Object[].class).after(exact.get(i)).limit(2).list()), "after row " + i + " of " + byAverage);
+        }
+        // the Double of the row cannot say where the page starts: after threeRows' average it would skip sixRows (smaller id)
+        List<Object> last = expected.get(three);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> orm.query(byAverage, Object[].class).after(last.get(1), last.get(0)));
+        assertTrue(refused.getMessage().contains("numeric") && refused.getMessage().contains("BigDecimal"), refused.getMessage());
+
+        // the averages as BigDecimal, paged with the values the rows carry
+        assertPagesAreOneDatabasesRows(orm, "select a.authorId, cast(avg(a.score) as BigDecimal) from Article a group by a.authorId "
+                + "order by cast(avg(a.score) as BigDecimal) desc, a.authorId", 3, r -> new Object[] {r[1], r[0]});
+        // counts and sums: aggregates compared per group
+        assertPagesAreOneDatabasesRows(orm, "select a.authorId, count(a) from Article a group by a.authorId order by count(a) desc, a.authorId",
+                2, r -> new Object[] {r[1], r[0]});
+        assertPagesAreOneDatabasesRows(orm, "select a.authorId, sum(a.price) from Article a group by a.authorId "
+                + "order by sum(a.price) nulls first, a.authorId desc", 4, r -> new Object[] {r[1], r[0]});
+    }
+
+    private void assertPagesAreOneDatabasesRows(ShardedPersistence orm, String hql, int pageSize,
+                                                java.util.function.Function<Object[], Object[]> keyset) {
+        List<List<Object>> expected = oracle(hql);
+        List<List<Object>> paged = new ArrayList<>();
+        Object[] after = null;
+        for (int page = 0; page <= expected.size(); page++) {
+            var q = orm.query(hql, Object[].class).limit(pageSize);
+            List<Object[]> rows = (after == null ? q : q.after(after)).list();
+            if (rows.isEmpty()) {
+                break;
+            }
+            paged.addAll(rows(rows));
+            after = keyset.apply(rows.get(rows.size() - 1));
+        }
+        assertEquals(expected, paged, "pages of " + pageSize + " of " + hql);
     }
 
     /** {@link PgNumeric#divide} against PostgreSQL's own numeric division on random operands of many magnitudes and scales. */

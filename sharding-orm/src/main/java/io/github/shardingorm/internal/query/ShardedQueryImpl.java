@@ -140,6 +140,17 @@ final class ShardedQueryImpl<R> implements ShardedQuery<R> {
         if (lastRowSortValues == null || lastRowSortValues.length != shape.order().size()) {
             throw new IllegalArgumentException("after(...) needs " + shape.order().size() + " values, one per ORDER BY item, but got " + (lastRowSortValues == null ? 0 : lastRowSortValues.length));
         }
+        for (int i = 0; i < lastRowSortValues.length; i++) {
+            Object v = lastRowSortValues[i];
+            if (v != null && !(v instanceof java.math.BigDecimal) && shape.numericText().contains(shape.order().get(i).column())) {
+                throw new IllegalArgumentException("after(...) value " + (i + 1) + " (" + v + ", a " + v.getClass().getSimpleName()
+                        + ") is for an ORDER BY value that PostgreSQL orders as a numeric (an avg(...), or arithmetic with a decimal "
+                        + "literal, a sum of bigints) while JPQL reads it as a " + v.getClass().getSimpleName() + ": different numerics read as one "
+                        + v.getClass().getSimpleName() + ", so the page would not start exactly after the last row. Pass the exact "
+                        + "value as a BigDecimal (select and order by e.g. cast(avg(x) as BigDecimal) and pass the values it returns); "
+                        + "query [" + plan.hql() + "]");
+            }
+        }
         return with(options.withAfter(lastRowSortValues.clone()));
     }
 

@@ -27,6 +27,15 @@ public final class AggregateState {
     }
 
     public void accept(Object[] row, Comparator<String> text) {
+        try {
+            add(row, text);
+        } catch (ArithmeticException overflow) {
+            throw new ArithmeticException("the merged " + aggregate.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " of the shards' partial sums is out of range for bigint (the JPQL type of the sum is Long)");
+        }
+    }
+
+    private void add(Object[] row, Comparator<String> text) {
         Object v = row[aggregate.column()];
         switch (aggregate.kind()) {
             case COUNT -> count += v == null ? 0 : ((Number) v).longValue();

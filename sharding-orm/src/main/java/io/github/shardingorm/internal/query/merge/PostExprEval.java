@@ -37,11 +37,36 @@ public final class PostExprEval {
         if (e instanceof PostExpr.Arithmetic a) {
             Object l = eval(a.left(), group, parameters, text);
             Object r = eval(a.right(), group, parameters, text);
-            return l == null || r == null ? null : SqlValues.arithmetic(a.operator(), (Number) l, (Number) r);
+            if (l == null || r == null) {
+                return null;
+            }
+            try {
+                return SqlValues.arithmetic(a.operator(), (Number) l, (Number) r);
+            } catch (ArithmeticException overflow) {
+                throw new ArithmeticException(SqlValues.describe(l) + " " + a.operator() + " " + SqlValues.describe(r) + ": "
+                        + SqlValues.postgresqlMessage(overflow, l, r));
+            }
         }
         if (e instanceof PostExpr.Negate n) {
             Object v = eval(n.operand(), group, parameters, text);
-            return v == null ? null : SqlValues.negate((Number) v);
+            try {
+                return v == null ? null : SqlValues.negate((Number) v);
+            } catch (ArithmeticException overflow) {
+                throw new ArithmeticException("-" + SqlValues.describe(v) + ": " + SqlValues.postgresqlMessage(overflow, v, v));
+            }
+        }
+        if (e instanceof PostExpr.Promote p) {
+            Object v = eval(p.operand(), group, parameters, text);
+            return v instanceof Number n ? SqlValues.convert(n, p.type()) : v;
+        }
+        if (e instanceof PostExpr.Coalesce c) {
+            for (PostExpr operand : c.operands()) {
+                Object v = eval(operand, group, parameters, text);
+                if (v != null) {
+                    return v;
+                }
+            }
+            return null;
         }
         if (e instanceof PostExpr.Compare c) {
             return compare(c, group, parameters, text);

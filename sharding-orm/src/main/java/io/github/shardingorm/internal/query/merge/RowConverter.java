@@ -2,6 +2,7 @@ package io.github.shardingorm.internal.query.merge;
 
 import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.internal.query.plan.SelectShape;
+import io.github.shardingorm.internal.query.value.SqlValues;
 import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +13,9 @@ import java.util.function.Function;
  * Turns a merged row (its first {@code visible} values) into the result type: the row itself for
  * {@code Object[]}, the single value, or an instance of the {@code select new} class or the result
  * type built by the constructor whose parameters accept the values. The columns of
- * {@link SelectShape.Projection#doubles} become Doubles first (merged AVGs are exact numerics).
+ * {@link SelectShape.Projection#doubles} become Doubles first (merged AVGs are exact numerics), and
+ * the numbers of a grouped query take the Java type JPQL gives their column
+ * ({@link SelectShape.Projection#numbers}), as the JDBC driver reads a column by that type.
  */
 public final class RowConverter {
 
@@ -21,15 +24,27 @@ public final class RowConverter {
 
     public static <R> Function<Object[], R> of(Class<R> resultType, SelectShape.Projection projection) {
         Function<Object[], R> convert = converter(resultType, projection);
-        if (projection.doubles().isEmpty()) {
+        Class<?>[] targets = new Class<?>[projection.visible()];
+        boolean any = false;
+        for (int c : projection.doubles()) {
+            targets[c] = Double.class;
+            any = true;
+        }
+        for (int c = 0; c < projection.numbers().size() && c < targets.length; c++) {
+            Class<?> t = projection.numbers().get(c);
+            if (t != Object.class && targets[c] == null) {
+                targets[c] = t;
+                any = true;
+            }
+        }
+        if (!any) {
             return convert;
         }
-        int[] doubles = projection.doubles().stream().mapToInt(Integer::intValue).toArray();
         return row -> {
             Object[] out = row.clone(); // the merge may still compare this row (DISTINCT's tie group)
-            for (int c : doubles) {
-                if (out[c] instanceof Number n && !(n instanceof Double)) {
-                    out[c] = n.doubleValue(); // BigDecimal: the nearest double, as the JDBC driver reads a numeric
+            for (int c = 0; c < targets.length; c++) {
+                if (targets[c] != null && out[c] instanceof Number n) {
+                    out[c] = SqlValues.convert(n, targets[c]);
                 }
             }
             return convert.apply(out);

@@ -1,5 +1,6 @@
 package io.github.shardingorm.internal.query.merge;
 
+import io.github.shardingorm.ShardingException;
 import io.github.shardingorm.internal.query.plan.SelectShape;
 import io.github.shardingorm.internal.query.value.Parameters;
 import io.github.shardingorm.query.UnsupportedShardQueryException;
@@ -40,7 +41,19 @@ public final class RowMerge {
             return refusingAsQueryError(merge(shape, sources, parameters, offset, limit, convert), hql);
         } catch (TextOrder.Refused e) {
             throw refusal(e, hql);
+        } catch (ArithmeticException e) {
+            throw arithmetic(e, hql);
         }
+    }
+
+    /**
+     * An arithmetic error of the merge (an overflow of integer or bigint arithmetic over merged
+     * aggregates, a division by zero): where one database fails the query, so does the merge,
+     * never wrapping around or widening silently.
+     */
+    private static ShardingException arithmetic(ArithmeticException e, String hql) {
+        return new ShardingException("merging the shards' answers failed as one database fails the query: " + e.getMessage()
+                + "; query [" + hql + "]", e);
     }
 
     private static UnsupportedShardQueryException refusal(TextOrder.Refused e, String hql) {
@@ -55,6 +68,8 @@ public final class RowMerge {
                     return rows.hasNext();
                 } catch (TextOrder.Refused e) {
                     throw refusal(e, hql);
+                } catch (ArithmeticException e) {
+                    throw arithmetic(e, hql);
                 }
             }
 
@@ -64,6 +79,8 @@ public final class RowMerge {
                     return rows.next();
                 } catch (TextOrder.Refused e) {
                     throw refusal(e, hql);
+                } catch (ArithmeticException e) {
+                    throw arithmetic(e, hql);
                 }
             }
         };

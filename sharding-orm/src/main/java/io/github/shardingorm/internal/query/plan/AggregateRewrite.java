@@ -83,7 +83,9 @@ final class AggregateRewrite {
                     analysis.rejectFanOut("sum(distinct ...)", "not merged; sum the distinct values yourself");
                 }
                 kind = MergeAggregate.Kind.SUM;
-                cols = new int[] {partial(f), -1};
+                // sum(a.score * 0.1): JPQL's Double, PostgreSQL's exact numeric; read as a Double per shard, the partials would round
+                cols = new int[] {numericOnTheShard(argument) && f.getJavaType() != BigDecimal.class
+                        ? helperPartial(numericSum(argument)) : partial(f), -1};
             }
             case "avg" -> {
                 if (distinct) {
@@ -153,18 +155,33 @@ final class AggregateRewrite {
     /**
      * The per-shard sum under an AVG, as wide as the database computes it: PostgreSQL sums
      * integers as bigint and bigints as numeric, so an integral argument is read as BigDecimal
-     * (never overflows, exact); floating and decimal arguments keep JPQL's sum type (Double,
-     * BigDecimal). Built through the function registry, not {@code cb.sum(x)}, which would type
+     * (never overflows, exact), and so is an argument PostgreSQL computes as a numeric that JPQL
+     * types Double ({@code avg(a.score * 0.1)}); floating and decimal arguments keep JPQL's sum
+     * type (Double, BigDecimal). Built through the function registry, not {@code cb.sum(x)}, which would type
      * the sum like its argument ({@code Integer}) and fail on {@code avg(p.likes * 100000)}.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private SqmExpression<?> averagedSum(SqmExpression<?> argument) {
-        SqmCriteriaNodeBuilder nodes = (SqmCriteriaNodeBuilder) cb;
         Class<?> javaType = argument.getJavaType();
         boolean integral = javaType == Integer.class || javaType == Long.class || javaType == Short.class
                 || javaType == Byte.class || javaType == java.math.BigInteger.class
                 || javaType == int.class || javaType == long.class || javaType == short.class || javaType == byte.class;
-        ReturnableType type = integral ? nodes.getTypeConfiguration().getBasicTypeForJavaType(BigDecimal.class) : null;
+        return integral || numericOnTheShard(argument) ? numericSum(argument) : sum(argument, null);
+    }
+
+    /** Whether PostgreSQL computes {@code argument} as a numeric ({@code a.score * 0.1}: a decimal literal is one). */
+    private static boolean numericOnTheShard(SqmExpression<?> argument) {
+        return PostMergeTranslator.pgType(argument) == PostMergeTranslator.PgType.NUMERIC;
+    }
+
+    /** {@code sum(argument)} read as a BigDecimal: exact, whatever JPQL types the sum. */
+    private SqmExpression<?> numericSum(SqmExpression<?> argument) {
+        return sum(argument, ((SqmCriteriaNodeBuilder) cb).getTypeConfiguration().getBasicTypeForJavaType(BigDecimal.class));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private SqmExpression<?> sum(SqmExpression<?> argument, ReturnableType type) {
+        SqmCriteriaNodeBuilder nodes = (SqmCriteriaNodeBuilder) cb;
         return nodes.getQueryEngine().getSqmFunctionRegistry().findFunctionDescriptor("sum")
                 .generateSqmExpression(argument, type, nodes.getQueryEngine());
     }

@@ -41,6 +41,17 @@ final class GroupedShaper {
         this.post = new PostMergeTranslator(analysis, groupBy, aggregates);
     }
 
+    /** The JPQL Java type of each visible column when it is a number type, else Object ({@link SelectShape.Projection#numbers}). */
+    private static List<Class<?>> numberTypes(List<SqmSelectableNode<?>> columns, int visible) {
+        List<Class<?>> out = new ArrayList<>();
+        for (int i = 0; i < visible; i++) {
+            Class<?> type = columns.get(i).getJavaType();
+            out.add(type != null && (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class && type != char.class))
+                    ? type : Object.class);
+        }
+        return out;
+    }
+
     SelectShape shape(SelectShape.QueryWindow window) {
         boolean distinctQuery = spec.getSelectClause().isDistinct();
         for (SqmExpression<?> g : spec.getGroupByClauseExpressions()) {
@@ -110,7 +121,7 @@ final class GroupedShaper {
         spec.setHavingClausePredicate(null);
         spec.setOrderByClause(null);
         return SelectShape.ofGrouped(statement, select.size(), new SelectShape.Projection(visible, distinctQuery, instantiation,
-                        SelectShaper.doubles(columns, visible)), order, window,
+                        SelectShaper.doubles(columns, visible), numberTypes(columns, visible)), order, window,
                 new SelectShape.Grouping(groupBy.size(), merged, relocated, relocatedHaving));
     }
 }

@@ -29,6 +29,18 @@ public sealed interface PostExpr {
     record Negate(PostExpr operand) implements PostExpr {
     }
 
+    /**
+     * The operand's number as PostgreSQL's implicit promotion types it ({@code Long}, {@code BigDecimal}
+     * for numeric, {@code Double}): the operands of {@code coalesce(avg(i), -1)} are numerics there,
+     * {@code sum} of a bigint is a numeric.
+     */
+    record Promote(Class<?> type, PostExpr operand) implements PostExpr {
+    }
+
+    /** {@code coalesce(a, b, ...)}: the first non-null operand, or null. */
+    record Coalesce(List<PostExpr> operands) implements PostExpr {
+    }
+
     /** {@code = <> < <= > >=} as "=", "<>", "<", "<=", ">", ">=". */
     record Compare(String operator, PostExpr left, PostExpr right) implements PostExpr {
     }

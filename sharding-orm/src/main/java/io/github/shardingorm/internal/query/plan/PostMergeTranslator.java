@@ -2,13 +2,17 @@ package io.github.shardingorm.internal.query.plan;
 
 import io.github.shardingorm.internal.query.value.ValueRef;
 import jakarta.persistence.criteria.Predicate;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.hibernate.query.sqm.UnaryArithmeticOperator;
 import org.hibernate.query.sqm.tree.expression.SqmAggregateFunction;
 import org.hibernate.query.sqm.tree.expression.SqmBinaryArithmetic;
+import org.hibernate.query.sqm.tree.expression.SqmCoalesce;
 import org.hibernate.query.sqm.tree.expression.SqmExpression;
 import org.hibernate.query.sqm.tree.expression.SqmFunction;
+import org.hibernate.query.sqm.tree.expression.SqmLiteral;
 import org.hibernate.query.sqm.tree.expression.SqmUnaryOperation;
 import org.hibernate.query.sqm.tree.predicate.SqmBetweenPredicate;
 import org.hibernate.query.sqm.tree.predicate.SqmComparisonPredicate;
@@ -23,8 +27,8 @@ import org.hibernate.query.sqm.tree.predicate.SqmPredicate;
  * Translates the select items, HAVING and ORDER BY of a grouped query into {@link PostExpr}s over
  * the merged groups: a group key becomes its column, an aggregate its merged value
  * ({@link AggregateRewrite}), a literal or parameter a constant, an expression without aggregates
- * a column carried from the group's first row; over aggregates only {@code + - * / %} and negation
- * are evaluated. Carried columns are numbered {@code -index-1} until the per-shard layout is known
+ * a column carried from the group's first row; over aggregates only {@code + - * / %}, negation and
+ * coalesce are evaluated, with literals as PostgreSQL reads them ({@link #asPostgresqlReadsIt}). Carried columns are numbered {@code -index-1} until the per-shard layout is known
  * ({@link #relocate}).
  */
 final class PostMergeTranslator {
@@ -47,10 +51,13 @@ final class PostMergeTranslator {
         }
         ValueRef value = ValueRefs.of(e);
         if (value != null) {
-            return new PostExpr.Constant(value);
+            return new PostExpr.Constant(value instanceof ValueRef.Literal l ? new ValueRef.Literal(asPostgresqlReadsIt(l.value())) : value);
         }
         if (e instanceof SqmFunction<?> f && e instanceof SqmAggregateFunction<?>) {
-            return aggregates.aggregate(f);
+            PostExpr merged = aggregates.aggregate(f);
+            // PostgreSQL sums bigints as numeric: sum(x) / 3 divides a numeric there (the result is read back as JPQL's Long)
+            return f.getFunctionName().equalsIgnoreCase("sum") && pgType(e) == PgType.NUMERIC && pgType(argument(f)) == PgType.BIGINT
+                    ? new PostExpr.Promote(BigDecimal.class, merged) : merged;
         }
         if (!AggregateFinder.containsAggregate(e)) {
             return new PostExpr.Column(-aggregates.partial(e) - 1); // a carried column, relocated later
@@ -69,8 +76,163 @@ final class PostMergeTranslator {
             PostExpr operand = expression(u.getOperand());
             return u.getOperation() == UnaryArithmeticOperator.UNARY_MINUS ? new PostExpr.Negate(operand) : operand;
         }
-        analysis.rejectFanOut("expression over aggregates " + analysis.render(e), "only + - * / % over COUNT/SUM/MIN/MAX/AVG are merged");
+        if (e instanceof SqmCoalesce<?> c) {
+            return coalesce(c.getArguments());
+        }
+        if (e instanceof SqmFunction<?> f) {
+            String name = f.getFunctionName().toLowerCase(Locale.ROOT);
+            List<SqmExpression<?>> args = new ArrayList<>();
+            for (var a : f.getArguments()) {
+                if (a instanceof SqmExpression<?> x) {
+                    args.add(x);
+                }
+            }
+            if (args.size() == f.getArguments().size()) {
+                if (name.equals("mod") && args.size() == 2) { // HQL's x % y
+                    return new PostExpr.Arithmetic('%', expression(args.get(0)), expression(args.get(1)));
+                }
+                if (name.equals("coalesce") && !args.isEmpty()) {
+                    return coalesce(args);
+                }
+            }
+        }
+        analysis.rejectFanOut("expression over aggregates " + analysis.render(e),
+                "only + - * / %, unary minus and coalesce over COUNT/SUM/MIN/MAX/AVG are merged");
         return new PostExpr.Constant(new ValueRef.Literal(null));
+    }
+
+    /** The operands promoted to their common type, as PostgreSQL resolves coalesce ({@code coalesce(avg(i), -1)} is a numeric). */
+    private PostExpr coalesce(List<? extends SqmExpression<?>> arguments) {
+        PgType common = pgTypeOfAll(arguments);
+        List<PostExpr> operands = new ArrayList<>();
+        for (SqmExpression<?> a : arguments) {
+            PostExpr operand = expression(a);
+            operands.add(common != null && pgType(a) != common ? new PostExpr.Promote(common.javaType, operand) : operand);
+        }
+        return new PostExpr.Coalesce(operands);
+    }
+
+    /** PostgreSQL's number types in the order of their implicit promotion (int4 &lt; int8 &lt; numeric &lt; float8). */
+    enum PgType {
+        INTEGER(Integer.class), BIGINT(Long.class), NUMERIC(BigDecimal.class), DOUBLE(Double.class);
+
+        final Class<?> javaType;
+
+        PgType(Class<?> javaType) {
+            this.javaType = javaType;
+        }
+
+        static PgType ofJava(Class<?> type) {
+            if (type == null) {
+                return null;
+            }
+            if (type == Integer.class || type == int.class || type == Short.class || type == short.class || type == Byte.class || type == byte.class) {
+                return INTEGER;
+            }
+            if (type == Long.class || type == long.class) {
+                return BIGINT;
+            }
+            if (type == BigDecimal.class || type == java.math.BigInteger.class) {
+                return NUMERIC;
+            }
+            if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+                return DOUBLE;
+            }
+            return null;
+        }
+
+        static PgType max(PgType a, PgType b) {
+            return a == null || b == null ? null : a.compareTo(b) >= 0 ? a : b;
+        }
+    }
+
+    /**
+     * The PostgreSQL type of a number expression of a grouped query, or null when it is not a
+     * number (or not known): JPQL types AVG Double where PostgreSQL computes a numeric (but of a
+     * floating argument), a decimal literal Double where PostgreSQL reads a numeric, SUM of a
+     * bigint Long where PostgreSQL sums a numeric.
+     */
+    static PgType pgType(SqmExpression<?> e) {
+        if (e instanceof SqmLiteral<?> literal) {
+            Object v = asPostgresqlReadsIt(literal.getLiteralValue());
+            return v instanceof Number ? PgType.ofJava(v.getClass()) : null;
+        }
+        if (e instanceof SqmUnaryOperation<?> u) {
+            return pgType(u.getOperand());
+        }
+        if (e instanceof SqmBinaryArithmetic<?> a) {
+            return PgType.max(pgType(a.getLeftHandOperand()), pgType(a.getRightHandOperand()));
+        }
+        if (e instanceof SqmCoalesce<?> c) {
+            return pgTypeOfAll(c.getArguments());
+        }
+        if (e instanceof SqmFunction<?> f) {
+            String name = f.getFunctionName().toLowerCase(Locale.ROOT);
+            SqmExpression<?> argument = argument(f);
+            if (e instanceof SqmAggregateFunction<?>) {
+                PgType of = argument == null ? null : pgType(argument);
+                return switch (name) {
+                    case "count" -> PgType.BIGINT;
+                    case "sum" -> of == PgType.INTEGER ? PgType.BIGINT : of == PgType.BIGINT ? PgType.NUMERIC : of;
+                    case "avg" -> of == null ? null : of == PgType.DOUBLE ? PgType.DOUBLE : PgType.NUMERIC;
+                    case "min", "max" -> of;
+                    default -> PgType.ofJava(e.getJavaType());
+                };
+            }
+            if (name.equals("coalesce") || name.equals("mod")) {
+                List<SqmExpression<?>> args = new ArrayList<>();
+                for (var a : f.getArguments()) {
+                    if (!(a instanceof SqmExpression<?> x)) {
+                        return null;
+                    }
+                    args.add(x);
+                }
+                return pgTypeOfAll(args);
+            }
+        }
+        return PgType.ofJava(e.getJavaType());
+    }
+
+    private static PgType pgTypeOfAll(List<? extends SqmExpression<?>> arguments) {
+        PgType common = null;
+        for (SqmExpression<?> a : arguments) {
+            PgType t = pgType(a);
+            if (t == null) {
+                return null;
+            }
+            common = common == null ? t : PgType.max(common, t);
+        }
+        return common;
+    }
+
+    private static SqmExpression<?> argument(SqmFunction<?> f) {
+        if (f.getArguments().size() != 1) {
+            return null;
+        }
+        Object a = f.getArguments().get(0);
+        if (a instanceof org.hibernate.query.sqm.tree.expression.SqmDistinct<?> d) {
+            return d.getExpression();
+        }
+        return a instanceof SqmExpression<?> x ? x : null;
+    }
+
+    /**
+     * A literal as PostgreSQL reads it: Hibernate writes a Double or Float literal ({@code 1.5},
+     * which JPQL types Double) as its decimal text, which PostgreSQL reads as a numeric, so
+     * {@code avg(x) * 1.5} and {@code count(*) * 0.1} are exact numeric products there (read back
+     * as the nearest double), not products of doubles; an integral literal is an integer when it
+     * fits one ({@code 2L} is {@code 2}, int4: {@code max(i) * 2L} overflows as int4 does). A Double
+     * parameter stays a double precision (it is bound as float8).
+     */
+    static Object asPostgresqlReadsIt(Object literal) {
+        if ((literal instanceof Double d && Double.isFinite(d)) || (literal instanceof Float f && Float.isFinite(f))) {
+            BigDecimal numeric = new BigDecimal(literal.toString());
+            return numeric.scale() < 0 ? numeric.setScale(0) : numeric;
+        }
+        if (literal instanceof Long l && l == l.intValue()) {
+            return l.intValue();
+        }
+        return literal;
     }
 
     /** Translates a HAVING predicate. */
@@ -130,6 +292,12 @@ final class PostMergeTranslator {
         }
         if (e instanceof PostExpr.Negate n) {
             return new PostExpr.Negate(relocate(n.operand(), base));
+        }
+        if (e instanceof PostExpr.Coalesce c) {
+            return new PostExpr.Coalesce(c.operands().stream().map(p -> relocate(p, base)).toList());
+        }
+        if (e instanceof PostExpr.Promote p) {
+            return new PostExpr.Promote(p.type(), relocate(p.operand(), base));
         }
         if (e instanceof PostExpr.Compare c) {
             return new PostExpr.Compare(c.operator(), relocate(c.left(), base), relocate(c.right(), base));

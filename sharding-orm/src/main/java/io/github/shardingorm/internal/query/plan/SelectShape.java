@@ -53,11 +53,21 @@ public record SelectShape(SqmSelectStatement<?> shardSelect, int shardColumns, P
      * @param doubles       the visible columns JPQL types Double whose merged value may be an exact number (an AVG
      *                      the merge kept as PostgreSQL's numeric to order and compare it): handed out as Double,
      *                      the value one database gives (the nearest double of the numeric)
+     * @param numbers       per visible column of a grouped query (empty for plain rows): the Java type JPQL gives it,
+     *                      which a merged number is converted to (the merge computes in PostgreSQL's types, e.g.
+     *                      {@code coalesce(sum(i), 0)} or {@code sum(i) % 7} as bigint, read by JPQL as Long or
+     *                      Integer); {@code Object.class} for a column handed out as merged
      */
-    public record Projection(int visible, boolean distinct, Class<?> instantiation, List<Integer> doubles) {
+    public record Projection(int visible, boolean distinct, Class<?> instantiation, List<Integer> doubles, List<Class<?>> numbers) {
 
         public Projection {
             doubles = List.copyOf(doubles);
+            numbers = List.copyOf(numbers);
+        }
+
+        /** Plain rows: the shards' values are handed out as read (but for {@code doubles}). */
+        public Projection(int visible, boolean distinct, Class<?> instantiation, List<Integer> doubles) {
+            this(visible, distinct, instantiation, doubles, List.of());
         }
     }
 

@@ -161,14 +161,22 @@ final class SelectShaper {
         }
         List<Integer> numericText = averagesAsNumericText(shardColumns, order);
         setSelections(spec, distinct, shardColumns);
-        List<Integer> doubles = numericText.stream().filter(c -> c < visible).toList();
-        return SelectShape.ofPlain(statement, shardColumns.size(), new SelectShape.Projection(visible, distinct, instantiation, doubles),
-                order, window, numericText);
+        List<Integer> doubles = numericText.stream().filter(c -> c < visible && isDouble(columns.get(c).getJavaType())).toList();
+        List<Class<?>> numbers = new ArrayList<>();
+        for (int c = 0; c < visible; c++) {
+            Class<?> type = columns.get(c).getJavaType();
+            numbers.add(numericText.contains(c) && type != null ? type : Object.class); // the numeric text read back, as JPQL types it
+        }
+        return SelectShape.ofPlain(statement, shardColumns.size(), new SelectShape.Projection(visible, distinct, instantiation, doubles,
+                numbers), order, window, numericText);
     }
 
     /**
      * The sort columns holding an AVG (grouped by a shard key, each shard computes its groups'
-     * averages): PostgreSQL orders them as numerics, which Hibernate reads as Doubles, and
+     * averages), or any other expression JPQL types Double that PostgreSQL computes as a numeric
+     * ({@code sum(x) * 1.0}, {@code count(a) / 3.0}: a decimal literal is a numeric there), or as
+     * Long ({@code sum(bigint) / 7}, read truncated):
+     * PostgreSQL orders them as numerics, which Hibernate reads as Doubles, and
      * different numerics can be one double (116666666.666666666667 and 116666666.66666667), so the
      * k-way merge would tie what each shard ordered. Such a column is asked as the numeric's text
      * instead (exact, read back as a BigDecimal, handed out as Double); the shards' ORDER BY stays
@@ -179,12 +187,18 @@ final class SelectShaper {
         for (SortKey key : order) {
             int c = key.column();
             if (c >= 0 && c < shardColumns.size() && !out.contains(c) && shardColumns.get(c) instanceof SqmExpression<?> e
-                    && isDouble(e.getJavaType()) && AggregateFinder.containsAverage(e)) {
+                    && ((isDouble(e.getJavaType()) && AggregateFinder.containsAverage(e))
+                    || (PostMergeTranslator.pgType(e) == PostMergeTranslator.PgType.NUMERIC && numberType(e.getJavaType())
+                    && e.getJavaType() != java.math.BigDecimal.class))) {
                 shardColumns.set(c, e.cast(String.class)); // a cast, not as(): as() only retypes the node
                 out.add(c);
             }
         }
         return out;
+    }
+
+    private static boolean numberType(Class<?> type) {
+        return type != null && (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class && type != char.class));
     }
 
     private static boolean isDouble(Class<?> type) {

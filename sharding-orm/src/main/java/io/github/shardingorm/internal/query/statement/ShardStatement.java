@@ -32,7 +32,7 @@ public final class ShardStatement {
             copy = template.createCopy(SqmCopyContext.simpleContext(), Object[].class);
         }
         if (after != null) {
-            KeysetPredicate.apply(copy.getQuerySpec(), shape.order(), after);
+            KeysetPredicate.apply(copy.getQuerySpec(), shape, after);
         }
         return copy;
     }

@@ -164,6 +164,70 @@ public final class SqlValues {
         return decimal(n).negate();
     }
 
+    /**
+     * A merged number in the Java type JPQL gives its column, as the JDBC driver reads a column of
+     * that type: a numeric as the nearest double, a bigint as an Integer when it fits, a numeric
+     * with a fraction as an integer truncated toward zero. Where the driver would fail (a value
+     * out of the type's range), this fails too.
+     *
+     * @throws ArithmeticException when the value does not fit the type
+     */
+    public static Number convert(Number n, Class<?> type) {
+        if (type.isInstance(n)) {
+            return n;
+        }
+        if (type == Double.class || type == double.class) {
+            return n.doubleValue();
+        }
+        if (type == Float.class || type == float.class) {
+            return n.floatValue();
+        }
+        if (type == BigDecimal.class) {
+            return isFloating(n) ? new BigDecimal(n.toString()) : decimal(n);
+        }
+        try {
+            // the driver reads a numeric with a fraction as an integer truncated toward zero (sum(bigint) / 7 read as Long)
+            if (type == Long.class || type == long.class) {
+                return isIntegral(n) && !(n instanceof BigInteger) ? n.longValue() : truncated(n).longValueExact();
+            }
+            if (type == Integer.class || type == int.class) {
+                return isIntegral(n) && !(n instanceof BigInteger) ? Math.toIntExact(n.longValue()) : truncated(n).intValueExact();
+            }
+            if (type == Short.class || type == short.class) {
+                return truncated(n).shortValueExact();
+            }
+            if (type == BigInteger.class) {
+                return truncated(n).toBigIntegerExact();
+            }
+        } catch (ArithmeticException e) {
+            throw new ArithmeticException("the merged value " + n + " is not a " + type.getSimpleName() + " (its JPQL type)");
+        }
+        return n;
+    }
+
+    private static BigDecimal truncated(Number n) {
+        if (isFloating(n) && !Double.isFinite(n.doubleValue())) {
+            throw new ArithmeticException(n + " is not a finite number");
+        }
+        return (isFloating(n) ? new BigDecimal(n.toString()) : decimal(n)).setScale(0, java.math.RoundingMode.DOWN);
+    }
+
+    /** A number for messages, with its SQL type as PostgreSQL would name it. */
+    public static String describe(Object v) {
+        String type = v instanceof Integer || v instanceof Short || v instanceof Byte ? "integer" : v instanceof Long ? "bigint"
+                : v instanceof Double || v instanceof Float ? "double precision" : v instanceof Number ? "numeric" : v.getClass().getSimpleName();
+        return v + " (" + type + ")";
+    }
+
+    /** PostgreSQL's words for an arithmetic error on these operands ("integer out of range", "bigint out of range", "division by zero"). */
+    public static String postgresqlMessage(ArithmeticException e, Object a, Object b) {
+        if ("division by zero".equals(e.getMessage())) {
+            return "division by zero";
+        }
+        boolean wide = a instanceof Long || b instanceof Long;
+        return (wide ? "bigint" : "integer") + " out of range";
+    }
+
     private static long nonZero(long y) {
         if (y == 0) {
             throw new ArithmeticException("division by zero");
