@@ -31,7 +31,10 @@ import org.hibernate.persister.entity.EntityPersister;
  * (SQLState 23505: some row existed) is the shard's transaction rolled back and the group saved
  * again in a fresh session the careful way: its existing rows looked up in batched selects,
  * new ones persisted and existing ones merged. Versioned types with assigned ids go the careful
- * way at once (persist would alter their version), and so do types that cascade. The shards run on the query executor; the
+ * way at once (persist would alter their version), and so do types that cascade. Flat types
+ * ({@link StatelessInserts}) are inserted in a stateless session's transaction, straight into one
+ * JDBC batch per type with Hibernate's insert SQL and binders where {@link DirectInserts} takes
+ * the type, else through {@code StatelessSession.insert}. The shards run on the query executor; the
  * caller runs one of them itself. Atomic per shard, not across shards: when a shard fails
  * after others committed, the exception names both.
  */
@@ -153,6 +156,8 @@ final class BatchSave {
         for (List<Object> entities : byType.values()) {
             EntityPersister persister = persister(entities.get(0));
             if (!(entities.get(0) instanceof org.hibernate.proxy.HibernateProxy) && direct.supports(persister)) {
+                // rows of an earlier type still in the session's batch go first: the types' order stays the caller's
+                ((org.hibernate.engine.spi.SharedSessionContractImplementor) session).getJdbcCoordinator().executeBatch();
                 direct.insert(session, persister, entities, shard, batchSize);
             } else {
                 for (Object entity : entities) {
