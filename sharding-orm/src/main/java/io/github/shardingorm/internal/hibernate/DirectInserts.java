@@ -62,6 +62,8 @@ import org.hibernate.sql.model.jdbc.JdbcValueDescriptor;
  */
 public final class DirectInserts {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DirectInserts.class);
+
     private final ShardRouter router;
     private final ShardPools pools;
     private final SessionFactoryImplementor factory;
@@ -82,7 +84,12 @@ public final class DirectInserts {
     private Plan plan(EntityPersister persister) {
         Plan plan = plans.get(persister);
         if (plan == null) {
-            plan = build(persister);
+            try {
+                plan = build(persister);
+            } catch (RuntimeException e) { // a mapping shape these internals do not expect: the stateless insert handles it
+                LOG.debug("saveAll of {}: no direct insert ({}), rows go through StatelessSession.insert", persister.getEntityName(), e.toString());
+                plan = NONE;
+            }
             plans.put(persister, plan);
         }
         return plan;
