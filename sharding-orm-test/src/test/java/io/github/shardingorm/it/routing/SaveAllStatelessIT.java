@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code saveAll} of new rows with assigned ids of flat types (no associations, collections,
  * {@code @PrePersist}, cache or version) goes through a stateless session per shard: no
- * persistence context, no flush (Hibernate's statistics count no flush for it). What must not
+ * persistence context, no flush (Hibernate's statistics count no flush for it); their rows go
+ * straight into one JDBC batch per type with Hibernate's insert SQL and binders
+ * ({@code DirectInserts}, checked column by column in {@code SaveAllDirectIT}). What must not
  * change, checked here against every shard's rows: {@code @PostPersist} runs once per row; a type
  * with {@code @PrePersist} stays on persist + flush, so what its callback sets is inserted; a batch
  * that mixes two flat types interleaved lands every row; a batch holding existing ids falls back to

@@ -173,6 +173,8 @@ class FencePerBucketIT {
                 assertEquals(fenced.version(), e.getRequiredVersion());
             }
             refused(-1, () -> stale.inTransaction(inBucket, s -> s.find(User.class, inBucket).setName("stale update")));
+            // saveAll's direct inserts (User is flat) carry the stale version too: the trigger refuses them
+            refused(-1, () -> stale.repository(User.class).saveAll(List.of(new User(others[3], "stale batch"))));
             stale.repository(User.class).save(new User(onS1, "the stale instance still writes s1"));
             first.repository(User.class).save(new User(others[1], "the up-to-date instance writes s0's other buckets"));
 

@@ -73,6 +73,11 @@ public final class ShardSessions {
         return new ShardSessions(sessionFactory, context, Instrumentation.off(), pools);
     }
 
+    /** The unit's pools (null in unit tests of the query planner). */
+    public ShardPools pools() {
+        return pools;
+    }
+
     /** The thread's shard context. */
     public ShardContext context() {
         return context;

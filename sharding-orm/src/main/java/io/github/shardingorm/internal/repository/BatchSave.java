@@ -1,6 +1,7 @@
 package io.github.shardingorm.internal.repository;
 
 import io.github.shardingorm.ShardingException;
+import io.github.shardingorm.internal.hibernate.DirectInserts;
 import io.github.shardingorm.internal.hibernate.ShardSessions;
 import io.github.shardingorm.internal.query.exec.ScatterGather;
 import io.github.shardingorm.internal.routing.ShardRouter;
@@ -30,7 +31,10 @@ import org.hibernate.persister.entity.EntityPersister;
  * (SQLState 23505: some row existed) is the shard's transaction rolled back and the group saved
  * again in a fresh session the careful way: its existing rows looked up in batched selects,
  * new ones persisted and existing ones merged. Versioned types with assigned ids go the careful
- * way at once (persist would alter their version), and so do types that cascade. The shards run on the query executor; the
+ * way at once (persist would alter their version), and so do types that cascade. Flat types
+ * ({@link StatelessInserts}) are inserted in a stateless session's transaction, straight into one
+ * JDBC batch per type with Hibernate's insert SQL and binders where {@link DirectInserts} takes
+ * the type, else through {@code StatelessSession.insert}. The shards run on the query executor; the
  * caller runs one of them itself. Atomic per shard, not across shards: when a shard fails
  * after others committed, the exception names both.
  */
@@ -43,12 +47,16 @@ final class BatchSave {
     private final ShardSessions sessions;
     private final SessionFactoryImplementor sessionFactory;
     private final ScatterGather scatter;
+    private final DirectInserts direct;
+    private final int batchSize;
 
     BatchSave(ShardRouter router, ShardSessions sessions, SessionFactory sessionFactory, ScatterGather scatter) {
         this.router = router;
         this.sessions = sessions;
         this.sessionFactory = (SessionFactoryImplementor) sessionFactory;
         this.scatter = scatter;
+        this.direct = new DirectInserts(router, sessions.pools(), this.sessionFactory);
+        this.batchSize = Math.max(this.sessionFactory.getSessionFactoryOptions().getJdbcBatchSize(), 1);
     }
 
     /** Saves {@code input}; returns the saved instances in input order (merged copies for existing rows). */
@@ -100,7 +108,7 @@ final class BatchSave {
             try {
                 if (outright == Outright.STATELESS) {
                     sessions.fromStatelessTransaction(shard, session -> {
-                        insertByType(session, input, positions);
+                        insertByType(session, shard, input, positions);
                         return null;
                     });
                 } else {
@@ -129,31 +137,32 @@ final class BatchSave {
     /**
      * Stateless inserts, grouped by type in the order each type first appears (what the stateful
      * path's {@code order_inserts} does for types without associations), so that a batch
-     * alternating two types still sends one JDBC batch per type.
+     * alternating two types still sends one JDBC batch per type. A type that {@link DirectInserts}
+     * supports goes straight to JDBC with Hibernate's insert SQL and binders; any other through
+     * {@code StatelessSession.insert}.
      */
-    private static void insertByType(org.hibernate.StatelessSession session, List<?> input, List<Integer> positions) {
-        Class<?> first = input.get(positions.get(0)).getClass();
-        boolean oneType = true;
-        for (int position : positions) {
-            if (input.get(position).getClass() != first) {
-                oneType = false;
-                break;
-            }
-        }
-        if (oneType) {
-            for (int position : positions) {
-                session.insert(input.get(position));
-            }
-            return;
-        }
+    private void insertByType(org.hibernate.StatelessSession session, String shard, List<?> input, List<Integer> positions) {
         Map<Class<?>, List<Object>> byType = new LinkedHashMap<>();
+        Class<?> lastType = null;
+        List<Object> last = null;
         for (int position : positions) {
             Object entity = input.get(position);
-            byType.computeIfAbsent(entity.getClass(), t -> new ArrayList<>()).add(entity);
+            if (entity.getClass() != lastType) {
+                lastType = entity.getClass();
+                last = byType.computeIfAbsent(lastType, t -> new ArrayList<>(positions.size()));
+            }
+            last.add(entity);
         }
         for (List<Object> entities : byType.values()) {
-            for (Object entity : entities) {
-                session.insert(entity);
+            EntityPersister persister = persister(entities.get(0));
+            if (!(entities.get(0) instanceof org.hibernate.proxy.HibernateProxy) && direct.supports(persister)) {
+                // rows of an earlier type still in the session's batch go first: the types' order stays the caller's
+                ((org.hibernate.engine.spi.SharedSessionContractImplementor) session).getJdbcCoordinator().executeBatch();
+                direct.insert(session, persister, entities, shard, batchSize);
+            } else {
+                for (Object entity : entities) {
+                    session.insert(entity);
+                }
             }
         }
     }
@@ -169,9 +178,11 @@ final class BatchSave {
     private Outright outright(List<Integer> positions, List<?> input) {
         boolean stateless = true;
         EntityPersister last = null;
+        Class<?> lastClass = null;
         for (int position : positions) {
             Object entity = input.get(position);
-            EntityPersister persister = persister(entity);
+            EntityPersister persister = entity.getClass() == lastClass ? last : persister(entity);
+            lastClass = entity.getClass();
             if (persister != last) {
                 if (persister.isVersioned() || persister.hasCascades()) {
                     return Outright.NO;

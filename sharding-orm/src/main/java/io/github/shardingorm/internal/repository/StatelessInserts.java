@@ -17,7 +17,9 @@ import org.hibernate.type.Type;
  * context and the flush walks it again (dirty check, action queue, insert action); a stateless
  * insert goes from the entity's values to the JDBC batch, and the fence's pre-insert guard, bean
  * validation (pre-insert) and post-insert listeners (the cache's invalidations, {@code @PostPersist})
- * still run per row.
+ * still run per row. Where {@code DirectInserts} takes the type, the rows skip
+ * {@code StatelessSession.insert} too (Hibernate's insert SQL and binders straight into the JDBC
+ * batch, the same listeners fired).
  *
  * <p>Refused (the stateful outright path is kept) for a type with any of:
  * <ul>
