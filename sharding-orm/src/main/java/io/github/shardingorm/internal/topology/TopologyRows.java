@@ -32,11 +32,22 @@ final class TopologyRows {
 
     /** The stored topology (without instances), or null when this shard stores none. */
     static Topology read(Connection c) throws SQLException {
+        return read(c, false);
+    }
+
+    /**
+     * As {@link #read(Connection)}; with {@code lock} the version row is read {@code FOR UPDATE}
+     * (the publishers' home-shard lock, taken by the read itself: one round trip less).
+     *
+     * @return null when this shard stores none (nothing is locked then)
+     */
+    static Topology read(Connection c, boolean lock) throws SQLException {
         String cluster;
         long version;
         int buckets;
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT cluster_id, version, bucket_count FROM sharding_orm.topology WHERE id = 1")) {
+             ResultSet rs = st.executeQuery("SELECT cluster_id, version, bucket_count FROM sharding_orm.topology WHERE id = 1"
+                     + (lock ? " FOR UPDATE" : ""))) {
             if (!rs.next()) {
                 return null;
             }
