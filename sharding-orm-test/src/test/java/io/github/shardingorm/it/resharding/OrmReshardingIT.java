@@ -401,20 +401,19 @@ class OrmReshardingIT {
                 try {
                     long postmaster = Long.parseLong(java.nio.file.Files.readAllLines(
                             servers.get(i).dataDirectory().resolve("postmaster.pid")).get(0).trim());
-                    try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
-                        for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) procs::iterator) {
-                            if (!p.getFileName().toString().matches("\\d+")) {
-                                continue;
-                            }
-                            try {
-                                String stat = java.nio.file.Files.readString(p.resolve("stat"));
-                                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                                if (Long.parseLong(f[1]) == postmaster) {
-                                    out[i] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                                }
-                            } catch (java.io.IOException | RuntimeException gone) {
-                                // the process ended meanwhile
-                            }
+                    // the postmaster's children from /proc/<pid>/task/<pid>/children (scanning all of /proc took
+                    // ~40 ms of the mover thread's CPU per final stage in the first counting run)
+                    String children = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + postmaster + "/task/" + postmaster + "/children"));
+                    for (String pid : children.trim().split("\\s+")) {
+                        if (pid.isEmpty()) {
+                            continue;
+                        }
+                        try {
+                            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            out[i] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        } catch (java.io.IOException | RuntimeException gone) {
+                            // the process ended meanwhile
                         }
                     }
                 } catch (java.io.IOException e) {
