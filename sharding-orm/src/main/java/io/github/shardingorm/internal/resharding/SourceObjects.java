@@ -221,13 +221,11 @@ final class SourceObjects {
     static void emitProbe(Connection source, String probe) throws SQLException {
         source.setAutoCommit(false);
         try {
-            try (Statement st = source.createStatement()) {
-                st.execute("SET LOCAL synchronous_commit = on");
-            }
-            try (PreparedStatement ps = source.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?), txid_current()")) {
+            try (PreparedStatement ps = source.prepareStatement( // one round trip for both, then the COMMIT
+                    "SET LOCAL synchronous_commit = on; SELECT pg_logical_emit_message(false, ?, ?), txid_current()")) {
                 ps.setString(1, CatchUpStream.PROBE_PREFIX);
                 ps.setString(2, probe);
-                ps.executeQuery().close();
+                ps.execute();
             }
             source.commit();
         } catch (SQLException | RuntimeException e) {
@@ -253,13 +251,11 @@ final class SourceObjects {
     static void emitMarker(Connection source, String marker) throws SQLException {
         source.setAutoCommit(false);
         try {
-            try (Statement st = source.createStatement()) {
-                st.execute("SET LOCAL synchronous_commit = on");
-            }
-            try (PreparedStatement ps = source.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+            try (PreparedStatement ps = source.prepareStatement( // one round trip for both, then the COMMIT
+                    "SET LOCAL synchronous_commit = on; SELECT pg_logical_emit_message(true, ?, ?)")) {
                 ps.setString(1, CatchUpStream.MARKER_PREFIX);
                 ps.setString(2, marker);
-                ps.executeQuery().close();
+                ps.execute();
             }
             source.commit();
         } catch (SQLException | RuntimeException e) {
