@@ -125,7 +125,9 @@ public final class ShardSessions {
                     throw r;
                 }
             } catch (io.github.shardingorm.ShardTopologyChangedException fenced) {
-                if (joins || readOnly || attempt >= 3 || !waitedForFence(fenced)) {
+                // waited for the fence to go, or it went (the map changed) between the refusal and here: run again
+                if (joins || readOnly || attempt >= 3 || !(waitedForFence(fenced)
+                        || !fenced.getBuckets().isEmpty() && mapVersion.getAsLong() != routedAt && !byStaleTrigger(fenced))) {
                     throw fenced;
                 }
             } catch (io.github.shardingorm.ShardRoutingException wrongShard) {
@@ -183,6 +185,16 @@ public final class ShardSessions {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Whether {@code refused} is a refusal of the trigger for a stale version (not retried at once: the instance must follow first). */
+    private static boolean byStaleTrigger(io.github.shardingorm.ShardTopologyChangedException refused) {
+        for (Throwable c = refused; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException sql && "SHF01".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The route of keyed work changed between routing and checkout (retryable). */
