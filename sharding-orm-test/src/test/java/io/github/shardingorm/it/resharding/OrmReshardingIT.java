@@ -60,6 +60,18 @@ class OrmReshardingIT {
                 ledger.put(id, "n0");
             }
             orm.saveAll(load);
+            boolean count = Boolean.getBoolean("reshard.count");
+            if (count) {
+                for (int i = 0; i < 2; i++) {
+                    try (Connection c = java.sql.DriverManager.getConnection(servers.get(i).jdbcUrl("postgres"), servers.get(i).username(), "");
+                         Statement st = c.createStatement()) {
+                        st.execute("ALTER SYSTEM SET log_statement = 'all'");
+                        st.execute("ALTER SYSTEM SET log_line_prefix = '%m|%d|%p|'");
+                        st.execute("SELECT pg_reload_conf()");
+                    }
+                }
+            }
+            WindowCounts counts = count ? new WindowCounts(servers) : null;
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong refused = new AtomicLong();
             Map<String, Long> refusals = new ConcurrentHashMap<>();
@@ -76,6 +88,9 @@ class OrmReshardingIT {
                     }
                 });
                 versions.add(new Object[] {System.nanoTime(), fenced, t.map()});
+                if (counts != null) {
+                    counts.at(!fenced.isEmpty());
+                }
             });
             java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
             List<Thread> writers = new ArrayList<>();
@@ -178,6 +193,9 @@ class OrmReshardingIT {
             System.out.printf("addShard under the library's writers: %,d acknowledged writes, %,d refused by the fence and retried%n",
                     acknowledged.get(), refused.get());
             pauseReport(latencies, versions, jobStarted);
+            if (counts != null) {
+                counts.report();
+            }
             System.out.println("RESHARD-REFUSED by cause: " + new java.util.TreeMap<>(refusals));
             System.out.println("RESHARD-REFUSED avoided: write statements whose connection's version was raised to the instance's"
                     + " before they ran: " + ((io.github.shardingorm.internal.boot.ShardedPersistenceImpl) orm).topologyService()
@@ -317,5 +335,144 @@ class OrmReshardingIT {
         java.util.Collections.sort(s);
         return String.format("n=%d p50=%.1f ms p99=%.1f ms max=%.1f ms", s.size(), s.get(s.size() / 2) / 1000.0,
                 s.get((int) Math.min(s.size() - 1, Math.ceil(s.size() * 0.99) - 1)) / 1000.0, s.get(s.size() - 1) / 1000.0);
+    }
+
+    /**
+     * With -Dreshard.count=true: what runs during each final stage (from this instance adopting
+     * FENCED to adopting the next version), COUNTED rather than timed: the statements each shard
+     * database logged ({@code log_statement = all}, by kind), the CPU time of every thread of this
+     * JVM and of each server's backends ({@code /proc}, children of its postmaster).
+     */
+    static final class WindowCounts {
+        private final PostgresServerGroup servers;
+        private final List<long[]> windows = new ArrayList<>(); // wall start, wall end
+        private final Map<String, Long> threadCpu = new java.util.TreeMap<>();
+        private final long[] serverCpu = new long[2];
+        private Map<Long, long[]> threadsAtStart;
+        private long[] serversAtStart;
+        private long startWall;
+        private boolean open;
+
+        WindowCounts(PostgresServerGroup servers) {
+            this.servers = servers;
+        }
+
+        synchronized void at(boolean fenced) {
+            long now = System.currentTimeMillis();
+            if (fenced && !open) {
+                open = true;
+                startWall = now;
+                threadsAtStart = threads();
+                serversAtStart = serverTicks();
+            } else if (!fenced && open) {
+                open = false;
+                windows.add(new long[] {startWall, now});
+                Map<Long, long[]> end = threads();
+                java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                end.forEach((id, cpu) -> {
+                    long[] was = threadsAtStart.get(id);
+                    long d = cpu[0] - (was == null ? 0 : was[0]);
+                    if (d > 0) {
+                        java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+                        String name = info == null ? "thread " + id : info.getThreadName().replaceAll("-\\d+$", "-N");
+                        threadCpu.merge(name, d, Long::sum);
+                    }
+                });
+                long[] ticks = serverTicks();
+                for (int i = 0; i < 2; i++) {
+                    serverCpu[i] += ticks[i] - serversAtStart[i];
+                }
+            }
+        }
+
+        private static Map<Long, long[]> threads() {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            Map<Long, long[]> out = new HashMap<>();
+            for (long id : mx.getAllThreadIds()) {
+                out.put(id, new long[] {mx.getThreadCpuTime(id)});
+            }
+            return out;
+        }
+
+        /** utime + stime (clock ticks) of each server's postmaster children. */
+        private long[] serverTicks() {
+            long[] out = new long[2];
+            for (int i = 0; i < 2; i++) {
+                try {
+                    long postmaster = Long.parseLong(java.nio.file.Files.readAllLines(
+                            servers.get(i).dataDirectory().resolve("postmaster.pid")).get(0).trim());
+                    // the postmaster's children from /proc/<pid>/task/<pid>/children (scanning all of /proc took
+                    // ~40 ms of the mover thread's CPU per final stage in the first counting run)
+                    String children = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + postmaster + "/task/" + postmaster + "/children"));
+                    for (String pid : children.trim().split("\\s+")) {
+                        if (pid.isEmpty()) {
+                            continue;
+                        }
+                        try {
+                            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            out[i] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        } catch (java.io.IOException | RuntimeException gone) {
+                            // the process ended meanwhile
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    out[i] = 0;
+                }
+            }
+            return out;
+        }
+
+        private static String kind(String sql) {
+            String s = sql.toLowerCase(java.util.Locale.ROOT);
+            if (s.contains("sharding_orm.topology_range")) return "topology_range";
+            if (s.contains("sharding_orm.topology")) return "topology row";
+            if (s.contains("sharding_orm.fence")) return "fence rows";
+            if (s.contains("sharding_orm.instance")) return "heartbeat/instances";
+            if (s.contains("sharding_orm.node")) return "node lease";
+            if (s.contains("shorm_reshard_job") || s.contains("sharding_orm.reshard")) return "job row";
+            if (s.contains("pg_stat_activity") || s.contains("pg_prepared_xacts") || s.contains("clock_timestamp")) return "fence: older txs";
+            if (s.contains("pg_logical_emit_message")) return "marker/probe";
+            if (s.contains("shorm.topology_version")) return "session version (SET/set_config)";
+            if (s.contains("synchronous_commit")) return "SET synchronous_commit";
+            if (s.startsWith("notify")) return "NOTIFY";
+            if (s.startsWith("commit") || s.startsWith("rollback") || s.startsWith("begin")) return s.split("[ ;]")[0].toUpperCase();
+            if (s.contains(" users") || s.contains(" posts") || s.contains("u1_0")) return "app (users/posts)";
+            return "other: " + (s.length() > 50 ? s.substring(0, 50) : s);
+        }
+
+        void report() throws Exception {
+            System.out.println("RESHARD-COUNT final stages: " + windows.size() + ", total " + windows.stream().mapToLong(w -> w[1] - w[0]).sum() + " ms");
+            java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+            java.util.regex.Pattern line = java.util.regex.Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) UTC\\|([^|]*)\\|(\\d+)\\|LOG:  (?:statement|execute [^:]*): (.*)$");
+            for (int i = 0; i < 2; i++) {
+                Map<String, Map<String, Integer>> byDb = new java.util.TreeMap<>();
+                Map<String, java.util.Set<String>> pids = new java.util.TreeMap<>();
+                for (String l : java.nio.file.Files.readAllLines(servers.get(i).logFile(), java.nio.charset.StandardCharsets.UTF_8)) {
+                    java.util.regex.Matcher m = line.matcher(l);
+                    if (!m.find()) {
+                        continue;
+                    }
+                    long t = java.time.LocalDateTime.parse(m.group(1), f).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+                    boolean in = windows.stream().anyMatch(w -> t >= w[0] && t <= w[1]);
+                    if (!in) {
+                        continue;
+                    }
+                    String k = kind(m.group(4));
+                    byDb.computeIfAbsent(m.group(2), x -> new java.util.TreeMap<>()).merge(k, 1, Integer::sum);
+                    if (!k.startsWith("app")) {
+                        pids.computeIfAbsent(m.group(2), x -> new java.util.TreeSet<>()).add(m.group(3));
+                    }
+                }
+                for (var e : byDb.entrySet()) {
+                    int lib = e.getValue().entrySet().stream().filter(x -> !x.getKey().startsWith("app")).mapToInt(Map.Entry::getValue).sum();
+                    System.out.println("RESHARD-COUNT server " + i + " db " + e.getKey() + ": " + lib + " statements besides the app's, from "
+                            + pids.getOrDefault(e.getKey(), java.util.Set.of()).size() + " sessions: " + e.getValue());
+                }
+                System.out.println("RESHARD-COUNT server " + i + " backends' CPU in the final stages: " + serverCpu[i] * 10 + " ms");
+            }
+            threadCpu.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
+                    .forEach(e -> System.out.printf("RESHARD-COUNT JVM thread CPU in the final stages: %.1f ms %s%n", e.getValue() / 1e6, e.getKey()));
+        }
     }
 }

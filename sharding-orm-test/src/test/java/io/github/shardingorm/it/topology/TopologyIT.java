@@ -232,7 +232,18 @@ class TopologyIT {
         assertTrue(byTrigger.getMessage().contains("final stage"), byTrigger.getMessage());
         assertEquals(0, count(shards.byId("s0"), "select count(*) from users where id = " + other[2]));
 
+        // keyed work refused by the fence (its own transaction) waits for the switch and then runs on the target,
+        // instead of throwing at once and being retried by the caller for the whole final stage
+        CompletableFuture<User> waiting = CompletableFuture.supplyAsync(
+                () -> first.repository(User.class).save(new User(sameBucket, "waited for the switch")));
+        Thread.sleep(200);
+        assertFalse(waiting.isDone(), "a write to a FENCED bucket waits (" + (waiting.isCompletedExceptionally()
+                ? "failed: " + waiting.handle((u, e) -> e).join() : "done") + ")");
         Topology moved = mover.completeMove(Set.of(bucket));
+        waiting.get(10, TimeUnit.SECONDS);
+        assertEquals(0, count(shards.byId("s0"), "select count(*) from users where id = " + sameBucket));
+        assertEquals(1, count(shards.byId("s1"), "select count(*) from users where id = " + sameBucket + " and name = 'waited for the switch'"),
+                "the waiting write ran on the target once the switch was adopted");
         assertEquals("s1", moved.map().shardOf(bucket));
         assertEquals(BucketState.Phase.MOVED, moved.stateOf(bucket).phase());
         // the up-to-date instance writes s0 again; a stale session (older version) never does

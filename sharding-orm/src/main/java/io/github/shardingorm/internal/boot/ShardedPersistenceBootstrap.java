@@ -154,6 +154,9 @@ public final class ShardedPersistenceBootstrap {
             LOG.info("sharding-orm started: {} shards {}, {} entities, strategy {}", configuration.shards().size(),
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
             ShardSessions sessions = new ShardSessions(sessionFactory, context, instrumentation, pools);
+            if (topology.service() != null) {
+                sessions.waitAtFence(router);
+            }
             queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism(),
                     RoutingLog.of(configuration.observability()), collations);
             Object faults = configuration.sessions().hibernateProperties().get(FaultInjector.PROPERTY);

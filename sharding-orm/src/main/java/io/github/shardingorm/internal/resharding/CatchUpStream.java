@@ -100,7 +100,7 @@ final class CatchUpStream implements AutoCloseable {
      */
     boolean catchUp(long maxLagMillis, Connection source, BooleanSupplier stop) throws SQLException {
         while (!stop.getAsBoolean()) {
-            if (probeOut == null) {
+            if (probeOut == null && (probes == 0 || System.nanoTime() - probeSentNanos >= MIN_PROBE_INTERVAL_NANOS)) {
                 probeOut = jobId + ":" + (++probes);
                 probeSentNanos = System.nanoTime();
                 keptAtProbe = keptTotal;
@@ -133,6 +133,13 @@ final class CatchUpStream implements AutoCloseable {
     private long probes;
     private long keptAtProbe;
     private long keptTotal;
+
+    /**
+     * The least time from one probe to the next: each probe costs the source a WAL flush (see
+     * {@link SourceObjects#emitProbe}), and a caller that keeps catching up (an import waiting for
+     * its other moves) would otherwise send one per round trip.
+     */
+    private static final long MIN_PROBE_INTERVAL_NANOS = 20_000_000L;
 
     /** A backlog this small behind a probe is applied within one batch, however slow the round trip. */
     private static final long SMALL_BACKLOG = 200;

@@ -96,6 +96,13 @@ final class SourceObjects {
         }
     }
 
+    /**
+     * Sets the replica identity of the tables named in {@code changed} back to DEFAULT. ALTER TABLE
+     * takes an ACCESS EXCLUSIVE lock (reads wait too): without a lock timeout it queued behind
+     * a long transaction on the table, and every writer and reader of the table queued behind it,
+     * so each table is altered the way the fence trigger's DDL is ({@link ShortLockRetry}: its own
+     * transaction under a 5-50 ms lock_timeout, giving way and retrying), one table at a time.
+     */
     static void restoreIdentity(Connection source, List<TableShape> tables, String changed) throws SQLException {
         if (changed == null || changed.isBlank()) {
             return;
@@ -103,8 +110,13 @@ final class SourceObjects {
         List<String> names = List.of(changed.split(","));
         for (TableShape t : tables) {
             if (names.contains(t.displayName())) {
-                try (Statement st = source.createStatement()) {
-                    st.execute("ALTER TABLE " + t.qualified() + " REPLICA IDENTITY DEFAULT");
+                String sql = "ALTER TABLE " + t.qualified() + " REPLICA IDENTITY DEFAULT";
+                if (!source.getAutoCommit()) { // inside the caller's transaction: no commit or retry of its work here
+                    try (Statement st = source.createStatement()) {
+                        st.execute(sql);
+                    }
+                } else {
+                    ShortLockRetry.run(source, "restoring the replica identity of " + t.displayName(), st -> st.execute(sql), () -> { });
                 }
             }
         }
@@ -191,12 +203,36 @@ final class SourceObjects {
         }
     }
 
-    /** Writes a lag probe into the source's WAL (not transactional: decoded where it is written). */
+    /**
+     * Writes a lag probe into the source's WAL (not transactional: decoded where it is written) and
+     * flushes the WAL up to it ({@code source} must be in autocommit mode).
+     *
+     * <p>Why the flush: a walsender decodes only flushed WAL, and a non-transactional message is
+     * never flushed by its own statement, whatever {@code synchronous_commit} says: its transaction
+     * has no xid, so it commits without a commit record, asynchronously (PostgreSQL 15: measured
+     * with psql, {@code pg_current_wal_flush_lsn()} was still below the message's LSN right after
+     * it, above it 300 ms later). The probe then came back only after the WAL writer's next round
+     * ({@code wal_writer_delay}, 200 ms by default) or another session's synchronous commit, so
+     * each lag measurement read up to 200 ms too high. Here the message goes in a transaction
+     * that takes an xid ({@code txid_current()}) and commits with {@code synchronous_commit = on}:
+     * its commit record, after the message, is flushed at once (one WAL flush per probe; the
+     * catch-up sends at most one probe at a time, see {@link CatchUpStream#catchUp}).
+     */
     static void emitProbe(Connection source, String probe) throws SQLException {
-        try (PreparedStatement ps = source.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)")) {
-            ps.setString(1, CatchUpStream.PROBE_PREFIX);
-            ps.setString(2, probe);
-            ps.executeQuery().close();
+        source.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = source.prepareStatement( // one round trip for both, then the COMMIT
+                    "SET LOCAL synchronous_commit = on; SELECT pg_logical_emit_message(false, ?, ?), txid_current()")) {
+                ps.setString(1, CatchUpStream.PROBE_PREFIX);
+                ps.setString(2, probe);
+                ps.execute();
+            }
+            source.commit();
+        } catch (SQLException | RuntimeException e) {
+            source.rollback();
+            throw e;
+        } finally {
+            source.setAutoCommit(true);
         }
     }
 
@@ -215,13 +251,11 @@ final class SourceObjects {
     static void emitMarker(Connection source, String marker) throws SQLException {
         source.setAutoCommit(false);
         try {
-            try (Statement st = source.createStatement()) {
-                st.execute("SET LOCAL synchronous_commit = on");
-            }
-            try (PreparedStatement ps = source.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+            try (PreparedStatement ps = source.prepareStatement( // one round trip for both, then the COMMIT
+                    "SET LOCAL synchronous_commit = on; SELECT pg_logical_emit_message(true, ?, ?)")) {
                 ps.setString(1, CatchUpStream.MARKER_PREFIX);
                 ps.setString(2, marker);
-                ps.executeQuery().close();
+                ps.execute();
             }
             source.commit();
         } catch (SQLException | RuntimeException e) {

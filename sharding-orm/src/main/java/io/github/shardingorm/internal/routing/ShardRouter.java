@@ -99,6 +99,46 @@ public final class ShardRouter {
     /** Sets the FENCED buckets (null: none); the stored topology's follower calls this. */
     public void fence(boolean[] fencedBuckets) {
         this.fenced = fencedBuckets;
+        synchronized (fenceChanged) {
+            fenceChanged.notifyAll();
+        }
+    }
+
+    /** Notified whenever the fenced buckets change ({@link #fence}); waited on by {@link #awaitUnfenced}. */
+    private final Object fenceChanged = new Object();
+
+    /** Whether any of {@code buckets} is FENCED now. */
+    public boolean anyFenced(java.util.Collection<Integer> buckets) {
+        boolean[] f = fenced;
+        if (f == null) {
+            return false;
+        }
+        for (int b : buckets) {
+            if (b >= 0 && b < f.length && f[b]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Waits until none of {@code buckets} is FENCED any more (this instance adopted the version
+     * that ends their final stage), at most {@code maxMillis}; no CPU while waiting.
+     *
+     * @return whether none of them is fenced now
+     */
+    public boolean awaitUnfenced(java.util.Collection<Integer> buckets, long maxMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        synchronized (fenceChanged) {
+            while (anyFenced(buckets)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                fenceChanged.wait(Math.max(1, left / 1_000_000L));
+            }
+        }
+        return true;
     }
 
     /** Per bucket, the shard a MOVED bucket left (null elsewhere), or null when no bucket is MOVED. */

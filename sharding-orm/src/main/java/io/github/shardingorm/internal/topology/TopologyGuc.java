@@ -141,11 +141,19 @@ final class TopologyGuc implements ShardPools.CheckoutHook {
         Map<Connection, Long> stripe = stripe(physical);
         Long had = stripe.get(physical);
         if (had == null || had != v) {
+            // in autocommit mode: one round trip. In a manual-commit connection the SET opened a transaction
+            // (BEGIN + SET) and needed a COMMIT: two round trips for the first statement on each connection
+            // after each version, 4 versions per move, on every shard's writers, moving or not
+            boolean manual = !c.getAutoCommit();
+            if (manual) {
+                c.setAutoCommit(true); // idle at checkout: no round trip (an open transaction would be committed, as before)
+            }
             try (Statement st = c.createStatement()) {
                 st.execute("SET shorm.topology_version = " + v);
-            }
-            if (!c.getAutoCommit()) {
-                c.commit();
+            } finally {
+                if (manual) {
+                    c.setAutoCommit(false);
+                }
             }
             stripe.put(physical, v);
         }

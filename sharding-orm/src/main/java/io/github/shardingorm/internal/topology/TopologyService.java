@@ -152,19 +152,27 @@ public final class TopologyService {
             if (buckets.stream().anyMatch(b -> next.stateOf(b).from().equals(shard))) {
                 TriggerDdl.requireInstalled(c, shard, shardedTables);
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sharding_orm.fence (bucket, to_shard, fenced_at_version, min_version)"
-                    + " VALUES (?, ?, ?, NULL) ON CONFLICT (bucket) DO UPDATE SET to_shard = EXCLUDED.to_shard,"
-                    + " fenced_at_version = EXCLUDED.fenced_at_version, min_version = NULL")) {
-                for (int b : buckets) {
-                    BucketState s = next.stateOf(b);
-                    if (s.from().equals(shard)) {
-                        ps.setInt(1, b);
-                        ps.setString(2, s.to());
-                        ps.setLong(3, next.version());
-                        ps.addBatch();
-                    }
+            List<Object> mine = new ArrayList<>();
+            List<Object> targets = new ArrayList<>();
+            for (int b : new TreeSet<>(buckets)) {
+                BucketState s = next.stateOf(b);
+                if (s.from().equals(shard)) {
+                    mine.add(b);
+                    targets.add(s.to());
                 }
-                ps.executeBatch();
+            }
+            if (mine.isEmpty()) {
+                return;
+            }
+            // one statement for all the shard's buckets (it was one per bucket, as a batch)
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sharding_orm.fence (bucket, to_shard, fenced_at_version, min_version)"
+                    + " SELECT b, t, ?, NULL FROM unnest(?::int[], ?::text[]) AS x (b, t)"
+                    + " ON CONFLICT (bucket) DO UPDATE SET to_shard = EXCLUDED.to_shard,"
+                    + " fenced_at_version = EXCLUDED.fenced_at_version, min_version = NULL")) {
+                ps.setLong(1, next.version());
+                ps.setArray(2, c.createArrayOf("int4", mine.toArray()));
+                ps.setArray(3, c.createArrayOf("text", targets.toArray()));
+                ps.executeUpdate();
             }
         }, sourcesOf(current, buckets));
         Set<String> sources = sourcesOf(published, buckets);
@@ -194,8 +202,12 @@ public final class TopologyService {
                 owners.put(b, s.to());
             }
             return next(t, changes, owners);
-        }, (shard, c, next) -> updateFence(c, buckets, "UPDATE sharding_orm.fence SET min_version = " + next.version() + " WHERE bucket = ?"),
-                sourcesOf(current, buckets));
+        }, (shard, c, next) -> {
+            // only on the buckets' sources: the other shards hold no fence rows of them (it was an UPDATE per bucket on every shard)
+            if (sourcesOf(next, buckets).contains(shard)) {
+                updateFence(c, buckets, "UPDATE sharding_orm.fence SET min_version = " + next.version() + " WHERE bucket = ANY (?)");
+            }
+        }, sourcesOf(current, buckets));
     }
 
     /**
@@ -488,7 +500,7 @@ public final class TopologyService {
             if (mine.isEmpty()) {
                 return;
             }
-            updateFence(c, mine, "DELETE FROM sharding_orm.fence WHERE bucket = ?");
+            updateFence(c, mine, "DELETE FROM sharding_orm.fence WHERE bucket = ANY (?)");
         };
     }
 
@@ -512,13 +524,11 @@ public final class TopologyService {
         return published;
     }
 
+    /** Runs {@code sql} with the buckets as one {@code int[]} parameter: one statement, not one per bucket. */
     private static void updateFence(Connection c, java.util.Collection<Integer> buckets, String sql) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int b : buckets) {
-                ps.setInt(1, b);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+            ps.setArray(1, c.createArrayOf("int4", buckets.toArray()));
+            ps.executeUpdate();
         }
     }
 
@@ -535,32 +545,29 @@ public final class TopologyService {
         long deadline = System.nanoTime() + fenceWaitMillis * 1_000_000;
         try (Connection c = store.connection(shard)) {
             c.setAutoCommit(true);
-            Timestamp fencedAt;
-            try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                fencedAt = rs.getTimestamp(1);
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT pid, xact_start, left(query, 200) FROM pg_stat_activity"
-                    + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start < ?"
-                    + " AND backend_type = 'client backend' ORDER BY xact_start")) {
-                ps.setTimestamp(1, fencedAt);
+            // one statement per look: the fence's time (the first look takes clock_timestamp(), after the fence's commit),
+            // the older client transactions and the two-phase transactions PREPARED before the fence (they have no backend
+            // but commit their writes later; the topology's own two-phase changes write no user rows: not waited for).
+            // It was 3 statements for the first look and 2 for each further one.
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.at, x.who, x.since FROM"
+                    + " (SELECT coalesce(?::timestamptz, clock_timestamp()) AS at) t CROSS JOIN LATERAL ("
+                    + " SELECT 'pid ' || pid || ': ' || left(query, 200) AS who, xact_start AS since FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start < t.at"
+                    + " AND backend_type = 'client backend'"
+                    + " UNION ALL SELECT 'prepared transaction ' || gid, prepared FROM pg_prepared_xacts"
+                    + " WHERE database = current_database() AND prepared < t.at AND gid NOT LIKE '" + TopologyStore.GID_LIKE + "'"
+                    + " UNION ALL SELECT NULL, NULL) x ORDER BY x.since NULLS LAST")) {
+                Timestamp fencedAt = null;
                 List<String> first = null;
                 long pause = 1;
                 while (true) {
+                    ps.setTimestamp(1, fencedAt);
                     List<String> older = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            older.add("pid " + rs.getInt(1) + " since " + rs.getTimestamp(2) + ": " + rs.getString(3));
-                        }
-                    }
-                    // a two-phase transaction PREPARED before the fence has no backend but commits its writes later
-                    // (the topology's own two-phase changes write no user rows: not waited for)
-                    try (PreparedStatement prepared = c.prepareStatement("SELECT gid, prepared FROM pg_prepared_xacts"
-                            + " WHERE database = current_database() AND prepared < ? AND gid NOT LIKE '" + TopologyStore.GID_LIKE + "'")) {
-                        prepared.setTimestamp(1, fencedAt);
-                        try (ResultSet rs = prepared.executeQuery()) {
-                            while (rs.next()) {
-                                older.add("prepared transaction " + rs.getString(1) + " since " + rs.getTimestamp(2));
+                            fencedAt = rs.getTimestamp(1);
+                            if (rs.getString(2) != null) {
+                                older.add(rs.getString(2) + " since " + rs.getTimestamp(3));
                             }
                         }
                     }

@@ -199,15 +199,19 @@ final class TopologyStore {
     private Topology publishOrdered(String what, UnaryOperator<Topology> change, ShardStep step,
                                     java.util.function.Consumer<Topology> committed, java.util.Set<String> late) {
         String shard = home();
+        Map<String, Connection> open = new LinkedHashMap<>();
         try (Connection home = connection(shard)) {
             try {
-                Topology next = lockAndChange(home, what, change);
                 List<String> others = nonHomeOrder(late);
+                Topology next = lockAndChange(home, what, change, others, open);
                 boolean first = true;
                 for (String other : others) {
                     shard = other;
-                    try (Connection c = connection(other)) {
+                    Connection c = open.remove(other);
+                    try {
                         writeOne(other, c, next, step);
+                    } finally {
+                        c.close();
                     }
                     if (first) {
                         first = false;
@@ -223,18 +227,53 @@ final class TopologyStore {
             } catch (SQLException | RuntimeException e) {
                 home.rollback();
                 throw e;
+            } finally {
+                for (Connection c : open.values()) { // not reached by the writes (a failure): rolled back by the close
+                    try {
+                        c.rollback();
+                        c.close();
+                    } catch (SQLException | RuntimeException ignored) {
+                        // broken by the failure
+                    }
+                }
             }
         } catch (SQLException e) {
             throw failure(what, shard, e);
         }
     }
 
-    private Topology lockAndChange(Connection home, String what, UnaryOperator<Topology> change) throws SQLException {
-        try (PreparedStatement ps = home.prepareStatement("SELECT version FROM sharding_orm.topology WHERE id = 1 FOR UPDATE");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
+    /**
+     * Locks the home row, reads the highest stored topology and returns {@code change} of it. The
+     * home shard's topology is read whole; each other shard (in {@code others}) only its version,
+     * on a connection opened here and left in {@code open} for the caller to write the new version
+     * with (its transaction stays open: a read, no lock), and whole only when it is higher than
+     * the home shard's (a publication that failed half-way).
+     *
+     * <p>Why: every publish read the whole topology (the version row and every range) from EVERY
+     * shard, each on a connection of its own that was rolled back, and then took another connection
+     * per shard for the write: per publish and shard 2 reads and a rollback more than needed, all
+     * under the home lock, twice in a move's final stage (fence, switch).
+     */
+    private Topology lockAndChange(Connection home, String what, UnaryOperator<Topology> change, List<String> others,
+                                   Map<String, Connection> open) throws SQLException {
+        Topology current = TopologyRows.read(home, true);
+        if (current == null) { // no row to lock on the home shard: the old lock statement, as before
+            try (PreparedStatement ps = home.prepareStatement("SELECT version FROM sharding_orm.topology WHERE id = 1 FOR UPDATE");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+            }
         }
-        Topology current = readHighest(home);
+        for (String other : others) {
+            Connection c = connection(other);
+            open.put(other, c);
+            long v = TopologyRows.version(c);
+            if (v > 0 && (current == null || v > current.version())) {
+                Topology t = TopologyRows.read(c);
+                if (t != null && (current == null || t.version() > current.version())) {
+                    current = t;
+                }
+            }
+        }
         if (current == null) {
             throw new IllegalStateException(what + ": no shard stores a topology");
         }
@@ -267,13 +306,18 @@ final class TopologyStore {
         try {
             Connection home = connection(homeShard);
             open.put(homeShard, home);
-            Topology next = lockAndChange(home, what, change);
             List<String> order = nonHomeOrder(late);
+            Map<String, Connection> others = new LinkedHashMap<>();
+            Topology next;
+            try {
+                next = lockAndChange(home, what, change, order, others);
+            } finally {
+                open.putAll(others); // rolled back below on a failure, closed in the end
+            }
             order.add(homeShard); // home last: its row lock is the last to go
             for (String s : order) {
                 shard = s;
-                Connection c = s.equals(homeShard) ? home : connection(s);
-                open.put(s, c);
+                Connection c = open.get(s);
                 TopologyRows.write(c, next, false);
                 if (step != null) {
                     step.apply(s, c, next);
