@@ -219,21 +219,9 @@ final class SourceObjects {
      * catch-up sends at most one probe at a time, see {@link CatchUpStream#catchUp}).
      */
     static void emitProbe(Connection source, String probe) throws SQLException {
-        source.setAutoCommit(false);
-        try {
-            try (PreparedStatement ps = source.prepareStatement( // one round trip for both, then the COMMIT
-                    "SET LOCAL synchronous_commit = on; SELECT pg_logical_emit_message(false, ?, ?), txid_current()")) {
-                ps.setString(1, CatchUpStream.PROBE_PREFIX);
-                ps.setString(2, probe);
-                ps.execute();
-            }
-            source.commit();
-        } catch (SQLException | RuntimeException e) {
-            source.rollback();
-            throw e;
-        } finally {
-            source.setAutoCommit(true);
-        }
+        emitSynchronously(source,
+                "SET LOCAL synchronous_commit = on; SELECT pg_logical_emit_message(false, ?, ?), txid_current()",
+                CatchUpStream.PROBE_PREFIX, probe);
     }
 
     /**
@@ -249,12 +237,17 @@ final class SourceObjects {
      * flushes the WAL up to the marker and wakes the walsender at once.
      */
     static void emitMarker(Connection source, String marker) throws SQLException {
+        emitSynchronously(source, "SET LOCAL synchronous_commit = on; SELECT pg_logical_emit_message(true, ?, ?)",
+                CatchUpStream.MARKER_PREFIX, marker);
+    }
+
+    /** Runs {@code sql} (a SET LOCAL and a message: one round trip for both) in its own transaction, then commits. */
+    private static void emitSynchronously(Connection source, String sql, String prefix, String message) throws SQLException {
         source.setAutoCommit(false);
         try {
-            try (PreparedStatement ps = source.prepareStatement( // one round trip for both, then the COMMIT
-                    "SET LOCAL synchronous_commit = on; SELECT pg_logical_emit_message(true, ?, ?)")) {
-                ps.setString(1, CatchUpStream.MARKER_PREFIX);
-                ps.setString(2, marker);
+            try (PreparedStatement ps = source.prepareStatement(sql)) {
+                ps.setString(1, prefix);
+                ps.setString(2, message);
                 ps.execute();
             }
             source.commit();
