@@ -434,6 +434,18 @@ public final class ShardedPersistenceBuilder {
     }
 
     /**
+     * How long keyed work in its own transaction, refused because its bucket is in a move's final
+     * stage, waits (no CPU) for this instance to adopt the switch and then runs again on the new owner;
+     * when the wait ends first, the retryable {@link ShardTopologyChangedException} is thrown. Default
+     * 2 s; {@link Duration#ZERO} throws at once. See {@link ShardingSettings#FENCED_WRITE_WAIT}.
+     */
+    public ShardedPersistenceBuilder fencedWriteWait(Duration wait) {
+        checkNotBuilt();
+        configuration.fencedWriteWait(wait);
+        return this;
+    }
+
+    /**
      * Turns the routing log on: logger {@code io.github.shardingorm.routing-log} (INFO) prints each
      * statement, the shards it went to and why; bind values are shown only with {@code showParameters}.
      */

@@ -168,6 +168,15 @@ public interface ShardingSettings {
      */
     String TOPOLOGY_STALE_AFTER = "sharding.topology.stale-after";
 
+    /**
+     * Milliseconds that keyed work in its own transaction ({@code inTransaction(key, ...)},
+     * {@code fromTransaction(key, ...)}, the repositories' keyed writes), refused because its bucket is
+     * in a move's final stage (FENCED), waits for this instance to adopt the switch before it runs again
+     * on the new owner; the retryable {@code ShardTopologyChangedException} is thrown when the wait ends
+     * first. Default 2000; 0 throws at once.
+     */
+    String FENCED_WRITE_WAIT = "sharding.topology.fenced-write-wait";
+
     /** {@code true} (default) or {@code false}: keep per-shard statistics ({@code ShardedPersistence.statistics()}). */
     String STATISTICS = "sharding.statistics";
 

@@ -155,7 +155,7 @@ public final class ShardedPersistenceBootstrap {
                     configuration.shardIds(), configuration.entities().size(), router.resolver().name());
             ShardSessions sessions = new ShardSessions(sessionFactory, context, instrumentation, pools);
             if (topology.service() != null) {
-                sessions.waitAtFence(router);
+                sessions.waitAtFence(router, configuration.topology().fencedWriteWaitMillis());
             }
             queries = new ShardedQueries(sessionFactory, router, sessions, configuration.queries().parallelism(),
                     RoutingLog.of(configuration.observability()), collations);

@@ -94,6 +94,8 @@ public final class Defaults {
     public static final long FENCE_WAIT_MILLIS = 30_000;
     /** {@code sharding.node-id.lease}: a node-id lease not renewed for this long may be taken by another instance. */
     public static final long NODE_LEASE_MILLIS = 10_000;
+    /** How long keyed work refused by a FENCED bucket waits for the switch before the refusal is thrown. */
+    public static final long FENCED_WRITE_WAIT_MILLIS = 2_000;
 
     // ------------------------------------------------------------------ caches
 

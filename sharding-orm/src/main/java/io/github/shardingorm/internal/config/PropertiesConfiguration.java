@@ -248,6 +248,10 @@ public final class PropertiesConfiguration {
             if (stale != null) {
                 builder.topologyStaleAfter(Duration.ofMillis(stale));
             }
+            Integer fencedWait = integer(p, ShardingSettings.FENCED_WRITE_WAIT, problems);
+            if (fencedWait != null) {
+                builder.fencedWriteWait(Duration.ofMillis(fencedWait));
+            }
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
@@ -395,7 +399,7 @@ public final class PropertiesConfiguration {
     private static boolean known(String key, List<String> shardIds) {
         if (ShardingSettings.QUERY_PARALLELISM.equals(key) || HealthProperties.known(key, shardIds)
                 || ShardingSettings.TOPOLOGY_POLL_INTERVAL.equals(key)
-                || ShardingSettings.TOPOLOGY_STALE_AFTER.equals(key) || key.startsWith(ShardingSettings.POOL_PREFIX)) {
+                || ShardingSettings.TOPOLOGY_STALE_AFTER.equals(key) || ShardingSettings.FENCED_WRITE_WAIT.equals(key) || key.startsWith(ShardingSettings.POOL_PREFIX)) {
             return true;
         }
         if (List.of(ShardingSettings.ENTITY_PACKAGES, ShardingSettings.STRATEGY_RANGES, ShardingSettings.STRATEGY_DIRECTORY,

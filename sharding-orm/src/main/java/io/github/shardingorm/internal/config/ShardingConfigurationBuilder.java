@@ -52,6 +52,7 @@ public final class ShardingConfigurationBuilder {
     private Long topologyPollMillis;
     private Long topologyStaleAfterMillis;
     private Long fenceWaitMillis;
+    private Long fencedWriteWaitMillis;
     private Long nodeLeaseMillis;
     // caches
     private io.github.shardingorm.cache.CacheConfig cache;
@@ -290,6 +291,12 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
+    /** How long keyed work refused by a FENCED bucket waits for the switch (0: the refusal is thrown at once). */
+    public ShardingConfigurationBuilder fencedWriteWait(Duration wait) {
+        fencedWriteWaitMillis = onceMillis(fencedWriteWaitMillis, wait, 0, "fenced write wait");
+        return this;
+    }
+
     /** How long a fence waits for older transactions. */
     public ShardingConfigurationBuilder fenceWait(Duration wait) {
         fenceWaitMillis = onceMillis(fenceWaitMillis, wait, 0, "fence wait");
@@ -323,7 +330,8 @@ public final class ShardingConfigurationBuilder {
                 new TopologySettings(or(topologyPollMillis, TopologySettings.DEFAULTS.pollIntervalMillis()),
                         or(topologyStaleAfterMillis, TopologySettings.DEFAULTS.staleAfterMillis()),
                         or(fenceWaitMillis, TopologySettings.DEFAULTS.fenceWaitMillis()),
-                        or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis())),
+                        or(nodeLeaseMillis, TopologySettings.DEFAULTS.nodeLeaseMillis()),
+                        or(fencedWriteWaitMillis, TopologySettings.DEFAULTS.fencedWriteWaitMillis())),
                 or(cache, io.github.shardingorm.cache.CacheConfig.disabled()),
                 new ObservabilitySettings(or(statistics, Defaults.STATISTICS), or(hotWindowMillis, Defaults.HOT_WINDOW_MILLIS),
                         or(routingLog, Defaults.ROUTING_LOG), or(routingLogParameters, Defaults.ROUTING_LOG_PARAMETERS),

@@ -72,6 +72,7 @@ public final class ShardSessions {
     public ShardSessions uncounted() {
         ShardSessions uncounted = new ShardSessions(sessionFactory, context, Instrumentation.off(), pools);
         uncounted.fenceRouter = fenceRouter;
+        uncounted.fenceWaitMillis = fenceWaitMillis;
         return uncounted;
     }
 
@@ -155,19 +156,20 @@ public final class ShardSessions {
     private volatile io.github.shardingorm.internal.routing.ShardRouter fenceRouter;
 
     /** How long keyed work refused by a bucket's fence waits for the final stage to end before the refusal is thrown. */
-    static final long FENCE_WAIT_MILLIS = 2_000;
+    private volatile long fenceWaitMillis;
 
     /**
      * Keyed work refused because its bucket is FENCED waits (without CPU) until this instance adopts
      * the version that ends the final stage, then runs again, routed anew (see {@link #waitedForFence}).
      */
-    public void waitAtFence(io.github.shardingorm.internal.routing.ShardRouter router) {
+    public void waitAtFence(io.github.shardingorm.internal.routing.ShardRouter router, long maxMillis) {
         this.fenceRouter = router;
+        this.fenceWaitMillis = maxMillis;
     }
 
     /**
      * When {@code refused} names buckets that are FENCED now: waits until they are not (at most
-     * {@link #FENCE_WAIT_MILLIS}) and returns true when they are not, so the caller runs the work
+     * the configured {@code fencedWriteWait}) and returns true when they are not, so the caller runs the work
      * again (its transaction has rolled back; nothing was written). False: throw the refusal.
      *
      * <p>Why: a writer of a fenced bucket that retried on its own (as the exception asks) retried
@@ -181,11 +183,11 @@ public final class ShardSessions {
      */
     private boolean waitedForFence(io.github.shardingorm.ShardTopologyChangedException refused) {
         io.github.shardingorm.internal.routing.ShardRouter router = fenceRouter;
-        if (router == null || refused.getBuckets() == null || refused.getBuckets().isEmpty() || !router.anyFenced(refused.getBuckets())) {
+        if (router == null || fenceWaitMillis <= 0 || refused.getBuckets() == null || refused.getBuckets().isEmpty() || !router.anyFenced(refused.getBuckets())) {
             return false;
         }
         try {
-            return router.awaitUnfenced(refused.getBuckets(), FENCE_WAIT_MILLIS);
+            return router.awaitUnfenced(refused.getBuckets(), fenceWaitMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

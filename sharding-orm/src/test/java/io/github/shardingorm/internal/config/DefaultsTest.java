@@ -35,6 +35,7 @@ class DefaultsTest {
         assertDocumented("RECOVERY_INTERVAL", "Default " + Defaults.RECOVERY_INTERVAL_MILLIS);
         assertDocumented("TOPOLOGY_POLL_INTERVAL", "Default " + Defaults.TOPOLOGY_POLL_INTERVAL_MILLIS);
         assertDocumented("TOPOLOGY_STALE_AFTER", "Default " + Defaults.TOPOLOGY_STALE_AFTER_MILLIS);
+        assertDocumented("FENCED_WRITE_WAIT", "Default " + Defaults.FENCED_WRITE_WAIT_MILLIS);
         assertDocumented("SOCKET_TIMEOUT", "Default " + Defaults.SOCKET_TIMEOUT_MILLIS);
         assertDocumented("STATEMENT_TIMEOUT", "Default " + Defaults.STATEMENT_TIMEOUT_MILLIS);
         assertDocumented("HEALTH_FAILURE_THRESHOLD", "Default " + Defaults.FAILURE_THRESHOLD);

@@ -4,6 +4,7 @@ import io.github.shardingorm.SchemaAction;
 import io.github.shardingorm.ShardKey;
 import io.github.shardingorm.ShardedPersistence;
 import io.github.shardingorm.ShardedPersistenceBuilder;
+import io.github.shardingorm.ShardingSettings;
 import io.github.shardingorm.ShardingConfigurationException;
 import io.github.shardingorm.routing.ShardingStrategies;
 import jakarta.persistence.Entity;
@@ -198,6 +199,18 @@ class PropertiesConfigurationTest {
         assertAlreadySet(() -> builder.maxReplicaLag(Duration.ZERO), "maximum replica lag was already set to 300 ms");
         assertAlreadySet(() -> builder.primaryFallback(1, io.github.shardingorm.health.ReadFallback.FAIL),
                 "primary fallback permits were already set to 2");
+    }
+
+    @Test
+    void apply_fillsTheFencedWriteWait_andRefusesANegativeOne() {
+        Map<String, String> p = valid();
+        p.put(ShardingSettings.FENCED_WRITE_WAIT, "750");
+        ShardedPersistenceBuilder builder = PropertiesConfiguration.apply(p, ShardedPersistence.builder());
+        assertAlreadySet(() -> builder.fencedWriteWait(Duration.ZERO), "fenced write wait was already set to 750 ms");
+
+        Map<String, String> negative = valid();
+        negative.put(ShardingSettings.FENCED_WRITE_WAIT, "-1");
+        assertProblems(negative, "fenced write wait must be at least 0 ms but was -1 ms");
     }
 
     @Test
