@@ -8,6 +8,7 @@ import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.stats.ErrorReasons;
 import io.github.shardingorm.internal.stats.Instrumentation;
 import io.github.shardingorm.internal.stats.OperationKind;
+import io.github.shardingorm.internal.stats.ShardIdInstances;
 import io.github.shardingorm.internal.stats.ShardingEvents;
 import io.github.shardingorm.internal.stats.StatisticsRecorder;
 import io.github.shardingorm.saga.SagaState;
@@ -159,14 +160,8 @@ public final class MicrometerBinding implements ShardingEvents {
     public void operation(String shard, String role, OperationKind kind, long nanos, String errorReason) {
         // the engine passes the constants: compare by reference first ("primary" and "replica" have the same length)
         boolean replica = role == Instrumentation.REPLICA || role != Instrumentation.PRIMARY && Instrumentation.REPLICA.equals(role);
-        AtomicReferenceArray<Timer> shardTimers = null;
-        String[] ids = this.ids;
-        for (int i = 0; i < ids.length; i++) { // the engine passes the configured ids' own instances: reference compares
-            if (ids[i] == shard) {
-                shardTimers = replica ? replicaById[i] : primaryById[i];
-                break;
-            }
-        }
+        int i = ShardIdInstances.indexOf(ids, shard);
+        AtomicReferenceArray<Timer> shardTimers = i < 0 ? null : replica ? replicaById[i] : primaryById[i];
         if (shardTimers == null) { // another instance of the id, or a shard added later
             Map<String, AtomicReferenceArray<Timer>> byShard = replica ? replicaTimers : timers;
             shardTimers = byShard.get(shard); // no key built per operation

@@ -120,14 +120,9 @@ public final class StatisticsRecorder implements AutoCloseable {
     }
 
     private ShardCounters counters(String shard) {
-        // the engine passes the configured ids' own String instances (shard maps are built from them): a few reference
-        // compares on one array instead of a hash-table probe (table, node: two more cache lines per call, twice per
-        // keyed operation); any other instance or a shard added later is found in the map
-        String[] ids = this.ids;
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] == shard) {
-                return byId[i];
-            }
+        int i = ShardIdInstances.indexOf(ids, shard);
+        if (i >= 0) {
+            return byId[i];
         }
         ShardCounters c = shards.get(shard);
         return c != null ? c : shards.computeIfAbsent(shard, s -> new ShardCounters(windowNanos));
