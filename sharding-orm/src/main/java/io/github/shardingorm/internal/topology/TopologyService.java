@@ -149,9 +149,6 @@ public final class TopologyService {
             }
             return next(t, changes, Map.of());
         }, (shard, c, next) -> {
-            if (buckets.stream().anyMatch(b -> next.stateOf(b).from().equals(shard))) {
-                TriggerDdl.requireInstalled(c, shard, shardedTables);
-            }
             List<Object> mine = new ArrayList<>();
             List<Object> targets = new ArrayList<>();
             for (int b : new TreeSet<>(buckets)) {
@@ -164,6 +161,7 @@ public final class TopologyService {
             if (mine.isEmpty()) {
                 return;
             }
+            TriggerDdl.requireInstalled(c, shard, shardedTables);
             // one statement for all the shard's buckets (it was one per bucket, as a batch)
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO sharding_orm.fence (bucket, to_shard, fenced_at_version, min_version)"
                     + " SELECT b, t, ?, NULL FROM unnest(?::int[], ?::text[]) AS x (b, t)"

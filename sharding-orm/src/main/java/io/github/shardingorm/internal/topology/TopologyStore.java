@@ -109,25 +109,9 @@ final class TopologyStore {
 
     /** The topology of the shard that stores the highest version, or null when none stores one. */
     Topology readHighest() throws SQLException {
-        return readHighest(null);
-    }
-
-    /** As {@link #readHighest()}, reading the home shard through {@code homeConnection} when given. */
-    private Topology readHighest(Connection homeConnection) throws SQLException {
         Topology best = null;
         for (String shard : shards) {
-            Topology t;
-            if (homeConnection != null && shard.equals(home())) {
-                t = TopologyRows.read(homeConnection);
-            } else {
-                try (Connection c = connection(shard)) {
-                    try {
-                        t = TopologyRows.read(c);
-                    } finally {
-                        c.rollback();
-                    }
-                }
-            }
+            Topology t = read(shard);
             if (t != null && (best == null || t.version() > best.version())) {
                 best = t;
             }
@@ -228,12 +212,11 @@ final class TopologyStore {
                 home.rollback();
                 throw e;
             } finally {
-                for (Connection c : open.values()) { // not reached by the writes (a failure): rolled back by the close
-                    try {
+                for (Connection c : open.values()) { // not reached by the writes (a failure)
+                    try (c) {
                         c.rollback();
-                        c.close();
                     } catch (SQLException | RuntimeException ignored) {
-                        // broken by the failure
+                        // broken by the failure; closed all the same
                     }
                 }
             }
