@@ -46,8 +46,7 @@ final class GroupedShaper {
         List<Class<?>> out = new ArrayList<>();
         for (int i = 0; i < visible; i++) {
             Class<?> type = columns.get(i).getJavaType();
-            out.add(type != null && (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class && type != char.class))
-                    ? type : Object.class);
+            out.add(SelectShaper.numberType(type) ? type : Object.class);
         }
         return out;
     }

@@ -81,13 +81,8 @@ final class PostMergeTranslator {
         }
         if (e instanceof SqmFunction<?> f) {
             String name = f.getFunctionName().toLowerCase(Locale.ROOT);
-            List<SqmExpression<?>> args = new ArrayList<>();
-            for (var a : f.getArguments()) {
-                if (a instanceof SqmExpression<?> x) {
-                    args.add(x);
-                }
-            }
-            if (args.size() == f.getArguments().size()) {
+            List<SqmExpression<?>> args = expressionArguments(f);
+            if (args != null) {
                 if (name.equals("mod") && args.size() == 2) { // HQL's x % y
                     return new PostExpr.Arithmetic('%', expression(args.get(0)), expression(args.get(1)));
                 }
@@ -180,14 +175,8 @@ final class PostMergeTranslator {
                 };
             }
             if (name.equals("coalesce") || name.equals("mod")) {
-                List<SqmExpression<?>> args = new ArrayList<>();
-                for (var a : f.getArguments()) {
-                    if (!(a instanceof SqmExpression<?> x)) {
-                        return null;
-                    }
-                    args.add(x);
-                }
-                return pgTypeOfAll(args);
+                List<SqmExpression<?>> args = expressionArguments(f);
+                return args == null ? null : pgTypeOfAll(args);
             }
         }
         return PgType.ofJava(e.getJavaType());
@@ -203,6 +192,18 @@ final class PostMergeTranslator {
             common = common == null ? t : PgType.max(common, t);
         }
         return common;
+    }
+
+    /** The function's arguments when every one is an expression, else null. */
+    private static List<SqmExpression<?>> expressionArguments(SqmFunction<?> f) {
+        List<SqmExpression<?>> args = new ArrayList<>();
+        for (var a : f.getArguments()) {
+            if (!(a instanceof SqmExpression<?> x)) {
+                return null;
+            }
+            args.add(x);
+        }
+        return args;
     }
 
     private static SqmExpression<?> argument(SqmFunction<?> f) {

@@ -197,7 +197,8 @@ final class SelectShaper {
         return out;
     }
 
-    private static boolean numberType(Class<?> type) {
+    /** Whether JPQL hands a column of this Java type out as a number. */
+    static boolean numberType(Class<?> type) {
         return type != null && (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class && type != char.class));
     }
 
