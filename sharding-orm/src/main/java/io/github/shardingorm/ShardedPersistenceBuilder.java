@@ -437,7 +437,7 @@ public final class ShardedPersistenceBuilder {
      * How long keyed work in its own transaction, refused because its bucket is in a move's final
      * stage, waits (no CPU) for this instance to adopt the switch and then runs again on the new owner;
      * when the wait ends first, the retryable {@link ShardTopologyChangedException} is thrown. Default
-     * 2 s; {@link Duration#ZERO} throws at once. See {@link ShardingSettings#FENCED_WRITE_WAIT}.
+     * 2 s; {@link Duration#ZERO}: no wait (the refusal is thrown unless this instance has already adopted the switch). See {@link ShardingSettings#FENCED_WRITE_WAIT}.
      */
     public ShardedPersistenceBuilder fencedWriteWait(Duration wait) {
         checkNotBuilt();

@@ -173,7 +173,7 @@ public interface ShardingSettings {
      * {@code fromTransaction(key, ...)}, the repositories' keyed writes), refused because its bucket is
      * in a move's final stage (FENCED), waits for this instance to adopt the switch before it runs again
      * on the new owner; the retryable {@code ShardTopologyChangedException} is thrown when the wait ends
-     * first. Default 2000; 0 throws at once.
+     * first. Default 2000; 0: no wait.
      */
     String FENCED_WRITE_WAIT = "sharding.topology.fenced-write-wait";
 

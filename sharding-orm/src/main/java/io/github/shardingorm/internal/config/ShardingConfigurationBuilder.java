@@ -291,7 +291,7 @@ public final class ShardingConfigurationBuilder {
         return this;
     }
 
-    /** How long keyed work refused by a FENCED bucket waits for the switch (0: the refusal is thrown at once). */
+    /** How long keyed work refused by a FENCED bucket waits for the switch (0: no wait). */
     public ShardingConfigurationBuilder fencedWriteWait(Duration wait) {
         fencedWriteWaitMillis = onceMillis(fencedWriteWaitMillis, wait, 0, "fenced write wait");
         return this;

@@ -11,7 +11,7 @@ package io.github.shardingorm.internal.config;
  * @param nodeLeaseMillis    how long a node-id lease lives without renewal (renewed with every poll)
  * @param fencedWriteWaitMillis how long keyed work in its own transaction, refused because its bucket
  *                           is FENCED, waits for this instance to adopt the switch before the refusal
- *                           is thrown (0: thrown at once)
+ *                           is thrown (0: no wait)
  */
 public record TopologySettings(
         long pollIntervalMillis,
