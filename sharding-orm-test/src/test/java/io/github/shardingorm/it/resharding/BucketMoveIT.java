@@ -206,6 +206,110 @@ class BucketMoveIT {
         assertEquals(List.of(), ReshardFixture.leftovers(shards));
     }
 
+    /**
+     * The target refuses a row in the middle of the copy (a unique email taken by a row of a
+     * bucket that is not moving): the source side, which reads ahead of the target, is cancelled,
+     * the move fails with the target's cause, only whole recorded chunks stay on the target, and
+     * once the conflict is gone the same move resumes after the last recorded chunk and completes.
+     */
+    @Test
+    void aTargetThatRefusesARowFailsTheCopyWithItsCauseAndTheMoveResumes(PostgresServerGroup servers) throws Exception {
+        List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 2, "refuse");
+        int users = 3_000;
+        GuardTopology topology = everyBucketOnS0(shards, users);
+        long victim = users - 10;
+        while (ReshardFixture.bucketOf(victim) >= 32) {
+            victim--;
+        }
+        long outsider = users + 1;
+        while (ReshardFixture.bucketOf(outsider) < 32) {
+            outsider++;
+        }
+        ReshardingBenchmark.exec(shards.get(1), "INSERT INTO users VALUES (" + outsider + ", 'outsider', 'u" + victim
+                + "-v0@example.org', 0)");
+        BucketSet moving = new BucketSet(ReshardFixture.BUCKETS, java.util.stream.IntStream.range(0, 32).boxed().toList());
+        long[] lastCopied = {0};
+        BucketMove.Spec spec = new BucketMove.Spec("refuse", def(shards, "s0"), def(shards, "s1"), moving, ReshardFixture.TABLES);
+        BucketMove first = new BucketMove(spec, topology, MoveOptions.DEFAULTS.withChunkRows(200), p -> lastCopied[0] = p.rowsCopied());
+
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.github.shardingorm.resharding.ReshardingException.class, first::run);
+
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState()))) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause != null, "the target's unique violation is the cause: " + e);
+        assertTrue(e.getMessage().contains("COPYING"), e.getMessage());
+        assertTrue(lastCopied[0] > 0, "chunks before the refused one were committed");
+        assertEquals(lastCopied[0], ReshardFixture.count(shards.get(1), "SELECT count(*) FROM users WHERE id <> " + outsider),
+                "only whole recorded chunks are on the target");
+        try (var c = shards.get(0).connect(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT%' AND pid <> pg_backend_pid()")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "no source COPY is left running");
+        }
+
+        ReshardingBenchmark.exec(shards.get(1), "DELETE FROM users WHERE id = " + outsider);
+        long[] resumedFrom = {-1};
+        BucketMove again = new BucketMove(spec, topology, MoveOptions.DEFAULTS.withChunkRows(200), p -> {
+            if (resumedFrom[0] < 0) {
+                resumedFrom[0] = p.rowsCopied();
+            }
+        });
+        assertEquals(ReshardingPhase.COMPLETED, again.run());
+        assertEquals(lastCopied[0], resumedFrom[0], "the resume starts after the last recorded chunk");
+        String[] owners = topology.owners();
+        for (int b = 0; b < 32; b++) {
+            assertEquals("s1", owners[b]);
+        }
+        Map<String, Map<Long, Integer>> placed = ReshardFixture.checkPlacement(shards, owners);
+        assertEquals(users, placed.get("users").size());
+        assertEquals(2 * users, placed.get("posts").size());
+        assertEquals(List.of(), ReshardFixture.leftovers(shards));
+    }
+
+    /**
+     * The source's connection dies in the middle of a chunk (its backend is terminated): the
+     * target's open COPY is cancelled, the move fails naming the source side, and a re-run
+     * resumes and completes with every row on its owner.
+     */
+    @Test
+    void aSourceThatDiesMidChunkFailsTheCopyAndTheMoveResumes(PostgresServerGroup servers) throws Exception {
+        List<ReshardFixture.Shard> shards = ReshardFixture.shards(servers.servers(), 2, "srcdies");
+        int users = 4_000;
+        GuardTopology topology = everyBucketOnS0(shards, users);
+        BucketSet every = new BucketSet(ReshardFixture.BUCKETS, java.util.stream.IntStream.range(0, ReshardFixture.BUCKETS).boxed().toList());
+        BucketMove.Spec spec = new BucketMove.Spec("srcdies", def(shards, "s0"), def(shards, "s1"), every, ReshardFixture.TABLES);
+        long[] lastCopied = {0};
+        boolean[] killed = {false};
+        BucketMove first = new BucketMove(spec, topology, MoveOptions.DEFAULTS.withChunkRows(500), p -> {
+            lastCopied[0] = p.rowsCopied();
+            if (p.phase() == ReshardingPhase.COPYING && p.rowsCopied() >= 2_000 && !killed[0]) {
+                killed[0] = true;
+                try {
+                    ReshardingBenchmark.exec(shards.get(0), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                            + " WHERE backend_type = 'client backend' AND backend_xid IS NULL AND backend_xmin IS NOT NULL"
+                            + " AND pid <> pg_backend_pid() AND datname = current_database()");
+                } catch (Exception x) {
+                    throw new IllegalStateException(x);
+                }
+            }
+        });
+
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.github.shardingorm.resharding.ReshardingException.class, first::run);
+
+        assertTrue(killed[0]);
+        assertTrue(e.getCause() != null, "the cause is kept: " + e);
+        assertEquals(lastCopied[0], ReshardFixture.count(shards.get(1), "SELECT count(*) FROM users")
+                + ReshardFixture.count(shards.get(1), "SELECT count(*) FROM posts"), "only whole recorded chunks are on the target");
+        assertEquals(ReshardingPhase.COMPLETED, new BucketMove(spec, topology, MoveOptions.DEFAULTS.withChunkRows(500), null).run());
+        Map<String, Map<Long, Integer>> placed = ReshardFixture.checkPlacement(shards, topology.owners());
+        assertEquals(users, placed.get("users").size());
+        assertEquals(2 * users, placed.get("posts").size());
+        assertEquals(0, ReshardFixture.count(shards.get(0), "SELECT count(*) FROM users"));
+        assertEquals(List.of(), ReshardFixture.leftovers(shards));
+    }
+
     /** Every bucket owned by s0, in a new guard topology, with {@code users} users and their posts loaded. */
     private static GuardTopology everyBucketOnS0(List<ReshardFixture.Shard> shards, int users) throws Exception {
         String[] owners = new String[ReshardFixture.BUCKETS];

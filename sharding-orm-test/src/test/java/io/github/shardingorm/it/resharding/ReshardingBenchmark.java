@@ -28,7 +28,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <p>Not part of the default build. Run:
  * <pre>
  * mvn -o -pl sharding-orm-test -am verify -Dit.test=ReshardingBenchmark -Dshardingorm.bench=true \
- *     -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.rows=1000000]
+ *     -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.rows=1000000] [-Dbench.chunkRows=20000]
  * </pre>
  */
 @Tag("benchmark")
@@ -73,6 +73,37 @@ class ReshardingBenchmark {
             System.out.printf("BENCH baseline: one plain binary COPY of %s source -> target, no filter, no chunks: %,d rows in %.2f s = %,.0f rows/s%n",
                     table, copied, seconds, copied / seconds);
         }
+        // what the two cores give when the copy is split in key ranges (the mover copies one range at a time)
+        for (int par : new int[] {2}) {
+            for (String table : List.of("narrow", "bposts")) {
+                exec(tgt, "TRUNCATE " + table);
+                long n = table.equals("narrow") ? rows : rows / 3;
+                long start = System.nanoTime();
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(par);
+                List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+                for (int i = 0; i < par; i++) {
+                    long lo = n * i / par, hi = n * (i + 1) / par;
+                    fs.add(pool.submit(() -> {
+                        try (Connection a = src.connect(); Connection b = tgt.connect()) {
+                            org.postgresql.copy.CopyIn in = b.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                                    .copyIn("COPY " + table + " FROM STDIN (FORMAT binary)");
+                            try (java.io.OutputStream out = new org.postgresql.copy.PGCopyOutputStream(in, 256 * 1024)) {
+                                a.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM " + table
+                                        + " WHERE id > " + lo + " AND id <= " + hi + ") TO STDOUT (FORMAT binary)", out);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : fs) {
+                    f.get();
+                }
+                pool.shutdown();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("BENCH baseline: %d parallel plain binary COPY pipes of %s: %,d rows in %.2f s = %,.0f rows/s%n",
+                        par, table, n, seconds, n / seconds);
+            }
+        }
         String[] owners = new String[64];
         java.util.Arrays.fill(owners, "s0");
         List<ReshardFixture.Shard> shards = List.of(src, tgt);
@@ -84,7 +115,8 @@ class ReshardingBenchmark {
                 long[] copy = new long[3];
                 BucketMove move = new BucketMove(new BucketMove.Spec("b" + run, src.definition(), tgt.definition(),
                         new BucketSet(64, buckets), List.of(MovedTable.parse(table))), topology,
-                        MoveOptions.DEFAULTS.withDeleteSourceRows(false).withVerifyBeforeSwitch(false), p -> {
+                        MoveOptions.DEFAULTS.withChunkRows(Integer.getInteger("bench.chunkRows", MoveOptions.DEFAULTS.chunkRows()))
+                                .withDeleteSourceRows(false).withVerifyBeforeSwitch(false), p -> {
                             if (p.phase() == ReshardingPhase.COPYING && copy[0] == 0) {
                                 copy[0] = System.nanoTime();
                             }

@@ -253,34 +253,32 @@ public final class BucketMove {
         Map<String, List<MoveJobStore.ChunkRow>> done = MoveJobStore.chunks(tgt, spec.moveId());
         tgt.setAutoCommit(false);
         try {
+            if (stopRequested) {
+                return;
+            }
+            List<ChunkPipeline.TableRun> runs = new ArrayList<>();
+            boolean[] theTarget = {true};
             for (TableShape t : shapes) {
                 List<MoveJobStore.ChunkRow> chunks = done.getOrDefault(t.displayName(), List.of());
                 MoveJobStore.ChunkRow last = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
-                if (last != null && last.upper() == null) {
-                    continue;
+                if (last == null || last.upper() != null) {
+                    runs.add(new ChunkPipeline.TableRun(t, last == null ? null : last.upper(), last == null ? 1 : last.chunkNo() + 1,
+                            key -> spec.buckets().containsKey(key) ? 0 : ChunkCopier.DROP, n -> theTarget));
                 }
-                List<String> lower = last == null ? null : last.upper();
-                int chunkNo = last == null ? 1 : last.chunkNo() + 1;
-                while (true) {
-                    if (stopRequested) {
-                        return;
-                    }
-                    List<String> upper = ChunkCopier.upperBound(src, t, lower, options.chunkRows());
-                    ChunkCopier.Result r = ChunkCopier.copy(src, tgt, t, spec.buckets(), lower, upper);
-                    MoveJobStore.recordChunk(tgt, spec.moveId(), new MoveJobStore.ChunkRow(t.displayName(), chunkNo, epoch, upper,
-                            r.rowsWritten(), r.bytesWritten()));
-                    tgt.commit();
-                    rowsCopied += r.rowsWritten();
-                    rowsCopiedThisRun += r.rowsRead();
-                    bytesCopied += r.bytesWritten();
-                    report();
-                    Throttle.pace(copyStartedNanos, rowsCopiedThisRun, options.rowsPerSecond());
-                    if (upper == null) {
-                        break;
-                    }
-                    lower = upper;
-                    chunkNo++;
-                }
+            }
+            boolean finished = ChunkPipeline.copy(src, new Connection[] {tgt}, runs, options.chunkRows(), spec.moveId(),
+                    () -> stopRequested, (run, chunkNo, upper, rowsRead, results) -> {
+                        MoveJobStore.recordChunk(tgt, spec.moveId(), new MoveJobStore.ChunkRow(run.table().displayName(), chunkNo,
+                                epoch, upper, results[0].rowsWritten(), results[0].bytesWritten()));
+                        tgt.commit();
+                        rowsCopied += results[0].rowsWritten();
+                        rowsCopiedThisRun += rowsRead;
+                        bytesCopied += results[0].bytesWritten();
+                        report();
+                        Throttle.pace(copyStartedNanos, rowsCopiedThisRun, options.rowsPerSecond());
+                    });
+            if (!finished) {
+                return;
             }
             MoveJobStore.setPhase(tgt, spec.moveId(), ReshardingPhase.CATCHING_UP, null);
             tgt.commit();

@@ -1,10 +1,8 @@
 package io.github.shardingorm.internal.resharding;
 
-import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,11 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyOut;
-import org.postgresql.copy.PGCopyInputStream;
-import org.postgresql.copy.PGCopyOutputStream;
 
 /**
  * Copies one chunk of a table (a primary-key range) from the source to the target with binary
@@ -31,7 +24,8 @@ import org.postgresql.copy.PGCopyOutputStream;
  * the target. No value is decoded except the key, so every column type copies as PostgreSQL
  * wrote it. Chunks are primary-key ranges found by keyset ({@code OFFSET n-1 LIMIT 1} on the
  * primary-key index) so each chunk costs an index range scan, and the caller copies a chunk and
- * records it in ONE target transaction.
+ * records it in ONE target transaction. {@link ChunkPipeline} runs the source side of the next
+ * chunk while the target writes the last.
  */
 final class ChunkCopier {
 
@@ -87,82 +81,11 @@ final class ChunkCopier {
         return parts.isEmpty() ? "true" : String.join(" AND ", parts);
     }
 
-    /** Copies the rows of {@code (lower, upper]} that belong to {@code buckets}; the target is in a transaction. */
-    static Result copy(Connection source, Connection target, TableShape t, BucketSet buckets, List<String> lower,
-                       List<String> upper) throws SQLException {
-        return copyRouted(source, new Connection[] {target}, t, lower, upper, key -> buckets.containsKey(key) ? 0 : DROP)[0];
-    }
-
-    /** {@link #copyRouted}'s route: the row goes to every target. */
+    /** A route: the row goes to every target. */
     static final int EVERY = -1;
 
-    /** {@link #copyRouted}'s route: the row goes nowhere. */
+    /** A route: the row goes nowhere. */
     static final int DROP = -2;
-
-    /**
-     * Copies the rows of {@code (lower, upper]} in one pass over the source: each row goes to the
-     * target {@code route} names for its key (an index into {@code targets}, {@link #EVERY} or
-     * {@link #DROP}); a null target is left out (it has the chunk already). Each target is in a
-     * transaction; returns what each target received (null for a left-out one).
-     */
-    static Result[] copyRouted(Connection source, Connection[] targets, TableShape t, List<String> lower, List<String> upper,
-                               java.util.function.ToIntFunction<Object> route) throws SQLException {
-        String out = "COPY (SELECT " + t.copySelectList("x") + " FROM ONLY " + t.qualified() + " x WHERE "
-                + rangeCondition(t, lower, upper) + ") TO STDOUT (FORMAT binary)";
-        String in = "COPY " + t.qualified() + " (" + t.columnList() + ") FROM STDIN (FORMAT binary)";
-        CopyOut copyOut = source.unwrap(PGConnection.class).getCopyAPI().copyOut(out);
-        CopyIn[] copyIns = new CopyIn[targets.length];
-        try {
-            PGCopyOutputStream[] sinks = new PGCopyOutputStream[targets.length];
-            long[] rows = new long[targets.length];
-            long[] bytes = new long[targets.length];
-            for (int i = 0; i < targets.length; i++) {
-                if (targets[i] != null) {
-                    copyIns[i] = targets[i].unwrap(PGConnection.class).getCopyAPI().copyIn(in);
-                    sinks[i] = new PGCopyOutputStream(copyIns[i], 256 * 1024);
-                    writeHeader(sinks[i]);
-                }
-            }
-            long read;
-            try (InputStream raw = new PGCopyInputStream(copyOut)) {
-                read = tuples(new DataInputStream(new BufferedInputStream(raw, 256 * 1024)), t, (key, buf, len) -> {
-                    int to = route.applyAsInt(key);
-                    if (to == DROP) {
-                        return;
-                    }
-                    for (int i = to == EVERY ? 0 : to; i < (to == EVERY ? sinks.length : to + 1); i++) {
-                        if (sinks[i] != null) {
-                            sinks[i].write(buf, 0, len);
-                            rows[i]++;
-                            bytes[i] += len;
-                        }
-                    }
-                });
-            }
-            Result[] results = new Result[targets.length];
-            for (int i = 0; i < targets.length; i++) {
-                if (sinks[i] != null) {
-                    writeTrailer(sinks[i]);
-                    sinks[i].endCopy();
-                    copyIns[i] = null;
-                    results[i] = new Result(read, rows[i], framingBytes() + bytes[i]);
-                }
-            }
-            return results;
-        } catch (IOException e) {
-            throw new SQLException("copying " + t.displayName() + " rows " + rangeCondition(t, lower, upper) + " failed: "
-                    + e.getMessage(), "58030", e);
-        } finally {
-            if (copyOut.isActive()) {
-                copyOut.cancelCopy();
-            }
-            for (CopyIn c : copyIns) {
-                if (c != null && c.isActive()) {
-                    c.cancelCopy();
-                }
-            }
-        }
-    }
 
     /** Parses a binary COPY stream and writes the tuples whose key is in {@code buckets}. */
     static Result filter(DataInputStream in, OutputStream out, TableShape t, BucketSet buckets) throws IOException {
@@ -183,6 +106,13 @@ final class ChunkCopier {
     @FunctionalInterface
     interface TupleSink {
         void tuple(Object key, byte[] buf, int len) throws IOException;
+    }
+
+    /** The binary COPY header (signature, flags, no extension). */
+    static byte[] header() {
+        byte[] h = new byte[SIGNATURE.length + 8];
+        System.arraycopy(SIGNATURE, 0, h, 0, SIGNATURE.length);
+        return h;
     }
 
     /** Writes the binary COPY header (signature, flags, no extension). */

@@ -497,35 +497,37 @@ final class ImportRun implements ReshardingJob {
             tgts[i].setAutoCommit(false);
         }
         try {
-            while (!stopped) {
-                List<String> upper = ChunkCopier.upperBound(src, t, lower, options.chunkRows());
-                Connection[] to = new Connection[defs.length];
-                for (int i = 0; i < defs.length; i++) {
-                    to[i] = finished[i] || lastNo[i] >= chunkNo ? null : tgts[i];
-                }
-                ChunkCopier.Result[] results = ChunkCopier.copyRouted(src, to, t, lower, upper,
-                        route == null ? key -> ChunkCopier.EVERY : key -> route[all.bucketOf(key)]);
-                long read = 0;
-                for (int i = 0; i < defs.length; i++) {
-                    if (results[i] != null) {
-                        MoveJobStore.recordChunk(tgts[i], moveId(id, i), new MoveJobStore.ChunkRow(t.displayName(), chunkNo, 1, upper,
-                                results[i].rowsWritten(), results[i].bytesWritten()));
-                        tgts[i].commit();
-                        p[0] += results[i].rowsWritten();
-                        p[1] += results[i].bytesWritten();
-                        read = results[i].rowsRead();
-                    }
-                }
-                p[3] += read;
-                rowsReadThisRun += read;
-                report();
-                Throttle.pace(startedNanos, rowsReadThisRun, options.rowsPerSecond());
-                if (upper == null) {
-                    return;
-                }
-                lower = upper;
-                chunkNo++;
+            if (stopped) {
+                return;
             }
+            ChunkPipeline.TableRun run = new ChunkPipeline.TableRun(t, lower, chunkNo,
+                    route == null ? key -> ChunkCopier.EVERY : key -> route[all.bucketOf(key)], n -> {
+                        boolean[] to = new boolean[defs.length];
+                        for (int i = 0; i < defs.length; i++) {
+                            to[i] = !finished[i] && lastNo[i] < n;
+                        }
+                        return to;
+                    });
+            ChunkPipeline.copy(src, tgts, List.of(run), options.chunkRows(), "import-" + id, () -> stopped,
+                    (r, no, upper, rowsRead, results) -> {
+                        boolean any = false;
+                        for (int i = 0; i < defs.length; i++) {
+                            if (results[i] != null) {
+                                MoveJobStore.recordChunk(tgts[i], moveId(id, i), new MoveJobStore.ChunkRow(t.displayName(), no, 1, upper,
+                                        results[i].rowsWritten(), results[i].bytesWritten()));
+                                tgts[i].commit();
+                                p[0] += results[i].rowsWritten();
+                                p[1] += results[i].bytesWritten();
+                                any = true;
+                            }
+                        }
+                        if (any) {
+                            p[3] += rowsRead;
+                            rowsReadThisRun += rowsRead;
+                        }
+                        report();
+                        Throttle.pace(startedNanos, rowsReadThisRun, options.rowsPerSecond());
+                    });
         } finally {
             p[5] = System.nanoTime();
             for (Connection c : tgts) {
