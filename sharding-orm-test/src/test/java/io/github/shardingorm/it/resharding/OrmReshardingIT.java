@@ -275,6 +275,10 @@ class OrmReshardingIT {
         System.out.println("RESHARD-PAUSE other buckets of the same source, same window: " + stats(sameSource));
         System.out.println("RESHARD-PAUSE buckets of the other shards, same window:      " + stats(others));
         System.out.println("RESHARD-PAUSE every write before the job started (no move):  " + stats(baseline));
+        // the final stages hold a handful of writes per run (a p99 over them is their max): these lines let runs be pooled
+        System.out.println("RESHARD-SAMPLES same-source-us " + sameSource);
+        System.out.println("RESHARD-SAMPLES other-shards-us " + others);
+        System.out.println("RESHARD-SAMPLES no-move-us " + baseline);
         // what the slowest writes to the source's other buckets did: a retry, a version adopted meanwhile,
         // or on-CPU work (thread CPU close to the latency) rather than waiting
         sameSourceWrites.sort((a, b) -> Long.compare(b[0], a[0]));
