@@ -28,7 +28,7 @@ final class BucketRows {
     /** Deletes the rows of {@code buckets} in batches of {@code batch} rows, each batch committed; returns the count. */
     static long delete(Connection c, TableShape t, BucketSet buckets, int batch, long rowsPerSecond) throws SQLException {
         List<List<String>> pks = new ArrayList<>();
-        scan(c, t, "", (key, pk, hash) -> {
+        scan(c, t, true, "", (key, pk, hash) -> {
             if (buckets.containsKey(key)) {
                 pks.add(pk);
             }
@@ -56,7 +56,7 @@ final class BucketRows {
     /** Row count and checksum per bucket of {@code buckets}. */
     static Map<Integer, Digest> digest(Connection c, TableShape t, BucketSet buckets) throws SQLException {
         Map<Integer, long[]> acc = new HashMap<>();
-        scan(c, t, ", hashtextextended(x::text, 0)", (key, pk, hash) -> {
+        scan(c, t, false, ", hashtextextended(x::text, 0)", (key, pk, hash) -> {
             int b = buckets.bucketOf(key);
             if (buckets.contains(b)) {
                 long[] a = acc.computeIfAbsent(b, k -> new long[2]);
@@ -69,10 +69,63 @@ final class BucketRows {
         return out;
     }
 
+    /**
+     * {@link #digest} of {@code t} on each connection (connection i, buckets i) at once: each scan
+     * is one server's work plus one thread parsing it, and one after the other they left a core
+     * idle (a verify took longer than the copy it checks). The first runs on the calling thread.
+     */
+    static List<Map<Integer, Digest>> digests(List<Connection> cs, TableShape t, List<BucketSet> buckets) throws SQLException {
+        List<java.util.concurrent.CompletableFuture<Map<Integer, Digest>>> others = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = cs.size() < 2 ? null : java.util.concurrent.Executors.newFixedThreadPool(
+                cs.size() - 1, r -> {
+                    Thread th = new Thread(r, "sharding-orm-verify");
+                    th.setDaemon(true);
+                    return th;
+                });
+        try {
+            for (int i = 1; i < cs.size(); i++) {
+                Connection c = cs.get(i);
+                BucketSet b = buckets.get(i);
+                others.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return digest(c, t, b);
+                    } catch (SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, pool));
+            }
+            List<Map<Integer, Digest>> out = new ArrayList<>();
+            out.add(digest(cs.get(0), t, buckets.get(0)));
+            for (java.util.concurrent.CompletableFuture<Map<Integer, Digest>> f : others) {
+                try {
+                    out.add(f.join());
+                } catch (java.util.concurrent.CompletionException e) {
+                    if (e.getCause() instanceof SQLException sql) {
+                        throw sql;
+                    }
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+            }
+            return out;
+        } finally {
+            if (pool != null) {
+                // a failed first scan must not return while another thread still uses its connection
+                for (java.util.concurrent.CompletableFuture<Map<Integer, Digest>> f : others) {
+                    try {
+                        f.join();
+                    } catch (RuntimeException ignored) {
+                        // reported above, or superseded by the first failure
+                    }
+                }
+                pool.shutdown();
+            }
+        }
+    }
+
     /** Primary key (joined as text) &rarr; row hash, for the rows of one bucket (to name differing rows). */
     static Map<String, Long> rowsOf(Connection c, TableShape t, BucketSet buckets, int bucket) throws SQLException {
         Map<String, Long> rows = new HashMap<>();
-        scan(c, t, ", hashtextextended(x::text, 0)", (key, pk, hash) -> {
+        scan(c, t, true, ", hashtextextended(x::text, 0)", (key, pk, hash) -> {
             if (buckets.bucketOf(key) == bucket) {
                 rows.put(String.join(",", pk), hash);
             }
@@ -85,22 +138,22 @@ final class BucketRows {
     }
 
     /** Scans in the connection's transaction when it has one (a snapshot to read at), else in its own. */
-    private static void scan(Connection c, TableShape t, String extra, RowSink sink) throws SQLException {
+    private static void scan(Connection c, TableShape t, boolean withPk, String extra, RowSink sink) throws SQLException {
         boolean auto = c.getAutoCommit();
         if (auto) {
             c.setAutoCommit(false);
         }
-        String sql = "SELECT " + t.keyExpression("x") + "::text, " + t.pkAsText("x") + extra
+        String sql = "SELECT " + t.keyExpression("x") + "::text" + (withPk ? ", " + t.pkAsText("x") : "") + extra
                 + " FROM ONLY " + t.qualified() + " x";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
-                int n = t.pk().size();
+                int n = withPk ? t.pk().size() : 0;
                 while (rs.next()) {
                     if (rs.getString(1) == null) {
                         continue; // a collection row whose owner is gone belongs to no bucket
                     }
-                    List<String> pk = new ArrayList<>(n);
+                    List<String> pk = withPk ? new ArrayList<>(n) : List.of();
                     for (int i = 0; i < n; i++) {
                         pk.add(rs.getString(i + 2));
                     }

@@ -420,15 +420,25 @@ final class ImportRun implements ReshardingJob {
                 tgts[i].setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             }
             // the monolith is read once per table (every bucket), each shard compared with its share
+            // (the monolith and the shards scanned at once)
             for (TableShape t : allShapes()) {
-                Map<Integer, BucketRows.Digest> source = BucketRows.digest(src, t, all);
                 boolean everywhere = referenceShapes.contains(t);
+                List<Connection> cs = new ArrayList<>(List.of(src));
+                List<BucketSet> sets = new ArrayList<>(List.of(all));
+                List<Integer> shardOf = new ArrayList<>();
                 for (int i = 0; i < defs.length; i++) {
                     BucketSet mine = everywhere ? all : bucketsOf(defs[i].id());
                     if (mine != null) {
-                        for (String m : MoveVerifier.compare(src, source, tgts[i], t, mine)) {
-                            mismatches.add("shard " + defs[i].id() + ", " + m);
-                        }
+                        cs.add(tgts[i]);
+                        sets.add(mine);
+                        shardOf.add(i);
+                    }
+                }
+                List<Map<Integer, BucketRows.Digest>> d = BucketRows.digests(cs, t, sets);
+                for (int k = 0; k < shardOf.size(); k++) {
+                    int i = shardOf.get(k);
+                    for (String m : MoveVerifier.compare(src, d.get(0), tgts[i], d.get(k + 1), t, sets.get(k + 1))) {
+                        mismatches.add("shard " + defs[i].id() + ", " + m);
                     }
                 }
             }

@@ -25,19 +25,20 @@ final class MoveVerifier {
             throws SQLException {
         List<String> mismatches = new ArrayList<>();
         for (TableShape t : tables) {
-            mismatches.addAll(compare(source, BucketRows.digest(source, t, buckets), target, t, buckets));
+            List<Map<Integer, BucketRows.Digest>> d = BucketRows.digests(List.of(source, target), t, List.of(buckets, buckets));
+            mismatches.addAll(compare(source, d.get(0), target, d.get(1), t, buckets));
         }
         return mismatches;
     }
 
     /**
-     * Compares one table's target rows of {@code buckets} with a source digest taken before (of these
-     * buckets or more: an import digests the monolith once and compares every shard with its share).
+     * Compares one table's target digest of {@code buckets} with a source digest (of these buckets or
+     * more: an import digests the monolith once and compares every shard with its share); the
+     * connections name the differing rows.
      */
-    static List<String> compare(Connection source, Map<Integer, BucketRows.Digest> sourceDigest, Connection target, TableShape t,
-                                BucketSet buckets) throws SQLException {
+    static List<String> compare(Connection source, Map<Integer, BucketRows.Digest> sourceDigest, Connection target,
+                                Map<Integer, BucketRows.Digest> d, TableShape t, BucketSet buckets) throws SQLException {
         List<String> mismatches = new ArrayList<>();
-        Map<Integer, BucketRows.Digest> d = BucketRows.digest(target, t, buckets);
         TreeSet<Integer> all = new TreeSet<>(d.keySet());
         sourceDigest.keySet().stream().filter(buckets::contains).forEach(all::add);
         for (int b : all) {
