@@ -36,6 +36,8 @@ import org.postgresql.copy.PGCopyInputStream;
  */
 final class ChunkPipeline {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkPipeline.class);
+
     /** Bytes per block handed from the reader to the writer. */
     static final int BLOCK_BYTES = 256 * 1024;
 
@@ -85,6 +87,9 @@ final class ChunkPipeline {
     private final String name;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUED_BLOCKS);
     private volatile boolean cancelled;
+    /** Time the writer waited for the reader, and the reader for the writer (which side bounds the copy). */
+    private long writerWaitNanos;
+    private volatile long readerWaitNanos;
 
     private ChunkPipeline(Connection source, Connection[] targets, List<TableRun> runs, int chunkRows, String name) {
         this.source = source;
@@ -115,7 +120,12 @@ final class ChunkPipeline {
             while (true) {
                 Item item;
                 try {
-                    item = queue.take();
+                    item = queue.poll();
+                    if (item == null) {
+                        long waited = System.nanoTime();
+                        item = queue.take();
+                        writerWaitNanos += System.nanoTime() - waited;
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new SQLException(name + ": interrupted while copying", "57014", e);
@@ -154,6 +164,8 @@ final class ChunkPipeline {
             cancelled = true;
             queue.clear();
             join(reader);
+            LOG.info("{}: copy pipeline done; the target side waited {} ms for the source side, the source side {} ms for the"
+                    + " target side", name, writerWaitNanos / 1_000_000, readerWaitNanos / 1_000_000);
             for (CopyIn c : open) {
                 if (c != null && c.isActive()) {
                     c.cancelCopy();
@@ -283,10 +295,14 @@ final class ChunkPipeline {
 
     private void put(Item item) throws Cancelled {
         try {
-            while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                if (cancelled) {
-                    throw new Cancelled();
+            if (!queue.offer(item)) {
+                long waited = System.nanoTime();
+                while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                    if (cancelled) {
+                        throw new Cancelled();
+                    }
                 }
+                readerWaitNanos += System.nanoTime() - waited;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
