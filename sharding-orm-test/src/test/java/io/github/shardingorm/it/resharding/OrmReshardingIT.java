@@ -239,6 +239,7 @@ class OrmReshardingIT {
         List<Long> sameSource = new ArrayList<>();
         List<Long> others = new ArrayList<>();
         List<Long> baseline = new ArrayList<>();
+        List<Long> outside = new ArrayList<>();
         List<long[]> sameSourceWrites = new ArrayList<>();
         for (long[] w : latencies) {
             long micros = (w[2] - w[1]) / 1000;
@@ -257,6 +258,7 @@ class OrmReshardingIT {
                 }
             }
             if (hit < 0) {
+                outside.add(micros);
                 continue;
             }
             long[] x = windows.get(hit);
@@ -275,10 +277,12 @@ class OrmReshardingIT {
         System.out.println("RESHARD-PAUSE other buckets of the same source, same window: " + stats(sameSource));
         System.out.println("RESHARD-PAUSE buckets of the other shards, same window:      " + stats(others));
         System.out.println("RESHARD-PAUSE every write before the job started (no move):  " + stats(baseline));
+        System.out.println("RESHARD-PAUSE every write during the job, outside final stages: " + stats(outside));
         // the final stages hold a handful of writes per run (a p99 over them is their max): these lines let runs be pooled
         System.out.println("RESHARD-SAMPLES same-source-us " + sameSource);
         System.out.println("RESHARD-SAMPLES other-shards-us " + others);
         System.out.println("RESHARD-SAMPLES no-move-us " + baseline);
+        System.out.println("RESHARD-SAMPLES job-outside-final-us " + outside);
         // what the slowest writes to the source's other buckets did: a retry, a version adopted meanwhile,
         // or on-CPU work (thread CPU close to the latency) rather than waiting
         sameSourceWrites.sort((a, b) -> Long.compare(b[0], a[0]));
