@@ -67,7 +67,46 @@ public record Topology(String clusterId, long version, ShardMap map, SortedMap<I
 
     @Override
     public String toString() {
-        return "Topology{cluster=" + clusterId + ", version=" + version + ", " + map + ", moving=" + moving
+        return "Topology{cluster=" + clusterId + ", version=" + version + ", " + map + ", moving=" + movingRanges()
                 + ", instances=" + instances.size() + (stored ? "" : ", in memory") + "}";
+    }
+
+    /**
+     * The moving buckets as runs of consecutive buckets in the same state, {@code {21-31=FENCED(s0->s2)}}:
+     * every adoption logs the topology, and bucket by bucket a move of 1,000 of 4,096 buckets made
+     * each line ~20 KB.
+     */
+    private String movingRanges() {
+        StringBuilder out = new StringBuilder("{");
+        int first = -1;
+        int last = -1;
+        BucketState state = null;
+        for (Map.Entry<Integer, BucketState> e : moving.entrySet()) {
+            if (state != null && e.getKey() == last + 1 && e.getValue().equals(state)) {
+                last = e.getKey();
+                continue;
+            }
+            if (state != null) {
+                appendRun(out, first, last, state);
+            }
+            first = e.getKey();
+            last = first;
+            state = e.getValue();
+        }
+        if (state != null) {
+            appendRun(out, first, last, state);
+        }
+        return out.append('}').toString();
+    }
+
+    private static void appendRun(StringBuilder out, int first, int last, BucketState state) {
+        if (out.length() > 1) {
+            out.append(", ");
+        }
+        out.append(first);
+        if (last > first) {
+            out.append('-').append(last);
+        }
+        out.append('=').append(state);
     }
 }
