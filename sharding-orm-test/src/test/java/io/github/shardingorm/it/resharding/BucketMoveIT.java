@@ -262,10 +262,7 @@ class BucketMoveIT {
         for (int b = 0; b < 32; b++) {
             assertEquals("s1", owners[b]);
         }
-        Map<String, Map<Long, Integer>> placed = ReshardFixture.checkPlacement(shards, owners);
-        assertEquals(users, placed.get("users").size());
-        assertEquals(2 * users, placed.get("posts").size());
-        assertEquals(List.of(), ReshardFixture.leftovers(shards));
+        assertEveryRowPlacedOnceAndNothingLeft(shards, owners, users);
     }
 
     /**
@@ -303,10 +300,16 @@ class BucketMoveIT {
         assertEquals(lastCopied[0], ReshardFixture.count(shards.get(1), "SELECT count(*) FROM users")
                 + ReshardFixture.count(shards.get(1), "SELECT count(*) FROM posts"), "only whole recorded chunks are on the target");
         assertEquals(ReshardingPhase.COMPLETED, new BucketMove(spec, topology, MoveOptions.DEFAULTS.withChunkRows(500), null).run());
-        Map<String, Map<Long, Integer>> placed = ReshardFixture.checkPlacement(shards, topology.owners());
+        assertEquals(0, ReshardFixture.count(shards.get(0), "SELECT count(*) FROM users"));
+        assertEveryRowPlacedOnceAndNothingLeft(shards, topology.owners(), users);
+    }
+
+    /** Every user and its two posts on its bucket's owner, once; no slot, publication or mark left. */
+    private static void assertEveryRowPlacedOnceAndNothingLeft(List<ReshardFixture.Shard> shards, String[] owners, int users)
+            throws Exception {
+        Map<String, Map<Long, Integer>> placed = ReshardFixture.checkPlacement(shards, owners);
         assertEquals(users, placed.get("users").size());
         assertEquals(2 * users, placed.get("posts").size());
-        assertEquals(0, ReshardFixture.count(shards.get(0), "SELECT count(*) FROM users"));
         assertEquals(List.of(), ReshardFixture.leftovers(shards));
     }
 
