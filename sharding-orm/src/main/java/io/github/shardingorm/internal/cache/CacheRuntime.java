@@ -389,6 +389,15 @@ public final class CacheRuntime implements AutoCloseable {
         return l == null ? 0 : l.reconnects();
     }
 
+    /**
+     * For tests: the connection losses the listener of a shard has handled, each counted after the
+     * shard's entries were flushed ({@link #listenerUp} turns false before that flush).
+     */
+    public long listenerLosses(String shard) {
+        InvalidationListener l = listeners.get(shard);
+        return l == null ? 0 : l.losses();
+    }
+
     /** For tests: whether the listener of a shard is connected. */
     public boolean listenerUp(String shard) {
         return listening(shard);

@@ -43,6 +43,7 @@ final class InvalidationListener implements AutoCloseable {
     private final Sink sink;
     private final Thread thread;
     private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong losses = new AtomicLong();
     private volatile Connection connection;
     private volatile boolean listening;
     private volatile boolean closed;
@@ -68,6 +69,11 @@ final class InvalidationListener implements AutoCloseable {
     }
 
     /** Times the connection was re-established. */
+    /** Connection losses handled so far: each counted once the shard's entries are flushed (not at the loss itself). */
+    long losses() {
+        return losses.get();
+    }
+
     long reconnects() {
         return reconnects.get();
     }
@@ -134,6 +140,7 @@ final class InvalidationListener implements AutoCloseable {
                     e.addSuppressed(flushFailure);
                 }
                 if (wasListening) {
+                    losses.incrementAndGet();
                     LOG.warn("cache listener of shard '{}' ({}) lost its connection; the shard's cached entries were flushed "
                             + "and its cache-aside is bypassed until it reconnects", shard.id(), JdbcUrls.mask(shard.jdbcUrl()), e);
                 }
