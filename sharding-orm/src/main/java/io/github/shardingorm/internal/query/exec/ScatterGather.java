@@ -98,6 +98,24 @@ public final class ScatterGather implements AutoCloseable {
         return parallelism;
     }
 
+    /** For tests: how long a failed shard waits between cancelling the others and reporting (a thread descheduled there). */
+    private volatile long reportPauseMillis;
+
+    void pauseBeforeReportingForTests(long millis) {
+        this.reportPauseMillis = millis;
+    }
+
+    private void pauseBeforeReporting() {
+        long millis = reportPauseMillis;
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public <T> Outcome<T> run(List<String> shards, ShardTask<T> task, Duration timeout, FailurePolicy policy, String query) {
         if (executor.isShutdown()) {
             throw new IllegalStateException("this ShardedPersistence is closed");
@@ -142,6 +160,7 @@ public final class ScatterGather implements AutoCloseable {
                                 x.cancel();
                             }
                         });
+                        pauseBeforeReporting();
                     }
                     throw e;
                 } finally {
@@ -161,6 +180,7 @@ public final class ScatterGather implements AutoCloseable {
         Map<String, T> results = new LinkedHashMap<>();
         Map<String, Throwable> failures = new LinkedHashMap<>();
         List<String> pending = new ArrayList<>(shards);
+        List<String> cancelledByAnother = new ArrayList<>();
         try {
             while (!pending.isEmpty()) {
                 long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
@@ -177,6 +197,12 @@ public final class ScatterGather implements AutoCloseable {
                 try {
                     results.put(shard, futures.get(shard).get());
                 } catch (ExecutionException e) {
+                    if (failFast && isCancellation(e.getCause()) && cancellations.get(shard).isCancelled()) {
+                        // cancelled because another shard failed: that one is still to come (it cancels before it
+                        // reports), and this shard is cancelled, not failed (it once showed up among the failures)
+                        cancelledByAnother.add(shard);
+                        continue;
+                    }
                     failures.put(shard, cause(shard, e));
                 } catch (CancellationException e) {
                     failures.put(shard, e);
@@ -191,7 +217,8 @@ public final class ScatterGather implements AutoCloseable {
             throw new ShardQueryException(query, Map.of(pending.isEmpty() ? shards.get(0) : pending.get(0), e), pending);
         }
         if (failFast && !failures.isEmpty()) {
-            List<String> cancelled = new ArrayList<>(pending);
+            List<String> cancelled = new ArrayList<>(cancelledByAnother);
+            cancelled.addAll(pending);
             cancel(pending, cancellations, futures);
             awaitQuietly(pending, futures);
             // A shard that failed on its own (not by our cancel) during the grace is a failure too.

@@ -59,6 +59,32 @@ class ScatterGatherTest {
         assertTrue(e.getMessage().contains("'s1'") && e.getMessage().contains("boom on s1") && e.getMessage().contains("select x"), e.getMessage());
     }
 
+    /**
+     * The shards cancelled because one failed are not among the failures, whatever order they end
+     * in: a cancelled shard that reported before the failed one once made it a "failure" of its own
+     * (QueryFailurePolicyIT: failures [s1, s3], s3 "cancelled before it started").
+     */
+    @Test
+    void shardsCancelledByAnothersFailureAreNotFailures() {
+        // the failed shard's thread is held between cancelling the others and reporting, so they report first
+        scatter.pauseBeforeReportingForTests(30);
+        for (int round = 0; round < 5; round++) {
+            ShardQueryException e = assertThrows(ShardQueryException.class, () -> scatter.run(List.of("s0", "s1", "s2", "s3"),
+                    (shard, c) -> {
+                        if (shard.equals("s1")) {
+                            throw new IllegalStateException("boom on s1");
+                        }
+                        long until = System.nanoTime() + 5_000_000_000L;
+                        while (!c.isCancelled() && System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                        throw new java.util.concurrent.CancellationException("cancelled while running");
+                    }, null, FailurePolicy.FAIL, "q"));
+            assertEquals(Set.of("s1"), e.getFailures().keySet(), "round " + round + ": " + e.getMessage());
+            assertEquals(Set.of("s0", "s2", "s3"), Set.copyOf(e.getCancelledShards()), e.getMessage());
+        }
+    }
+
     @Test
     void partialReturnsTheOthersAndNamesTheMissing() {
         var outcome = scatter.run(List.of("s0", "s1", "s2"), (shard, c) -> {
