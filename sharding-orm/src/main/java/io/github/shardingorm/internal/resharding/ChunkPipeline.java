@@ -168,7 +168,12 @@ final class ChunkPipeline {
                     + " target side", name, writerWaitNanos / 1_000_000, readerWaitNanos / 1_000_000);
             for (CopyIn c : open) {
                 if (c != null && c.isActive()) {
-                    c.cancelCopy();
+                    try {
+                        c.cancelCopy();
+                    } catch (SQLException e) {
+                        // thrown from here it would replace the failure that brought us here; the caller rolls back anyway
+                        LOG.debug("{}: cancelling a target's COPY failed: {}", name, e.toString());
+                    }
                 }
             }
         }
