@@ -22,7 +22,11 @@ import java.util.List;
  * each tuple is parsed just far enough to read the shard-key field, and the tuples of moving
  * buckets are passed on, byte for byte, into {@code COPY t (cols) FROM STDIN (FORMAT binary)} on
  * the target. No value is decoded except the key, so every column type copies as PostgreSQL
- * wrote it. Chunks are primary-key ranges found by keyset ({@code OFFSET n-1 LIMIT 1} on the
+ * wrote it. Binary array and composite values carry type OIDs, which differ between databases
+ * for user-defined and extension types; PostgreSQL 15 accepts them anyway when the types match by
+ * definition (checked 2026-12-02 between two databases with shifted OIDs: an enum array, a
+ * composite holding an enum, citext[] and hstore[] all copied; a real mismatch, int[] into text[],
+ * is refused with "binary data has array element type 23 (integer) instead of expected 25 (text)"). Chunks are primary-key ranges found by keyset ({@code OFFSET n-1 LIMIT 1} on the
  * primary-key index) so each chunk costs an index range scan, and the caller copies a chunk and
  * records it in ONE target transaction. {@link ChunkPipeline} runs the source side of the next
  * chunk while the target writes the last.
