@@ -26,9 +26,10 @@ import java.util.List;
  * for user-defined and extension types; PostgreSQL 15 accepts them anyway when the types match by
  * definition (checked 2026-12-02 between two databases with shifted OIDs: an enum array, a
  * composite holding an enum, citext[] and hstore[] all copied; a real mismatch, int[] into text[],
- * is refused with "binary data has array element type 23 (integer) instead of expected 25 (text)"). Chunks are primary-key ranges found by keyset ({@code OFFSET n-1 LIMIT 1} on the
- * primary-key index) so each chunk costs an index range scan, and the caller copies a chunk and
- * records it in ONE target transaction. {@link ChunkPipeline} runs the source side of the next
+ * is refused with "binary data has array element type 23 (integer) instead of expected 25 (text)").
+ * Chunks are primary-key ranges found by keyset ({@code OFFSET n-1 LIMIT 1} on the primary-key
+ * index) so each chunk costs an index range scan, and the caller copies a chunk and records it
+ * in ONE target transaction. {@link ChunkPipeline} runs the source side of the next
  * chunk while the target writes the last.
  */
 final class ChunkCopier {
