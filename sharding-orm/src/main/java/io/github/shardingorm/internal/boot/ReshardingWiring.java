@@ -2,6 +2,7 @@ package io.github.shardingorm.internal.boot;
 
 import io.github.shardingorm.internal.cache.CacheRuntime;
 import io.github.shardingorm.internal.config.ShardingConfiguration;
+import io.github.shardingorm.internal.hibernate.FenceStatementInspector;
 import io.github.shardingorm.internal.resharding.MovedTable;
 import io.github.shardingorm.internal.resharding.ReshardingService;
 import io.github.shardingorm.internal.resharding.StoredMoveTopology;
@@ -51,9 +52,26 @@ final class ReshardingWiring {
             if (cache != null && cache.enabled()) {
                 service.onTopologyChange(followedMoves(service.current(), cache));
             }
+            if (sessionFactory.getSessionFactoryOptions().getStatementInspector() instanceof FenceStatementInspector fence) {
+                service.onTopologyChange(warmUpWhenAMoveBegins(fence));
+            }
             orm.resharding(new ReshardingService(configuration.shards(), () -> movedTables(configuration, sessionFactory, router),
                     () -> referenceTables(sessionFactory, router), new StoredMoveTopology(service, eviction)), null);
         }
+    }
+
+    /**
+     * The first version with a bucket moving warms the fence's statement checks up (see
+     * {@link FenceStatementInspector#warmUp()}), on the thread adopting it, before any bucket is FENCED.
+     */
+    static java.util.function.Consumer<Topology> warmUpWhenAMoveBegins(
+            FenceStatementInspector fence) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return t -> {
+            if (!t.moving().isEmpty() && !done.get() && done.compareAndSet(false, true)) {
+                fence.warmUp();
+            }
+        };
     }
 
     /** The tables of the {@code @ReferenceTable} entities. */
