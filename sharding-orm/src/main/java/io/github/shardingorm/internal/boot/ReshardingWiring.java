@@ -64,8 +64,7 @@ final class ReshardingWiring {
      * The first version with a bucket moving warms the fence's statement checks up (see
      * {@link FenceStatementInspector#warmUp()}), on the thread adopting it, before any bucket is FENCED.
      */
-    static java.util.function.Consumer<Topology> warmUpWhenAMoveBegins(
-            FenceStatementInspector fence) {
+    static java.util.function.Consumer<Topology> warmUpWhenAMoveBegins(FenceStatementInspector fence) {
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         return t -> {
             if (!t.moving().isEmpty() && !done.get() && done.compareAndSet(false, true)) {
