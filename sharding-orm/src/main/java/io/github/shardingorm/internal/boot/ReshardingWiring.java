@@ -53,7 +53,9 @@ final class ReshardingWiring {
                 service.onTopologyChange(followedMoves(service.current(), cache));
             }
             if (sessionFactory.getSessionFactoryOptions().getStatementInspector() instanceof FenceStatementInspector fence) {
-                service.onTopologyChange(warmUpWhenAMoveBegins(fence));
+                java.util.function.Consumer<Topology> warmUp = warmUpWhenAMoveBegins(fence);
+                warmUp.accept(service.current()); // a move already running when this instance starts
+                service.onTopologyChange(warmUp);
             }
             orm.resharding(new ReshardingService(configuration.shards(), () -> movedTables(configuration, sessionFactory, router),
                     () -> referenceTables(sessionFactory, router), new StoredMoveTopology(service, eviction)), null);
@@ -67,7 +69,7 @@ final class ReshardingWiring {
     static java.util.function.Consumer<Topology> warmUpWhenAMoveBegins(FenceStatementInspector fence) {
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         return t -> {
-            if (!t.moving().isEmpty() && !done.get() && done.compareAndSet(false, true)) {
+            if (!t.moving().isEmpty() && done.compareAndSet(false, true)) {
                 fence.warmUp();
             }
         };

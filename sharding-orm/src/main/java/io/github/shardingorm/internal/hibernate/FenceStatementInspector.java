@@ -189,8 +189,9 @@ public final class FenceStatementInspector implements StatementInspector {
      * the stack walk (the JVM's first walks set up the walker and link the stream's call sites: 2.6 ms
      * of the writers' CPU inside the final stages of one profiled run) and the SQL scans. Called when a
      * move begins (buckets MOVING), so that the first final stage of a JVM does not pay this on the
-     * writers' threads: in {@code OrmReshardingIT} the source's other buckets had a p90 of 7.3 ms in
-     * a JVM's first final stage and 3.8 ms in later ones. Idempotent and cheap after the first call.
+     * writers' threads: in {@code OrmReshardingIT} (12 paced runs) the source's other buckets had a p90
+     * of 7.1 ms in a JVM's first final stage and 4.6 ms in later ones (docs/benchmarks.md). Idempotent
+     * and cheap after the first call.
      */
     public void warmUp() {
         String table = movedTables.isEmpty() ? "t" : movedTables.get(0);
